@@ -1,0 +1,88 @@
+"""Git-ignored cache of derived artefacts, keyed by the sha256 of their source files.
+
+A source's hash is remembered next to the cache by (path, size, mtime), so an unchanged
+93 MB file is not hashed again on every start; a changed file gets a new hash, hence a new
+key, hence a rebuilt artefact.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .config import cache_dir
+
+_STAMPS = "source-hashes.json"
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _stamps_path() -> Path:
+    return cache_dir() / _STAMPS
+
+
+def file_hash(path: Path) -> str:
+    """sha256 of a file, memoised on disk by (resolved path, size, mtime_ns)."""
+    path = Path(path).resolve()
+    st = path.stat()
+    stamp = f"{st.st_size}:{st.st_mtime_ns}"
+    store = _stamps_path()
+    try:
+        stamps = json.loads(store.read_text())
+    except (FileNotFoundError, ValueError):
+        stamps = {}
+    entry = stamps.get(str(path))
+    if entry and entry.get("stamp") == stamp:
+        return entry["sha256"]
+    digest = sha256_file(path)
+    stamps[str(path)] = {"stamp": stamp, "sha256": digest}
+    write_text_atomic(store, json.dumps(stamps, indent=0))
+    return digest
+
+
+def key_for(paths: list[Path], extra: str = "") -> str:
+    """A short key naming the exact content of ``paths`` (and ``extra``)."""
+    h = hashlib.sha256(extra.encode())
+    for p in paths:
+        h.update(Path(p).name.encode())
+        h.update(file_hash(p).encode())
+    return h.hexdigest()[:16]
+
+
+def path(name: str) -> Path:
+    return cache_dir() / name
+
+
+def _atomic(target: Path, write) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    _atomic(Path(target), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+
+def write_bytes_atomic(target: Path, data: bytes) -> None:
+    _atomic(Path(target), lambda tmp: Path(tmp).write_bytes(data))
+
+
+def write_parquet_atomic(gdf, target: Path, row_group_size: int = 4096) -> None:
+    """GeoParquet, sorted input in small row groups so province filters skip most of it."""
+    _atomic(Path(target), lambda tmp: gdf.to_parquet(tmp, compression="zstd", index=False,
+                                                            row_group_size=row_group_size))

@@ -1,0 +1,185 @@
+"""Command line of the domain package: ``python -m geo <command> ...``."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import pandas as pd
+
+from .codes import LEVELS
+from .config import DataDirError
+
+
+def _write_table(df: pd.DataFrame, fmt: str, out: str | None = None) -> None:
+    if fmt == "json":
+        text = df.to_json(orient="records", force_ascii=False, indent=1)
+    else:
+        text = df.to_csv(index=False)
+    if out:
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def cmd_demo(args) -> int:
+    from .generate import demo_main
+    summary = demo_main(args.scope, args.seed, args.out)
+    print(json.dumps(summary, ensure_ascii=False, indent=1, default=str))
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from . import registry
+    result = registry.read(args.file)
+    problems = result.problems
+    report = {
+        "berkas": args.file,
+        "baris_dibaca": result.total_rows,
+        "baris_diterima": int(len(result.data)),
+        "baris_ditolak": len(result.rejected_rows),
+        "masalah": problems.to_dict(orient="records"),
+    }
+    print(json.dumps(report, ensure_ascii=False, indent=1, default=str))
+    return 0 if len(result.data) else 1
+
+
+def cmd_join(args) -> int:
+    from . import join, registry
+    result = registry.read(args.posyandu)
+    for rec in result.problems.to_dict(orient="records"):
+        print(f"baris {rec['baris']}, kolom {rec['kolom']}: {rec['pesan']} [{rec['tingkat']}]",
+              file=sys.stderr)
+    joined = join.join(result.data)
+    table = pd.DataFrame(joined.drop(columns="geometry"))
+    if args.out:
+        if args.out.endswith((".geojson", ".parquet")):
+            out = joined.drop(columns=[c for c in ("baris",) if c in joined])
+            out.to_parquet(args.out) if args.out.endswith(".parquet") else out.to_file(args.out)
+        else:
+            table.to_csv(args.out, index=False)
+    else:
+        table.to_csv(sys.stdout, index=False)
+    print(json.dumps(join.summary(joined), ensure_ascii=False), file=sys.stderr)
+    return 0 if len(joined) else 1
+
+
+def _joined_for(args):
+    from . import datasets
+    if getattr(args, "posyandu", None):
+        from . import join, registry
+        data = registry.read(args.posyandu).data
+        return join.join(data), None
+    return datasets.joined_posyandu(), datasets.hazard_max()
+
+
+def cmd_indicators(args) -> int:
+    from . import indicators
+    joined, hazard = _joined_for(args)
+    table = indicators.table(args.level, joined, parent=args.parent, hazard_max=hazard,
+                             min_denominator=args.min_denominator)
+    if args.indicator:
+        table = table.loc[table["indicator"] == args.indicator]
+    _write_table(table, args.format, args.out)
+    return 0
+
+
+def cmd_rank(args) -> int:
+    from . import indicators, ranking, regions
+    ind = indicators.get(args.indicator)
+    long = indicators.published_long()
+    if ind.source == "registri":
+        joined, hazard = _joined_for(args)
+        long = pd.concat([long, indicators.aggregate(joined, (args.level,), hazard)],
+                         ignore_index=True)
+    periods = set(long.loc[long["indicator"] == args.indicator, "period"])
+    for p in filter(None, (args.survey, args.compare)):
+        if p not in periods:
+            print(f"Survei/periode '{p}' tidak ada untuk indikator {args.indicator}. "
+                  f"Pilihan: {', '.join(sorted(periods))}", file=sys.stderr)
+            return 2
+    names = regions.code_list(args.level).set_index("code")["name"]
+    table = ranking.rank_table(long, args.indicator, args.level, args.survey, args.compare,
+                               parent=args.parent, names=names)
+    _write_table(table, args.format, args.out)
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from . import bench
+    bench.main(args.posyandu, args.seed, args.repeat)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m geo",
+        description="Peta Posyandu: data wilayah, registri Posyandu, gabung spasial, "
+                    "indikator dan peringkat. Data dibaca dari PETA_DATA_DIR.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="PERINTAH")
+
+    p = sub.add_parser("demo", help="buat registri Posyandu SAMPEL (bukan data nyata)")
+    p.add_argument("--scope", default="nasional", help="'nasional' atau kode provinsi, mis. 62")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", required=True, help="berkas keluaran: .csv, .xlsx, .geojson, .parquet")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("validate", help="periksa berkas registri Posyandu, laporan JSON")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("join", help="tempatkan Posyandu di desa/kecamatan (gabung spasial)")
+    p.add_argument("--posyandu", required=True, help="registri Posyandu (CSV/XLSX)")
+    p.add_argument("--out", help="berkas keluaran (.csv, .geojson, .parquet); default stdout CSV")
+    p.set_defaults(func=cmd_join)
+
+    p = sub.add_parser("indicators", help="semua indikator untuk satu tingkat wilayah")
+    p.add_argument("--level", required=True, choices=LEVELS)
+    p.add_argument("--parent", help="kode wilayah induk, mis. 62 atau 62.71")
+    p.add_argument("--indicator", help="hanya satu indikator")
+    p.add_argument("--posyandu", help="registri Posyandu (default: data kerja atau sampel)")
+    p.add_argument("--min-denominator", type=float, default=20.0,
+                   help="penyebut di bawah nilai ini ditandai tidak stabil (default 20)")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--out")
+    p.set_defaults(func=cmd_indicators)
+
+    p = sub.add_parser("rank", help="peringkat wilayah (1 = terburuk) untuk satu survei")
+    p.add_argument("--indicator", required=True)
+    p.add_argument("--level", required=True, choices=LEVELS)
+    p.add_argument("--survey", required=True, help='mis. "SSGI 2022" atau "Registri"')
+    p.add_argument("--compare", help='survei pembanding, mis. "SSGI 2021"')
+    p.add_argument("--parent", help="kode wilayah induk")
+    p.add_argument("--posyandu", help="registri Posyandu untuk indikator registri")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--out")
+    p.set_defaults(func=cmd_rank)
+
+    p = sub.add_parser("bench", help="ukur waktu gabung spasial dan agregasi")
+    p.add_argument("--posyandu", type=int, default=300_000)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--repeat", type=int, default=1, help="ulangi dan laporkan yang tercepat")
+    p.set_defaults(func=cmd_bench)
+
+    for module in ("geo.fetch", "geo.importers.cli", "geo.display"):
+        try:
+            mod = __import__(module, fromlist=["register"])
+        except ImportError:
+            continue
+        if hasattr(mod, "register"):
+            mod.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except DataDirError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except (ValueError, KeyError, FileNotFoundError) as exc:
+        print(f"Galat: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,254 @@
+"""Safety checks for user uploads and exports.
+
+* Size: an upload larger than ``max_upload_bytes()`` (env ``PETA_MAX_UPLOAD_MB``, default
+  200 MB) is refused before it is read.
+* Types: only the expected extensions of each kind are read, and their first bytes must
+  match the format (an ``.xlsx`` is a zip, a ``.gpkg`` a SQLite file…).
+* Zip files (zipped Shapefiles, and XLSX, which is a zip too): entries with absolute paths,
+  drive letters or ``..`` are refused, as are symbolic links, more than ``MAX_ZIP_ENTRIES``
+  entries, a total uncompressed size above ``max_unzipped_bytes()`` (env
+  ``PETA_MAX_UNZIPPED_MB``, default 1024 MB) and a compression ratio above
+  ``MAX_RATIO`` (zip bombs). Extraction counts the bytes actually written, so a lying
+  header does not help.
+* XLSX: read with openpyxl in read-only mode with ``data_only=True`` — cached values only;
+  no formula is ever evaluated, external links are not loaded, macros are never run.
+* Exports: text cells that begin with ``= + - @`` (or tab/carriage return) are prefixed with
+  an apostrophe so a spreadsheet shows them as text (CSV/formula injection); plain
+  numbers such as ``-2.5`` are left alone.
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+import stat
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+
+from .report import ImportRefused
+
+DEFAULT_MAX_UPLOAD_MB = 200
+DEFAULT_MAX_UNZIPPED_MB = 1024
+MAX_ZIP_ENTRIES = 2000
+MAX_RATIO = 500          # uncompressed / compressed, whole archive
+RATIO_MIN_BYTES = 10 * 2 ** 20  # the ratio check applies from this uncompressed size on
+
+EXTENSIONS = {
+    "posyandu": (".csv", ".txt", ".xlsx"),
+    "indikator": (".csv", ".txt", ".xlsx"),
+    "batas": (".geojson", ".json", ".zip", ".gpkg", ".kml", ".kmz"),
+    "bahaya": (".geojson", ".json", ".zip", ".gpkg", ".kml", ".kmz"),
+}
+# Files of a zipped vector dataset that may be extracted (the rest is ignored).
+VECTOR_MEMBERS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".geojson", ".json", ".gpkg", ".kml")
+_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+
+
+def _env_mb(name: str, default: int) -> int:
+    try:
+        value = int(float(os.environ.get(name, default)))
+    except ValueError:
+        value = default
+    return max(value, 1) * 2 ** 20
+
+
+def max_upload_bytes() -> int:
+    return _env_mb("PETA_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)
+
+
+def max_unzipped_bytes() -> int:
+    return _env_mb("PETA_MAX_UNZIPPED_MB", DEFAULT_MAX_UNZIPPED_MB)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2 ** 20:.0f} MB" if n >= 2 ** 20 else f"{n / 1024:.0f} KB"
+
+
+def check_size(size_or_path, limit: int | None = None) -> None:
+    """Refuse an upload above the size limit."""
+    limit = max_upload_bytes() if limit is None else limit
+    size = size_or_path if isinstance(size_or_path, int) else Path(size_or_path).stat().st_size
+    if size > limit:
+        raise ImportRefused(f"berkas terlalu besar ({_mb(size)}); batas unggahan {_mb(limit)}. "
+                            "Perkecil berkas (misalnya per kabupaten) atau minta admin menaikkan "
+                            "PETA_MAX_UPLOAD_MB.")
+    if size == 0:
+        raise ImportRefused("berkas kosong (0 byte)")
+
+
+def _magic(path: Path, n: int = 16) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(n)
+
+
+def check_type(path: str | Path, kind: str) -> str:
+    """The file's lower-case extension, after checking it is expected for ``kind`` and that
+    the content looks like that format. Raises ImportRefused otherwise."""
+    path = Path(path)
+    ext = path.suffix.lower()
+    family = "batas" if kind.startswith("batas") else kind
+    allowed = EXTENSIONS[family]
+    if ext == ".xls":
+        raise ImportRefused("format .xls (Excel 97-2003) tidak didukung; buka di Excel lalu "
+                            "simpan sebagai .xlsx atau .csv")
+    if ext not in allowed:
+        raise ImportRefused(f"jenis berkas {ext or '(tanpa ekstensi)'} tidak didukung untuk data "
+                            f"ini; gunakan {', '.join(allowed)}")
+    head = _magic(path)
+    if ext in (".xlsx", ".zip", ".kmz") and not head.startswith(b"PK\x03\x04"):
+        raise ImportRefused(f"berkas {path.name} bukan berkas {ext} yang sah (isinya tidak sesuai)")
+    if ext == ".gpkg" and not head.startswith(b"SQLite format 3"):
+        raise ImportRefused(f"berkas {path.name} bukan GeoPackage yang sah")
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if ext in (".csv", ".txt", ".geojson", ".json", ".kml") and (
+            head.startswith(b"PK\x03\x04") or (b"\x00" in head and not utf16)):
+        raise ImportRefused(f"berkas {path.name} bukan berkas teks {ext} (isinya biner)")
+    return ext
+
+
+def _unsafe_name(name: str) -> str | None:
+    """Why a zip entry name is unsafe, or None."""
+    if "\x00" in name:
+        return "nama berisi karakter nol"
+    unified = name.replace("\\", "/")
+    if unified.startswith("/") or re.match(r"^[A-Za-z]:", unified):
+        return "jalur absolut"
+    if ".." in PurePosixPath(unified).parts:
+        return "mengandung '..' (keluar dari folder)"
+    return None
+
+
+def check_zip(path: str | Path, max_total: int | None = None,
+              max_entries: int = MAX_ZIP_ENTRIES, max_ratio: float = MAX_RATIO) -> list[zipfile.ZipInfo]:
+    """Entries of a zip after the safety checks (path traversal, links, count, size, ratio)."""
+    max_total = max_unzipped_bytes() if max_total is None else max_total
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportRefused(f"berkas zip rusak atau bukan zip ({exc})") from None
+    with zf:
+        infos = zf.infolist()
+    if len(infos) > max_entries:
+        raise ImportRefused(f"zip berisi {len(infos)} berkas (batas {max_entries}); ditolak")
+    total = compressed = 0
+    for info in infos:
+        why = _unsafe_name(info.filename)
+        if why:
+            raise ImportRefused(f"zip ditolak: entri '{info.filename}' {why}. Berkas seperti ini "
+                                "dapat menimpa berkas lain di server.")
+        mode = info.external_attr >> 16
+        if mode and stat.S_ISLNK(mode):
+            raise ImportRefused(f"zip ditolak: entri '{info.filename}' adalah tautan simbolik")
+        total += info.file_size
+        compressed += info.compress_size
+    if total > max_total:
+        raise ImportRefused(f"zip ditolak: isi setelah diekstrak {_mb(total)}, melebihi batas "
+                            f"{_mb(max_total)} (kemungkinan 'zip bomb')")
+    if total >= RATIO_MIN_BYTES and total > max_ratio * max(compressed, 1):
+        raise ImportRefused(f"zip ditolak: rasio kompresi {total / max(compressed, 1):.0f}:1 "
+                            f"tidak wajar (isi {_mb(total)} dari {_mb(compressed)}; "
+                            "kemungkinan 'zip bomb')")
+    return infos
+
+
+def extract_zip(path: str | Path, dest: str | Path, suffixes=VECTOR_MEMBERS,
+                max_total: int | None = None) -> list[Path]:
+    """Extract the entries with the given suffixes into ``dest`` after ``check_zip``;
+    the bytes written are counted against the cap. Returns the extracted paths."""
+    max_total = max_unzipped_bytes() if max_total is None else max_total
+    infos = check_zip(path, max_total=max_total)
+    dest = Path(dest).resolve()
+    written, out = 0, []
+    with zipfile.ZipFile(path) as zf:
+        for info in infos:
+            if info.is_dir() or not info.filename.lower().endswith(tuple(suffixes)):
+                continue
+            parts = [p for p in PurePosixPath(info.filename.replace("\\", "/")).parts
+                     if p not in ("", ".")]
+            if any(p.startswith("__MACOSX") for p in parts) or parts[-1].startswith("._"):
+                continue
+            target = dest.joinpath(*parts).resolve()
+            if dest not in target.parents:
+                raise ImportRefused(f"zip ditolak: entri '{info.filename}' keluar dari folder")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(info) as src, open(target, "wb") as dst:
+                while block := src.read(1 << 20):
+                    written += len(block)
+                    if written > max_total:
+                        raise ImportRefused("zip ditolak: isi setelah diekstrak melebihi batas "
+                                            f"{_mb(max_total)} (kemungkinan 'zip bomb')")
+                    dst.write(block)
+            out.append(target)
+    return out
+
+
+def read_xlsx_rows(path: str | Path, sheet: str | None = None) -> tuple[list[tuple], str, list[str]]:
+    """All rows of one sheet as value tuples (row 1 first, empty rows included), the sheet's
+    name and the names of all sheets. Cached values only (``data_only``): formulas are not
+    evaluated; a formula cell without a cached value reads as empty."""
+    import warnings
+
+    import openpyxl
+    check_zip(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False,
+                                        keep_vba=False)
+    except Exception as exc:  # openpyxl raises many types for broken files
+        raise ImportRefused(f"berkas XLSX tidak dapat dibaca ({type(exc).__name__}); simpan "
+                            "ulang dari Excel sebagai .xlsx") from None
+    try:
+        names = list(wb.sheetnames)
+        if sheet is not None and sheet not in names:
+            raise ImportRefused(f"lembar '{sheet}' tidak ada; lembar yang tersedia: "
+                                f"{', '.join(names)}")
+        ws = wb[sheet] if sheet else wb.worksheets[0]
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()       # some exporters write a wrong <dimension>
+        rows = [tuple(r) for r in ws.iter_rows(min_row=1, values_only=True)]
+        return rows, ws.title, names
+    finally:
+        wb.close()
+
+
+# ---------------------------------------------------------------------- exports
+
+def neutralize_value(value):
+    if isinstance(value, str) and value.startswith(_DANGEROUS_START) \
+            and not _PLAIN_NUMBER.match(value.strip()):
+        return "'" + value
+    return value
+
+
+def neutralize_cells(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot be read as formulas by Excel/LibreOffice."""
+    out = pd.DataFrame(df).copy()
+    if "geometry" in out.columns:
+        out = pd.DataFrame(out.drop(columns="geometry"))
+    for col in out.columns:
+        s = out[col]
+        if s.dtype == object or pd.api.types.is_string_dtype(s):
+            out[col] = s.map(neutralize_value, na_action="ignore").astype(object)
+    out.columns = [neutralize_value(str(c)) for c in out.columns]
+    return out
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """Neutralised CSV, UTF-8 with BOM (opens correctly in Excel)."""
+    buf = io.StringIO()
+    neutralize_cells(df).to_csv(buf, index=False)
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "data") -> bytes:
+    """Neutralised XLSX; xlsxwriter is told not to turn any string into a formula or URL."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="xlsxwriter",
+                        engine_kwargs={"options": {"strings_to_formulas": False,
+                                                   "strings_to_urls": False}}) as xw:
+        neutralize_cells(df).to_excel(xw, sheet_name=sheet[:31], index=False)
+    return buf.getvalue()

@@ -1,0 +1,214 @@
+"""Spatial join: place every Posyandu in the finest polygon available for its area.
+
+The polygons are the analysis layer of geo.regions (desa where village polygons exist,
+else kecamatan). The join is done in bulk: one STRtree bounding-box query for all points,
+then one vectorised exact point-in-polygon test on prepared polygons for the candidate
+pairs — never a loop over polygons.
+
+Columns added to the Posyandu table:
+
+``kode_lokasi``       code of the polygon the point falls in (or the nearest one)
+``tingkat_lokasi``    level of that polygon (``desa`` or ``kecamatan``)
+``kode_kecamatan``, ``kode_kabupaten``, ``kode_provinsi``  — its ancestors
+``di_luar``           True when the point lies outside every polygon
+``jarak_m``           distance in metres to the nearest polygon (0 when inside)
+``tumpang_tindih``    True when the point falls in two or more overlapping polygons
+``kode_cocok``        declared ``kode_desa`` agrees with the location (NA if none declared)
+``kode_agregasi``     desa code used to aggregate indicators (see below)
+``status_lokasi``     cocok | kode_berbeda | di_luar_poligon | tanpa_kode | kode_tidak_dikenal
+
+Rules (deterministic, documented in data/README.md):
+
+* Overlap (border slivers, nested villages): when a point is inside several polygons, take
+  the one whose code is the declared ``kode_desa`` (or its kecamatan); otherwise the
+  smallest polygon by area; remaining ties by the lowest code.
+* Outside every polygon: the nearest polygon (geodesic distance to its edge), flagged.
+* Neither the declared code nor the location overwrites the other. Indicators are
+  aggregated by ``kode_agregasi``: the declared ``kode_desa`` when it is a known Kemendagri
+  code, else the desa of the location (or, where only kecamatan polygons exist, the
+  location's kecamatan code).
+"""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Geod
+
+from .codes import truncate
+
+_GEOD = Geod(ellps="WGS84")
+JOIN_COLUMNS = ["kode_lokasi", "tingkat_lokasi", "kode_kecamatan", "kode_kabupaten",
+                "kode_provinsi", "di_luar", "jarak_m", "tumpang_tindih", "kode_cocok",
+                "kode_agregasi", "status_lokasi"]
+
+
+@dataclass
+class JoinIndex:
+    """Polygons prepared for bulk point-in-polygon queries."""
+    codes: np.ndarray
+    levels: np.ndarray
+    geoms: np.ndarray
+    area: np.ndarray
+    tree: shapely.STRtree
+
+    @property
+    def size(self) -> int:
+        return len(self.codes)
+
+
+def build_index(layer: gpd.GeoDataFrame | None = None) -> JoinIndex:
+    """STRtree plus prepared polygons. The point locators GEOS builds inside prepared
+    polygons are created on their second use, so the index is warmed here (twice), not
+    during the first join."""
+    if layer is None:
+        from .regions import analysis_layer
+        layer = analysis_layer()
+    geoms = np.array(layer.geometry.values, dtype=object)
+    tree = shapely.STRtree(geoms)
+    shapely.prepare(geoms)
+    probe = shapely.point_on_surface(geoms)
+    px, py = shapely.get_x(probe), shapely.get_y(probe)
+    for _ in range(2):
+        shapely.contains_xy(geoms, px, py)
+    return JoinIndex(codes=layer["code"].to_numpy(dtype=object),
+                     levels=layer["level"].to_numpy(dtype=object),
+                     geoms=geoms, area=shapely.area(geoms), tree=tree)
+
+
+def _spatial_order(x: np.ndarray, y: np.ndarray, cell: float = 0.05) -> np.ndarray:
+    """Order points cell by cell so neighbouring tests hit the same polygons (cache-friendly)."""
+    return np.lexsort((np.floor(y / cell), np.floor(x / cell)))
+
+
+def _candidates(index: JoinIndex, x: np.ndarray, y: np.ndarray, threads: int) -> tuple[np.ndarray, np.ndarray]:
+    """(point, polygon) pairs where the point is inside the polygon."""
+    def work(bounds):
+        lo, hi = bounds
+        pts = shapely.points(x[lo:hi], y[lo:hi])
+        i, j = index.tree.query(pts)
+        inside = shapely.contains_xy(index.geoms[j], x[lo:hi][i], y[lo:hi][i])
+        return i[inside] + lo, j[inside]
+
+    n = len(x)
+    if n == 0:
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+    chunks = max(1, min(threads, n // 20000 or 1))
+    edges = np.linspace(0, n, chunks + 1, dtype=np.intp)
+    spans = list(zip(edges[:-1], edges[1:]))
+    if chunks == 1:
+        parts = [work(spans[0])]
+    else:
+        with ThreadPoolExecutor(chunks) as pool:
+            parts = list(pool.map(work, spans))
+    return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
+
+
+def nearest_with_distance(index: JoinIndex, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest polygon of each point and the geodesic distance (m) to its edge."""
+    if len(x) == 0:
+        return np.empty(0, dtype=np.intp), np.empty(0)
+    pts = shapely.points(x, y)
+    i, j = index.tree.query_nearest(pts, all_matches=False)
+    nearest = np.empty(len(x), dtype=np.intp)
+    nearest[i] = j
+    lines = shapely.shortest_line(pts, index.geoms[nearest])
+    coords = shapely.get_coordinates(lines).reshape(-1, 2, 2)
+    _, _, dist = _GEOD.inv(coords[:, 0, 0], coords[:, 0, 1], coords[:, 1, 0], coords[:, 1, 1])
+    return nearest, np.asarray(dist, dtype=float)
+
+
+def locate(index: JoinIndex, x: np.ndarray, y: np.ndarray, declared: np.ndarray | None = None,
+           threads: int | None = None) -> pd.DataFrame:
+    """Core of the join on plain arrays: polygon index, outside flag, distance, overlap."""
+    n = len(x)
+    threads = threads or os.cpu_count() or 1
+    order = _spatial_order(x, y)
+    xs, ys = x[order], y[order]
+    i, j = _candidates(index, xs, ys, threads)
+    i = order[i]  # back to input positions
+    hits = np.bincount(i, minlength=n)
+    if declared is None:
+        declared = np.full(n, None, dtype=object)
+    if len(i) and hits.max() > 1:
+        # Overlap rule: declared code first, then smallest area, then lowest code.
+        multi = hits[i] > 1
+        dec = declared[i[multi]]
+        cand = index.codes[j[multi]]
+        is_declared = np.array([c is not None and d is not None and d.startswith(c)
+                                for c, d in zip(cand, dec)], dtype=bool)
+        key = np.lexsort((cand.astype(str), index.area[j[multi]], ~is_declared, i[multi]))
+        mi, mj = i[multi][key], j[multi][key]
+        first = np.r_[True, mi[1:] != mi[:-1]]
+        single = ~multi
+        i = np.concatenate([i[single], mi[first]])
+        j = np.concatenate([j[single], mj[first]])
+    poly = np.full(n, -1, dtype=np.intp)
+    poly[i] = j
+    dist = np.zeros(n)
+    outside = poly < 0
+    if outside.any():
+        near, d = nearest_with_distance(index, x[outside], y[outside])
+        poly[outside] = near
+        dist[outside] = d
+    return pd.DataFrame({"poly": poly, "di_luar": outside, "jarak_m": dist,
+                         "tumpang_tindih": hits > 1})
+
+
+def join(posyandu: gpd.GeoDataFrame, index: JoinIndex | None = None,
+         known_villages: set[str] | None = None, threads: int | None = None) -> gpd.GeoDataFrame:
+    """Return a copy of ``posyandu`` with the location columns (see module doc)."""
+    if index is None:
+        index = build_index()
+    if known_villages is None:
+        from .regions import code_list
+        known_villages = set(code_list("desa")["code"])
+    x = posyandu["lon"].to_numpy(dtype=float) if "lon" in posyandu else posyandu.geometry.x.to_numpy()
+    y = posyandu["lat"].to_numpy(dtype=float) if "lat" in posyandu else posyandu.geometry.y.to_numpy()
+    declared = posyandu["kode_desa"].to_numpy(dtype=object) if "kode_desa" in posyandu \
+        else np.full(len(posyandu), None, dtype=object)
+    declared = np.where(pd.isna(declared), None, declared)
+    loc = locate(index, x, y, declared, threads)
+    out = posyandu.copy()
+    kode = pd.Series(index.codes[loc["poly"].to_numpy()], index=out.index, dtype=object)
+    tingkat = pd.Series(index.levels[loc["poly"].to_numpy()], index=out.index, dtype=object)
+    out["kode_lokasi"] = kode
+    out["tingkat_lokasi"] = tingkat
+    out["kode_kecamatan"] = truncate(kode, "kecamatan")
+    out["kode_kabupaten"] = truncate(kode, "kabupaten")
+    out["kode_provinsi"] = truncate(kode, "provinsi")
+    out["di_luar"] = loc["di_luar"].to_numpy()
+    out["jarak_m"] = loc["jarak_m"].round(1).to_numpy()
+    out["tumpang_tindih"] = loc["tumpang_tindih"].to_numpy()
+
+    dec = pd.Series(declared, index=out.index, dtype=object)
+    has_code = dec.notna()
+    known = dec.isin(known_villages)
+    # Compare at the level of the polygon that was hit.
+    dec_at_level = dec.where(tingkat == "desa", dec.str.rsplit(".", n=1).str[0])
+    match = pd.Series(pd.NA, index=out.index, dtype="boolean")
+    match[has_code] = (dec_at_level[has_code] == kode[has_code]).to_numpy()
+    out["kode_cocok"] = match
+    out["kode_agregasi"] = dec.where(known, kode)
+    status = np.select(
+        [~has_code, has_code & ~known, out["di_luar"].to_numpy(), ~match.fillna(True).to_numpy()],
+        ["tanpa_kode", "kode_tidak_dikenal", "di_luar_poligon", "kode_berbeda"],
+        default="cocok")
+    out["status_lokasi"] = status
+    return out
+
+
+def summary(joined: pd.DataFrame) -> dict:
+    """Counts of each location status and flag (for reports and the CLI)."""
+    return {
+        "posyandu": int(len(joined)),
+        "status": {k: int(v) for k, v in joined["status_lokasi"].value_counts().items()},
+        "di_luar": int(joined["di_luar"].sum()),
+        "tumpang_tindih": int(joined["tumpang_tindih"].sum()),
+        "tingkat_lokasi": {k: int(v) for k, v in joined["tingkat_lokasi"].value_counts().items()},
+    }

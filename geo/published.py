@@ -1,0 +1,105 @@
+"""Published indicator tables of the data directory, in the project's long shape.
+
+Columns: indicator, code, level, period, year, value, source, source_url, note.
+Nothing is interpolated: a region without a published value has no row.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pandas as pd
+
+from .codes import LEVEL_FROM_FILE
+from .config import INDICATOR_DIR, data_dir
+
+LONG_COLUMNS = ["indicator", "code", "level", "period", "year", "value", "source",
+                "source_url", "note"]
+# Surveys before the 2022 Papua split used the 34-province geography: their codes 91 and 92
+# cover today's 91, 92, 93, 94, 95 and 96 (README of the data directory, §1 and §3).
+PAPUA_OLD = {"91": ("91", "93", "94", "95"), "92": ("92", "96")}
+PAPUA_NEW = ("93", "94", "95", "96")
+PAPUA_SPLIT_YEAR = 2022
+
+
+def _read(name: str) -> pd.DataFrame:
+    path = Path(data_dir()) / INDICATOR_DIR / name
+    if not path.exists():
+        return pd.DataFrame()
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+
+
+@functools.lru_cache(maxsize=4)
+def _table(root: str) -> pd.DataFrame:
+    frames = []
+    st = _read("stunting_province.csv")
+    if len(st):
+        st = st.loc[st["province_code"] != "00"]
+        frames.append(pd.DataFrame({
+            "indicator": "stunting", "code": st["province_code"], "level": "provinsi",
+            "period": st["survey"], "year": st["year"], "value": st["stunting_pct"],
+            "source": st["source"], "source_url": st["source_url"], "note": st["note"]}))
+    sr = _read("stunting_regency_reported.csv")
+    if len(sr):
+        frames.append(pd.DataFrame({
+            "indicator": "stunting", "code": sr["regency_code"], "level": "kabupaten",
+            "period": sr["survey"], "year": sr["year"], "value": sr["stunting_pct"],
+            "source": sr["source"], "source_url": sr["source_url"], "note": sr["note"]}))
+    bs = _read("internet_blankspot_reported.csv")
+    if len(bs):
+        bs = bs.loc[(bs["metric"] == "villages_blankspot") & bs["level"].isin(["province", "regency"])]
+        frames.append(pd.DataFrame({
+            "indicator": "desa_blankspot", "code": bs["code"],
+            "level": bs["level"].map(LEVEL_FROM_FILE), "period": "Diskominfo " + bs["year"],
+            "year": bs["year"], "value": bs["value"], "source": bs["source"],
+            "source_url": bs["source_url"], "note": bs["note"]}))
+    pa = _read("population_area_2024.csv")
+    if len(pa):
+        lv = pa["level"].map(LEVEL_FROM_FILE)
+        for ind, col, src in (("penduduk", "pop_total", "pop_source"),
+                              ("luas", "area_km2", "area_source")):
+            frames.append(pd.DataFrame({
+                "indicator": ind, "code": pa["code"], "level": lv, "period": "2024",
+                "year": "2024", "value": pa[col], "source": pa[src], "source_url": None,
+                "note": None}))
+    if not frames:
+        return pd.DataFrame(columns=LONG_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
+    out["value"] = pd.to_numeric(out["value"], errors="coerce")
+    out["year"] = pd.to_numeric(out["year"], errors="coerce").astype("Int64")
+    out = out.dropna(subset=["value"])
+    # Two statements for one region and survey (rare; flagged in the note) — keep the first
+    # as listed in the source table, which puts the official statement first.
+    out = out.drop_duplicates(subset=["indicator", "code", "period"], keep="first")
+    return out[LONG_COLUMNS].reset_index(drop=True)
+
+
+def table() -> pd.DataFrame:
+    """All published indicator values (long shape)."""
+    return _table(str(data_dir()))
+
+
+def periods(indicator: str, level: str | None = None) -> list[str]:
+    """Periods (surveys/years) with values for an indicator, oldest first."""
+    t = table()
+    t = t.loc[t["indicator"] == indicator]
+    if level:
+        t = t.loc[t["level"] == level]
+    order = t.groupby("period")["year"].min().sort_values(kind="stable")
+    return list(order.index)
+
+
+def period_year(period: str) -> int | None:
+    t = table()
+    years = t.loc[t["period"] == period, "year"].dropna()
+    return int(years.min()) if len(years) else None
+
+
+def old_papua_geography(period: str) -> bool:
+    """True when a period's province figures use the pre-2022 (34-province) geography."""
+    year = period_year(period)
+    if year is None or year > PAPUA_SPLIT_YEAR:
+        return False
+    t = table()
+    codes = set(t.loc[(t["period"] == period) & (t["level"] == "provinsi"), "code"])
+    return not (codes & set(PAPUA_NEW))

@@ -1,0 +1,276 @@
+"""The Posyandu registry: schema, reading (CSV/XLSX) and row-by-row validation.
+
+Schema (documented for users in data/README.md):
+
+    id, nama, kode_desa, lat, lon, strata, aktif, jumlah_kader, kader_terlatih,
+    balita_sasaran, balita_ditimbang, balita_stunting, internet,
+    layanan_kesehatan, layanan_pendidikan, layanan_pekerjaan_umum, layanan_perumahan,
+    layanan_trantibumlinmas, layanan_sosial  [, sampel]
+
+Validation never drops a row silently: every problem is returned with the row number as
+the user sees it in the spreadsheet (header = row 1), the column, the value and a message in
+Bahasa Indonesia. A row is rejected (``tingkat = "ditolak"``) only when it cannot be
+placed on the map at all (no id, no name, no usable coordinates, duplicate id); otherwise
+it is kept and the offending value is emptied and reported (``tingkat = "peringatan"``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .codes import normalize_code
+
+SERVICES = ("layanan_kesehatan", "layanan_pendidikan", "layanan_pekerjaan_umum",
+            "layanan_perumahan", "layanan_trantibumlinmas", "layanan_sosial")
+COUNTS = ("jumlah_kader", "kader_terlatih", "balita_sasaran", "balita_ditimbang",
+          "balita_stunting")
+FLAGS = ("aktif", "internet", *SERVICES)
+STRATA = ("Pratama", "Madya", "Purnama", "Mandiri")
+COLUMNS = ("id", "nama", "kode_desa", "lat", "lon", "strata", "aktif", *COUNTS, "internet",
+           *SERVICES)
+REQUIRED = ("id", "nama", "kode_desa", "lat", "lon")
+OPTIONAL_EXTRA = ("sampel",)
+
+# Indonesia's extent with a margin (Sabang–Merauke, Miangas–Rote).
+LAT_RANGE = (-11.5, 6.5)
+LON_RANGE = (94.0, 141.5)
+
+REJECTED = "ditolak"
+WARNING = "peringatan"
+PROBLEM_COLUMNS = ["baris", "kolom", "nilai", "pesan", "tingkat"]
+
+_TRUE = {"ya", "y", "yes", "true", "1", "ada", "benar", "aktif"}
+_FALSE = {"tidak", "t", "no", "n", "false", "0", "tidak ada", "salah", "tidak aktif", "tdk"}
+
+
+@dataclass
+class RegistryResult:
+    """Valid rows (a GeoDataFrame of points, EPSG:4326) and every problem found."""
+    data: gpd.GeoDataFrame
+    problems: pd.DataFrame
+    total_rows: int
+
+    @property
+    def rejected_rows(self) -> list[int]:
+        p = self.problems
+        return sorted(set(p.loc[p["tingkat"] == REJECTED, "baris"].astype(int)))
+
+
+def problem(row: int, column: str, value, message: str, level: str = REJECTED) -> dict:
+    text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+    return {"baris": int(row), "kolom": column, "nilai": text, "pesan": message, "tingkat": level}
+
+
+def empty_registry() -> gpd.GeoDataFrame:
+    df = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy([], []), crs="EPSG:4326")
+
+
+def parse_flag(value) -> bool | None:
+    """ya/tidak (and common variants) → True/False; None when unreadable or empty."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    return None
+
+
+def _is_blank(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) \
+        or (isinstance(value, str) and not value.strip())
+
+
+def _to_number(value) -> float | None:
+    if _is_blank(value):
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value)
+    text = str(value).strip().replace(" ", "")
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
+             known_villages: set[str] | None = None) -> RegistryResult:
+    """Check a table already in the schema's columns (strings or numbers, as read).
+
+    ``row_numbers`` gives each row's number in the user's file (default: header is row 1,
+    so the first data row is 2). ``known_villages`` is the set of valid desa codes (default:
+    the Kemendagri list of the data directory).
+    """
+    if known_villages is None:
+        from .regions import code_list
+        known_villages = set(code_list("desa")["code"])
+    n = len(frame)
+    rows = list(row_numbers) if row_numbers is not None else list(range(2, n + 2))
+    problems: list[dict] = []
+    missing_cols = [c for c in COLUMNS if c not in frame.columns]
+    for col in missing_cols:
+        level = REJECTED if col in REQUIRED else WARNING
+        msg = (f"kolom wajib '{col}' tidak ada di berkas" if col in REQUIRED
+               else f"kolom '{col}' tidak ada di berkas; nilainya dianggap kosong")
+        problems.append(problem(1, col, None, msg, level))
+    if any(c in REQUIRED for c in missing_cols):
+        return RegistryResult(empty_registry(), pd.DataFrame(problems, columns=PROBLEM_COLUMNS), n)
+
+    out: dict[str, list] = {c: [] for c in (*COLUMNS, "sampel")}
+    keep: list[int] = []
+    seen_ids: dict[str, int] = {}
+    records = frame.to_dict("records")
+    for i, rec in enumerate(records):
+        row = rows[i]
+        row_problems: list[dict] = []
+        rejected = False
+
+        def reject(col, msg):
+            nonlocal rejected
+            rejected = True
+            row_problems.append(problem(row, col, rec.get(col), msg, REJECTED))
+
+        def warn(col, msg, value=None):
+            row_problems.append(problem(row, col, rec.get(col) if value is None else value, msg,
+                                        WARNING))
+
+        # id
+        raw_id = rec.get("id")
+        pid = None if _is_blank(raw_id) else str(raw_id).strip()
+        if isinstance(raw_id, float) and not np.isnan(raw_id) and raw_id.is_integer():
+            pid = str(int(raw_id))
+        if pid is None:
+            reject("id", "id Posyandu kosong")
+        elif pid in seen_ids:
+            reject("id", f"id '{pid}' sudah dipakai di baris {seen_ids[pid]} (id ganda)")
+        # nama
+        nama = None if _is_blank(rec.get("nama")) else str(rec.get("nama")).strip()
+        if nama is None:
+            reject("nama", "nama Posyandu kosong")
+        # coordinates
+        lat, lon = _to_number(rec.get("lat")), _to_number(rec.get("lon"))
+        if lat is None:
+            reject("lat", "lintang (lat) kosong atau bukan angka")
+        if lon is None:
+            reject("lon", "bujur (lon) kosong atau bukan angka")
+        if lat is not None and lon is not None:
+            if not (LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]):
+                reject("lat", f"koordinat ({lat}, {lon}) berada di luar wilayah Indonesia")
+        # kode_desa: normalised; unknown codes kept (the point still places it) and reported
+        kode = normalize_code(rec.get("kode_desa"))
+        if _is_blank(rec.get("kode_desa")):
+            warn("kode_desa", "kode desa kosong; desa ditentukan dari koordinat")
+        elif kode is None or kode.count(".") != 3:
+            warn("kode_desa", "kode desa tidak berformat kode Kemendagri (contoh 62.71.01.1001)")
+            kode = None
+        elif kode not in known_villages:
+            warn("kode_desa", f"kode desa {kode} tidak ada di daftar kode Kemendagri")
+        # strata
+        strata = rec.get("strata")
+        if _is_blank(strata):
+            strata = None
+        else:
+            match = [s for s in STRATA if s.lower() == str(strata).strip().lower()]
+            if match:
+                strata = match[0]
+            else:
+                warn("strata", "strata harus salah satu dari Pratama, Madya, Purnama, Mandiri; "
+                               "nilai dikosongkan")
+                strata = None
+        # counts
+        counts: dict[str, float | None] = {}
+        for col in COUNTS:
+            raw = rec.get(col)
+            val = _to_number(raw)
+            if val is None:
+                if not _is_blank(raw):
+                    warn(col, "bukan angka; nilai dikosongkan")
+            elif val < 0 or not float(val).is_integer():
+                warn(col, "harus bilangan bulat tidak negatif; nilai dikosongkan")
+                val = None
+            counts[col] = val
+        for part, whole, msg in (
+            ("kader_terlatih", "jumlah_kader", "kader terlatih melebihi jumlah kader"),
+            ("balita_stunting", "balita_ditimbang", "balita stunting melebihi balita ditimbang"),
+            ("balita_ditimbang", "balita_sasaran", "balita ditimbang melebihi balita sasaran"),
+        ):
+            if counts[part] is not None and counts[whole] is not None and counts[part] > counts[whole]:
+                warn(part, f"{msg} ({int(counts[part])} > {int(counts[whole])}); nilai dikosongkan")
+                counts[part] = None
+        # flags
+        flags: dict[str, bool | None] = {}
+        for col in FLAGS:
+            raw = rec.get(col)
+            val = parse_flag(raw)
+            if val is None and not _is_blank(raw):
+                warn(col, "harus 'ya' atau 'tidak'; nilai dikosongkan")
+            flags[col] = val
+
+        problems.extend(row_problems)
+        if rejected:
+            continue
+        seen_ids[pid] = row
+        keep.append(i)
+        values = {"id": pid, "nama": nama, "kode_desa": kode, "lat": lat, "lon": lon,
+                  "strata": strata, **counts, **flags,
+                  "sampel": bool(parse_flag(rec.get("sampel")) or False)}
+        for c in out:
+            out[c].append(values[c])
+
+    data = pd.DataFrame(out)
+    for col in COUNTS:
+        data[col] = pd.array(data[col], dtype="Int64") if len(data) else pd.array([], dtype="Int64")
+    for col in FLAGS:
+        data[col] = pd.array(data[col], dtype="boolean")
+    data["lat"] = data["lat"].astype(float)
+    data["lon"] = data["lon"].astype(float)
+    data["baris"] = [rows[i] for i in keep]
+    gdf = gpd.GeoDataFrame(data, geometry=gpd.points_from_xy(data["lon"], data["lat"]),
+                           crs="EPSG:4326")
+    return RegistryResult(gdf, pd.DataFrame(problems, columns=PROBLEM_COLUMNS), n)
+
+
+def read_table(path: str | Path) -> tuple[pd.DataFrame, list[int]]:
+    """Read a registry file in the schema's own columns (CSV or XLSX) as strings.
+
+    Returns the table and each row's number in the file. For messy real-world files
+    (other header names, encodings, DMS coordinates…) use geo.importers.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        df = pd.read_excel(path, dtype=object, engine="openpyxl")
+    elif suffix in (".csv", ".txt"):
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
+                         sep=None, engine="python", encoding="utf-8-sig")
+    elif suffix == ".parquet":
+        df = pd.read_parquet(path)
+    else:
+        raise ValueError(f"jenis berkas tidak didukung: {path.suffix} (gunakan CSV atau XLSX)")
+    df.columns = [str(c).strip().lower() for c in df.columns]
+    # Fully empty lines are not rows a user meant; their numbers stay in the count.
+    blank = df.isna().all(axis=1)
+    rows = [i + 2 for i in range(len(df)) if not blank.iloc[i]]
+    return df.loc[~blank].reset_index(drop=True), rows
+
+
+def read(path: str | Path) -> RegistryResult:
+    """Read and validate a Posyandu registry file (CSV, XLSX or the project's Parquet)."""
+    frame, rows = read_table(path)
+    return validate(frame, rows)
+
+
+def to_frame(data: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The registry as a plain table in schema order (for CSV/XLSX output)."""
+    cols = [c for c in (*COLUMNS, "sampel") if c in data.columns]
+    return pd.DataFrame(data[cols])

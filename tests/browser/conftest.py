@@ -1,0 +1,340 @@
+"""Fixtures for end-to-end tests: a real Streamlit server and headless Chromium.
+
+* ``streamlit_server(app_path, env=None, *, args=(), timeout=60.0, fresh=False)``
+  (session-scoped factory) starts ``python -m streamlit run <app>`` on a free port of
+  127.0.0.1 with the repository root as working directory (so
+  ``.streamlit/config.toml`` applies), waits for ``/_stcore/health`` and returns a
+  :class:`StreamlitServer` (``.url``, ``.port``, ``.logs()``, ``.startup_seconds``).
+  Calls with the same app/env/args reuse the running server unless ``fresh=True``.
+  Every server's process group is killed at the end of the session. Streamlit serves
+  ``static/`` next to the *app script*, so an app outside the repository root needs a
+  ``static`` link beside it (``tests/browser/apps/static -> ../../../static``).
+* ``browser``: session-scoped Playwright Chromium (Debian's /usr/bin/chromium).
+  Browser tests are skipped when it is absent, and fail instead when ``CI=true``.
+* ``page``: a fresh 1920x1080 page whose every request goes through
+  ``page.route("**/*")``: 127.0.0.1/localhost continue, anything else is aborted and
+  recorded. Assert on the fixtures ``external_requests`` (URLs that tried to leave
+  the machine), ``failed_requests`` (local requests that failed or got HTTP >= 400,
+  e.g. a missing vendored file) and ``console_errors``.
+* ``open_app(server, path="/", timeout=60.0)``: go to the app and wait until the
+  script run is over.
+* ``screenshot_dir``: tests/browser/screenshots/ (git-ignored), created on demand.
+
+Tests in this folder are marked ``browser`` and ``slow`` automatically.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT_DIR = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1920, "height": 1080}
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    reason = f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(reason + "; CI=true, so this is an error, not a skip")
+    pytest.skip(reason)
+
+
+# --- Streamlit server ------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class StreamlitServer:
+    app_path: Path
+    port: int
+    process: subprocess.Popen
+    log_path: Path
+    startup_seconds: float = 0.0
+    _log_file: object = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def logs(self) -> str:
+        """Everything the server printed (stdout and stderr) so far."""
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+                try:
+                    os.killpg(self.process.pid, sig)
+                except ProcessLookupError:
+                    break
+                try:
+                    self.process.wait(timeout=wait)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+
+
+def _start_server(
+    app_path: Path, env: Mapping[str, str] | None, args: Sequence[str], timeout: float, log_dir: Path
+) -> StreamlitServer:
+    port = _free_port()
+    log_path = log_dir / f"streamlit-{app_path.stem}-{port}.log"
+    log_file = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 (closed in stop())
+    full_env = dict(os.environ)
+    full_env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(REPO_ROOT), full_env.get("PYTHONPATH", "")) if p
+    )
+    full_env.setdefault("PYTHONUNBUFFERED", "1")
+    full_env.update(env or {})
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(app_path),
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        *args,
+    ]  # fmt: skip
+    started = time.monotonic()
+    process = subprocess.Popen(
+        cmd,
+        cwd=REPO_ROOT,
+        env=full_env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,  # own process group: killed as a whole at teardown
+    )
+    server = StreamlitServer(app_path, port, process, log_path, _log_file=log_file)
+    health = f"{server.url}/_stcore/health"
+    while True:
+        if process.poll() is not None:
+            server.stop()
+            raise RuntimeError(
+                f"streamlit exited with code {process.returncode} before it was healthy:\n"
+                f"{server.logs()[-5000:]}"
+            )
+        try:
+            with urllib.request.urlopen(health, timeout=2) as response:
+                if response.status == 200:
+                    break
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            pass
+        if time.monotonic() - started > timeout:
+            server.stop()
+            raise RuntimeError(
+                f"streamlit was not healthy after {timeout:.0f}s:\n{server.logs()[-5000:]}"
+            )
+        time.sleep(0.1)
+    server.startup_seconds = time.monotonic() - started
+    return server
+
+
+@pytest.fixture(scope="session")
+def streamlit_server(tmp_path_factory) -> Iterator:
+    """Factory: ``streamlit_server(app_path, env=None, *, args=(), timeout=60, fresh=False)``.
+
+    ``app_path`` is absolute or relative to the repository root; ``env`` is added to
+    the current environment (PYTHONPATH gets the repository root). Raises with the
+    server's output when it does not come up.
+    """
+    log_dir = tmp_path_factory.mktemp("streamlit-logs")
+    servers: dict[tuple, StreamlitServer] = {}
+    started: list[StreamlitServer] = []
+
+    def factory(
+        app_path: str | os.PathLike,
+        env: Mapping[str, str] | None = None,
+        *,
+        args: Sequence[str] = (),
+        timeout: float = 60.0,
+        fresh: bool = False,
+    ) -> StreamlitServer:
+        path = Path(app_path)
+        if not path.is_absolute():
+            path = REPO_ROOT / path
+        if not path.is_file():
+            raise FileNotFoundError(path)
+        key = (str(path), tuple(sorted((env or {}).items())), tuple(args))
+        server = servers.get(key)
+        if server is not None and server.alive() and not fresh:
+            return server
+        server = _start_server(path, env, args, timeout, log_dir)
+        servers[key] = server
+        started.append(server)
+        return server
+
+    yield factory
+    for server in started:
+        server.stop()
+
+
+# --- Browser ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@dataclass
+class _Traffic:
+    requests: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+
+def _is_local(url: str) -> bool:
+    parsed = urlparse(url)
+    if parsed.scheme in ("data", "blob", "about"):
+        return True
+    return parsed.hostname in LOCAL_HOSTS
+
+
+@pytest.fixture
+def _traffic() -> _Traffic:
+    return _Traffic()
+
+
+@pytest.fixture
+def page(browser, _traffic):
+    """A 1920x1080 page that lets only 127.0.0.1/localhost requests through."""
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    page = context.new_page()
+
+    def handle(route, request):
+        _traffic.requests.append(request.url)
+        if _is_local(request.url):
+            route.continue_()
+        else:
+            _traffic.external.append(request.url)
+            route.abort("blockedbyclient")
+
+    def on_failed(request):
+        if _is_local(request.url):
+            _traffic.failed.append(f"{request.url} ({request.failure})")
+
+    def on_response(response):
+        if response.status >= 400 and _is_local(response.url):
+            _traffic.failed.append(f"{response.url} (HTTP {response.status})")
+
+    def on_console(message):
+        if message.type == "error":
+            _traffic.console_errors.append(message.text)
+
+    page.route("**/*", handle)
+    page.on("requestfailed", on_failed)
+    page.on("response", on_response)
+    page.on("console", on_console)
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def external_requests(page, _traffic) -> list[str]:
+    """URLs the page tried to fetch from anywhere but this machine (all aborted)."""
+    return _traffic.external
+
+
+@pytest.fixture
+def failed_requests(page, _traffic) -> list[str]:
+    """Local requests that failed or answered HTTP >= 400."""
+    return _traffic.failed
+
+
+@pytest.fixture
+def all_requests(page, _traffic) -> list[str]:
+    return _traffic.requests
+
+
+@pytest.fixture
+def console_errors(page, _traffic) -> list[str]:
+    return _traffic.console_errors
+
+
+@pytest.fixture
+def open_app(page):
+    """``open_app(server, path="/", timeout=60.0)``: load the app and wait until the
+    first script run has finished (app container present, no "running" indicator)."""
+
+    def _open(server: StreamlitServer, path: str = "/", timeout: float = 60.0):
+        page.goto(server.url + path, wait_until="domcontentloaded", timeout=timeout * 1000)
+        wait_for_script_run(page, timeout)
+        return page
+
+    return _open
+
+
+def wait_for_script_run(page, timeout: float = 60.0) -> None:
+    """Wait until Streamlit is idle (app view rendered, status widget not "running")."""
+    page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout * 1000)
+    page.wait_for_function(
+        """() => {
+            const w = document.querySelector('[data-testid="stStatusWidget"]');
+            return !w || !/running/i.test(w.innerText);
+        }""",
+        timeout=timeout * 1000,
+    )
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOT_DIR
