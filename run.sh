@@ -28,8 +28,7 @@ fi
 
 if ! "$VPY" -c 'import sys; from geo.fetch import has_data; sys.exit(0 if has_data() else 1)'; then
     echo "Data batas wilayah belum ada; mengambil dari sumber terbuka …"
-    if [ -f geo/__main__.py ]; then FETCH=(-m geo fetch); else FETCH=(-m geo.fetch); fi
-    if ! "$VPY" "${FETCH[@]}"; then
+    if ! "$VPY" -m geo fetch; then
         # The dashboard still starts: it shows the same guidance and lets users
         # upload boundaries on the data page.
         echo "Pengambilan data gagal (lihat pesan di atas); dasbor tetap dijalankan." >&2

@@ -13,6 +13,8 @@ declares them, to copies vendored under ``static/vendor/`` (see
 
 * The mapping is the explicit table :data:`CDN_TO_LOCAL` (CDN URL -> file below
   ``static/vendor``).
+* ``folium.Map`` also gets a small project script after leaflet.js that sets Leaflet's
+  default marker image path (see :data:`LEAFLET_ICON_PATH_JS`).
 * Classes are found by walking all modules of folium and branca plus every subclass of
   ``branca.element.Element`` known at call time, so classes added by a new folium
   release (or by this project) are not missed.
@@ -51,6 +53,7 @@ from typing import Any
 
 __all__ = [
     "CDN_TO_LOCAL",
+    "LEAFLET_ICON_PATH_JS",
     "OfflineAssetError",
     "OfflineAssetWarning",
     "REQUIRED_CLASS_NAMES",
@@ -130,6 +133,13 @@ CDN_TO_LOCAL: dict[str, str] = {
     # The same jQuery, as other plugins spell it (TimestampedGeoJson, ...).
     "https://cdnjs.cloudflare.com/ajax/libs/jquery/3.7.1/jquery.min.js": _JQUERY,
 }
+
+#: Project-written script (not vendored) that use_local_assets() loads right after
+#: leaflet.js for every folium.Map: it sets L.Icon.Default.imagePath, which Leaflet
+#: otherwise derives from leaflet.css -- racy under streamlit-folium, which does not
+#: wait for the CSS before running the map script (default markers then 404).
+LEAFLET_ICON_PATH_JS = "_project/leaflet-icon-path.js"
+_ICON_PATH_NAME = "leaflet_default_icon_path"
 
 #: Classes the project uses: each must end up with local links only.
 REQUIRED_CLASS_NAMES: tuple[str, ...] = (
@@ -271,7 +281,8 @@ def _resolve(dotted: str) -> type:
 
 
 def _check_vendored_files() -> None:
-    missing = sorted({rel for rel in CDN_TO_LOCAL.values() if not (VENDOR_DIR / rel).is_file()})
+    wanted = {*CDN_TO_LOCAL.values(), LEAFLET_ICON_PATH_JS}
+    missing = sorted(rel for rel in wanted if not (VENDOR_DIR / rel).is_file())
     if missing:
         raise OfflineAssetError(
             "Vendored map assets are missing from "
@@ -315,6 +326,7 @@ def use_local_assets(base: str | None = None, *, strict: bool = False) -> None:
                 for _, url in rewritten:
                     if is_external(url):
                         unmapped.setdefault(_qualname(cls), []).append(url)
+        _add_icon_path_script(base)
         _STATE.base = base
         _STATE.strict = strict
         _STATE.unmapped = unmapped
@@ -335,6 +347,16 @@ def use_local_assets(base: str | None = None, *, strict: bool = False) -> None:
                 "<package>-<version>/, and add it to components.offline.CDN_TO_LOCAL "
                 "and static/vendor/VENDOR.md."
             )
+
+
+def _add_icon_path_script(base: str) -> None:
+    """Put LEAFLET_ICON_PATH_JS into folium.Map.default_js right after Leaflet."""
+    import folium
+
+    entries = [(n, u) for n, u in folium.Map.default_js if n != _ICON_PATH_NAME]
+    position = next((i + 1 for i, (n, _) in enumerate(entries) if n == "leaflet"), 1)
+    entries.insert(position, (_ICON_PATH_NAME, local_url(LEAFLET_ICON_PATH_JS, base)))
+    folium.Map.default_js = entries
 
 
 def unmapped_external_links() -> dict[str, list[str]]:

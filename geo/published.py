@@ -103,3 +103,19 @@ def old_papua_geography(period: str) -> bool:
     t = table()
     codes = set(t.loc[(t["period"] == period) & (t["level"] == "provinsi"), "code"])
     return not (codes & set(PAPUA_NEW))
+
+
+def national_latest(indicator: str = "stunting") -> tuple[str, float] | None:
+    """(survey, value) of the latest national figure (province code ``00`` in the source)."""
+    if indicator != "stunting":
+        return None
+    st = _read("stunting_province.csv")
+    if st.empty:
+        return None
+    rows = st.loc[st["province_code"] == "00"].copy()
+    rows["year"] = pd.to_numeric(rows["year"], errors="coerce")
+    rows = rows.dropna(subset=["stunting_pct"]).sort_values("year")
+    if rows.empty:
+        return None
+    last = rows.iloc[-1]
+    return str(last["survey"]), float(last["stunting_pct"])

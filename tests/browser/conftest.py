@@ -15,9 +15,12 @@
   ``page.route("**/*")``: 127.0.0.1/localhost continue, anything else is aborted and
   recorded. Assert on the fixtures ``external_requests`` (URLs that tried to leave
   the machine), ``failed_requests`` (local requests that failed or got HTTP >= 400,
-  e.g. a missing vendored file) and ``console_errors``.
+  e.g. a missing vendored file), ``console_errors`` and ``page_errors`` (uncaught
+  JS exceptions, iframes included), ``all_requests``.
 * ``open_app(server, path="/", timeout=60.0)``: go to the app and wait until the
   script run is over.
+* ``map_frame(index=0)``: Playwright FrameLocator inside the index-th st_folium iframe
+  (``iframe[title="streamlit_folium.st_folium"]``); Leaflet's DOM lives there.
 * ``screenshot_dir``: tests/browser/screenshots/ (git-ignored), created on demand.
 
 Tests in this folder are marked ``browser`` and ``slow`` automatically.
@@ -54,6 +57,8 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1920, "height": 1080}
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+#: The iframe in which st_folium renders a map (one per st_folium call).
+ST_FOLIUM_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 def pytest_collection_modifyitems(config, items):
@@ -140,6 +145,9 @@ def _start_server(
         "--server.address", "127.0.0.1",
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
+        # No reruns because a file changed while tests run (pass args to override).
+        "--server.fileWatcherType", "none",
+        "--server.runOnSave", "false",
         *args,
     ]  # fmt: skip
     started = time.monotonic()
@@ -238,6 +246,7 @@ class _Traffic:
     external: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
 
 
 def _is_local(url: str) -> bool:
@@ -282,6 +291,9 @@ def page(browser, _traffic):
     page.on("requestfailed", on_failed)
     page.on("response", on_response)
     page.on("console", on_console)
+    # Uncaught JS exceptions, also those inside the component iframes (e.g. Leaflet's
+    # "Map has no maxZoom specified"): they are not console messages.
+    page.on("pageerror", lambda error: _traffic.page_errors.append(str(error)))
     page.set_default_timeout(30_000)
     yield page
     context.close()
@@ -310,6 +322,12 @@ def console_errors(page, _traffic) -> list[str]:
 
 
 @pytest.fixture
+def page_errors(page, _traffic) -> list[str]:
+    """Uncaught JavaScript exceptions of the page and its iframes."""
+    return _traffic.page_errors
+
+
+@pytest.fixture
 def open_app(page):
     """``open_app(server, path="/", timeout=60.0)``: load the app and wait until the
     first script run has finished (app container present, no "running" indicator)."""
@@ -332,6 +350,17 @@ def wait_for_script_run(page, timeout: float = 60.0) -> None:
         }""",
         timeout=timeout * 1000,
     )
+
+
+@pytest.fixture
+def map_frame(page):
+    """``map_frame(index=0)``: FrameLocator of the index-th st_folium map, e.g.
+    ``map_frame().locator("path.leaflet-interactive")``."""
+
+    def _frame(index: int = 0):
+        return page.frame_locator(ST_FOLIUM_IFRAME).nth(index)
+
+    return _frame
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ import pytest
 from components import offline
 from components.offline import (
     CDN_TO_LOCAL,
+    LEAFLET_ICON_PATH_JS,
     VENDOR_BASE,
     VENDOR_DIR,
     OfflineAssetError,
@@ -95,12 +96,14 @@ def _all_links(m: folium.Map) -> list[str]:
 
 
 def test_every_mapped_local_file_exists():
-    missing = [rel for rel in CDN_TO_LOCAL.values() if not (VENDOR_DIR / rel).is_file()]
+    wanted = [*CDN_TO_LOCAL.values(), LEAFLET_ICON_PATH_JS]
+    missing = [rel for rel in wanted if not (VENDOR_DIR / rel).is_file()]
     assert missing == []
 
 
 def test_every_vendored_package_has_its_license():
-    folders = sorted(p for p in VENDOR_DIR.iterdir() if p.is_dir())
+    # "_project" holds the project's own shim, everything else is third-party.
+    folders = sorted(p for p in VENDOR_DIR.iterdir() if p.is_dir() and p.name != "_project")
     assert folders, "static/vendor is empty"
     for folder in folders:
         assert re.search(r"-\d+\.\d+\.\d+$", folder.name), f"{folder.name}: no version in name"
@@ -116,7 +119,10 @@ def test_every_vendored_file_is_listed_in_vendor_md():
 
 def test_every_vendored_file_is_used():
     """No dead weight: each file is mapped, a licence, or referenced by a vendored CSS."""
-    used = {(VENDOR_DIR / rel).resolve() for rel in [*CDN_TO_LOCAL.values(), *USED_BY_JS]}
+    used = {
+        (VENDOR_DIR / rel).resolve()
+        for rel in [*CDN_TO_LOCAL.values(), *USED_BY_JS, LEAFLET_ICON_PATH_JS]
+    }
     for css in VENDOR_DIR.rglob("*.css"):
         for ref in CSS_URL_RE.findall(css.read_text(encoding="utf-8")):
             used.add((css.parent / ref.split("?")[0].split("#")[0]).resolve())
@@ -166,6 +172,13 @@ def test_links_are_vendor_paths_of_existing_files():
         assert url.startswith(VENDOR_BASE + "/"), url
         assert "//" not in url and ".." not in url, url
         assert (VENDOR_DIR / url[len(VENDOR_BASE) + 1 :]).is_file(), url
+
+
+def test_map_loads_icon_path_script_right_after_leaflet():
+    names = [name for name, _ in folium.Map.default_js]
+    assert names[:2] == ["leaflet", "leaflet_default_icon_path"]
+    assert names.count("leaflet_default_icon_path") == 1
+    assert folium.Map.default_js[1][1] == f"{VENDOR_BASE}/{LEAFLET_ICON_PATH_JS}"
 
 
 def test_use_local_assets_is_idempotent():

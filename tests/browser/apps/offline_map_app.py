@@ -34,7 +34,9 @@ POLYGONS = {
     ],
 }
 
-m = folium.Map(location=[-7.0, 108.5], zoom_start=7, tiles=None)
+# tiles=None: no tile server offline. Without a tile layer Leaflet has no maxZoom,
+# and MarkerCluster then throws "Map has no maxZoom specified": set it on the map.
+m = folium.Map(location=[-7.0, 108.5], zoom_start=7, tiles=None, maxZoom=18)
 folium.GeoJson(
     POLYGONS,
     name="Wilayah",
@@ -52,6 +54,14 @@ for i in range(50):
         tooltip=f"Posyandu {i + 1}",
     ).add_to(cluster)
 
+# Icons that need the vendored images and fonts: Leaflet's default marker image,
+# awesome-markers with a Font Awesome icon and with a Glyphicon (folium's default).
+folium.Marker([-6.2, 108.5], tooltip="Default").add_to(m)
+folium.Marker(
+    [-6.8, 108.5], tooltip="Font Awesome", icon=folium.Icon(color="red", icon="house-medical", prefix="fa")
+).add_to(m)
+folium.Marker([-7.4, 108.5], tooltip="Glyphicon", icon=folium.Icon(color="green", icon="info-sign")).add_to(m)
+
 m.fit_bounds([[-8.6, 105.8], [-5.8, 111.2]])
 
 out = st_folium(
@@ -61,5 +71,6 @@ out = st_folium(
     use_container_width=True,
     returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
 )
+# The tooltip's innerText (a table: tabs and newlines), flattened to one line.
 clicked = (out or {}).get("last_object_clicked_tooltip")
-st.markdown(f"Terakhir diklik: {clicked or '-'}")
+st.text(f"Terakhir diklik: {' '.join((clicked or '-').split())}")

@@ -1,0 +1,53 @@
+"""Texts of the Tentang Data page, built from the data directory's own tables."""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from geo import published
+from geo.config import REPO_ROOT, data_dir
+from geo.indicators import INDICATORS
+
+BOUNDARY_SOURCE = {
+    "id": (
+        "- **Batas wilayah** (provinsi, kabupaten/kota, kecamatan, desa/kelurahan): GitHub "
+        "`cahyadsn/wilayah_boundaries`, commit `3c5a7960` (20 Agustus 2026), lisensi MIT. "
+        "Kode mengikuti Kepmendagri No. 300.2.2-2430 Tahun 2025. Batas bersifat indikatif, "
+        "bukan batas resmi BIG/Kemendagri; jangan dipakai untuk keperluan hukum atau luas.\n"
+        "- **Daftar kode dan nama wilayah**: GitHub `cahyadsn/wilayah`, commit `b7ad440a` "
+        "(8 Agustus 2026), lisensi MIT.\n"
+        "- **Penduduk** (Dukcapil, Semester II 2024) dan **luas** (BIG, Desember 2024): "
+        "melalui `cahyadsn/wilayah` (MIT).\n"
+        "- Folder data yang dipakai: `{root}`."),
+    "en": (
+        "- **Boundaries** (provinces, regencies/cities, districts, villages): GitHub "
+        "`cahyadsn/wilayah_boundaries`, commit `3c5a7960` (20 August 2026), MIT license. "
+        "Codes follow Kepmendagri No. 300.2.2-2430/2025. Boundaries are indicative, not the "
+        "official BIG/Kemendagri lines; not for legal or area purposes.\n"
+        "- **Region codes and names**: GitHub `cahyadsn/wilayah`, commit `b7ad440a` "
+        "(8 August 2026), MIT license.\n"
+        "- **Population** (Dukcapil, second half 2024) and **area** (BIG, December 2024): via "
+        "`cahyadsn/wilayah` (MIT).\n"
+        "- Data folder in use: `{root}`."),
+}
+
+
+def boundary_sources(lang: str) -> str:
+    return BOUNDARY_SOURCE[lang].format(root=html.escape(str(data_dir())))
+
+
+def indicator_sources() -> pd.DataFrame:
+    """One row per indicator, period and source: citation, link and number of regions."""
+    t = published.table()
+    grouped = (t.groupby(["indicator", "period", "level", "source"], dropna=False)
+                .agg(wilayah=("code", "nunique"), source_url=("source_url", "first"))
+                .reset_index())
+    grouped.insert(1, "label", grouped["indicator"].map(lambda i: INDICATORS[i].label_id))
+    return grouped.sort_values(["indicator", "period", "level"]).reset_index(drop=True)
+
+
+def vendored_assets() -> str:
+    """The vendored-asset list (versions and licenses) shipped beside the files."""
+    path = REPO_ROOT / "static" / "vendor" / "VENDOR.md"
+    return path.read_text(encoding="utf-8") if path.exists() else ""

@@ -1,0 +1,127 @@
+"""A page's map section: choropleth of the level below the selected region, its legend,
+drill-down on click, and the table below the map. Pages call ``map_section`` once."""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from components import data, state
+from components.i18n import t
+from components.legend import show_legend
+from components.mapview import Choropleth, build_map, show_map
+from components import tables
+from geo import classify as geo_classify
+from geo import indicators, ranking
+from geo.codes import LABEL
+
+
+@dataclass
+class MapResult:
+    level: str
+    values: pd.DataFrame          # code, name, value, rank, of, unstable, numerator, denominator
+    classification: geo_classify.Classification
+
+
+def ranked_values(indicator_id: str, level: str, period: str, region: str) -> pd.DataFrame:
+    """Values of the regions under ``region`` with their rank among those siblings."""
+    ind = indicators.get(indicator_id)
+    vals = data.values(indicator_id, level, period, region or None)
+    ranked = ranking.rank_frame(vals, ind.higher_is_worse)
+    out = vals.merge(ranked[["code", "rank", "of"]], on="code", how="left")
+    out.insert(1, "name", out["code"].map(data.names()))
+    return out
+
+
+def points_for(region: str) -> tuple[pd.DataFrame | None, bool]:
+    """Posyandu points to draw (from province level down) and whether they are samples."""
+    if not region:
+        return None, False
+    pts = data.subtree(region)
+    pts = pts.assign(nama_desa=pts["kode_agregasi"].map(data.names()).fillna(pts["kode_desa"]))
+    return pts, data.posyandu_info().sample
+
+
+def map_title(ind: indicators.Indicator, level: str, region: str, period: str, lang: str) -> str:
+    where = data.region_name(region)
+    text = t("map_of", indicator=ind.label(lang), level=LABEL[lang][level].lower(), region=where)
+    return f"{text} ({period})" if period and period != indicators.REGISTRY_PERIOD else text
+
+
+def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
+                show_points: bool = True, hazards=None, marked: set[str] | None = None,
+                marked_label: str = "", extra_legend: list[tuple[str, str]] | None = None,
+                table_extra: pd.DataFrame | None = None, offline_only: bool = False,
+                show_table: bool = True) -> MapResult:
+    ind = indicators.get(indicator_id)
+    level = data.map_level(view.region)
+    lang = view.lang
+    layer = data.display_layer(level, view.region or None)
+    vals = ranked_values(indicator_id, level, period, view.region)
+    classification = geo_classify.classify(vals["value"], ind, method=view.classifier)
+    colors = geo_classify.colors_for(ind, len(classification.labels_id))
+    ch = Choropleth(layer=layer, values=vals, indicator=ind, classification=classification,
+                    colors=colors, lang=lang, marked=marked or set(), marked_label=marked_label)
+    points, sample = points_for(view.region) if show_points else (None, False)
+    if points is not None and offline_only:
+        points = points.loc[points["internet"].astype("boolean").fillna(True) == False]  # noqa: E712
+    m = build_map(ch, points=points, sample_points=sample, hazards=hazards,
+                  basemap=view.basemap, labels=view.projector)
+    labels = classification.labels_id if lang == "id" else classification.labels_en
+    counts = list(pd.Series(classification.class_of(
+        layer["code"].map(vals.set_index("code")["value"]).to_numpy(dtype=float))).value_counts()
+        .reindex(list(range(len(labels))) + [-1], fill_value=0))
+    title = map_title(ind, level, view.region, period, lang)
+
+    if view.projector:
+        st.markdown(f"<h1 style='font-size:44px;margin:0'>{html.escape(title)}</h1>",
+                    unsafe_allow_html=True)
+        col_map, col_legend = st.columns([5, 1.3])
+        height = 820
+    else:
+        st.subheader(title)
+        col_map, col_legend = st.columns([4, 1.2])
+        height = 620
+    with col_map:
+        clicked = show_map(m, key=state.map_key(page), height=height)
+    with col_legend:
+        show_legend(ind.label(lang), ind.unit(lang), labels, colors, counts=counts,
+                    extra=extra_legend, large=view.projector)
+        if vals["unstable"].any():
+            st.caption("⚠ " + t("unstable", n=indicators.DEFAULT_MIN_DENOMINATOR))
+        if level != "desa" and not view.projector:
+            st.caption(t("click_to_drill"))
+    if clicked and level != "desa" and clicked != view.region:
+        state.go_to_region(clicked)
+
+    if show_table and not view.projector:
+        table = vals.copy()
+        if table_extra is not None:
+            table = table.merge(table_extra, on="code", how="left")
+        table = table.sort_values(["rank", "code"], na_position="last")
+        tables.show_table(table, f"{ind.id}-{level}-{view.region or 'indonesia'}", key=f"tbl-{page}",
+                   column_config={
+                       "code": t("code"), "name": t("name"),
+                       "value": st.column_config.NumberColumn(
+                           f"{ind.label(lang)} ({ind.unit(lang)})",
+                           format=f"%.{ind.decimals}f"),
+                       "rank": t("rank")})
+    return MapResult(level=level, values=vals, classification=classification)
+
+
+def region_position(indicator_id: str, region: str, period: str, lang: str) -> str | None:
+    """"Kalimantan Tengah: peringkat 11 dari 34" among the region's siblings."""
+    if not region:
+        return None
+    from geo.codes import level_of
+    level = level_of(region)
+    parent = region.rsplit(".", 1)[0] if "." in region else None
+    vals = ranked_values(indicator_id, level, period, parent or "")
+    k, n = ranking.position(vals.dropna(subset=["rank"]), region) if len(vals) else (None, 0)
+    if n == 0:
+        return None
+    return t("region_position", region=data.region_name(region),
+             position=ranking.describe(k, n, lang))
+

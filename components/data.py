@@ -1,0 +1,108 @@
+"""Cached access to the domain package for the UI (Streamlit caches around geo calls).
+
+Nothing here reads files itself: every value comes from a geo function; this module only
+decides what is cached for the life of the server process.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geo import datasets, display, indicators, published, regions
+from geo.codes import LEVELS, child_level, level_of
+
+
+@st.cache_resource(show_spinner=False)
+def joined():
+    return datasets.joined_posyandu()
+
+
+@st.cache_resource(show_spinner=False)
+def posyandu_info() -> datasets.DatasetInfo:
+    return datasets.posyandu()[1]
+
+
+@st.cache_resource(show_spinner=False)
+def hazard_zones():
+    return datasets.hazard_zones()
+
+
+@st.cache_resource(show_spinner=False)
+def hazard_classes() -> pd.DataFrame:
+    from geo.hazards import classify_posyandu
+    zones, _ = hazard_zones()
+    return classify_posyandu(joined(), zones)
+
+
+@st.cache_resource(show_spinner="Menghitung indikator …")
+def long_table() -> pd.DataFrame:
+    """Published and registry indicators of every region at every level (long shape)."""
+    registry = indicators.aggregate(joined(), LEVELS, hazard_classes()["hazard_max"])
+    return pd.concat([indicators.published_long(), registry], ignore_index=True)
+
+
+@st.cache_resource(show_spinner=False)
+def names() -> pd.Series:
+    return regions.region_names()
+
+
+@st.cache_resource(show_spinner=False)
+def display_layer(level: str, parent: str | None):
+    return display.display_layer(level, parent or None)
+
+
+def region_name(code: str, lang: str = "id") -> str:
+    if not code:
+        return "Indonesia"
+    return str(names().get(code, code))
+
+
+def map_level(region: str) -> str | None:
+    """Level drawn on the map for a selected region: the level below it."""
+    if not region:
+        return "provinsi"
+    return child_level(level_of(region))
+
+
+def region_level(region: str) -> str | None:
+    return level_of(region) if region else None
+
+
+def values(indicator: str, level: str, period: str, parent: str | None) -> pd.DataFrame:
+    """code, value, unstable, numerator, denominator for the regions under ``parent``."""
+    long = long_table()
+    rows = indicators.values(long, indicator, level, period, parent)
+    return rows[["code", "value", "numerator", "denominator", "unstable"]].reset_index(drop=True)
+
+
+def region_value(indicator: str, region: str, period: str) -> float | None:
+    long = long_table()
+    if not region:
+        return None
+    row = long.loc[(long["indicator"] == indicator) & (long["code"] == region)
+                   & (long["period"] == period)]
+    return None if row.empty else float(row["value"].iloc[0])
+
+
+def periods(indicator: str, level: str | None = None) -> list[str]:
+    ind = indicators.get(indicator)
+    if ind.source == "registri":
+        return [indicators.REGISTRY_PERIOD]
+    return published.periods(indicator, level)
+
+
+def subtree(region: str) -> pd.DataFrame:
+    """Posyandu (joined) inside a region (all of them for Indonesia)."""
+    j = joined()
+    if not region:
+        return j
+    codes = j["kode_agregasi"].astype(str)
+    return j.loc[(codes == region) | codes.str.startswith(region + ".")]
+
+
+def subtree_villages(region: str) -> int:
+    """Number of desa/kelurahan of the Kemendagri list inside a region."""
+    codes = regions.code_list("desa")["code"]
+    if not region:
+        return int(len(codes))
+    return int(((codes == region) | codes.str.startswith(region + ".")).sum())

@@ -1,0 +1,33 @@
+"""Hazard zones and Posyandu exposure for the Risiko Bencana page."""
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from components import data
+from components.i18n import t
+from geo import hazards
+
+
+def zones_in_view(region: str) -> gpd.GeoDataFrame:
+    """Hazard zones intersecting the selected region's extent (all of them for Indonesia)."""
+    zones, _ = data.hazard_zones()
+    if not region:
+        return zones
+    level = data.map_level(region)
+    layer = data.display_layer(level, region)
+    box = shapely.box(*layer.total_bounds)
+    return zones.loc[zones.intersects(box)]
+
+
+def exposure_table(level: str, region: str) -> pd.DataFrame:
+    """code + Posyandu count per hazard class for the regions of ``level`` under ``region``."""
+    joined = data.joined()
+    table = hazards.exposure_by_region(joined, data.hazard_classes(), level,
+                                       code_column="kode_agregasi")
+    if region:
+        table = table.loc[table["code"].str.startswith(region + ".")]
+    names = {k: f"Posyandu {t(k)}" for k in hazards.KELAS}
+    names[hazards.NO_HAZARD] = f"Posyandu {t('none_class')}"
+    return table.rename(columns=names).drop(columns=["total"], errors="ignore")

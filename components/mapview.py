@@ -1,0 +1,220 @@
+"""The one map builder of the dashboard (folium inside Streamlit), used by every page.
+
+* A choropleth of the level below the selected region, drawn from cached simplified
+  display geometry; boundaries are the background (no tiles unless the user asks).
+* Styles travel inside each feature's properties (no per-feature Python style function),
+  and the layer's bounds come from geopandas, so building the map stays cheap.
+* Every text that reaches HTML (names in tooltips and popups) is escaped here.
+* Clicking a region returns its code (``st_folium`` returns only the clicked feature, so
+  panning and zooming do not rerun the app).
+"""
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+import streamlit as st
+from folium.plugins import FastMarkerCluster
+from streamlit_folium import st_folium
+
+from components.i18n import fmt_number, t
+from components.offline import use_local_assets
+from geo import classify as geo_classify
+from geo import display as geo_display
+from geo.indicators import Indicator
+
+use_local_assets()
+
+HAZARD_COLORS = {"rendah": "#fee391", "sedang": "#fe9929", "tinggi": "#cc4c02"}
+BORDER = "#4d4d4d"
+
+
+@dataclass
+class Choropleth:
+    """What a page wants drawn: one indicator over the regions of one level."""
+    layer: gpd.GeoDataFrame            # display geometry: code, name, geometry
+    values: pd.DataFrame               # code, value, unstable (+ rank, of)
+    indicator: Indicator
+    classification: geo_classify.Classification
+    colors: list[str]
+    lang: str = "id"
+    marked: set[str] = field(default_factory=set)   # codes to outline (e.g. below a standard)
+    marked_label: str = ""
+
+
+class _GeoJson(folium.GeoJson):
+    """GeoJson whose bounds are given (folium would walk every vertex in Python)."""
+
+    def __init__(self, data, bounds, **kwargs):
+        super().__init__(data, **kwargs)
+        self._bounds = bounds
+
+    def _get_self_bounds(self):
+        return self._bounds
+
+
+def _bounds(gdf: gpd.GeoDataFrame):
+    minx, miny, maxx, maxy = gdf.total_bounds
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
+
+
+def class_colors(ch: Choropleth) -> np.ndarray:
+    """Fill colour of each feature of the layer (grey for no data)."""
+    vals = ch.layer["code"].map(ch.values.set_index("code")["value"])
+    idx = ch.classification.class_of(vals.to_numpy(dtype=float))
+    palette = np.array(ch.colors + [geo_classify.NO_DATA_COLOR], dtype=object)
+    return palette[np.where(idx < 0, len(ch.colors), idx)]
+
+
+def _feature_properties(ch: Choropleth) -> pd.DataFrame:
+    lang = ch.lang
+    v = ch.values.set_index("code")
+    layer = ch.layer
+    value = layer["code"].map(v["value"])
+    unstable = layer["code"].map(v["unstable"]).fillna(False).astype(bool) if "unstable" in v \
+        else pd.Series(False, index=layer.index)
+    rank = layer["code"].map(v["rank"]) if "rank" in v else pd.Series(pd.NA, index=layer.index)
+    of = layer["code"].map(v["of"]) if "of" in v else pd.Series(pd.NA, index=layer.index)
+    unit = ch.indicator.unit(lang)
+    value_text = [
+        (f"{fmt_number(x, ch.indicator.decimals, lang)} {unit}" if pd.notna(x) else t("no_data"))
+        + (f" {t('unstable_mark')}" if u and pd.notna(x) else "")
+        for x, u in zip(value, unstable)]
+    rank_text = [t("rank_k_of_n", k=int(r), n=int(n)) if pd.notna(r) and pd.notna(n) else "–"
+                 for r, n in zip(rank, of)]
+    fills = class_colors(ch)
+    marked = layer["code"].isin(ch.marked).to_numpy()
+    props = pd.DataFrame({
+        "code": layer["code"].to_numpy(),
+        "name": [html.escape(str(n)) for n in layer["name"]],
+        "nilai": [html.escape(s) for s in value_text],
+        "peringkat": [html.escape(s) for s in rank_text],
+    })
+    if ch.marked:
+        props["catatan"] = np.where(marked, html.escape(ch.marked_label), "")
+    props["style"] = [
+        {"fillColor": f, "color": "#000000" if m else BORDER, "weight": 3 if m else 0.8,
+         "fillOpacity": 0.85, "dashArray": "6 4" if m else None}
+        for f, m in zip(fills, marked)]
+    return props
+
+
+def _tooltip_fields(ch: Choropleth) -> tuple[list[str], list[str]]:
+    fields = ["name", "nilai", "peringkat"]
+    aliases = [t("name"), ch.indicator.label(ch.lang), t("rank")]
+    if ch.marked:
+        fields.append("catatan")
+        aliases.append(t("note"))
+    return fields, aliases
+
+
+def build_map(ch: Choropleth, *, points: pd.DataFrame | None = None, sample_points: bool = False,
+              hazards: gpd.GeoDataFrame | None = None, basemap: bool = False,
+              labels: bool = False, height_hint: int = 640) -> folium.Map:
+    """Folium map of a choropleth, with optional hazard zones, Posyandu points and labels."""
+    layer = ch.layer
+    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.25,
+                   attribution_control=basemap)
+    if basemap:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
+    props = _feature_properties(ch)
+    payload = json.loads(geo_display.geojson_payload(layer, props))
+    fields, aliases = _tooltip_fields(ch)
+    _GeoJson(
+        payload, _bounds(layer), name=ch.indicator.label(ch.lang),
+        highlight_function=lambda _f: {"weight": 3, "color": "#000000", "fillOpacity": 0.95},
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True,
+                                      style="font-size: 15px;"),
+        zoom_on_click=False,
+    ).add_to(m)
+    if hazards is not None and len(hazards):
+        add_hazards(m, hazards, ch.lang)
+    if points is not None and len(points):
+        add_points(m, points, sample_points, ch.lang)
+    if labels:
+        add_labels(m, layer)
+    m.fit_bounds(_bounds(layer))
+    return m
+
+
+def add_hazards(m: folium.Map, zones: gpd.GeoDataFrame, lang: str) -> None:
+    """Hazard zones coloured by class (rendah/sedang/tinggi), drawn over the choropleth."""
+    fg = folium.FeatureGroup(name=t("hazard_layer"))
+    data = zones[["jenis", "kelas", "geometry"]].copy()
+    data["label"] = [html.escape(f"{t(j)} — {t(k)}") for j, k in zip(data["jenis"], data["kelas"])]
+    data["style"] = [{"fillColor": HAZARD_COLORS.get(k, "#999999"), "color": HAZARD_COLORS.get(k),
+                      "weight": 1, "fillOpacity": 0.55} for k in data["kelas"]]
+    payload = json.loads(geo_display.geojson_payload(data[["geometry"]], data[["label", "style"]]))
+    _GeoJson(payload, _bounds(zones), name=t("hazard_layer"),
+             tooltip=folium.GeoJsonTooltip(fields=["label"], aliases=[t("hazard_class")]),
+             ).add_to(fg)
+    fg.add_to(m)
+
+
+_POINT_CALLBACK = """
+function (row) {
+    var marker = L.circleMarker(new L.LatLng(row[0], row[1]),
+        {radius: 6, color: '#08306b', weight: 1, fillColor: row[3] ? '#2171b5' : '#ef3b2c',
+         fillOpacity: 0.9});
+    marker.bindPopup(row[2], {maxWidth: 320});
+    return marker;
+}
+"""
+
+
+def popup_html(points: pd.DataFrame, sample: bool, lang: str) -> list[str]:
+    """Escaped popup HTML of each Posyandu: name, village, kader, internet, strata."""
+    village_names = points.get("nama_desa", points["kode_desa"]).astype(object)
+    out = []
+    badge = f"<br><b style='color:#b30000'>{html.escape(t('sample_badge'))}</b>" if sample else ""
+    for name, village, kader, internet, strata, is_sample in zip(
+            points["nama"], village_names, points["jumlah_kader"], points["internet"],
+            points["strata"], points.get("sampel", pd.Series(sample, index=points.index))):
+        net = "–" if pd.isna(internet) else (t("yes") if internet else t("no"))
+        out.append(
+            f"<b>{html.escape(str(name))}</b><br>"
+            f"{html.escape(t('village'))}: {html.escape(str(village))}<br>"
+            f"{html.escape(t('kader'))}: {'–' if pd.isna(kader) else int(kader)}<br>"
+            f"{html.escape(t('internet'))}: {html.escape(net)}<br>"
+            f"{html.escape(t('strata'))}: {html.escape('–' if pd.isna(strata) else str(strata))}"
+            + (badge if (sample or bool(is_sample)) else ""))
+    return out
+
+
+def add_points(m: folium.Map, points: pd.DataFrame, sample: bool, lang: str) -> None:
+    """Posyandu as clustered points (FastMarkerCluster: thousands stay fast)."""
+    popups = popup_html(points, sample, lang)
+    internet = points["internet"].astype("boolean").fillna(True).astype(bool).to_numpy()
+    data = [[round(float(a), 5), round(float(b), 5), p, bool(i)]
+            for a, b, p, i in zip(points["lat"], points["lon"], popups, internet)]
+    FastMarkerCluster(data, callback=_POINT_CALLBACK, name=t("posyandu_layer"),
+                      options={"disableClusteringAtZoom": 13, "chunkedLoading": True}).add_to(m)
+
+
+def add_labels(m: folium.Map, layer: gpd.GeoDataFrame) -> None:
+    """Region names at a point inside each polygon (projector mode)."""
+    pts = shapely.point_on_surface(layer.geometry.values)
+    for name, p in zip(layer["name"], pts):
+        folium.Marker(
+            [p.y, p.x],
+            icon=folium.DivIcon(html=f"<div class='pp-label'>{html.escape(str(name))}</div>",
+                                icon_size=(160, 24), icon_anchor=(80, 12))).add_to(m)
+    m.get_root().header.add_child(folium.Element(
+        "<style>.pp-label{font:700 15px/1.1 sans-serif;color:#111;text-align:center;"
+        "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;white-space:nowrap;"
+        "pointer-events:none}</style>"))
+
+
+def show_map(m: folium.Map, key: str, height: int = 640) -> str | None:
+    """Render the map; return the code of a clicked region (or None)."""
+    out = st_folium(m, key=key, height=height, use_container_width=True,
+                    returned_objects=["last_active_drawing"])
+    feature = (out or {}).get("last_active_drawing") or {}
+    code = (feature.get("properties") or {}).get("code")
+    return str(code) if code else None

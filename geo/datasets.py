@@ -1,0 +1,109 @@
+"""The datasets the dashboard and the CLI show: the user's imported data when there is
+some (workspace, see geo.workspace), else the generated SAMPLE data — always labelled.
+
+Each accessor returns the data and a DatasetInfo saying which dataset it is.
+Derived results (the spatial join of the registry) are cached on disk keyed by the
+hashes of the registry and of the boundary files.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from . import cache
+
+SAMPLE_SCOPE = "nasional"
+SAMPLE_SEED = 0
+JOIN_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    kind: str
+    name: str
+    date: str
+    rows: int
+    sample: bool
+    path: str
+
+    def label(self, lang: str = "id") -> str:
+        if self.sample:
+            return (f"{self.name} — DATA SAMPEL buatan, bukan data nyata ({self.rows:,} baris)"
+                    if lang == "id" else
+                    f"{self.name} — generated SAMPLE data, not real ({self.rows:,} rows)")
+        return (f"{self.name} (diimpor {self.date}, {self.rows:,} baris)" if lang == "id"
+                else f"{self.name} (imported {self.date}, {self.rows:,} rows)")
+
+
+def _workspace_current(kind: str):
+    """(GeoDataFrame, manifest dict) of the workspace's current version, or None."""
+    from . import workspace
+    return workspace.current(kind)
+
+
+def posyandu() -> tuple[gpd.GeoDataFrame, DatasetInfo]:
+    found = _workspace_current("posyandu")
+    if found is not None:
+        data, meta = found
+        return data, DatasetInfo("posyandu", meta.get("name", "registri"),
+                                 str(meta.get("imported_at", ""))[:16].replace("T", " "),
+                                 int(len(data)), False, str(meta.get("path", "")))
+    from .generate import _cache_path, sample_posyandu
+    data = sample_posyandu(SAMPLE_SCOPE, SAMPLE_SEED)
+    return data, DatasetInfo("posyandu", "Registri Posyandu sampel (nasional, seed 0)",
+                             "", int(len(data)), True,
+                             str(_cache_path(SAMPLE_SCOPE, SAMPLE_SEED)))
+
+
+def hazard_zones() -> tuple[gpd.GeoDataFrame, DatasetInfo]:
+    found = _workspace_current("bahaya")
+    if found is not None:
+        data, meta = found
+        return data, DatasetInfo("bahaya", meta.get("name", "zona bahaya"),
+                                 str(meta.get("imported_at", ""))[:16].replace("T", " "),
+                                 int(len(data)), False, str(meta.get("path", "")))
+    from .hazards import sample_hazard_zones
+    data = sample_hazard_zones(SAMPLE_SCOPE, SAMPLE_SEED)
+    return data, DatasetInfo("bahaya", "Zona bahaya sampel (banjir, tanah longsor)", "",
+                             int(len(data)), True, "")
+
+
+def _join_key(info: DatasetInfo) -> str:
+    from .regions import _cached_level_path, has_level
+    sources = [Path(_cached_level_path("kecamatan")[0])]
+    if has_level("desa"):
+        sources.append(Path(_cached_level_path("desa")[0]))
+    registry_marker = f"{info.path}|{info.rows}|{info.date}"
+    if info.path and Path(info.path).exists():
+        sources.append(Path(info.path))
+    return cache.key_for(sources, extra=JOIN_VERSION + registry_marker)
+
+
+@functools.lru_cache(maxsize=2)
+def _joined(key: str) -> gpd.GeoDataFrame:
+    path = cache.path(f"joined-{key}.parquet")
+    if path.exists():
+        return gpd.read_parquet(path)
+    from .join import join
+    data, _ = posyandu()
+    joined = join(data)
+    cache.write_parquet_atomic(joined, path)
+    return joined
+
+
+def joined_posyandu() -> gpd.GeoDataFrame:
+    """The current registry joined to the boundaries (cached on disk)."""
+    _, info = posyandu()
+    return _joined(_join_key(info))
+
+
+def hazard_max() -> pd.Series:
+    """Highest hazard class of each Posyandu of the current registry (index aligned)."""
+    from .hazards import classify_posyandu
+    joined = joined_posyandu()
+    zones, _ = hazard_zones()
+    return classify_posyandu(joined, zones)["hazard_max"]

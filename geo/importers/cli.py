@@ -1,0 +1,162 @@
+"""``python -m geo import …`` — the command line of the importers (same code as the
+Kelola Data page).
+
+    python -m geo import posyandu FILE --report report.csv [--out accepted.csv] [--save]
+    python -m geo import boundaries FILE --level kabupaten [--parent 62] [--out out.geojson]
+    python -m geo import indicators FILE [--indikator NAMA] [--level L] [--out out.csv]
+    python -m geo import hazards FILE [--jenis banjir] [--out out.geojson]
+
+Exit status: 0 when at least one row was imported, 1 when nothing could be imported.
+geo/cli.py calls ``register(subparsers)``; ``main(argv)`` runs it standalone
+(``python -m geo.importers.cli import posyandu …``).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..codes import LEVELS
+
+
+def _common(p: argparse.ArgumentParser, out_help: str) -> None:
+    p.add_argument("file", metavar="FILE", help="berkas yang diimpor")
+    p.add_argument("--report", metavar="R", help="tulis laporan (CSV: baris, kolom, nilai, "
+                                                 "pesan, tingkat)")
+    p.add_argument("--out", metavar="O", help=out_help)
+    p.add_argument("--save", action="store_true",
+                   help="simpan hasil ke workspace (dipakai aplikasi sebagai data aktif)")
+    p.add_argument("--name", help="nama dataset di workspace (bawaan: nama berkas)")
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    """Add the ``import`` command (with its four kinds) to a subparsers object."""
+    imp = subparsers.add_parser("import", help="impor data pengguna (Posyandu, batas, "
+                                               "indikator, zona bahaya)")
+    kinds = imp.add_subparsers(dest="import_kind", metavar="JENIS", required=True)
+
+    p = kinds.add_parser("posyandu", help="registri Posyandu (CSV/XLSX)")
+    _common(p, "tulis baris yang diterima (CSV, lat/lon desimal, kode_desa bertitik)")
+    p.add_argument("--map", action="append", default=[], metavar="'JUDUL=field'",
+                   help="pemetaan kolom manual, mis. --map 'Titik Y=lat' (field kosong = abaikan)")
+    p.add_argument("--sheet", help="nama lembar XLSX (bawaan: lembar pertama)")
+    p.add_argument("--apply-suggestions", action="store_true",
+                   help="terapkan saran kode desa dari nama desa")
+    p.set_defaults(import_handler=_posyandu)
+
+    p = kinds.add_parser("boundaries", help="batas wilayah (GeoJSON, Shapefile zip, GPKG, KML)")
+    _common(p, "tulis GeoJSON EPSG:4326 (code, name, level, parent_code)")
+    p.add_argument("--level", required=True, choices=LEVELS)
+    p.add_argument("--parent", metavar="CODE", help="kode wilayah induk (mis. 62 atau 62.71)")
+    p.add_argument("--crs", help="CRS bila berkas tidak punya .prj (mis. EPSG:32750)")
+    p.add_argument("--layer", help="nama lapisan (GeoPackage/KML/zip berisi beberapa data)")
+    p.add_argument("--code-field", help="nama kolom kode")
+    p.add_argument("--name-field", help="nama kolom nama")
+    p.set_defaults(import_handler=_boundaries)
+
+    p = kinds.add_parser("indicators", help="tabel indikator (CSV/XLSX)")
+    _common(p, "tulis baris yang diterima (CSV)")
+    p.add_argument("--indikator", help="nama indikator bila tabel tidak punya kolom indikator")
+    p.add_argument("--level", choices=LEVELS, help="tingkat wilayah untuk mencocokkan nama")
+    p.add_argument("--parent", metavar="CODE", help="kode wilayah induk untuk mencocokkan nama")
+    p.add_argument("--map", action="append", default=[], metavar="'JUDUL=field'")
+    p.add_argument("--sheet")
+    p.set_defaults(import_handler=_indicators)
+
+    p = kinds.add_parser("hazards", help="zona bahaya (InaRISK/BPBD; GeoJSON, zip, GPKG, KML)")
+    _common(p, "tulis GeoJSON EPSG:4326 (jenis, kelas)")
+    p.add_argument("--jenis", help="jenis bahaya bila berkas tidak punya kolomnya")
+    p.add_argument("--crs")
+    p.add_argument("--layer")
+    p.set_defaults(import_handler=_hazards)
+    imp.set_defaults(func=run)
+    return imp
+
+
+def _mapping(items: list[str]) -> dict[str, str | None] | None:
+    out = {}
+    for item in items:
+        if "=" not in item:
+            raise SystemExit(f"--map harus berbentuk 'Judul Kolom=field', bukan {item!r}")
+        label, fld = item.rsplit("=", 1)
+        out[label.strip()] = fld.strip() or None
+    return out or None
+
+
+def _finish(args, report, data, kind: str, write_out) -> int:
+    print(report.summary())
+    for note in report.notes:
+        print("  " + note)
+    if report.fatal:
+        print(f"GAGAL: {report.fatal}", file=sys.stderr)
+    if args.report:
+        report.to_csv(args.report)
+        print(f"Laporan ditulis ke {args.report}")
+    if args.out and report.ok:
+        write_out(Path(args.out))
+        print(f"Hasil ditulis ke {args.out}")
+    if args.save and report.ok:
+        from .. import workspace
+        v = workspace.save(kind, data, name=args.name or Path(args.file).name,
+                           source=Path(args.file).name, report=report)
+        print(f"Disimpan ke workspace: {v.label()}")
+    return 0 if report.ok else 1
+
+
+def _write_csv(df):
+    from ..cache import write_bytes_atomic
+    from .safety import to_csv_bytes
+    return lambda path: write_bytes_atomic(path, to_csv_bytes(df))
+
+
+def _posyandu(args) -> int:
+    from .posyandu import accepted_table, apply_suggestions, import_posyandu
+    res = import_posyandu(args.file, mapping=_mapping(args.map), sheet=args.sheet)
+    if args.apply_suggestions:
+        res = apply_suggestions(res)
+    if res.needs_mapping:
+        print("Kolom yang tersedia: " + ", ".join(repr(c.label) for c in res.header.columns),
+              file=sys.stderr)
+    return _finish(args, res.report, res.data, "posyandu", _write_csv(accepted_table(res)))
+
+
+def _geojson(gdf):
+    from .boundaries import to_geojson
+    return lambda path: to_geojson(gdf, path)
+
+
+def _boundaries(args) -> int:
+    from .boundaries import import_boundaries
+    res = import_boundaries(args.file, args.level, parent=args.parent, crs=args.crs,
+                            layer=args.layer, code_field=args.code_field,
+                            name_field=args.name_field)
+    return _finish(args, res.report, res.data, f"batas_{args.level}", _geojson(res.data))
+
+
+def _indicators(args) -> int:
+    from .indicators import import_indicators
+    res = import_indicators(args.file, indicator=args.indikator, level=args.level,
+                            parent=args.parent, mapping=_mapping(args.map), sheet=args.sheet)
+    return _finish(args, res.report, res.data, "indikator", _write_csv(res.data))
+
+
+def _hazards(args) -> int:
+    from .hazards import import_hazards
+    res = import_hazards(args.file, jenis=args.jenis, crs=args.crs, layer=args.layer)
+    return _finish(args, res.report, res.data, "bahaya", _geojson(res.data))
+
+
+def run(args) -> int:
+    """Handler of the ``import`` command."""
+    return args.import_handler(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m geo")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

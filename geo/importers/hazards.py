@@ -1,0 +1,179 @@
+"""Hazard zones (BPBD/InaRISK exports): polygons with a hazard type and a class
+rendah/sedang/tinggi, any CRS (see geo.importers.vector).
+
+Hazard type: from a field (``jenis``, ``bahaya``, ``hazard``…), else the caller's ``jenis``,
+else the file name (``INDEKS_BAHAYA_BANJIR.zip`` → banjir, noted). Known types are
+normalised to BNPB's names; other text is kept with a warning.
+Class: ``rendah``/``sedang``/``tinggi`` (also low/medium/high, 1/2/3); ``sangat rendah`` and
+``sangat tinggi`` folded into rendah/tinggi, and an InaRISK index 0–1 classed with
+InaRISK's thresholds (< 0,333 rendah, < 0,666 sedang, else tinggi) — both reported as
+``diperbaiki``; anything else is rejected.
+
+Output (EPSG:4326): jenis, kelas, geometry (MultiPolygon), baris.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
+from .vector import (WGS84, find_field, only_polygons, outside_extent, polygon_problem,
+                     read_vector, repair)
+
+KIND = "bahaya"
+CLASSES = ("rendah", "sedang", "tinggi")
+TYPE_FIELDS = ("jenis_bahaya", "jenis", "bahaya", "hazard", "hazard_type", "bencana", "tipe",
+               "type", "kategori")
+CLASS_FIELDS = ("kelas", "kelas_bahaya", "class", "tingkat", "tingkat_bahaya", "kls",
+                "indeks_bahaya", "indeks", "index", "gridcode", "grid_code", "value")
+# (pattern, BNPB name); order matters (banjir bandang before banjir).
+HAZARD_TYPES = [
+    (r"banjir\s*bandang|flash\s*flood", "banjir bandang"),
+    (r"banjir|flood", "banjir"),
+    (r"longsor|landslide|gerakan\s*tanah", "tanah longsor"),
+    (r"tsunami", "tsunami"),
+    (r"gempa|earthquake", "gempa bumi"),
+    (r"kebakaran|karhutla|forest\s*fire|wildfire", "kebakaran hutan dan lahan"),
+    (r"kekeringan|drought", "kekeringan"),
+    (r"cuaca\s*ekstrem|angin|puting\s*beliung|extreme\s*weather", "cuaca ekstrem"),
+    (r"abrasi|gelombang|abrasion", "gelombang ekstrem dan abrasi"),
+    (r"gunung\s*api|gunungapi|erupsi|letusan|volcan", "letusan gunung api"),
+    (r"likuefaksi|liquefaction", "likuefaksi"),
+]
+_CLASS_WORDS = {"rendah": "rendah", "low": "rendah", "r": "rendah", "1": "rendah",
+                "sedang": "sedang", "medium": "sedang", "moderate": "sedang", "s": "sedang",
+                "2": "sedang", "tinggi": "tinggi", "high": "tinggi", "t": "tinggi",
+                "3": "tinggi"}
+
+
+@dataclass
+class HazardImport:
+    data: gpd.GeoDataFrame
+    report: ImportReport
+    fields: dict[str, str | None]
+
+
+def _empty() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"jenis": pd.Series(dtype=object), "kelas": pd.Series(dtype=object),
+                             "baris": pd.Series(dtype=int)},
+                            geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
+
+
+def hazard_type(text) -> str | None:
+    s = str(text or "").strip().lower().replace("_", " ")
+    for pattern, name in HAZARD_TYPES:
+        if re.search(pattern, s):
+            return name
+    return None
+
+
+def hazard_class(value) -> tuple[str | None, str | None]:
+    """(class, note when changed) — class None when unreadable."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None, None
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        f = float(value)
+        if f in (1.0, 2.0, 3.0):
+            return CLASSES[int(f) - 1], None
+        if 0.0 <= f <= 1.0:
+            cls = "rendah" if f < 0.333 else "sedang" if f < 0.666 else "tinggi"
+            return cls, f"indeks {f:g} diklasifikasikan menjadi '{cls}' (ambang InaRISK)"
+        return None, None
+    s = re.sub(r"\s+", " ", str(value).strip().lower().replace("_", " "))
+    s = re.sub(r"^(kelas|bahaya|tingkat)\s+", "", s)
+    if s in _CLASS_WORDS:
+        return _CLASS_WORDS[s], None
+    if s in ("sangat rendah", "very low"):
+        return "rendah", "'sangat rendah' digolongkan 'rendah'"
+    if s in ("sangat tinggi", "very high"):
+        return "tinggi", "'sangat tinggi' digolongkan 'tinggi'"
+    try:
+        return hazard_class(float(s.replace(",", ".")))
+    except ValueError:
+        return None, None
+
+
+def import_hazards(path: str | Path, *, jenis: str | None = None, crs: str | None = None,
+                   layer: str | None = None, type_field: str | None = None,
+                   class_field: str | None = None, source_name: str | None = None) -> HazardImport:
+    path = Path(path)
+    source = source_name or path.name
+    try:
+        read = read_vector(path, KIND, crs=crs, layer=layer)
+    except ImportRefused as exc:
+        return HazardImport(_empty(), ImportReport.refused(KIND, source, str(exc)), {})
+    gdf = read.frame
+    cols = list(gdf.columns)
+    fields = {"jenis": type_field if type_field in cols else find_field(cols, TYPE_FIELDS),
+              "kelas": class_field if class_field in cols else find_field(cols, CLASS_FIELDS)}
+    notes = list(read.notes)
+    notes.append(f"Kolom jenis bahaya: {fields['jenis'] or '(tidak ada)'}; kolom kelas: "
+                 f"{fields['kelas'] or '(tidak ada)'}.")
+    default_type = hazard_type(jenis) or (jenis.strip().lower() if jenis else None)
+    if fields["jenis"] is None and default_type is None:
+        default_type = hazard_type(Path(source).stem)
+        if default_type:
+            notes.append(f"Jenis bahaya '{default_type}' diambil dari nama berkas.")
+    fatal = None
+    if fields["kelas"] is None:
+        fatal = (f"kolom kelas bahaya (rendah/sedang/tinggi) tidak ditemukan; kolom yang ada: "
+                 f"{', '.join(c for c in cols if c != 'geometry')}")
+    elif fields["jenis"] is None and default_type is None:
+        fatal = "jenis bahaya tidak diketahui; sebutkan jenisnya (misalnya banjir, tanah longsor)"
+    if fatal:
+        return HazardImport(_empty(), ImportReport.build(KIND, source, len(gdf), [], [
+            finding(0, "", "", fatal, REJECTED)], notes, fatal=fatal), fields)
+
+    findings, kept = [], []
+    attrs = gdf.drop(columns="geometry").to_dict("records")
+    for i, row in enumerate(attrs):
+        n, rf = i + 1, []
+        geom = gdf.geometry.iloc[i]
+        jenis_v = default_type
+        if fields["jenis"]:
+            raw = row.get(fields["jenis"])
+            if raw is None or (isinstance(raw, float) and np.isnan(raw)) or not str(raw).strip():
+                if default_type is None:
+                    rf.append(finding(n, fields["jenis"], "", "jenis bahaya kosong", REJECTED))
+            else:
+                jenis_v = hazard_type(raw)
+                if jenis_v is None:
+                    jenis_v = str(raw).strip().lower()
+                    rf.append(finding(n, fields["jenis"], raw, "jenis bahaya tidak dikenal; "
+                                      "disimpan apa adanya", WARNING))
+        raw_cls = row.get(fields["kelas"])
+        cls, note = hazard_class(raw_cls)
+        if cls is None:
+            rf.append(finding(n, fields["kelas"], raw_cls, "kelas bahaya harus rendah, sedang "
+                              "atau tinggi", REJECTED))
+        elif note:
+            rf.append(finding(n, fields["kelas"], raw_cls, note, REPAIRED))
+        why = polygon_problem(geom)
+        if why:
+            rf.append(finding(n, "geometry", "", why, REJECTED))
+        elif outside_extent(geom):
+            rf.append(finding(n, "geometry", "", "poligon berada di luar wilayah Indonesia "
+                              "(periksa sistem koordinat)", REJECTED))
+        if any(f["tingkat"] == REJECTED for f in rf):
+            findings.extend(rf)
+            continue
+        geom, reason = repair(only_polygons(geom))
+        if reason:
+            rf.append(finding(n, "geometry", "", f"geometri tidak valid ({reason}); diperbaiki",
+                              REPAIRED))
+        findings.extend(rf)
+        kept.append({"jenis": jenis_v, "kelas": cls, "baris": n, "geometry": geom})
+    if kept:
+        df = pd.DataFrame(kept)
+        data = gpd.GeoDataFrame(df.drop(columns="geometry"), geometry=list(df["geometry"]),
+                                crs=WGS84)
+    else:
+        data = _empty()
+    report = ImportReport.build(KIND, source, len(gdf), [k["baris"] for k in kept], findings,
+                                notes)
+    return HazardImport(data, report, fields)

@@ -1,0 +1,124 @@
+"""Matching region names to Kemendagri codes (rapidfuzz), within a parent region.
+
+Names are compared without their administrative prefix, case, punctuation and spaces
+("Kota Palangka Raya" ~ "Kota Palangkaraya", "Kab. Kotawaringin Barat" ~ "Kabupaten
+Kotawaringin Barat"). For regencies the prefix still counts: "Kota Bekasi" never matches
+"Kabupaten Bekasi"; a name without prefix prefers the kabupaten (BIG writes regencies
+without prefix and cities as "Kota …").
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from ..codes import LEVELS, LABEL
+
+AUTO_SCORE = 90      # at or above (and unambiguous): a match that may be applied
+SUGGEST_SCORE = 75   # at or above: offered as a suggestion
+MARGIN = 5           # best must beat the runner-up by this much to be unambiguous
+
+_PREFIX = re.compile(
+    r"^(provinsi|prov|propinsi|kabupaten|kab|kota administrasi|kota adm|kota|kotamadya|"
+    r"kecamatan|kec|distrik|desa adat|desa|ds|kelurahan|kel|nagari|kampung|gampong)\b\.?\s*",
+    re.I)
+
+
+def core_name(name) -> str:
+    s = str(name or "").strip().lower()
+    s = re.sub(r"[^0-9a-z ]+", " ", s)
+    prev = None
+    while prev != s:
+        prev = s
+        s = _PREFIX.sub("", s.strip())
+    return re.sub(r"\s+", "", s)
+
+
+def city_kind(name) -> str | None:
+    s = str(name or "").strip().lower()
+    if re.match(r"^kota\b(?!waringin|baru|bumi|mobagu)", s) or re.match(r"^kotamadya\b", s):
+        return "kota"
+    if re.match(r"^(kabupaten|kab)\b", s):
+        return "kabupaten"
+    return None
+
+
+@dataclass(frozen=True)
+class Match:
+    code: str
+    name: str
+    score: float
+    ambiguous: bool = False
+    runner_up: str | None = None
+
+    @property
+    def auto(self) -> bool:
+        return self.score >= AUTO_SCORE and not self.ambiguous
+
+    def describe(self) -> str:
+        return f"{self.code} {self.name} (kecocokan {self.score:.0f}%)"
+
+
+@functools.lru_cache(maxsize=8)
+def _known(root: str, level: str) -> frozenset[str]:
+    from ..regions import code_list
+    return frozenset(code_list(level)["code"].tolist())
+
+
+def known_codes(level: str) -> frozenset[str]:
+    """Set of the official codes of one level (cached per data directory)."""
+    from ..config import data_dir
+    return _known(str(data_dir()), level)
+
+
+def _candidates(level: str, parent: str | None) -> pd.DataFrame:
+    from ..regions import code_list
+    df = code_list(level)
+    if parent:
+        df = df.loc[df["code"].str.startswith(parent + ".")]
+    return df
+
+
+def match_name(name, level: str, parent: str | None = None,
+               candidates: pd.DataFrame | None = None) -> Match | None:
+    """Best official region of ``level`` (under ``parent``) for a name; None when nothing
+    reaches SUGGEST_SCORE."""
+    if level not in LEVELS:
+        raise ValueError(level)
+    core = core_name(name)
+    if not core:
+        return None
+    df = _candidates(level, parent) if candidates is None else candidates
+    if not len(df):
+        return None
+    cores = [core_name(n) for n in df["name"]]
+    hits = process.extract(core, cores, scorer=fuzz.ratio, limit=5)
+    if not hits:
+        return None
+    wanted = city_kind(name) if level == "kabupaten" else None
+    scored = []
+    for _, score, pos in hits:
+        row = df.iloc[pos]
+        adj = float(score)
+        if level == "kabupaten":
+            kind = row.get("kind")
+            if wanted and kind and kind != wanted:
+                adj -= 20
+            elif wanted is None and kind == "kota":
+                adj -= 1      # BIG: no prefix means kabupaten
+        scored.append((adj, row["code"], row["name"]))
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    best = scored[0]
+    if best[0] < SUGGEST_SCORE:
+        return None
+    second = scored[1] if len(scored) > 1 else None
+    ambiguous = second is not None and best[0] - second[0] < MARGIN
+    return Match(best[1], best[2], max(best[0], 0.0), ambiguous,
+                 f"{second[1]} {second[2]}" if ambiguous else None)
+
+
+def level_label(level: str) -> str:
+    return LABEL["id"][level]

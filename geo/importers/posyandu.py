@@ -1,0 +1,449 @@
+"""Posyandu registries as offices really produce them (SIP exports, Excel lists).
+
+Pipeline: read cells (any encoding/delimiter, XLSX title rows, merged headers) → map the
+header to the schema of geo.registry (known Indonesian/English names, or the user's
+mapping) → normalise each row → geo.registry.validate → land check → report.
+
+What is changed, and reported as ``diperbaiki`` (the row is kept):
+* coordinates written in DMS or with a hemisphere (``2°12'30" LS``) → decimal degrees;
+* latitude and longitude swapped (detected by Indonesia's extent, or by LU/LS written in
+  the longitude column) → swapped back;
+* ``kode_desa`` without dots or stored as a number (``6271011001``) → ``62.71.01.1001``.
+Decimal commas are the file's locale and are not reported row by row (a note says so).
+
+What is rejected (``ditolak``, the row is not imported): trailing/sub total rows, exact
+duplicate rows, everything geo.registry.validate rejects (no id, no name, no usable
+coordinates, outside Indonesia, duplicate id), and points in the sea.
+
+Point in the sea — decision: a point inside Indonesia's extent but outside every province
+polygon (geo.regions.boundaries("provinsi")) — at sea, or in a neighbouring country such
+as Malaysia or Timor-Leste, which lie inside the extent too — is
+* rejected when it is more than ``SEA_TOLERANCE_M`` (5 km) from the nearest land polygon:
+  such a point cannot be a Posyandu, the coordinates are wrong;
+* kept with a warning when it is closer: the province polygons are simplified, so coastal
+  villages, stilt houses and small islands can fall just outside them.
+
+Unknown or missing ``kode_desa``: never replaced. When the file has village (and district/
+regency) names, the best Kemendagri match is added to the warning as a suggestion and
+listed in ``PosyanduImport.suggestions``; the user applies it explicitly
+(``apply_suggestions``).
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .. import registry
+from ..codes import is_code, normalize_code
+from . import names as namematch
+from .coords import CoordinateError, parse_coordinate
+from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
+from .safety import check_type
+from .table import Header, RawTable, apply_mapping, find_header, read_cells
+
+KIND = "posyandu"
+SEA_TOLERANCE_M = 5000.0
+_M_PER_DEGREE = 111_320.0
+
+AUX = ("nama_desa", "nama_kecamatan", "nama_kabupaten")
+FIELDS = (*registry.COLUMNS, "sampel", *AUX)
+FIELD_LABELS = {
+    "id": "ID Posyandu", "nama": "Nama Posyandu", "kode_desa": "Kode desa (Kemendagri)",
+    "lat": "Lintang (lat)", "lon": "Bujur (lon)", "strata": "Strata", "aktif": "Aktif",
+    "jumlah_kader": "Jumlah kader", "kader_terlatih": "Kader terlatih",
+    "balita_sasaran": "Balita sasaran", "balita_ditimbang": "Balita ditimbang",
+    "balita_stunting": "Balita stunting", "internet": "Akses internet",
+    "layanan_kesehatan": "Layanan kesehatan", "layanan_pendidikan": "Layanan pendidikan",
+    "layanan_pekerjaan_umum": "Layanan pekerjaan umum", "layanan_perumahan": "Layanan perumahan",
+    "layanan_trantibumlinmas": "Layanan trantibumlinmas", "layanan_sosial": "Layanan sosial",
+    "sampel": "Data contoh", "nama_desa": "Nama desa/kelurahan",
+    "nama_kecamatan": "Nama kecamatan", "nama_kabupaten": "Nama kabupaten/kota",
+}
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id posyandu", "id_posyandu", "kode posyandu", "kd posyandu", "no registrasi",
+           "nomor registrasi", "no reg", "noreg", "register", "kode registrasi", "id sip"),
+    "nama": ("nama posyandu", "posyandu", "nama_posyandu", "nm posyandu", "name"),
+    "kode_desa": ("kode desa", "kd desa", "kode kelurahan", "kode desa kelurahan",
+                  "kode desa kel", "kode kel desa", "kode wilayah", "kode kemendagri",
+                  "kode wilayah desa", "kdepum", "kode_desa_kemendagri", "village code"),
+    "lat": ("lintang", "latitude", "lat", "garis lintang", "koordinat lintang", "y",
+            "koordinat y", "lat dd"),
+    "lon": ("bujur", "longitude", "long", "lng", "lon", "garis bujur", "koordinat bujur", "x",
+            "koordinat x", "lon dd", "long dd"),
+    "strata": ("strata posyandu", "tingkat perkembangan", "strata tingkat perkembangan",
+               "tingkat strata"),
+    "aktif": ("status aktif", "status", "keaktifan", "posyandu aktif", "aktif tidak",
+              "active"),
+    "jumlah_kader": ("jumlah kader", "jml kader", "kader", "total kader", "jumlah kader aktif",
+                     "jml kader aktif", "kader aktif"),
+    "kader_terlatih": ("kader terlatih", "jml kader terlatih", "jumlah kader terlatih",
+                       "kader yang terlatih", "kader dilatih"),
+    "balita_sasaran": ("balita sasaran", "jumlah balita", "jml balita", "sasaran balita",
+                       "balita s", "s", "jumlah balita sasaran", "jml balita sasaran"),
+    "balita_ditimbang": ("balita ditimbang", "ditimbang", "balita d", "d",
+                         "jml balita ditimbang", "jumlah balita ditimbang"),
+    "balita_stunting": ("balita stunting", "stunting", "jml stunting", "jumlah stunting",
+                        "jml balita stunting", "jumlah balita stunting"),
+    "internet": ("akses internet", "sinyal internet", "internet tersedia", "ada internet"),
+    "layanan_kesehatan": ("kesehatan", "bidang kesehatan", "layanan bidang kesehatan"),
+    "layanan_pendidikan": ("pendidikan", "bidang pendidikan", "layanan bidang pendidikan"),
+    "layanan_pekerjaan_umum": ("pekerjaan umum", "bidang pekerjaan umum", "layanan pu", "pu"),
+    "layanan_perumahan": ("perumahan", "bidang perumahan", "perumahan rakyat",
+                          "layanan perumahan rakyat"),
+    "layanan_trantibumlinmas": ("trantibumlinmas", "bidang trantibumlinmas",
+                                "trantibum linmas", "layanan trantibum"),
+    "layanan_sosial": ("sosial", "bidang sosial", "layanan bidang sosial"),
+    "sampel": ("contoh", "data contoh"),
+    "nama_desa": ("desa", "kelurahan", "desa kelurahan", "kelurahan desa", "nama desa",
+                  "nama kelurahan", "nama desa kelurahan", "desa kel", "kel desa", "wadmkd"),
+    "nama_kecamatan": ("kecamatan", "nama kecamatan", "kec", "wadmkc"),
+    "nama_kabupaten": ("kabupaten", "kabupaten kota", "kab kota", "nama kabupaten", "kota kab",
+                       "kabupaten kota nama", "wadmkk"),
+}
+TOTAL_RE = re.compile(r"^(grand\s*)?(sub\s*)?(total|jumlah|jml)\b\.?", re.I)
+
+
+@dataclass
+class PosyanduImport:
+    """Result of one registry import."""
+    data: gpd.GeoDataFrame                 # accepted rows in the registry schema (+ baris)
+    report: ImportReport
+    header: Header | None = None
+    suggestions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["baris", "kode_desa", "saran_kode", "saran_nama", "skor"]))
+
+    @property
+    def missing_required(self) -> list[str]:
+        if self.header is None:
+            return list(registry.REQUIRED)
+        mapped = {c.field for c in self.header.columns if c.field}
+        return [f for f in registry.REQUIRED if f not in mapped]
+
+    @property
+    def needs_mapping(self) -> bool:
+        """True when a required column could not be identified from the header."""
+        return self.header is not None and bool(self.missing_required)
+
+    @property
+    def unmapped(self) -> list[str]:
+        return [c.label for c in (self.header.columns if self.header else []) if c.field is None]
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v)) or \
+        (isinstance(v, str) and not v.strip())
+
+
+def _in_extent(lat, lon) -> bool:
+    return registry.LAT_RANGE[0] <= lat <= registry.LAT_RANGE[1] and \
+        registry.LON_RANGE[0] <= lon <= registry.LON_RANGE[1]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6f}".rstrip("0").rstrip(".")
+
+
+def land_distance_m(lon: np.ndarray, lat: np.ndarray, land=None) -> np.ndarray:
+    """Approximate distance (m) from each point to the nearest land polygon (0 on land).
+    NaN for every point when no land layer is available."""
+    n = len(lon)
+    if n == 0:
+        return np.zeros(0)
+    if land is None:
+        from ..regions import boundaries
+        try:
+            land = boundaries("provinsi").geometry.values
+        except Exception:      # no data directory: the check is skipped (noted)
+            return np.full(n, np.nan)
+    geoms = np.asarray(land, dtype=object)
+    tree = shapely.STRtree(geoms)
+    pts = shapely.points(np.asarray(lon, float), np.asarray(lat, float))
+    dist = np.full(n, np.nan)
+    hit = tree.query(pts, predicate="intersects")
+    on_land = np.zeros(n, bool)
+    on_land[hit[0]] = True
+    dist[on_land] = 0.0
+    off = np.flatnonzero(~on_land)
+    if len(off):
+        idx, d = tree.query_nearest(pts[off], return_distance=True, all_matches=False)
+        dist[off[idx[0]]] = d * _M_PER_DEGREE
+    return dist
+
+
+def _code_fix_message(raw, code: str) -> str | None:
+    if isinstance(raw, (int, np.integer)) or (isinstance(raw, (float, np.floating))):
+        return f"kode desa tersimpan sebagai angka; dinormalkan menjadi {code}"
+    text = str(raw).strip()
+    if text == code:
+        return None
+    if "." not in text:
+        return f"kode desa ditulis tanpa titik; dinormalkan menjadi {code}"
+    return f"penulisan kode desa dinormalkan menjadi {code}"
+
+
+def _suggest(rec: dict, code: str | None, known: set[str]) -> namematch.Match | None:
+    """Best Kemendagri village for the row's names, within what the code/names tell."""
+    desa = rec.get("nama_desa")
+    if _blank(desa):
+        return None
+    parent = None
+    if code and is_code(code):
+        for depth in (3, 2):      # district, then regency prefix of the given code
+            prefix = ".".join(code.split(".")[:depth])
+            level = "kecamatan" if depth == 3 else "kabupaten"
+            if prefix in namematch.known_codes(level):
+                parent = prefix
+                break
+    if parent is None and not _blank(rec.get("nama_kabupaten")):
+        m = namematch.match_name(rec["nama_kabupaten"], "kabupaten")
+        parent = m.code if m and m.auto else None
+    if (parent is None or parent.count(".") == 1) and not _blank(rec.get("nama_kecamatan")):
+        m = namematch.match_name(rec["nama_kecamatan"], "kecamatan", parent)
+        if m and m.auto:
+            parent = m.code
+    return namematch.match_name(desa, "desa", parent)
+
+
+def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = None,
+                 source: str = "", known_villages: set[str] | None = None,
+                 land=None, sea_tolerance_m: float = SEA_TOLERANCE_M) -> PosyanduImport:
+    """Import cells already read (see read_cells)."""
+    header = find_header(table, ALIASES, required=registry.REQUIRED)
+    header = apply_mapping(header, mapping, FIELDS)
+    notes = list(table.notes)
+    notes.append("Baris judul kolom: " + ", ".join(str(r) for r in header.rows) + ".")
+    mapped = [f"'{c.label}' → {c.field}" for c in header.columns if c.field]
+    notes.append("Pemetaan kolom: " + ("; ".join(mapped) if mapped else "(tidak ada)") + ".")
+    ignored = [c.label for c in header.columns if c.field is None]
+    if ignored:
+        notes.append("Kolom tidak dipakai: " + ", ".join(f"'{x}'" for x in ignored) + ".")
+    result = PosyanduImport(registry.empty_registry(), ImportReport(KIND, source), header)
+    missing = result.missing_required
+    data_rows = table.rows[header.data_start:]
+    if missing:
+        labels = ", ".join(f"{FIELD_LABELS[m]} ({m})" for m in missing)
+        msg = (f"kolom wajib tidak ditemukan: {labels}. Pilih kolom yang sesuai pada langkah "
+               "pemetaan kolom (atau --map 'Judul Kolom=nama_field' di baris perintah).")
+        result.report = ImportReport.build(KIND, source, len(data_rows), [],
+                                           [finding(header.rows[0], ", ".join(missing), "", msg,
+                                                    REJECTED)], notes, fatal=msg)
+        return result
+
+    if known_villages is None:
+        known_villages = namematch.known_codes("desa")
+    fidx = header.field_index()
+    findings: list[dict] = []
+    records, rownums = [], []
+    seen_rows: dict[tuple, int] = {}
+    decimal_comma = dms_rows = 0
+
+    for rownum, values in data_rows:
+        rec = {f: (values[i] if i < len(values) else None) for f, i in fidx.items()}
+        # Total / subtotal rows: a "Jumlah"/"Total" label and no coordinates.
+        texts = [v for v in values if isinstance(v, str)]
+        if _blank(rec.get("lat")) and _blank(rec.get("lon")) and texts \
+                and any(TOTAL_RE.match(t) for t in texts[:3]):
+            label = next(t for t in texts[:3] if TOTAL_RE.match(t))
+            findings.append(finding(rownum, "", label, "baris jumlah/total, bukan data "
+                                    "Posyandu; tidak diimpor", REJECTED))
+            continue
+        key = tuple("" if _blank(v) else str(v).strip() for v in values)
+        key = key[:max((i for i, v in enumerate(key) if v), default=-1) + 1]
+        if key in seen_rows:
+            findings.append(finding(rownum, "", "", f"baris sama persis dengan baris "
+                                    f"{seen_rows[key]} (duplikat); tidak diimpor", REJECTED))
+            continue
+        seen_rows[key] = rownum
+        row_findings: list[dict] = []
+        # Coordinates
+        parsed = {}
+        for axis in ("lat", "lon"):
+            raw = rec.get(axis)
+            try:
+                parsed[axis] = parse_coordinate(raw)
+            except CoordinateError as exc:
+                parsed[axis] = None
+                row_findings.append(finding(rownum, axis, raw, f"{exc}; contoh yang dapat dibaca: "
+                                            "-2.2083, -2,2083 atau 2°12'30\" LS", REJECTED))
+                rec[axis] = None
+                rec[f"_{axis}_bad"] = True
+        plat, plon = parsed["lat"], parsed["lon"]
+        if plat is not None and plon is not None:
+            lat, lon = plat.value, plon.value
+            if isinstance(rec["lat"], str) and "," in rec["lat"] and not plat.converted:
+                decimal_comma += 1
+            swap_reason = None
+            if plat.axis == "lon" or plon.axis == "lat":
+                swap_reason = "tanda LU/LS/BT/BB menunjukkan lintang dan bujur tertukar"
+            elif not _in_extent(lat, lon) and _in_extent(lon, lat):
+                swap_reason = "lintang dan bujur tertukar (nilai bujur berada di kolom lintang)"
+            for axis, p in (("lat", plat), ("lon", plon)):
+                if p.converted:
+                    dms_rows += 1
+                    row_findings.append(finding(
+                        rownum, axis, rec[axis],
+                        f"koordinat derajat-menit-detik/LU-LS-BT dikonversi ke derajat desimal: "
+                        f"{_fmt(p.value)}", REPAIRED))
+            if swap_reason:
+                lat, lon = lon, lat
+                row_findings.append(finding(rownum, "lat, lon", f"{rec['lat']}; {rec['lon']}",
+                                            f"{swap_reason}; ditukar menjadi lat {_fmt(lat)}, "
+                                            f"lon {_fmt(lon)}", REPAIRED))
+            rec["lat"], rec["lon"] = lat, lon
+        else:
+            for axis, p in (("lat", plat), ("lon", plon)):
+                if p is not None:
+                    rec[axis] = p.value
+        # kode_desa
+        raw_code = rec.get("kode_desa")
+        if not _blank(raw_code):
+            code = normalize_code(raw_code)
+            if code is not None and code.count(".") == 3:
+                msg = _code_fix_message(raw_code, code)
+                if msg:
+                    row_findings.append(finding(rownum, "kode_desa", raw_code, msg, REPAIRED))
+                rec["kode_desa"] = code
+        # Names holding markup are kept verbatim as text (escaped wherever shown).
+        nama = rec.get("nama")
+        if isinstance(nama, str) and re.search(r"[<>]", nama):
+            row_findings.append(finding(rownum, "nama", nama,
+                                        "nama berisi tanda < atau > (seperti kode HTML); "
+                                        "disimpan apa adanya sebagai teks, tidak dijalankan",
+                                        WARNING))
+        rec["_findings"] = row_findings
+        records.append(rec)
+        rownums.append(rownum)
+
+    # Land check (vectorised) for the rows whose coordinates are inside the extent.
+    lats = np.array([r["lat"] if isinstance(r.get("lat"), float) else np.nan for r in records])
+    lons = np.array([r["lon"] if isinstance(r.get("lon"), float) else np.nan for r in records])
+    inside = ~np.isnan(lats) & ~np.isnan(lons)
+    inside[inside] = [_in_extent(a, b) for a, b in zip(lats[inside], lons[inside])]
+    dist = np.full(len(records), np.nan)
+    if inside.any():
+        dist[inside] = land_distance_m(lons[inside], lats[inside], land)
+        if np.isnan(dist[inside]).all():
+            notes.append("Pemeriksaan titik di laut dilewati: batas provinsi tidak tersedia.")
+    keep_idx = []
+    for i, rec in enumerate(records):
+        d = dist[i]
+        if not np.isnan(d) and d > sea_tolerance_m:
+            rec["_findings"].append(finding(
+                rownums[i], "lat, lon", f"{_fmt(rec['lat'])}; {_fmt(rec['lon'])}",
+                f"titik berada di luar daratan Indonesia (di laut atau di negara tetangga), "
+                f"±{d / 1000:.1f} km dari daratan Indonesia terdekat; periksa koordinat",
+                REJECTED))
+        elif not np.isnan(d) and d > 0:
+            rec["_findings"].append(finding(
+                rownums[i], "lat, lon", f"{_fmt(rec['lat'])}; {_fmt(rec['lon'])}",
+                f"titik berada ±{d:.0f} m di luar garis pantai peta; periksa koordinat "
+                "(batas peta disederhanakan, titik tetap diimpor)", WARNING))
+        if any(f["tingkat"] == REJECTED for f in rec["_findings"]):
+            findings.extend(rec["_findings"])   # rejected before validation
+            continue
+        keep_idx.append(i)
+
+    frame = pd.DataFrame([{c: records[i].get(c) for c in FIELDS} for i in keep_idx],
+                         columns=list(FIELDS))
+    for c in FIELDS:
+        if c not in fidx and c not in ("sampel", *AUX):
+            frame = frame.drop(columns=c)     # validate reports missing optional columns
+    vrows = [rownums[i] for i in keep_idx]
+    res = registry.validate(frame, vrows, known_villages=known_villages)
+    vprob = res.problems.to_dict("records")
+    # Missing optional columns: one file-level note instead of row-1 warnings.
+    missing_cols = [p["kolom"] for p in vprob if p["baris"] == 1 and p["tingkat"] == WARNING
+                    and "tidak ada di berkas" in p["pesan"]]
+    vprob = [p for p in vprob if not (p["baris"] == 1 and p["kolom"] in missing_cols
+                                      and "tidak ada di berkas" in p["pesan"])]
+    if missing_cols:
+        notes.append("Kolom tidak ada di berkas (dianggap kosong): " + ", ".join(missing_cols) + ".")
+
+    by_row = {rownums[i]: records[i] for i in keep_idx}
+    sugg_rows = []
+    for p in vprob:
+        if p["kolom"] == "kode_desa" and p["tingkat"] == WARNING:
+            rec = by_row.get(p["baris"], {})
+            code = rec.get("kode_desa") if isinstance(rec.get("kode_desa"), str) else None
+            m = _suggest(rec, code, known_villages)
+            if m is not None:
+                p["pesan"] += (f"; saran dari nama desa '{rec.get('nama_desa')}': {m.describe()}"
+                               " — belum diterapkan, periksa lalu terapkan saran bila benar")
+                sugg_rows.append({"baris": p["baris"], "kode_desa": p["nilai"],
+                                  "saran_kode": m.code, "saran_nama": m.name,
+                                  "skor": round(m.score, 1)})
+    for i in keep_idx:
+        findings.extend(records[i]["_findings"])
+    findings.extend(vprob)
+    data = res.data
+    accepted = [int(b) for b in data["baris"]] if len(data) else []
+    if decimal_comma:
+        notes.append(f"Koma desimal dibaca sebagai pemisah desimal ({decimal_comma} baris).")
+    if dms_rows:
+        notes.append(f"{dms_rows} nilai koordinat DMS/LU-LS-BT dikonversi ke derajat desimal.")
+    result.data = data
+    result.report = ImportReport.build(KIND, source, len(data_rows), accepted, findings, notes)
+    if sugg_rows:
+        result.suggestions = pd.DataFrame(sugg_rows)
+    return result
+
+
+def import_posyandu(path: str | Path, *, mapping: dict[str, str | None] | None = None,
+                    sheet: str | None = None, source_name: str | None = None,
+                    known_villages: set[str] | None = None, land=None,
+                    sea_tolerance_m: float = SEA_TOLERANCE_M) -> PosyanduImport:
+    """Import a Posyandu registry file (CSV/TXT/XLSX). Never raises for bad rows; a file
+    that cannot be read at all gives an empty result whose report has ``fatal`` set."""
+    path = Path(path)
+    source = source_name or path.name
+    try:
+        check_type(path, KIND)
+        table = read_cells(path, sheet)
+        return import_table(table, mapping=mapping, source=source,
+                            known_villages=known_villages, land=land,
+                            sea_tolerance_m=sea_tolerance_m)
+    except ImportRefused as exc:
+        return PosyanduImport(registry.empty_registry(), ImportReport.refused(KIND, source, str(exc)))
+
+
+def apply_suggestions(result: PosyanduImport, rows: list[int] | None = None) -> PosyanduImport:
+    """Apply the name-based kode_desa suggestions of the given rows (all when None), as an
+    explicit user decision; each change is added to the report as ``diperbaiki``."""
+    sug = result.suggestions
+    if rows is not None:
+        sug = sug.loc[sug["baris"].isin(rows)]
+    if not len(sug):
+        return result
+    data = result.data.copy()
+    findings = result.report.problems.to_dict("records")
+    for rec in sug.to_dict("records"):
+        hit = data["baris"] == rec["baris"]
+        if not hit.any():
+            continue
+        data.loc[hit, "kode_desa"] = rec["saran_kode"]
+        findings.append(finding(rec["baris"], "kode_desa", rec["kode_desa"],
+                                f"kode desa diganti dengan saran {rec['saran_kode']} "
+                                f"{rec['saran_nama']} atas persetujuan pengguna", REPAIRED))
+    rep = result.report
+    report = ImportReport.build(rep.kind, rep.source, rep.total, rep.accepted_rows, findings,
+                                rep.notes)
+    remaining = result.suggestions.loc[~result.suggestions["baris"].isin(sug["baris"])]
+    return PosyanduImport(data, report, result.header, remaining.reset_index(drop=True))
+
+
+def accepted_table(result: PosyanduImport) -> pd.DataFrame:
+    """Accepted rows in schema order with decimal lat/lon (for --out and downloads)."""
+    return registry.to_frame(result.data)
+
+
+def escape(text) -> str:
+    """HTML-escaped text for display (names are stored verbatim)."""
+    return html.escape("" if text is None else str(text))

@@ -1,0 +1,182 @@
+"""Reading polygon files (GeoJSON, zipped Shapefile, GeoPackage, KML/KMZ) in any CRS.
+
+* A zip is checked (geo.importers.safety) and only the vector members are extracted into
+  a private temporary folder; exactly one dataset must be inside (or name it with ``layer``).
+* CRS: taken from the file (.prj, GeoPackage, KML = WGS 84); reprojected to EPSG:4326.
+  No CRS: refused with an explanation, unless the coordinates are plainly degrees in
+  Indonesia's area (then WGS 84 is assumed and a note says so), or the caller names one.
+* Field names are matched case-insensitively by the importers.
+"""
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import shapely
+from pyproj import CRS
+
+from .report import ImportRefused
+from .safety import check_size, check_type, extract_zip
+
+WGS84 = "EPSG:4326"
+# Indonesia with a generous margin, for "plainly degrees" and feature extent checks.
+EXTENT = (90.0, -15.0, 145.0, 10.0)
+_DATASET_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".kml")
+_POLYGON_TYPES = {"Polygon", "MultiPolygon"}
+
+
+@dataclass
+class VectorRead:
+    frame: gpd.GeoDataFrame          # EPSG:4326, original attribute columns
+    notes: list[str] = field(default_factory=list)
+    source_crs: str | None = None
+
+
+def _crs_label(crs: CRS) -> str:
+    epsg = crs.to_epsg()
+    return f"{crs.name} (EPSG:{epsg})" if epsg else crs.name
+
+
+def _pick_dataset(folder: Path, layer: str | None) -> Path:
+    found = sorted(p for p in folder.rglob("*") if p.suffix.lower() in _DATASET_SUFFIXES
+                   and p.is_file())
+    if not found:
+        raise ImportRefused("zip tidak berisi data peta yang dikenali (.shp, .gpkg, .geojson, "
+                            ".kml)")
+    shp = [p for p in found if p.suffix.lower() == ".shp"]
+    candidates = shp or found
+    if layer:
+        named = [p for p in candidates if p.stem == layer or p.name == layer]
+        if named:
+            return named[0]
+    if len(candidates) > 1:
+        raise ImportRefused("zip berisi lebih dari satu data peta: "
+                            + ", ".join(p.name for p in candidates)
+                            + ". Unggah satu data per zip atau pilih lapisannya.")
+    path = candidates[0]
+    if path.suffix.lower() == ".shp":
+        siblings = {q.suffix.lower() for q in path.parent.iterdir() if q.stem == path.stem}
+        missing = [ext for ext in (".shx", ".dbf") if ext not in siblings]
+        if missing:
+            raise ImportRefused(f"shapefile {path.name} tidak lengkap: berkas "
+                                f"{', '.join(missing)} tidak ada di zip")
+    return path
+
+
+def _pick_layer(path: Path, layer: str | None) -> tuple[str | None, list[str]]:
+    try:
+        layers = pyogrio.list_layers(path)
+    except Exception as exc:
+        raise ImportRefused(f"berkas peta tidak dapat dibaca ({exc})") from None
+    names = [str(n) for n, _ in layers]
+    if layer and layer in names:
+        return layer, names
+    poly = [str(n) for n, g in layers if g and "polygon" in str(g).lower()]
+    return (poly[0] if poly else (names[0] if names else None)), names
+
+
+def read_vector(path: str | Path, kind: str, *, crs: str | None = None,
+                layer: str | None = None) -> VectorRead:
+    """Read one polygon dataset and return it in EPSG:4326 with notes for the report."""
+    path = Path(path)
+    check_size(path)
+    ext = check_type(path, kind)
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="peta-import-") as tmp:
+        target = path
+        if ext in (".zip", ".kmz"):
+            extract_zip(path, tmp)
+            target = _pick_dataset(Path(tmp), layer)
+            notes.append(f"Dibaca dari zip: {target.name}.")
+        lyr, names = _pick_layer(target, layer)
+        if len(names) > 1:
+            notes.append(f"Lapisan yang dibaca: '{lyr}' (lapisan lain: "
+                         f"{', '.join(n for n in names if n != lyr)}).")
+        try:
+            gdf = pyogrio.read_dataframe(target, layer=lyr)
+        except Exception as exc:
+            raise ImportRefused(f"berkas peta tidak dapat dibaca ({exc})") from None
+    if len(gdf) == 0:
+        raise ImportRefused("berkas peta tidak berisi fitur")
+    source_crs = None
+    if gdf.crs is None:
+        if crs:
+            gdf = gdf.set_crs(crs, allow_override=True)
+        else:
+            b = gdf.total_bounds
+            degrees = (np.all(np.isfinite(b)) and -180 <= b[0] and b[2] <= 180
+                       and -90 <= b[1] and b[3] <= 90
+                       and b[0] < EXTENT[2] and b[2] > EXTENT[0]
+                       and b[1] < EXTENT[3] and b[3] > EXTENT[1])
+            if not degrees:
+                raise ImportRefused(
+                    "berkas tidak memiliki informasi sistem koordinat (berkas .prj tidak ada) "
+                    f"dan koordinatnya bukan derajat (contoh x={b[0]:.0f}, y={b[1]:.0f}; "
+                    "kemungkinan UTM atau TM-3 dalam meter). Sertakan berkas .prj di dalam zip, "
+                    "atau sebutkan sistem koordinatnya (misalnya EPSG:32749 untuk UTM 49S, "
+                    "EPSG:32750 untuk UTM 50S, EPSG:23835 untuk TM-3 zona 49.1).")
+            gdf = gdf.set_crs(WGS84)
+            notes.append("Berkas tanpa informasi sistem koordinat; koordinatnya berupa derajat "
+                         "di wilayah Indonesia sehingga dianggap WGS 84 (EPSG:4326).")
+    elif crs:
+        notes.append(f"Sistem koordinat berkas ({_crs_label(gdf.crs)}) dipakai; pilihan "
+                     f"{crs} diabaikan.")
+    source_crs = _crs_label(CRS.from_user_input(gdf.crs))
+    if CRS.from_user_input(gdf.crs).to_epsg() != 4326:
+        try:
+            gdf = gdf.to_crs(WGS84)
+        except Exception as exc:
+            raise ImportRefused(f"sistem koordinat {source_crs} tidak dapat diubah ke WGS 84 "
+                                f"({exc})") from None
+        notes.append(f"Sistem koordinat asal {source_crs}; diproyeksikan ulang ke WGS 84 "
+                     "(EPSG:4326).")
+    else:
+        notes.append("Sistem koordinat: WGS 84 (EPSG:4326).")
+    if gdf.geometry.has_z.any():
+        gdf = gdf.set_geometry(shapely.force_2d(gdf.geometry.values), crs=WGS84)
+    return VectorRead(gdf, notes, source_crs)
+
+
+def find_field(columns, names) -> str | None:
+    """The first column whose lower-case name is one of ``names`` (in that order)."""
+    lower = {str(c).lower(): c for c in columns if c != "geometry"}
+    for n in names:
+        if n.lower() in lower:
+            return lower[n.lower()]
+    return None
+
+
+def polygon_problem(geom) -> str | None:
+    """Why a geometry cannot be a region polygon (Indonesian), or None."""
+    if geom is None or shapely.is_missing(geom) or geom.is_empty:
+        return "geometri kosong"
+    if geom.geom_type == "GeometryCollection":
+        if any(p.geom_type in _POLYGON_TYPES for p in shapely.get_parts(geom)):
+            return None
+    if geom.geom_type not in _POLYGON_TYPES:
+        return f"geometri {geom.geom_type} bukan poligon"
+    return None
+
+
+def only_polygons(geom):
+    if geom.geom_type == "GeometryCollection":
+        polys = [p for p in shapely.get_parts(geom) if p.geom_type in _POLYGON_TYPES]
+        return shapely.union_all(polys)
+    return geom
+
+
+def outside_extent(geom) -> bool:
+    minx, miny, maxx, maxy = geom.bounds
+    return maxx < EXTENT[0] or minx > EXTENT[2] or maxy < EXTENT[1] or miny > EXTENT[3]
+
+
+def repair(geom) -> tuple[object, str | None]:
+    """(valid MultiPolygon, reason it was invalid or None)."""
+    from ..regions import repair_geometries
+    reason = None if shapely.is_valid(geom) else shapely.is_valid_reason(geom)
+    fixed, _ = repair_geometries(np.array([geom], dtype=object))
+    return fixed[0], reason

@@ -1,0 +1,34 @@
+"""Peringkat: ranking table, bar chart and map; "peringkat k dari N" and change between surveys."""
+import streamlit as st
+
+from components import data, sidebar, state
+from components.choropleth import map_section
+from components.i18n import t
+from components.notices import page_header
+from components.ranking_view import rank_chart, ranking_table, show_position
+from components.tables import show_table
+from geo.indicators import INDICATORS
+
+view = state.current()
+page_header("page_peringkat", "peringkat_intro", view.projector)
+options = ["stunting", "stunting_registri", "kader_per_posyandu", "tanpa_internet_pct",
+           "posyandu_bahaya_tinggi_pct", "posyandu_per_desa"]
+indicator = sidebar.indicator_select(options, {i: INDICATORS[i].label(view.lang) for i in options})
+level = data.map_level(view.region)
+periods = data.periods(indicator, level)
+if not periods:
+    st.info(t("survey_only_levels"))
+    indicator, periods = "stunting_registri", data.periods("stunting_registri")
+period = sidebar.period_select(periods, default="SSGI 2022")
+compare_options = [""] + [p for p in periods if p != period]
+compare = sidebar.period_select(compare_options, default="", key="compare", label_key="compare",
+                                format_func=lambda p: p or "—")
+table = ranking_table(indicator, level, period, compare or None, view.region)
+if not view.projector:
+    show_position(indicator, view.region, period, compare or None, view.lang)
+map_section(view, indicator, period, page="peringkat", show_points=False, show_table=False)
+if not view.projector:
+    rank_chart(table, indicator, view.lang)
+    st.subheader(t("rank_change") if compare else t("rank"))
+    st.caption(t("rank_change_help") if compare else t("peringkat_intro"))
+    show_table(table, f"peringkat-{indicator}-{period}", key="rank-table")

@@ -1,0 +1,248 @@
+"""Data core on the real shared data: regions, join, indicators, ranking, registry."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from pyproj import Transformer
+
+from geo import codes, indicators, join, published, ranking, regions, registry
+from geo.config import data_path
+
+
+@pytest.fixture(scope="module")
+def kalteng_villages():
+    return regions.boundaries("desa", ["62"])
+
+
+@pytest.fixture(scope="module")
+def kalteng_index():
+    # Villages of 62 plus kecamatan polygons elsewhere would be the national layer; for the
+    # tests the Kalimantan Tengah village layer is the analysis layer.
+    return join.build_index(regions.analysis_layer(["62"]))
+
+
+def _points(lon, lat, kode=None):
+    df = pd.DataFrame({"id": [f"T{i}" for i in range(len(lon))], "lon": lon, "lat": lat,
+                       "kode_desa": kode if kode is not None else [None] * len(lon)})
+    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df.lon, df.lat), crs="EPSG:4326")
+
+
+# ------------------------------------------------------------------ codes and regions
+
+def test_normalize_code_variants():
+    assert codes.normalize_code(6271011001) == "62.71.01.1001"
+    assert codes.normalize_code("6271011001") == "62.71.01.1001"
+    assert codes.normalize_code(6271011001.0) == "62.71.01.1001"
+    assert codes.normalize_code(" 62.71.01.1001 ") == "62.71.01.1001"
+    assert codes.normalize_code("1110") == "11.10"
+    assert codes.normalize_code("62710") is None
+    assert codes.normalize_code("abc") is None
+
+
+def test_code_lists_are_strings_unique_and_parented():
+    assert regions.check_code_lists() == []
+    reg = regions.code_list("kabupaten")
+    assert "11.10" in set(reg["code"])  # would be 11.1 if parsed as a number
+    assert len(regions.code_list("desa")) == pd.read_csv(data_path("regions/villages.csv")).shape[0]
+
+
+def test_boundaries_validated_and_kalteng_districts_from_village_file(kalteng_villages):
+    prov = regions.boundaries("provinsi")
+    assert len(prov) == 38 and prov["code"].is_unique
+    assert shapely.is_valid(prov.geometry.values).all()
+    assert set(prov.geometry.geom_type) == {"MultiPolygon"}
+    kec62 = regions.boundaries("kecamatan", ["62"])
+    assert len(kec62) == 136
+    # The Kalimantan Tengah districts come from the file dissolved from the village layer:
+    # they cover the villages far better than the coarse national layer.
+    src = gpd.read_file(data_path("boundaries/kalteng62_districts.geojson"))
+    assert shapely.get_num_coordinates(kec62.geometry.values).sum() == \
+        shapely.get_num_coordinates(src.geometry.values).sum()
+    assert len(kalteng_villages) == 1571
+    assert set(kalteng_villages["parent_code"]) <= set(regions.code_list("kecamatan")["code"])
+
+
+def test_invalid_geometry_is_repaired_and_reported():
+    bowtie = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1), (0, 0)])
+    fixed, repaired = regions.repair_geometries(np.array([bowtie, shapely.box(0, 0, 1, 1)]))
+    assert repaired.tolist() == [True, False]
+    assert shapely.is_valid(fixed).all()
+    assert fixed[0].geom_type == "MultiPolygon" and fixed[0].area == pytest.approx(0.5)
+
+
+# ------------------------------------------------------------------ spatial join
+
+def test_points_inside_kalteng_villages_land_in_them(kalteng_villages, kalteng_index):
+    rp = shapely.point_on_surface(kalteng_villages.geometry.values)
+    pts = _points(shapely.get_x(rp), shapely.get_y(rp))
+    out = join.join(pts, kalteng_index)
+    expected = kalteng_villages["code"].to_numpy()
+    wrong = out["kode_lokasi"].to_numpy() != expected
+    # Without a declared code only overlap slivers may pick another village, and each of
+    # those must be flagged as an overlap.
+    assert wrong.sum() <= 0.01 * len(out)
+    assert out.loc[wrong, "tumpang_tindih"].all()
+    assert not out["di_luar"].any()
+    # With the declared code, the overlap rule prefers it: every point lands at home.
+    out2 = join.join(_points(shapely.get_x(rp), shapely.get_y(rp), list(expected)), kalteng_index)
+    assert (out2["kode_lokasi"].to_numpy() == expected).all()
+    assert (out2["status_lokasi"] == "cocok").all()
+
+
+def test_point_at_sea_gets_nearest_region_and_distance(kalteng_index, kalteng_villages):
+    lon, lat = 113.2, -3.75  # Java Sea, south of the Kalimantan Tengah coast
+    out = join.join(_points([lon], [lat]), kalteng_index)
+    row = out.iloc[0]
+    assert bool(row["di_luar"]) and row["status_lokasi"] == "tanpa_kode"
+    # Independent check: distance in UTM 49S to every village, the nearest one.
+    tr = Transformer.from_crs(4326, 32749, always_xy=True)
+    utm = kalteng_villages.to_crs(32749)
+    px, py = tr.transform(lon, lat)
+    d = utm.distance(shapely.Point(px, py))
+    assert row["kode_lokasi"] == kalteng_villages["code"].iloc[int(d.values.argmin())]
+    assert row["jarak_m"] == pytest.approx(float(d.min()), rel=0.01)
+    assert row["jarak_m"] > 1000
+
+
+def test_wrong_kode_desa_is_flagged_not_overwritten(kalteng_villages, kalteng_index):
+    a, b = kalteng_villages.iloc[0], kalteng_villages.iloc[500]
+    p = a.geometry.representative_point()
+    out = join.join(_points([p.x], [p.y], [b["code"]]), kalteng_index)
+    row = out.iloc[0]
+    assert row["kode_desa"] == b["code"]            # declared value kept
+    assert row["kode_lokasi"] == a["code"]          # location kept
+    assert row["kode_cocok"] is False or row["kode_cocok"] == False  # noqa: E712
+    assert row["status_lokasi"] == "kode_berbeda"
+    assert row["kode_agregasi"] == b["code"]        # documented rule: known declared code
+
+
+def test_overlap_rule_is_deterministic():
+    big = shapely.MultiPolygon([shapely.box(0, 0, 10, 10)])
+    small = shapely.MultiPolygon([shapely.box(4, 4, 6, 6)])
+    layer = gpd.GeoDataFrame({"code": ["99.01.01.2001", "99.01.01.2002"], "level": "desa"},
+                             geometry=[big, small], crs="EPSG:4326")
+    idx = join.build_index(layer)
+    pts = _points([5, 5, 1], [5, 5, 1], ["99.01.01.2001", None, None])
+    out = join.join(pts, idx, known_villages=set(layer["code"]))
+    assert out["kode_lokasi"].tolist() == ["99.01.01.2001", "99.01.01.2002", "99.01.01.2001"]
+    assert out["tumpang_tindih"].tolist() == [True, True, False]
+
+
+# ------------------------------------------------------------------ indicators
+
+def test_rates_aggregate_from_sums_not_means():
+    joined = pd.DataFrame({
+        "kode_agregasi": ["62.71.01.1001", "62.71.01.1002"],
+        "balita_ditimbang": [10, 100], "balita_stunting": [1, 30],
+        "jumlah_kader": [2, 8], "kader_terlatih": [1, 4], "balita_sasaran": [12, 120],
+        "internet": [True, False], "aktif": [True, True],
+    })
+    long = indicators.aggregate(joined)
+    row = long.loc[(long["indicator"] == "stunting_registri") & (long["code"] == "62.71.01")].iloc[0]
+    assert row["numerator"] == 31 and row["denominator"] == 110
+    assert row["value"] == pytest.approx(100 * 31 / 110)
+    assert row["value"] != pytest.approx((10 + 30) / 2)
+    prov = long.loc[(long["indicator"] == "kader_per_posyandu") & (long["code"] == "62")].iloc[0]
+    assert prov["value"] == pytest.approx(5.0)
+    k5 = long.loc[(long["indicator"] == "posyandu_kader5_pct") & (long["code"] == "62.71")].iloc[0]
+    assert k5["value"] == pytest.approx(50.0)
+    per_desa = long.loc[(long["indicator"] == "posyandu_per_desa") & (long["code"] == "62.71.01")].iloc[0]
+    n_villages = (regions.code_list("desa")["code"].str.startswith("62.71.01.")).sum()
+    assert per_desa["denominator"] == n_villages
+
+
+def test_unstable_flag_follows_threshold():
+    joined = pd.DataFrame({"kode_agregasi": ["62.71.01.1001", "62.71.01.1002"],
+                           "balita_ditimbang": [19, 20], "balita_stunting": [2, 2]})
+    long = indicators.aggregate(joined, levels=("desa",))
+    st = long.loc[long["indicator"] == "stunting_registri"].set_index("code")
+    assert bool(st.loc["62.71.01.1001", "unstable"]) is True
+    assert bool(st.loc["62.71.01.1002", "unstable"]) is False
+    long5 = indicators.aggregate(joined, levels=("desa",), min_denominator=5)
+    assert not long5.loc[long5["indicator"] == "stunting_registri", "unstable"].any()
+
+
+# ------------------------------------------------------------------ ranking
+
+def test_ranking_reproduces_published_ssgi_2022_order():
+    long = indicators.published_long()
+    names = regions.code_list("provinsi").set_index("code")["name"]
+    table = ranking.rank_table(long, "stunting", "provinsi", "SSGI 2022", names=names)
+    src = pd.read_csv(data_path("indicators/stunting_province.csv"), dtype=str)
+    src = src.loc[(src["survey"] == "SSGI 2022") & (src["province_code"] != "00")]
+    expected = src.set_index("province_code")["rank_computed_of_34"].astype(int)
+    got = table.set_index("code")["rank"].astype(int)
+    assert got.reindex(expected.index).tolist() == expected.tolist()
+    assert set(table["of"]) == {34}
+    assert ranking.position(table, "53") == (1, 34)       # Nusa Tenggara Timur
+    assert ranking.position(table, "64") == (16, 34)      # Kalimantan Timur
+    assert ranking.describe(16, 34) == "peringkat 16 dari 34"
+
+
+def test_ties_share_the_lower_number_and_n_counts_values():
+    vals = pd.DataFrame({"code": list("abcde"), "value": [5.0, 7.0, 7.0, np.nan, 1.0]})
+    out = ranking.rank_frame(vals, higher_is_worse=True).set_index("code")
+    assert out["rank"].to_dict() == {"b": 1, "c": 1, "a": 3, "e": 4}
+    assert set(out["of"]) == {4}
+    better = ranking.rank_frame(vals, higher_is_worse=False).set_index("code")
+    assert better.loc["e", "rank"] == 1 and better.loc["b", "rank"] == 3
+
+
+def test_rank_change_reports_papua_split_and_missing_codes():
+    long = indicators.published_long()
+    table = ranking.rank_table(long, "stunting", "provinsi", "SKI 2023", compare="SSGI 2022")
+    t = table.set_index("code")
+    assert t.loc["94", "rank_prev"] is pd.NA and "pemekaran" in t.loc["94", "catatan"]
+    assert "batas wilayah berubah" in t.loc["91", "catatan"]
+    assert t.loc["53", "rank_change"] == t.loc["53", "rank_prev"] - t.loc["53", "rank"]
+    # Provinces with a 2022 value but none in SKI 2023 are kept, not dropped.
+    assert "tidak ada nilai pada SKI 2023" in t.loc["52", "catatan"]
+    assert len(table) == len(set(long.loc[(long["indicator"] == "stunting")
+                                          & (long["level"] == "provinsi")
+                                          & long["period"].isin(["SKI 2023", "SSGI 2022"]), "code"]))
+    assert published.old_papua_geography("SSGI 2022") and not published.old_papua_geography("SKI 2023")
+
+
+# ------------------------------------------------------------------ registry validation
+
+def test_every_validation_message_names_its_row():
+    rows = pd.DataFrame([
+        {"id": "P1", "nama": "Mawar", "kode_desa": "6271011001", "lat": "-2,2", "lon": "113.9",
+         "strata": "madya", "jumlah_kader": "5", "internet": "ya"},
+        {"id": "P1", "nama": "Dup", "kode_desa": "62.71.01.1001", "lat": -2.2, "lon": 113.9},
+        {"id": "P3", "nama": "", "kode_desa": "62.71.01.1001", "lat": -2.2, "lon": 113.9},
+        {"id": "P4", "nama": "Jauh", "kode_desa": "62.71.01.1001", "lat": 40.0, "lon": 113.9},
+        {"id": "P5", "nama": "Aneh", "kode_desa": "99.99.99.9999", "lat": -2.2, "lon": 113.9,
+         "strata": "Super", "jumlah_kader": "-1", "kader_terlatih": "3", "internet": "mungkin"},
+    ])
+    for col in registry.COLUMNS:
+        if col not in rows:
+            rows[col] = None
+    res = registry.validate(rows)
+    p = res.problems
+    assert set(p["baris"]) == {3, 4, 5, 6}
+    assert res.data["id"].tolist() == ["P1", "P5"]
+    assert res.rejected_rows == [3, 4, 5]
+    assert "baris 2" in p.loc[p["baris"] == 3, "pesan"].iloc[0]
+    assert (p.loc[p["baris"] == 6, "tingkat"] == registry.WARNING).all()
+    assert set(p.loc[p["baris"] == 6, "kolom"]) == {"kode_desa", "strata", "jumlah_kader",
+                                                   "internet"}
+    first = res.data.iloc[0]
+    assert first["kode_desa"] == "62.71.01.1001" and first["lat"] == pytest.approx(-2.2)
+    assert first["strata"] == "Madya" and bool(first["internet"]) is True
+
+
+def test_cli_rank_matches_published_order():
+    out = subprocess.run([sys.executable, "-m", "geo", "rank", "--indicator", "stunting",
+                          "--level", "provinsi", "--survey", "SSGI 2022", "--format", "json"],
+                         capture_output=True, text=True, check=True)
+    rows = {r["code"]: r for r in json.loads(out.stdout)}
+    assert rows["53"]["rank"] == 1 and rows["64"]["rank"] == 16 and rows["64"]["of"] == 34
+    assert rows["64"]["name"] == "Kalimantan Timur"
