@@ -31,13 +31,17 @@ declares them, to copies vendored under ``static/vendor/`` (see
   passed on unchanged with an :class:`OfflineAssetWarning`, or raise with
   ``use_local_assets(strict=True)``.
 
-Maps must also be created with ``tiles=None`` (tiles are fetched from tile servers).
+Maps must also be created with ``tiles=None`` (tiles are fetched from tile servers),
+and then need an explicit ``maxZoom`` (normally taken from the tile layer):
+``folium.Map(..., tiles=None, maxZoom=18)``; without it MarkerCluster throws
+"Map has no maxZoom specified" in the browser and the map stays empty (the st_folium
+iframe keeps height 0).
 
 Usage (call before building maps; it is cheap and idempotent, so call it on every run)::
 
     from components.offline import use_local_assets
     use_local_assets()
-    m = folium.Map(location=[-2.5, 118], zoom_start=5, tiles=None)
+    m = folium.Map(location=[-2.5, 118], zoom_start=5, tiles=None, maxZoom=18)
 """
 from __future__ import annotations
 

@@ -196,7 +196,7 @@ def generate_hazard_zones(scope: str = "62", seed: int = 0) -> gpd.GeoDataFrame:
 
 
 def _cache_path(scope: str, seed: int) -> Path:
-    from .config import BOUNDARY_FILES, CODE_LISTS, data_dir
+    from .config import CODE_LISTS, data_dir
     from .regions import _boundary_sources
     root = data_dir()
     sources = [*_boundary_sources("provinsi", root), root / CODE_LISTS["provinsi"]]

@@ -16,11 +16,12 @@ import numpy as np
 import pandas as pd
 
 from . import published
-from .codes import LEVELS, PARTS, truncate
+from .codes import LEVELS, PARTS
 
 REGISTRY_PERIOD = "Registri"
 DEFAULT_MIN_DENOMINATOR = 20
 WHO_STUNTING_BINS = (2.5, 10.0, 20.0, 30.0)  # WHO–UNICEF prevalence thresholds (%)
+CODE_LENGTH = {"provinsi": 2, "kabupaten": 5, "kecamatan": 8, "desa": 13}  # "62.71.01.1001"
 LONG_COLUMNS = ["indicator", "code", "level", "period", "value", "numerator", "denominator",
                 "unstable", "source"]
 
@@ -159,7 +160,7 @@ def _village_counts(level: str) -> pd.Series:
     """Number of desa/kelurahan in the Kemendagri list per region of ``level``."""
     from .regions import code_list
     codes = code_list("desa")["code"]
-    return truncate(codes, level).value_counts()
+    return codes.str[:CODE_LENGTH[level]].value_counts()
 
 
 def aggregate(joined: pd.DataFrame, levels: tuple[str, ...] = LEVELS,
@@ -172,15 +173,28 @@ def aggregate(joined: pd.DataFrame, levels: tuple[str, ...] = LEVELS,
     Posyandu counts). ``hazard_max`` (optional) gives each Posyandu's highest hazard class.
     """
     per_post = _per_post(joined, hazard_max)
-    codes = joined[code_column].astype(object)
-    depth = codes.str.count(r"\.").fillna(-1) + 1
+    matrix = per_post.to_numpy(dtype=float)
+    columns = list(per_post.columns)
+    # String work on the distinct codes only; sums by integer group with bincount.
+    post_idx, uniq = pd.factorize(joined[code_column].astype(object), use_na_sentinel=True)
+    uniq = pd.Series(uniq, dtype=object)
+    uniq_depth = (uniq.str.count(r"\.") + 1).to_numpy()
     frames = []
     for level in levels:
-        ok = depth >= PARTS[level]
-        if not ok.any():
+        ok_uniq = uniq_depth >= PARTS[level]
+        if not ok_uniq.any():
             continue
-        keys = truncate(codes[ok], level)
-        sums = per_post.loc[ok].groupby(keys.to_numpy()).sum()
+        level_codes = pd.Series(np.where(ok_uniq, uniq.str[:CODE_LENGTH[level]], None), dtype=object)
+        group_of_uniq, groups = pd.factorize(level_codes, use_na_sentinel=True)
+        valid = post_idx >= 0
+        group = np.full(len(post_idx), -1)
+        group[valid] = group_of_uniq[post_idx[valid]]
+        keep = group >= 0
+        g = group[keep]
+        sums = pd.DataFrame(
+            {col: np.bincount(g, weights=matrix[keep, i], minlength=len(groups))
+             for i, col in enumerate(columns)}, index=pd.Index(groups, dtype=object))
+        sums.columns = pd.MultiIndex.from_tuples(columns)
         for ind_id in sums.columns.get_level_values(0).unique():
             ind = INDICATORS[ind_id]
             numerator = sums[(ind_id, "num")]

@@ -147,8 +147,8 @@ def import_indicators(path: str | Path, *, indicator: str | None = None,
     for rownum, values in rows:
         rec = {f: (values[i] if i < len(values) else None) for f, i in fidx.items()}
         texts = [v for v in values if isinstance(v, str)]
-        if _blank(rec.get("kode")) and texts and TOTAL_RE.match(texts[0]):
-            findings.append(finding(rownum, "nama", texts[0], "baris jumlah/total, bukan data "
+        if normalize_code(rec.get("kode")) is None and texts and TOTAL_RE.match(texts[0]):
+            findings.append(finding(rownum, "", texts[0], "baris jumlah/total, bukan data "
                                     "wilayah; tidak diimpor", REJECTED))
             continue
         rf = []

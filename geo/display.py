@@ -1,0 +1,470 @@
+"""Display geometry: simplified polygons for maps, separate from the analysis geometry.
+
+Joins and areas use :func:`geo.regions.boundaries` (full polygons); maps draw the layers
+returned here. Nothing in this module imports streamlit or folium.
+
+Pipeline per *unit* (the whole country for provinsi/kabupaten/kecamatan, one province
+for desa), cached as GeoParquet and memoised in process:
+
+1. ``shapely.coverage_clean`` (GEOS CoverageCleaner, ``gap_width=0``): the source layers
+   overlap in thin slivers (data README §1), which is not a valid polygonal coverage.
+   Overlaps are given to the neighbour with the longest shared border and shared edges
+   are noded so they are vertex-for-vertex identical. Gaps are left as in the source
+   (filling gaps made the clean 2.5–8× slower: Jawa Tengah desa 10 s → 84 s).
+2. Parts (islands) smaller than ``(tolerance / 10)²`` deg² are dropped, but never the
+   largest part of a region. ~11,000 of the 18,700 parts of the kabupaten layer are
+   islets below 1e-6 deg² (≈ 110 m square, invisible below zoom ~12) carrying 35 % of its
+   vertices; coverage simplification cannot remove them (rings stop at triangles).
+3. ``shapely.coverage_simplify`` (topology-preserving Visvalingam–Whyatt over the
+   coverage, so neighbours keep shared edges; its tolerance is ≈ the square root of the
+   triangle area removed, not a Douglas–Peucker distance).
+4. Coordinates rounded (``DECIMALS``, 5 = 1.1 m). Shared vertices round identically, so
+   shared edges stay shared; a feature that becomes invalid (3 of 514 kabupaten) is
+   repaired with ``make_valid`` (then ``set_precision`` on the grid, then unrounded).
+5. Fallbacks, per feature, so no feature is ever empty or invalid: a simplified feature
+   that is empty/invalid is replaced by ``simplify(preserve_topology=True)`` of its
+   cleaned polygon, then by the cleaned polygon, then by the source polygon. If the
+   coverage functions raise for a whole unit, the unit falls back to per-polygon
+   ``simplify(preserve_topology=True)`` (shared edges then no longer coincide exactly).
+
+Why clean first (kabupaten, national, tolerance 0.01; see the report of
+``python -m geo bench-map`` and the module's test):
+
+* ``simplify_coverage`` on the raw, overlapping layer does not raise, but it only treats
+  exactly matching segments as shared: the 483 invalid edges are simplified independently
+  on both sides and the slivers stay (123 k vertices, 2.7 MB).
+* per-polygon ``simplify(preserve_topology=True)`` at 0.01 opens gaps and overlaps along
+  every border (107 k vertices).
+* clean + drop islets + coverage simplify: valid coverage, 82 k vertices, 1.75 MB
+  (raw 3.6 MB); clean 1.3–4 s, simplify 0.3 s.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import math
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from . import cache, regions
+from .codes import LEVELS, level_of
+
+DISPLAY_VERSION = "1"  # bump when the pipeline below changes: every cached layer is rebuilt
+CRS = "EPSG:4326"
+COLUMNS = ["code", "name", "parent_code", "geometry"]
+
+# Coverage-simplification tolerance (degrees, 0.01° ≈ 1.1 km) per level.
+TOLERANCE = {"provinsi": 0.02, "kabupaten": 0.01, "kecamatan": 0.003, "desa": 0.0005}
+# Decimals kept in the coordinates (1e-5° ≈ 1.1 m). 4 decimals would save ~8 % of the
+# kabupaten payload but broke 13 of 514 polygons (vs 3) and 31 shared edges (vs 4): kept 5.
+DECIMALS = {"provinsi": 5, "kabupaten": 5, "kecamatan": 5, "desa": 5}
+# Levels built per province (lazily); the others are built for the whole country.
+PER_PROVINCE = {"desa"}
+
+
+def min_part_area(level: str) -> float:
+    """Islands smaller than this (deg²) are dropped from the display polygons."""
+    return (TOLERANCE[level] / 10) ** 2
+
+
+# ---------------------------------------------------------------- building
+
+
+@dataclass
+class BuildStats:
+    """What happened while simplifying one unit."""
+    level: str
+    unit: str
+    features: int = 0
+    method: str = "coverage"  # "coverage" or "per-polygon" (unit fallback)
+    fallback_features: int = 0  # features replaced by a less simplified polygon
+    repaired_after_rounding: int = 0
+    clean_s: float = 0.0
+    simplify_s: float = 0.0
+    total_s: float = 0.0
+
+
+def _as_multi(geoms: np.ndarray) -> np.ndarray:
+    geoms = np.asarray(geoms, dtype=object).copy()
+    single = shapely.get_type_id(geoms) == 3
+    if single.any():
+        geoms[single] = [shapely.MultiPolygon([g]) for g in geoms[single]]
+    return geoms
+
+
+def _polygonal(geom):
+    """Polygonal parts of a geometry as a MultiPolygon (None when there are none)."""
+    if geom is None or shapely.is_empty(geom):
+        return None
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    polys = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon"]
+    for p in shapely.get_parts(geom):
+        if p.geom_type == "MultiPolygon":
+            polys.extend(shapely.get_parts(p))
+    return shapely.MultiPolygon(polys) if polys else None
+
+
+def _ok(geoms: np.ndarray) -> np.ndarray:
+    """Usable display geometry: present, not empty, valid, polygonal."""
+    geoms = np.asarray(geoms, dtype=object)
+    present = ~shapely.is_missing(geoms)
+    ok = present.copy()
+    ok[present] = (~shapely.is_empty(geoms[present]) & shapely.is_valid(geoms[present])
+                   & np.isin(shapely.get_type_id(geoms[present]), (3, 6)))
+    return ok
+
+
+def drop_small_parts(geoms: np.ndarray, min_area: float) -> np.ndarray:
+    """Drop the parts smaller than ``min_area`` of every geometry, keeping its largest part."""
+    geoms = np.asarray(geoms, dtype=object)
+    parts, index = shapely.get_parts(geoms, return_index=True)
+    if len(parts) == 0:
+        return geoms.copy()
+    area = shapely.area(parts)
+    keep = area >= min_area
+    # The largest part of each geometry stays.
+    order = np.lexsort((-area, index))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = index[order][1:] != index[order][:-1]
+    keep[order[first]] = True
+    out = geoms.copy()
+    owners, dense = np.unique(index[keep], return_inverse=True)
+    out[owners] = list(shapely.multipolygons(parts[keep], indices=dense))
+    return out
+
+
+def round_coordinates(geoms: np.ndarray, decimals: int) -> np.ndarray:
+    """Coordinates rounded to ``decimals`` (exact decimal floats, so the JSON stays short)."""
+    return shapely.transform(np.asarray(geoms, dtype=object), lambda xy: np.round(xy, decimals))
+
+
+def simplify_polygons(source: np.ndarray, level: str, stats: BuildStats | None = None,
+                      ) -> np.ndarray:
+    """Display polygons of one unit from its analysis polygons (same order, same length)."""
+    stats = stats or BuildStats(level, "?")
+    tol, decimals = TOLERANCE[level], DECIMALS[level]
+    source = np.asarray(source, dtype=object)
+    try:
+        t = time.perf_counter()
+        cleaned = shapely.coverage_clean(source, gap_width=0.0)
+        stats.clean_s = time.perf_counter() - t
+        cleaned = np.array([_polygonal(g) for g in cleaned], dtype=object)
+        # A polygon swallowed by its neighbours (never seen on the real layers) keeps its own.
+        bad = ~_ok(cleaned)
+        cleaned[bad] = source[bad]
+        t = time.perf_counter()
+        simplified = shapely.coverage_simplify(drop_small_parts(cleaned, min_part_area(level)), tol)
+        stats.simplify_s = time.perf_counter() - t
+    except shapely.errors.GEOSException:
+        stats.method = "per-polygon"
+        cleaned = source
+        t = time.perf_counter()
+        simplified = shapely.simplify(drop_small_parts(source, min_part_area(level)), tol,
+                                      preserve_topology=True)
+        stats.simplify_s = time.perf_counter() - t
+    simplified = np.array([_polygonal(g) for g in simplified], dtype=object)
+    # Per-feature fallbacks: never empty, never invalid.
+    bad = ~_ok(simplified)
+    if bad.any():
+        alt = shapely.simplify(cleaned[bad], tol, preserve_topology=True)
+        alt = np.array([_polygonal(g) for g in alt], dtype=object)
+        alt_bad = ~_ok(alt)
+        alt[alt_bad] = cleaned[bad][alt_bad]
+        still = ~_ok(alt)
+        alt[still] = source[bad][still]
+        simplified[bad] = alt
+        stats.fallback_features += int(bad.sum())
+    rounded = round_coordinates(simplified, decimals)
+    bad = ~_ok(rounded)
+    if bad.any():
+        stats.repaired_after_rounding += int(bad.sum())
+        # make_valid keeps every vertex (neighbours stay edge-matched); set_precision
+        # snap-rounds (always valid, may move a shared vertex); else keep it unrounded.
+        fixed = np.array([_polygonal(g) for g in shapely.make_valid(rounded[bad])], dtype=object)
+        fixed = round_coordinates(fixed, decimals)
+        fixed_bad = ~_ok(fixed)
+        if fixed_bad.any():
+            snapped = shapely.set_precision(simplified[bad][fixed_bad], 10.0 ** -decimals)
+            snapped = round_coordinates(np.array([_polygonal(g) for g in snapped], dtype=object),
+                                        decimals)
+            snapped_bad = ~_ok(snapped)
+            snapped[snapped_bad] = simplified[bad][fixed_bad][snapped_bad]
+            fixed[fixed_bad] = snapped
+        rounded[bad] = fixed
+    return _as_multi(rounded)
+
+
+def _units(level: str, parent: str | None) -> list[str]:
+    """Build units needed for (level, parent): "id" or province codes."""
+    if level not in PER_PROVINCE:
+        return ["id"]
+    if parent:
+        return [parent[:2]]
+    provinces = regions.village_provinces() if level == "desa" else \
+        set(regions.code_list("provinsi")["code"])
+    return sorted(provinces)
+
+
+def _unit_source(level: str, unit: str) -> gpd.GeoDataFrame:
+    return regions.boundaries(level, None if unit == "id" else [unit])
+
+
+def build_unit(level: str, unit: str) -> tuple[gpd.GeoDataFrame, BuildStats]:
+    """Simplify one unit from the analysis boundaries (no cache)."""
+    t = time.perf_counter()
+    src = _unit_source(level, unit)
+    stats = BuildStats(level, unit, features=len(src))
+    geoms = simplify_polygons(src.geometry.values, level, stats) if len(src) else \
+        np.array([], dtype=object)
+    out = gpd.GeoDataFrame(
+        {"code": src["code"].values, "name": src["name"].values,
+         "parent_code": src["parent_code"].values},
+        geometry=gpd.GeoSeries(geoms, crs=CRS), crs=CRS)
+    stats.total_s = time.perf_counter() - t
+    return out, stats
+
+
+def unit_path(level: str, unit: str):
+    """Cache file of one unit; its key names the source boundary cache file and the pipeline."""
+    source, _ = regions._cached_level_path(level)
+    extra = (f"display|{DISPLAY_VERSION}|{level}|{unit}|{TOLERANCE[level]}|{DECIMALS[level]}"
+             f"|{min_part_area(level)}|shapely {shapely.__version__}|geos {shapely.geos_version_string}")
+    return cache.path(f"display-{level}-{unit}-{cache.key_for([source], extra=extra)}.parquet")
+
+
+@functools.lru_cache(maxsize=64)
+def _load_unit(path: str, level: str, unit: str) -> gpd.GeoDataFrame:
+    from pathlib import Path
+    p = Path(path)
+    if not p.exists():
+        gdf, _ = build_unit(level, unit)
+        cache.write_parquet_atomic(gdf, p)
+        return gdf
+    return gpd.read_parquet(p)
+
+
+@functools.lru_cache(maxsize=128)
+def _layer(level: str, paths: tuple[tuple[str, str], ...], parent: str | None) -> gpd.GeoDataFrame:
+    frames = [_load_unit(path, level, unit) for unit, path in paths]
+    gdf = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    if parent:
+        gdf = gdf.loc[gdf["code"].str.startswith(parent + ".")]
+    gdf = gpd.GeoDataFrame(gdf[COLUMNS].sort_values("code").reset_index(drop=True),
+                           geometry="geometry", crs=CRS)
+    return gdf
+
+
+def _check(level: str, parent: str | None) -> None:
+    if level not in LEVELS:
+        raise ValueError(f"tingkat tidak dikenal: {level}")
+    if parent:
+        plevel = level_of(parent)  # ValueError for a malformed code
+        if LEVELS.index(plevel) >= LEVELS.index(level):
+            raise ValueError(f"{parent} ({plevel}) bukan induk tingkat {level}")
+
+
+def display_layer(level: str, parent: str | None = None) -> gpd.GeoDataFrame:
+    """Simplified polygons of ``level`` under ``parent`` (None = all of Indonesia).
+
+    Columns code, name, parent_code, geometry (EPSG:4326, valid non-empty MultiPolygons,
+    rounded coordinates), sorted by code. ``parent`` may be any ancestor code, e.g.
+    ``display_layer("kecamatan", "62")`` or ``display_layer("desa", "62.01.01")``.
+    The frame is shared (memoised): copy before mutating it. Built on first use per unit
+    and cached on disk (see module docstring); ``desa`` without parent builds every
+    province with villages (minutes, cold).
+    """
+    _check(level, parent)
+    paths = tuple((u, str(unit_path(level, u))) for u in _units(level, parent))
+    return _layer(level, paths, parent or None)
+
+
+def clear_memo() -> None:
+    """Forget the in-process copies (the disk cache stays)."""
+    _load_unit.cache_clear()
+    _layer.cache_clear()
+
+
+# ---------------------------------------------------------------- GeoJSON payload
+
+
+def _json_value(v):
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, (float, np.floating)):
+        return None if math.isnan(v) or math.isinf(v) else float(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.bool_):
+        return bool(v)
+    if isinstance(v, pd.Timestamp):
+        return v.isoformat()
+    return v
+
+
+def geojson_payload(layer: gpd.GeoDataFrame, properties: pd.DataFrame | None = None,
+                    decimals: int | None = 5) -> str:
+    """Compact GeoJSON FeatureCollection text (no whitespace) of ``layer``.
+
+    Every feature has properties ``code`` and ``name``, plus the columns of ``properties``
+    for its code (``properties`` has a ``code`` column or is indexed by code; NaN → null).
+    Coordinates are rounded to ``decimals`` (None = as stored; display layers are already
+    rounded, so rounding again changes nothing).
+    """
+    geoms = layer.geometry.values
+    geoms = np.asarray(geoms, dtype=object)
+    if decimals is not None:
+        geoms = round_coordinates(geoms, decimals)
+    geo_text = shapely.to_geojson(geoms) if len(geoms) else np.array([], dtype=object)
+    props = pd.DataFrame({"code": layer["code"].values, "name": layer["name"].values})
+    if properties is not None and len(properties.columns):
+        extra = properties.set_index("code") if "code" in properties.columns else properties
+        extra = extra.loc[~extra.index.duplicated()]
+        extra = extra.drop(columns=[c for c in ("name",) if c in extra.columns and c in props])
+        joined = extra.reindex(props["code"].values)
+        for col in joined.columns:
+            props[str(col)] = joined[col].values
+    cols = list(props.columns)
+    records = props.to_numpy(dtype=object)
+    dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"),
+                              allow_nan=False)
+    parts = []
+    for row, g in zip(records, geo_text):
+        p = dumps({c: _json_value(v) for c, v in zip(cols, row)})
+        parts.append(f'{{"type":"Feature","properties":{p},"geometry":{g or "null"}}}')
+    return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
+
+
+def payload_bytes(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def payload_size(level: str, parent: str | None = None,
+                 properties: pd.DataFrame | None = None) -> int:
+    """Bytes (UTF-8) of the GeoJSON of ``display_layer(level, parent)``."""
+    return payload_bytes(geojson_payload(display_layer(level, parent), properties, decimals=None))
+
+
+def vertices(layer: gpd.GeoDataFrame) -> int:
+    return int(shapely.get_num_coordinates(np.asarray(layer.geometry.values, dtype=object)).sum())
+
+
+# ---------------------------------------------------------------- benchmark
+
+
+def _source_layer(level: str, parent: str | None) -> gpd.GeoDataFrame:
+    src = regions.boundaries(level, [parent[:2]] if parent else None)
+    if parent:
+        src = src.loc[src["code"].str.startswith(parent + ".")]
+    return src
+
+
+def _first_child(code: str | None, level: str) -> str:
+    codes = display_layer(level, code)["code"] if level != "desa" else \
+        regions.boundaries(level, [code[:2]])["code"]
+    return sorted(codes)[0]
+
+
+def default_cases() -> list[tuple[str, str | None, str]]:
+    """(name, parent, level) measured by bench-map."""
+    kab = _first_child("62", "kabupaten")
+    kec = _first_child(kab, "kecamatan")
+    return [
+        ("indonesia_provinsi", None, "provinsi"),
+        ("indonesia_kabupaten", None, "kabupaten"),
+        ("indonesia_kecamatan", None, "kecamatan"),
+        ("62_kabupaten", "62", "kabupaten"),
+        ("62_kecamatan", "62", "kecamatan"),
+        (f"{kab}_kecamatan", kab, "kecamatan"),
+        (f"{kec}_desa", kec, "desa"),
+        ("62_desa", "62", "desa"),
+    ]
+
+
+def bench_map(cases: list[tuple[str, str | None, str]] | None = None,
+              render: Callable[[gpd.GeoDataFrame, str], str] | None = None,
+              out=print) -> dict:
+    """Measure display layers: features, vertices, GeoJSON bytes raw vs simplified, and
+    build times (cold = simplification computed from the analysis polygons; warm = read
+    from the disk cache, memo cleared; memo = second call in the process).
+
+    ``render(layer, geojson_text) -> html`` is optional: the caller (components) may pass
+    a function that builds the map HTML so its size is reported too; geo never builds it.
+    Returns the key figures (also printed as the last line, one JSON object).
+    """
+    cases = cases or default_cases()
+    results: dict[str, dict] = {}
+    cold_units: dict[tuple[str, str], float] = {}
+    header = (f"{'case':<26}{'feat':>6}{'vert raw':>10}{'vert disp':>10}{'raw MB':>8}"
+              f"{'disp MB':>9}{'cold s':>8}{'warm s':>8}{'memo ms':>9}{'json s':>8}"
+              + (f"{'html MB':>9}" if render else ""))
+    out(header)
+    for name, parent, level in cases:
+        # Cold: compute the simplification of the unit(s) (not written; timed once per unit).
+        cold = 0.0
+        for unit in _units(level, parent):
+            if (level, unit) not in cold_units:
+                _, stats = build_unit(level, unit)
+                cold_units[(level, unit)] = stats.total_s
+            cold += cold_units[(level, unit)]
+        clear_memo()
+        t = time.perf_counter()
+        layer = display_layer(level, parent)
+        warm = time.perf_counter() - t
+        t = time.perf_counter()
+        display_layer(level, parent)
+        memo = time.perf_counter() - t
+        src = _source_layer(level, parent)
+        raw = payload_bytes(geojson_payload(src, decimals=None))
+        t = time.perf_counter()
+        text = geojson_payload(layer, decimals=None)
+        json_s = time.perf_counter() - t
+        disp = payload_bytes(text)
+        row = {"level": level, "parent": parent, "features": len(layer),
+               "vertices_raw": vertices(src), "vertices": vertices(layer),
+               "geojson_bytes_raw": raw, "geojson_bytes": disp,
+               "build_cold_s": round(cold, 3), "load_warm_s": round(warm, 3),
+               "memo_s": round(memo, 5), "geojson_s": round(json_s, 3)}
+        line = (f"{name:<26}{len(layer):>6}{row['vertices_raw']:>10}{row['vertices']:>10}"
+                f"{raw / 1e6:>8.2f}{disp / 1e6:>9.2f}{cold:>8.2f}{warm:>8.2f}{memo * 1e3:>9.2f}"
+                f"{json_s:>8.2f}")
+        if render:
+            row["html_bytes"] = payload_bytes(render(layer, text))
+            line += f"{row['html_bytes'] / 1e6:>9.2f}"
+        out(line)
+        results[name] = row
+    key = {"kab_national_geojson_bytes": results.get("indonesia_kabupaten", {}).get("geojson_bytes"),
+           "kab_national_geojson_bytes_raw":
+               results.get("indonesia_kabupaten", {}).get("geojson_bytes_raw"),
+           "kec_national_geojson_bytes": results.get("indonesia_kecamatan", {}).get("geojson_bytes"),
+           "prov_national_geojson_bytes": results.get("indonesia_provinsi", {}).get("geojson_bytes"),
+           "desa_62_geojson_bytes": results.get("62_desa", {}).get("geojson_bytes"),
+           "tolerance": TOLERANCE, "decimals": DECIMALS,
+           "cases": results}
+    out(json.dumps(key, ensure_ascii=False, separators=(",", ":")))
+    return key
+
+
+def cmd_bench_map(args) -> int:
+    cases = None
+    if args.only:
+        wanted = set(args.only.split(","))
+        cases = [c for c in default_cases() if c[0] in wanted]
+    bench_map(cases)
+    return 0
+
+
+def register(subparsers):
+    """Add ``bench-map`` to ``python -m geo``."""
+    p = subparsers.add_parser(
+        "bench-map", help="ukur geometri tampilan peta: jumlah fitur, simpul, ukuran GeoJSON, "
+                          "waktu penyederhanaan")
+    p.add_argument("--only", help="hanya kasus ini (dipisah koma, mis. indonesia_kabupaten,62_desa)")
+    p.set_defaults(func=cmd_bench_map)
+    return p
