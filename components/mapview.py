@@ -119,8 +119,9 @@ def build_map(ch: Choropleth, *, points: pd.DataFrame | None = None, sample_poin
               labels: bool = False, height_hint: int = 640) -> folium.Map:
     """Folium map of a choropleth, with optional hazard zones, Posyandu points and labels."""
     layer = ch.layer
+    # maxZoom: without a tile layer Leaflet has none, and MarkerCluster refuses to start.
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.25,
-                   attribution_control=basemap)
+                   attribution_control=basemap, maxZoom=18)
     if basemap:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
     props = _feature_properties(ch)

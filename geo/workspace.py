@@ -78,6 +78,16 @@ class Version:
             return gpd.read_parquet(path)
         return pd.read_parquet(path)
 
+    @property
+    def data_path(self) -> Path:
+        return self.path / "data.parquet"
+
+    def __iter__(self):
+        """``data, meta = current(kind)``: the data and the manifest (with ``path``, the
+        data file) — the form geo.datasets unpacks."""
+        yield self.load()
+        yield {**self.manifest, "path": str(self.data_path)}
+
     def report(self) -> pd.DataFrame | None:
         path = self.path / "report.csv"
         if not path.exists():

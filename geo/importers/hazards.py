@@ -9,7 +9,9 @@ Class: ``rendah``/``sedang``/``tinggi`` (also low/medium/high, 1/2/3); ``sangat 
 InaRISK's thresholds (< 0,333 rendah, < 0,666 sedang, else tinggi) — both reported as
 ``diperbaiki``; anything else is rejected.
 
-Output (EPSG:4326): jenis, kelas, geometry (MultiPolygon), baris.
+Output (EPSG:4326), the zone schema of geo.hazards: id (``<file>-<feature>``), jenis
+(``banjir``, ``tanah_longsor``, … — underscores), kelas, sumber (file name), sampel (False),
+geometry (MultiPolygon), plus baris (feature number).
 """
 from __future__ import annotations
 
@@ -33,16 +35,16 @@ CLASS_FIELDS = ("kelas", "kelas_bahaya", "class", "tingkat", "tingkat_bahaya", "
                 "indeks_bahaya", "indeks", "index", "gridcode", "grid_code", "value")
 # (pattern, BNPB name); order matters (banjir bandang before banjir).
 HAZARD_TYPES = [
-    (r"banjir\s*bandang|flash\s*flood", "banjir bandang"),
+    (r"banjir\s*bandang|flash\s*flood", "banjir_bandang"),
     (r"banjir|flood", "banjir"),
-    (r"longsor|landslide|gerakan\s*tanah", "tanah longsor"),
+    (r"longsor|landslide|gerakan\s*tanah", "tanah_longsor"),
     (r"tsunami", "tsunami"),
-    (r"gempa|earthquake", "gempa bumi"),
-    (r"kebakaran|karhutla|forest\s*fire|wildfire", "kebakaran hutan dan lahan"),
+    (r"gempa|earthquake", "gempa_bumi"),
+    (r"kebakaran|karhutla|forest\s*fire|wildfire", "kebakaran_hutan_lahan"),
     (r"kekeringan|drought", "kekeringan"),
-    (r"cuaca\s*ekstrem|angin|puting\s*beliung|extreme\s*weather", "cuaca ekstrem"),
-    (r"abrasi|gelombang|abrasion", "gelombang ekstrem dan abrasi"),
-    (r"gunung\s*api|gunungapi|erupsi|letusan|volcan", "letusan gunung api"),
+    (r"cuaca\s*ekstrem|angin|puting\s*beliung|extreme\s*weather", "cuaca_ekstrem"),
+    (r"abrasi|gelombang|abrasion", "gelombang_ekstrem_abrasi"),
+    (r"gunung\s*api|gunungapi|erupsi|letusan|volcan", "letusan_gunung_api"),
     (r"likuefaksi|liquefaction", "likuefaksi"),
 ]
 _CLASS_WORDS = {"rendah": "rendah", "low": "rendah", "r": "rendah", "1": "rendah",
@@ -58,10 +60,12 @@ class HazardImport:
     fields: dict[str, str | None]
 
 
+COLUMNS = ["id", "jenis", "kelas", "sumber", "sampel", "baris"]
+
+
 def _empty() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"jenis": pd.Series(dtype=object), "kelas": pd.Series(dtype=object),
-                             "baris": pd.Series(dtype=int)},
-                            geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
+    df = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
 
 
 def hazard_type(text) -> str | None:
@@ -70,6 +74,10 @@ def hazard_type(text) -> str | None:
         if re.search(pattern, s):
             return name
     return None
+
+
+def _slug(text) -> str:
+    return re.sub(r"[^0-9a-z]+", "_", str(text).strip().lower()).strip("_")
 
 
 def hazard_class(value) -> tuple[str | None, str | None]:
@@ -114,7 +122,7 @@ def import_hazards(path: str | Path, *, jenis: str | None = None, crs: str | Non
     notes = list(read.notes)
     notes.append(f"Kolom jenis bahaya: {fields['jenis'] or '(tidak ada)'}; kolom kelas: "
                  f"{fields['kelas'] or '(tidak ada)'}.")
-    default_type = hazard_type(jenis) or (jenis.strip().lower() if jenis else None)
+    default_type = hazard_type(jenis) or (_slug(jenis) if jenis else None)
     if fields["jenis"] is None and default_type is None:
         default_type = hazard_type(Path(source).stem)
         if default_type:
@@ -143,7 +151,7 @@ def import_hazards(path: str | Path, *, jenis: str | None = None, crs: str | Non
             else:
                 jenis_v = hazard_type(raw)
                 if jenis_v is None:
-                    jenis_v = str(raw).strip().lower()
+                    jenis_v = _slug(raw)
                     rf.append(finding(n, fields["jenis"], raw, "jenis bahaya tidak dikenal; "
                                       "disimpan apa adanya", WARNING))
         raw_cls = row.get(fields["kelas"])
@@ -167,11 +175,11 @@ def import_hazards(path: str | Path, *, jenis: str | None = None, crs: str | Non
             rf.append(finding(n, "geometry", "", f"geometri tidak valid ({reason}); diperbaiki",
                               REPAIRED))
         findings.extend(rf)
-        kept.append({"jenis": jenis_v, "kelas": cls, "baris": n, "geometry": geom})
+        kept.append({"id": f"{Path(source).stem}-{n}", "jenis": jenis_v, "kelas": cls,
+                     "sumber": source, "sampel": False, "baris": n, "geometry": geom})
     if kept:
         df = pd.DataFrame(kept)
-        data = gpd.GeoDataFrame(df.drop(columns="geometry"), geometry=list(df["geometry"]),
-                                crs=WGS84)
+        data = gpd.GeoDataFrame(df[COLUMNS], geometry=list(df["geometry"]), crs=WGS84)
     else:
         data = _empty()
     report = ImportReport.build(KIND, source, len(gdf), [k["baris"] for k in kept], findings,

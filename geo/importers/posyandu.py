@@ -108,6 +108,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "nama_kabupaten": ("kabupaten", "kabupaten kota", "kab kota", "nama kabupaten", "kota kab",
                        "kabupaten kota nama", "wadmkk"),
 }
+# Columns a file must have. kode_desa may be absent: the village then comes from the point
+# (registry.validate treats an empty code that way), reported once as a note.
+REQUIRED_COLUMNS = ("id", "nama", "lat", "lon")
 TOTAL_RE = re.compile(r"^(grand\s*)?(sub\s*)?(total|jumlah|jml)\b\.?", re.I)
 
 
@@ -123,9 +126,9 @@ class PosyanduImport:
     @property
     def missing_required(self) -> list[str]:
         if self.header is None:
-            return list(registry.REQUIRED)
+            return list(REQUIRED_COLUMNS)
         mapped = {c.field for c in self.header.columns if c.field}
-        return [f for f in registry.REQUIRED if f not in mapped]
+        return [f for f in REQUIRED_COLUMNS if f not in mapped]
 
     @property
     def needs_mapping(self) -> bool:
@@ -354,7 +357,7 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
     frame = pd.DataFrame([{c: records[i].get(c) for c in FIELDS} for i in keep_idx],
                          columns=list(FIELDS))
     for c in FIELDS:
-        if c not in fidx and c not in ("sampel", *AUX):
+        if c not in fidx and c not in ("sampel", "kode_desa", *AUX):
             frame = frame.drop(columns=c)     # validate reports missing optional columns
     vrows = [rownums[i] for i in keep_idx]
     res = registry.validate(frame, vrows, known_villages=known_villages)
@@ -380,6 +383,11 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
                 sugg_rows.append({"baris": p["baris"], "kode_desa": p["nilai"],
                                   "saran_kode": m.code, "saran_nama": m.name,
                                   "skor": round(m.score, 1)})
+    if "kode_desa" not in fidx:
+        vprob = [p for p in vprob if not (p["kolom"] == "kode_desa" and p["tingkat"] == WARNING
+                                          and "saran" not in p["pesan"])]
+        notes.append("Kolom kode desa tidak ada; desa setiap Posyandu ditentukan dari "
+                     "koordinatnya.")
     for i in keep_idx:
         findings.extend(records[i]["_findings"])
     findings.extend(vprob)

@@ -81,11 +81,35 @@ def test_hazard_zones_utm50s_zip_type_from_filename(tmp_path):
         (2, "KELAS", "Sangat Tinggi", "'sangat tinggi' digolongkan 'tinggi'", D),
         (4, "KELAS", "x", "kelas bahaya harus rendah, sedang atau tinggi", R),
     ]
-    assert res.data[["jenis", "kelas", "baris"]].values.tolist() == [
-        ["banjir", "tinggi", 1], ["banjir", "tinggi", 2], ["banjir", "sedang", 3],
-        ["banjir", "rendah", 5]]
+    assert res.data[["id", "jenis", "kelas", "baris"]].values.tolist() == [
+        ["INDEKS_BAHAYA_BANJIR-1", "banjir", "tinggi", 1],
+        ["INDEKS_BAHAYA_BANJIR-2", "banjir", "tinggi", 2],
+        ["INDEKS_BAHAYA_BANJIR-3", "banjir", "sedang", 3],
+        ["INDEKS_BAHAYA_BANJIR-5", "banjir", "rendah", 5]]
+    assert set(res.data["sumber"]) == {"INDEKS_BAHAYA_BANJIR.zip"}
+    assert not res.data["sampel"].any()
+    # The lead's exposure code accepts the imported zones as they are.
+    from geo.hazards import classify_posyandu
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy([114.55, 115.15], [-1.95, -1.95]),
+                           crs=4326)
+    assert classify_posyandu(pts, res.data)["hazard_max"].tolist() == ["tinggi", None]
     assert res.data.crs.to_epsg() == 4326
     assert res.data.total_bounds[0] == pytest.approx(114.5, abs=1e-6)
+
+
+def test_hazard_type_from_field_and_unknown(tmp_path):
+    sq = Polygon([(113.9, -2.3), (114.0, -2.3), (114.0, -2.2), (113.9, -2.2)])
+    gdf = gpd.GeoDataFrame({"JENIS_BAHAYA": ["Tanah Longsor", "Angin Puting Beliung", "Hujan Es",
+                                             None],
+                            "KELAS": ["TINGGI", "Rendah", "Sedang", "Sedang"]},
+                           geometry=[sq] * 4, crs=4326)
+    path = tmp_path / "zona.geojson"
+    path.write_text(gdf.to_json())
+    res = import_hazards(path)
+    assert res.data["jenis"].tolist() == ["tanah_longsor", "cuaca_ekstrem", "hujan_es"]
+    assert problems(res) == [
+        (3, "JENIS_BAHAYA", "Hujan Es", "jenis bahaya tidak dikenal; disimpan apa adanya", W),
+        (4, "JENIS_BAHAYA", "", "jenis bahaya kosong", R)]
 
 
 def test_hazard_classes():

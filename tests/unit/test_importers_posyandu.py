@@ -184,8 +184,8 @@ def test_utf8_bom_comma_csv_with_english_headers(tmp_path):
 
 def test_unknown_header_needs_mapping_then_user_mapping(tmp_path):
     path = tmp_path / "aneh.csv"
-    path.write_text("Kode Pos;Sebutan;Titik Y;Titik X;Kode Desa\n"
-                    "K1;Posyandu Satu;-2,21;113,91;62.71.01.1001\n", encoding="utf-8")
+    path.write_text("Kode Pos;Sebutan;Titik Y;Titik X\n"
+                    "K1;Posyandu Satu;-2,21;113,91\n", encoding="utf-8")
     res = import_posyandu(path)
     assert res.needs_mapping
     assert res.missing_required == ["id", "nama", "lat", "lon"]
@@ -194,7 +194,9 @@ def test_unknown_header_needs_mapping_then_user_mapping(tmp_path):
     res = import_posyandu(path, mapping={"Kode Pos": "id", "Sebutan": "nama", "Titik Y": "lat",
                                          "Titik X": "lon"})
     assert not res.needs_mapping
-    assert res.report.accepted_rows == [2]
+    assert res.report.accepted_rows == [2] and res.report.problems.empty
+    assert ("Kolom kode desa tidak ada; desa setiap Posyandu ditentukan dari koordinatnya."
+            in res.report.notes)
     assert res.data.iloc[0][["id", "nama", "lat", "lon"]].tolist() == \
         ["K1", "Posyandu Satu", -2.21, 113.91]
 

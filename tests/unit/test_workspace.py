@@ -85,3 +85,14 @@ def test_survives_restart(ws):
                                          "PETA_WORKSPACE_DIR": str(ws)}, check=True)
     assert out.stdout.split() == ["batas.zip", "4", "4"]
     assert json.loads((ws / "batas_kabupaten" / "current.json").read_text())["version"]
+
+
+def test_datasets_use_the_workspace(ws):
+    from geo import datasets
+    workspace.save("posyandu", _points(3), name="kab-katingan.xlsx")
+    data, info = datasets.posyandu()
+    assert len(data) == 3 and not info.sample
+    assert info.name == "kab-katingan.xlsx" and info.rows == 3
+    assert info.label().startswith("kab-katingan.xlsx (diimpor 20")
+    data, meta = workspace.current("posyandu")
+    assert meta["path"].endswith("data.parquet") and len(data) == 3

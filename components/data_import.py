@@ -1,0 +1,312 @@
+"""Kelola Data: upload a file, map its columns, read the report, save it to the workspace,
+restore an earlier version. All the work is done by geo.importers and geo.workspace (the
+same code as ``python -m geo import``); this module is only the widgets.
+
+User-provided text (file names, column headers, cell values) is shown through
+st.dataframe/st.text or escaped for Markdown, never as HTML.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from components.i18n import lang
+from geo import workspace
+from geo.codes import LEVELS, LABEL
+from geo.importers.safety import EXTENSIONS, max_upload_bytes, to_csv_bytes
+
+TEXT = {
+    "title": ("Kelola Data", "Manage Data"),
+    "intro": ("Unggah data sendiri: registri Posyandu (CSV/XLSX), batas wilayah (GeoJSON, "
+              "Shapefile dalam zip, GeoPackage, KML), tabel indikator, atau zona bahaya. "
+              "Baris yang bermasalah dilaporkan satu per satu; baris yang baik tetap diimpor.",
+              "Upload your own data: Posyandu registry (CSV/XLSX), boundaries (GeoJSON, zipped "
+              "Shapefile, GeoPackage, KML), indicator tables or hazard zones. Every problem row "
+              "is reported; good rows are imported anyway."),
+    "kind": ("Jenis data", "Kind of data"),
+    "level": ("Tingkat wilayah", "Administrative level"),
+    "parent": ("Kode wilayah induk (opsional, mis. 62 atau 62.71)",
+               "Parent region code (optional, e.g. 62 or 62.71)"),
+    "crs": ("Sistem koordinat bila berkas tanpa .prj (opsional, mis. EPSG:32750)",
+            "CRS when the file has no .prj (optional, e.g. EPSG:32750)"),
+    "jenis": ("Jenis bahaya bila berkas tidak punya kolomnya (opsional)",
+              "Hazard type when the file has no such field (optional)"),
+    "indikator": ("Nama indikator bila tabel tidak punya kolomnya (opsional)",
+                  "Indicator name when the table has no such column (optional)"),
+    "upload": ("Pilih berkas (maks. {mb} MB)", "Choose a file (max. {mb} MB)"),
+    "too_big": ("Berkas terlalu besar ({size} MB); batas unggahan {mb} MB.",
+                "File too large ({size} MB); the upload limit is {mb} MB."),
+    "mapping": ("Pemetaan kolom", "Column mapping"),
+    "mapping_help": ("Beberapa kolom wajib tidak dikenali dari judulnya. Pilih kolom berkas "
+                     "yang berisi setiap data, lalu tekan 'Terapkan pemetaan'.",
+                     "Some required columns were not recognised. Choose the file column for "
+                     "each field, then press 'Apply mapping'."),
+    "ignore": ("(abaikan)", "(ignore)"),
+    "apply_mapping": ("Terapkan pemetaan", "Apply mapping"),
+    "accepted": ("Diterima", "Accepted"),
+    "repaired": ("Diperbaiki", "Repaired"),
+    "rejected": ("Ditolak", "Rejected"),
+    "warnings": ("Peringatan", "Warnings"),
+    "fatal": ("Berkas tidak dapat diimpor: {msg}", "The file cannot be imported: {msg}"),
+    "report": ("Laporan impor", "Import report"),
+    "no_problems": ("Semua baris diterima tanpa perubahan.", "Every row accepted unchanged."),
+    "download_report": ("Unduh laporan (CSV)", "Download report (CSV)"),
+    "notes": ("Keterangan berkas", "About the file"),
+    "preview": ("Pratinjau data yang diterima", "Preview of the accepted data"),
+    "suggestions": ("Saran kode desa (dari nama desa) — belum diterapkan",
+                    "Village code suggestions (from village names) — not applied"),
+    "apply_suggestions": ("Terapkan saran untuk baris terpilih",
+                          "Apply the suggestions of the selected rows"),
+    "rows": ("Baris", "Rows"),
+    "save": ("Simpan dan pakai data ini", "Save and use this data"),
+    "saved": ("Tersimpan: {label}. Peta kini memakai data ini.",
+              "Saved: {label}. The maps now use this data."),
+    "nothing": ("Tidak ada baris yang dapat diimpor.", "No row could be imported."),
+    "versions": ("Data tersimpan dan versinya", "Saved data and versions"),
+    "none_saved": ("Belum ada data yang diimpor; peta memakai data sampel.",
+                   "Nothing imported yet; the maps use the sample data."),
+    "current": ("dipakai", "in use"),
+    "restore": ("Pulihkan versi ini", "Restore this version"),
+    "restored": ("Dipulihkan: {label}.", "Restored: {label}."),
+    "use_sample": ("Kembali ke data sampel", "Back to the sample data"),
+    "version": ("Versi", "Version"),
+}
+KINDS = {
+    "posyandu": ("Registri Posyandu (CSV/XLSX)", "Posyandu registry (CSV/XLSX)"),
+    "batas": ("Batas wilayah (GeoJSON, Shapefile zip, GPKG, KML)",
+              "Boundaries (GeoJSON, zipped Shapefile, GPKG, KML)"),
+    "indikator": ("Tabel indikator (CSV/XLSX)", "Indicator table (CSV/XLSX)"),
+    "bahaya": ("Zona bahaya (InaRISK/BPBD)", "Hazard zones (InaRISK/BPBD)"),
+}
+
+
+def _t(key: str, **values) -> str:
+    pair = TEXT[key]
+    text = pair[0] if lang() == "id" else pair[1]
+    return text.format(**values) if values else text
+
+
+def md_escape(text) -> str:
+    """Text safe to put inside st.markdown/st.success (no Markdown, no HTML)."""
+    s = str(text)
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~$])", r"\\\1", s)
+
+
+def _safe_name(name: str) -> str:
+    base = Path(str(name).replace("\\", "/")).name
+    base = re.sub(r"[^A-Za-z0-9._ -]", "_", base).strip(" .") or "berkas"
+    return base[:120]
+
+
+def _run_import(kind: str, path: Path, source: str, options: dict):
+    """The importer's result object (has .data and .report)."""
+    if kind == "posyandu":
+        from geo.importers.posyandu import import_posyandu
+        return import_posyandu(path, mapping=options.get("mapping"), source_name=source)
+    if kind == "batas":
+        from geo.importers.boundaries import import_boundaries
+        return import_boundaries(path, options["level"], parent=options.get("parent") or None,
+                                 crs=options.get("crs") or None, source_name=source)
+    if kind == "indikator":
+        from geo.importers.indicators import import_indicators
+        return import_indicators(path, indicator=options.get("indikator") or None,
+                                 mapping=options.get("mapping"), source_name=source)
+    from geo.importers.hazards import import_hazards
+    return import_hazards(path, jenis=options.get("jenis") or None,
+                          crs=options.get("crs") or None, source_name=source)
+
+
+def _workspace_kind(kind: str, options: dict) -> str:
+    return f"batas_{options['level']}" if kind == "batas" else kind
+
+
+def _mapping_step(result, kind: str, key: str) -> dict | None:
+    """Selectboxes mapping each file column to a field; returns the mapping when applied."""
+    header = getattr(result, "header", None)
+    if header is None or not header.columns:
+        return None
+    if kind == "posyandu":
+        from geo.importers.posyandu import FIELD_LABELS, FIELDS
+        fields = list(FIELDS)
+        labels = FIELD_LABELS
+    else:
+        from geo.importers.indicators import FIELDS
+        fields = list(FIELDS)
+        labels = {f: f for f in fields}
+    needs = bool(getattr(result, "needs_mapping", False))
+    with st.expander(_t("mapping"), expanded=needs):
+        if needs:
+            st.warning(_t("mapping_help"))
+        options = [None, *fields]
+        choice = {}
+        for col in header.columns:
+            current = col.field if col.field in fields else None
+            choice[col.label] = st.selectbox(
+                col.label, options, index=options.index(current),
+                format_func=lambda f: _t("ignore") if f is None else f"{labels.get(f, f)} ({f})",
+                key=f"{key}-map-{col.index}")
+        if st.button(_t("apply_mapping"), key=f"{key}-apply-map"):
+            return choice
+    return None
+
+
+def _show_report(result, key: str) -> None:
+    rep = result.report
+    if rep.fatal:
+        st.error(_t("fatal", msg=md_escape(rep.fatal)))
+    c = rep.counts
+    cols = st.columns(4)
+    cols[0].metric(_t("accepted"), c["diterima"])
+    cols[1].metric(_t("repaired"), c["diperbaiki"])
+    cols[2].metric(_t("rejected"), c["ditolak"])
+    cols[3].metric(_t("warnings"), c["peringatan"])
+    if rep.notes:
+        with st.expander(_t("notes")):
+            for note in rep.notes:
+                st.text(note)
+    st.subheader(_t("report"))
+    if rep.problems.empty and not rep.fatal:
+        st.success(_t("no_problems"))
+    else:
+        st.dataframe(rep.to_frame(), hide_index=True, width="stretch",
+                     column_config={"baris": st.column_config.NumberColumn(format="%d")})
+    st.download_button(_t("download_report"), rep.to_csv().encode("utf-8-sig"),
+                       file_name=f"laporan-impor-{_safe_name(Path(rep.source).stem)}.csv",
+                       mime="text/csv", key=f"{key}-report-csv")
+
+
+def _suggestions_step(result, key: str):
+    sug = getattr(result, "suggestions", None)
+    if sug is None or sug.empty:
+        return result
+    st.subheader(_t("suggestions"))
+    st.dataframe(sug, hide_index=True, width="stretch")
+    rows = st.multiselect(_t("rows"), sug["baris"].tolist(), key=f"{key}-sug-rows")
+    if rows and st.button(_t("apply_suggestions"), key=f"{key}-sug-apply"):
+        from geo.importers.posyandu import apply_suggestions
+        return apply_suggestions(result, rows)
+    return result
+
+
+def _versions_section() -> None:
+    st.subheader(_t("versions"))
+    any_saved = False
+    for kind in workspace.KINDS:
+        versions = workspace.list_versions(kind)
+        if not versions:
+            continue
+        any_saved = True
+        cur = workspace.current(kind)
+        st.markdown(f"**{md_escape(workspace.KIND_LABELS[kind])}**")
+        table = pd.DataFrame({
+            _t("version"): [v.version for v in versions],
+            "nama": [v.name for v in versions],
+            "diimpor": [v.imported_at.replace("T", " ")[:16] for v in versions],
+            "baris": [v.rows for v in versions],
+            "status": [_t("current") if cur and v.version == cur.version else ""
+                       for v in versions],
+        })
+        st.dataframe(table, hide_index=True, width="stretch")
+        c1, c2, c3 = st.columns([3, 1, 1])
+        pick = c1.selectbox(_t("version"), [v.version for v in versions],
+                            format_func=lambda name, vs=versions: next(
+                                v.label() for v in vs if v.version == name),
+                            key=f"ver-{kind}", label_visibility="collapsed")
+        if c2.button(_t("restore"), key=f"restore-{kind}"):
+            v = workspace.restore(kind, pick)
+            _clear_caches()
+            st.success(_t("restored", label=md_escape(v.label())))
+        if cur is not None and c3.button(_t("use_sample"), key=f"discard-{kind}"):
+            workspace.discard(kind)
+            _clear_caches()
+            st.rerun()
+    if not any_saved:
+        st.info(_t("none_saved"))
+
+
+def _clear_caches() -> None:
+    """The maps read the workspace through cached loaders: drop them after a change."""
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def render_data_import() -> None:
+    st.title(_t("title"))
+    st.markdown(_t("intro"))
+    kind = st.radio(_t("kind"), list(KINDS), format_func=lambda k: KINDS[k][0 if lang() == "id"
+                                                                               else 1],
+                    horizontal=True, key="import-kind")
+    options: dict = {}
+    if kind == "batas":
+        c1, c2, c3 = st.columns(3)
+        options["level"] = c1.selectbox(_t("level"), LEVELS, index=1,
+                                        format_func=lambda lv: LABEL[lang()][lv],
+                                        key="import-level")
+        options["parent"] = c2.text_input(_t("parent"), key="import-parent").strip()
+        options["crs"] = c3.text_input(_t("crs"), key="import-crs").strip()
+    elif kind == "bahaya":
+        c1, c2 = st.columns(2)
+        options["jenis"] = c1.text_input(_t("jenis"), key="import-jenis").strip()
+        options["crs"] = c2.text_input(_t("crs"), key="import-crs-h").strip()
+    elif kind == "indikator":
+        options["indikator"] = st.text_input(_t("indikator"), key="import-indikator").strip()
+    limit = max_upload_bytes()
+    exts = [e.lstrip(".") for e in EXTENSIONS[kind]]
+    upload = st.file_uploader(_t("upload", mb=limit // 2 ** 20), type=exts, key=f"upload-{kind}")
+    if upload is None:
+        _versions_section()
+        return
+    if upload.size > limit:
+        st.error(_t("too_big", size=f"{upload.size / 2 ** 20:.0f}", mb=limit // 2 ** 20))
+        _versions_section()
+        return
+    data = upload.getvalue()
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    key = f"imp-{kind}-{digest}"
+    mapping = st.session_state.get(f"{key}-mapping")
+    if mapping:
+        options["mapping"] = mapping
+    run_key = f"{key}-{sorted((k, str(v)) for k, v in options.items())}"
+    if st.session_state.get("import-run-key") != run_key:
+        source = _safe_name(upload.name)
+        with tempfile.TemporaryDirectory(prefix="peta-upload-") as tmp:
+            path = Path(tmp) / source
+            path.write_bytes(data)
+            with st.spinner("Membaca berkas …" if lang() == "id" else "Reading the file …"):
+                result = _run_import(kind, path, source, options)
+        st.session_state["import-run-key"] = run_key
+        st.session_state["import-result"] = result
+    result = st.session_state["import-result"]
+
+    if kind in ("posyandu", "indikator"):
+        chosen = _mapping_step(result, kind, key)
+        if chosen is not None:
+            st.session_state[f"{key}-mapping"] = chosen
+            st.rerun()
+    if kind == "posyandu":
+        new = _suggestions_step(result, key)
+        if new is not result:
+            st.session_state["import-result"] = result = new
+    _show_report(result, key)
+    if result.report.ok:
+        with st.expander(_t("preview")):
+            preview = pd.DataFrame(result.data.drop(columns="geometry", errors="ignore")).head(200)
+            st.dataframe(preview, hide_index=True, width="stretch")
+        if st.button(_t("save"), type="primary", key=f"{key}-save"):
+            ws_kind = _workspace_kind(kind, options)
+            v = workspace.save(ws_kind, result.data, name=result.report.source,
+                               source=result.report.source, report=result.report)
+            _clear_caches()
+            st.success(_t("saved", label=md_escape(v.label())))
+    else:
+        st.warning(_t("nothing"))
+    _versions_section()
+
+
+__all__ = ["render_data_import", "md_escape", "to_csv_bytes"]

@@ -1,0 +1,70 @@
+"""Kelola Data page (Streamlit AppTest): upload a messy registry, see the report, save it,
+and find it as the dataset in use after a fresh start; restore the previous version."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "unit"))
+from test_importers_posyandu import MESSY_CSV  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _ws(tmp_path, monkeypatch):
+    monkeypatch.setenv("PETA_WORKSPACE_DIR", str(tmp_path / "ws"))
+    monkeypatch.chdir(ROOT)
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "pages" / "kelola_data.py"), default_timeout=90).run()
+
+
+def test_upload_report_save_restart_restore():
+    from geo import workspace
+    at = _app()
+    assert not at.exception
+    at.file_uploader(key="upload-posyandu").set_value(
+        ("posyandu_pahandut.csv", MESSY_CSV.encode("cp1252"), "text/csv")).run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Diterima": "5", "Diperbaiki": "2", "Ditolak": "5", "Peringatan": "3"}
+    report = at.dataframe[0].value if "pesan" in at.dataframe[0].value.columns else \
+        next(d.value for d in at.dataframe if "pesan" in d.value.columns)
+    assert report["baris"].tolist() == [4, 4, 4, 6, 8, 8, 9, 10, 11, 12, 13, 14]
+    next(b for b in at.button if b.label == "Simpan dan pakai data ini").click().run()
+    assert not at.exception
+    assert any("Tersimpan: Registri Posyandu: posyandu_pahandut.csv" in s.value.replace("\\", "")
+               for s in at.success)
+    # "Restart": a brand-new app session reads the workspace from disk.
+    at2 = _app()
+    cur = workspace.current("posyandu")
+    assert cur.rows == 5 and cur.name == "posyandu_pahandut.csv"
+    tables = [d.value for d in at2.dataframe]
+    assert any("status" in t.columns and t["status"].tolist() == ["dipakai"] for t in tables)
+    # Second import, then restore the first from the page.
+    workspace.save("posyandu", cur.load().head(2), name="kedua.csv")
+    at3 = _app()
+    at3.selectbox(key="ver-posyandu").set_value(cur.version)
+    at3.button(key="restore-posyandu").click().run()
+    assert not at3.exception
+    assert workspace.current("posyandu").version == cur.version
+
+
+def test_unknown_headers_mapping_step():
+    at = _app()
+    at.file_uploader(key="upload-posyandu").set_value(
+        ("aneh.csv", b"Kode Pos;Sebutan;Titik Y;Titik X\nK1;Posyandu <b>Satu</b>;-2,21;113,91\n",
+         "text/csv")).run()
+    assert not at.exception
+    assert any("kolom wajib tidak ditemukan" in e.value for e in at.error)
+    labels = [s.label for s in at.selectbox]
+    assert labels[:4] == ["Kode Pos", "Sebutan", "Titik Y", "Titik X"]
+    for label, field in zip(labels[:4], ["id", "nama", "lat", "lon"]):
+        next(s for s in at.selectbox if s.label == label).set_value(field)
+    next(b for b in at.button if b.label == "Terapkan pemetaan").click().run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Diterima"] == "1"
