@@ -162,13 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=1, help="ulangi dan laporkan yang tercepat")
     p.set_defaults(func=cmd_bench)
 
-    for module in ("geo.fetch", "geo.importers.cli", "geo.display"):
-        try:
-            mod = __import__(module, fromlist=["register"])
-        except ImportError:
-            continue
-        if hasattr(mod, "register"):
-            mod.register(sub)
+    from . import display, fetch
+    from .importers import cli as import_cli
+    for module in (fetch, import_cli, display):
+        module.register(sub)
     return parser
 
 

@@ -11,6 +11,9 @@ What is changed, and reported as ``diperbaiki`` (the row is kept):
 * ``kode_desa`` without dots or stored as a number (``6271011001``) → ``62.71.01.1001``.
 Decimal commas are the file's locale and are not reported row by row (a note says so).
 
+Required columns: id, nama, lat, lon (a missing ``kode_desa`` column is allowed: the
+village then comes from the point, said once in the notes).
+
 What is rejected (``ditolak``, the row is not imported): trailing/sub total rows, exact
 duplicate rows, everything geo.registry.validate rejects (no id, no name, no usable
 coordinates, outside Indonesia, duplicate id), and points in the sea.

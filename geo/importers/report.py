@@ -65,10 +65,7 @@ class ImportReport:
               fatal: str | None = None) -> "ImportReport":
         df = pd.DataFrame(findings, columns=COLUMNS)
         if len(df):
-            order = {lv: i for i, lv in enumerate(LEVELS)}
-            df = df.assign(_o=df["tingkat"].map(order), _i=range(len(df)))
-            df = df.sort_values(["baris", "_i"], kind="stable").drop(columns=["_o", "_i"])
-            df = df.reset_index(drop=True)
+            df = df.sort_values("baris", kind="stable").reset_index(drop=True)
         df["baris"] = df["baris"].astype(int)
         return cls(kind=kind, source=source, total=int(total), accepted=len(accepted_rows),
                    problems=df, notes=list(notes or []), fatal=fatal,
