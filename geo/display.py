@@ -55,7 +55,7 @@ import shapely
 from . import cache, regions
 from .codes import LEVELS, level_of
 
-DISPLAY_VERSION = "1"  # bump when the pipeline below changes: every cached layer is rebuilt
+DISPLAY_VERSION = "2"  # bump when the pipeline below changes: every cached layer is rebuilt
 CRS = "EPSG:4326"
 COLUMNS = ["code", "name", "parent_code", "geometry"]
 
@@ -295,16 +295,21 @@ def clear_memo() -> None:
 
 
 def _json_value(v):
+    """A JSON-serialisable copy of a property value (NaN/NA → null, numpy → Python)."""
+    if isinstance(v, dict):
+        return {str(k): _json_value(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return [_json_value(x) for x in v]
     if v is None or v is pd.NA or v is pd.NaT:
         return None
     if isinstance(v, (float, np.floating)):
         return None if math.isnan(v) or math.isinf(v) else float(v)
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
     if isinstance(v, np.integer):
         return int(v)
-    if isinstance(v, np.bool_):
-        return bool(v)
-    if isinstance(v, pd.Timestamp):
-        return v.isoformat()
+    if isinstance(v, (pd.Timestamp, np.datetime64)):
+        return pd.Timestamp(v).isoformat()
     return v
 
 
@@ -312,25 +317,32 @@ def geojson_payload(layer: gpd.GeoDataFrame, properties: pd.DataFrame | None = N
                     decimals: int | None = 5) -> str:
     """Compact GeoJSON FeatureCollection text (no whitespace) of ``layer``.
 
-    Every feature has properties ``code`` and ``name``, plus the columns of ``properties``
-    for its code (``properties`` has a ``code`` column or is indexed by code; NaN → null).
-    Coordinates are rounded to ``decimals`` (None = as stored; display layers are already
-    rounded, so rounding again changes nothing).
+    Feature properties: ``code`` and ``name`` of the layer (when it has them), then the
+    columns of ``properties``, which win over the layer's (e.g. an HTML-escaped ``name``).
+    ``properties`` is matched by its ``code`` column (or index named ``code``) when it has
+    one, else aligned on the layer's index. Values: NaN/NA → null, dicts and lists are
+    kept (e.g. a per-feature ``style``). Coordinates are rounded to ``decimals`` (None = as
+    stored; display layers are already rounded, rounding them again changes nothing).
+    Non-ASCII text is written as is (UTF-8), not as ``\\u`` escapes.
     """
-    geoms = layer.geometry.values
-    geoms = np.asarray(geoms, dtype=object)
-    if decimals is not None:
+    geoms = np.asarray(layer.geometry.values, dtype=object)
+    if decimals is not None and len(geoms):
         geoms = round_coordinates(geoms, decimals)
     geo_text = shapely.to_geojson(geoms) if len(geoms) else np.array([], dtype=object)
-    props = pd.DataFrame({"code": layer["code"].values, "name": layer["name"].values})
+    props = pd.DataFrame({c: layer[c].to_numpy() for c in ("code", "name") if c in layer.columns},
+                         index=layer.index)
     if properties is not None and len(properties.columns):
-        extra = properties.set_index("code") if "code" in properties.columns else properties
-        extra = extra.loc[~extra.index.duplicated()]
-        extra = extra.drop(columns=[c for c in ("name",) if c in extra.columns and c in props])
-        joined = extra.reindex(props["code"].values)
-        for col in joined.columns:
-            props[str(col)] = joined[col].values
-    cols = list(props.columns)
+        extra = properties
+        if "code" in extra.columns or extra.index.name == "code":
+            if "code" not in props:
+                raise ValueError("properties punya kolom code, layer tidak")
+            extra = extra.set_index("code") if "code" in extra.columns else extra
+            extra = extra.loc[~extra.index.duplicated()].reindex(props["code"].to_numpy())
+        else:
+            extra = extra.reindex(layer.index)
+        for col in extra.columns:
+            props[str(col)] = extra[col].to_numpy()
+    cols = [str(c) for c in props.columns]
     records = props.to_numpy(dtype=object)
     dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"),
                               allow_nan=False)

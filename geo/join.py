@@ -30,8 +30,6 @@ Rules (deterministic, documented in data/README.md):
 """
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -91,27 +89,12 @@ def _spatial_order(x: np.ndarray, y: np.ndarray, cell: float = 0.05) -> np.ndarr
     return np.lexsort((np.floor(y / cell), np.floor(x / cell)))
 
 
-def _candidates(index: JoinIndex, x: np.ndarray, y: np.ndarray, threads: int) -> tuple[np.ndarray, np.ndarray]:
-    """(point, polygon) pairs where the point is inside the polygon."""
-    def work(bounds):
-        lo, hi = bounds
-        pts = shapely.points(x[lo:hi], y[lo:hi])
-        i, j = index.tree.query(pts)
-        inside = shapely.contains_xy(index.geoms[j], x[lo:hi][i], y[lo:hi][i])
-        return i[inside] + lo, j[inside]
-
-    n = len(x)
-    if n == 0:
-        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
-    chunks = max(1, min(threads, n // 20000 or 1))
-    edges = np.linspace(0, n, chunks + 1, dtype=np.intp)
-    spans = list(zip(edges[:-1], edges[1:]))
-    if chunks == 1:
-        parts = [work(spans[0])]
-    else:
-        with ThreadPoolExecutor(chunks) as pool:
-            parts = list(pool.map(work, spans))
-    return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
+def _candidates(index: JoinIndex, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(point, polygon) pairs where the point is inside the polygon: one bounding-box query
+    for all points, then one exact test per candidate pair on the prepared polygons."""
+    i, j = index.tree.query(shapely.points(x, y))
+    inside = shapely.contains_xy(index.geoms[j], x[i], y[i])
+    return i[inside], j[inside]
 
 
 def nearest_with_distance(index: JoinIndex, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -128,14 +111,12 @@ def nearest_with_distance(index: JoinIndex, x: np.ndarray, y: np.ndarray) -> tup
     return nearest, np.asarray(dist, dtype=float)
 
 
-def locate(index: JoinIndex, x: np.ndarray, y: np.ndarray, declared: np.ndarray | None = None,
-           threads: int | None = None) -> pd.DataFrame:
+def locate(index: JoinIndex, x: np.ndarray, y: np.ndarray,
+           declared: np.ndarray | None = None) -> pd.DataFrame:
     """Core of the join on plain arrays: polygon index, outside flag, distance, overlap."""
     n = len(x)
-    threads = threads or os.cpu_count() or 1
     order = _spatial_order(x, y)
-    xs, ys = x[order], y[order]
-    i, j = _candidates(index, xs, ys, threads)
+    i, j = _candidates(index, x[order], y[order])
     i = order[i]  # back to input positions
     hits = np.bincount(i, minlength=n)
     if declared is None:
@@ -166,7 +147,7 @@ def locate(index: JoinIndex, x: np.ndarray, y: np.ndarray, declared: np.ndarray 
 
 
 def join(posyandu: gpd.GeoDataFrame, index: JoinIndex | None = None,
-         known_villages: set[str] | None = None, threads: int | None = None) -> gpd.GeoDataFrame:
+         known_villages: set[str] | None = None) -> gpd.GeoDataFrame:
     """Return a copy of ``posyandu`` with the location columns (see module doc)."""
     if index is None:
         index = build_index()
@@ -178,7 +159,7 @@ def join(posyandu: gpd.GeoDataFrame, index: JoinIndex | None = None,
     declared = posyandu["kode_desa"].to_numpy(dtype=object) if "kode_desa" in posyandu \
         else np.full(len(posyandu), None, dtype=object)
     declared = np.where(pd.isna(declared), None, declared)
-    loc = locate(index, x, y, declared, threads)
+    loc = locate(index, x, y, declared)
     poly = loc["poly"].to_numpy()
     out = posyandu.copy()
     kode = index.codes[poly]
