@@ -14,7 +14,7 @@ from components.legend import show_legend
 from components.mapview import Choropleth, build_map, show_map
 from components import tables
 from geo import classify as geo_classify
-from geo import indicators, ranking
+from geo import indicators, published, ranking
 from geo.codes import LABEL
 
 
@@ -65,6 +65,8 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
     ch = Choropleth(layer=layer, values=vals, indicator=ind, classification=classification,
                     colors=colors, lang=lang, marked=marked or set(), marked_label=marked_label)
     points, sample = points_for(view.region) if show_points else (None, False)
+    if not view.projector and ind.id == "stunting" and published.old_papua_geography(period):
+        st.info(t("old_geography", period=period))
     if points is not None and offline_only:
         points = points.loc[points["internet"].astype("boolean").fillna(True) == False]  # noqa: E712
     m = build_map(ch, points=points, sample_points=sample, hazards=hazards,
@@ -97,18 +99,28 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
         state.go_to_region(clicked)
 
     if show_table and not view.projector:
-        table = vals.copy()
-        if table_extra is not None:
-            table = table.merge(table_extra, on="code", how="left")
-        table = table.sort_values(["rank", "code"], na_position="last")
-        tables.show_table(table, f"{ind.id}-{level}-{view.region or 'indonesia'}", key=f"tbl-{page}",
-                   column_config={
-                       "code": t("code"), "name": t("name"),
-                       "value": st.column_config.NumberColumn(
-                           f"{ind.label(lang)} ({ind.unit(lang)})",
-                           format=f"%.{ind.decimals}f"),
-                       "rank": t("rank")})
+        table = display_table(vals, ind, lang, table_extra)
+        tables.show_table(table, f"{ind.id}-{level}-{view.region or 'indonesia'}",
+                          key=f"tbl-{page}")
     return MapResult(level=level, values=vals, classification=classification)
+
+
+def display_table(vals: pd.DataFrame, ind: indicators.Indicator, lang: str,
+                  extra: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The table below a map: worst first, labelled columns, empty columns left out."""
+    table = vals.copy()
+    if extra is not None:
+        table = table.merge(extra, on="code", how="left")
+    table = table.sort_values(["rank", "code"], na_position="last")
+    if table["numerator"].isna().all():
+        table = table.drop(columns=["numerator", "denominator"])
+    if not ind.is_rate:
+        table = table.drop(columns=["unstable"])
+    table["value"] = table["value"].round(ind.decimals)
+    return table.rename(columns={
+        "code": t("code"), "name": t("name"), "value": f"{ind.label(lang)} ({ind.unit(lang)})",
+        "rank": t("rank"), "of": t("of_n"), "numerator": t("numerator"),
+        "denominator": t("denominator"), "unstable": t("unstable_col")})
 
 
 def region_position(indicator_id: str, region: str, period: str, lang: str) -> str | None:

@@ -93,6 +93,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi_below5": ("Posyandu < 5 kader", "Posyandu with < 5 kader"),
     # tables
     "table": ("Tabel", "Table"),
+    "of_n": ("dari (N)", "of (N)"),
+    "numerator": ("Pembilang", "Numerator"),
+    "denominator": ("Penyebut", "Denominator"),
+    "unstable_col": ("Tidak stabil", "Unstable"),
+    "old_geography": ("{period} memakai 34 provinsi (sebelum pemekaran Papua 2022): nilai Papua "
+                      "(91) dan Papua Barat (92) mencakup wilayah yang kini menjadi Papua Selatan, "
+                      "Papua Tengah, Papua Pegunungan dan Papua Barat Daya (93–96), yang tampil "
+                      "tanpa data.",
+                      "{period} uses 34 provinces (before the 2022 Papua split): the values of "
+                      "Papua (91) and Papua Barat (92) cover today's Papua Selatan, Papua Tengah, "
+                      "Papua Pegunungan and Papua Barat Daya (93–96), shown without data."),
     "download_csv": ("Unduh CSV", "Download CSV"),
     "download_xlsx": ("Unduh XLSX", "Download XLSX"),
     # page texts

@@ -15,6 +15,8 @@ import json
 from dataclasses import dataclass, field
 
 import folium
+from branca.element import MacroElement
+from jinja2 import Template
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -77,7 +79,7 @@ def _feature_properties(ch: Choropleth) -> pd.DataFrame:
     v = ch.values.set_index("code")
     layer = ch.layer
     value = layer["code"].map(v["value"])
-    unstable = layer["code"].map(v["unstable"]).fillna(False).astype(bool) if "unstable" in v \
+    unstable = layer["code"].map(v["unstable"]).fillna(0).astype(bool) if "unstable" in v \
         else pd.Series(False, index=layer.index)
     rank = layer["code"].map(v["rank"]) if "rank" in v else pd.Series(pd.NA, index=layer.index)
     of = layer["code"].map(v["of"]) if "of" in v else pd.Series(pd.NA, index=layer.index)
@@ -141,7 +143,43 @@ def build_map(ch: Choropleth, *, points: pd.DataFrame | None = None, sample_poin
     if labels:
         add_labels(m, layer)
     m.fit_bounds(_bounds(layer))
+    _refit_on_resize(m, _bounds(layer))
     return m
+
+
+class _Refit(MacroElement):
+    """Fit the bounds again once the iframe has its final size: Streamlit sizes it after
+    the map script ran, which otherwise leaves a country-wide map cut off."""
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var bounds = {{ this.bounds|tojson }};
+            function refit() { map.invalidateSize(); map.fitBounds(bounds); }
+            setTimeout(refit, 300);
+            setTimeout(refit, 1200);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds):
+        super().__init__()
+        self._name = "Refit"
+        self.bounds = bounds
+
+
+# Point clusters in neutral blues, so they do not read as choropleth classes.
+_MAP_CSS = (
+    "<style>.marker-cluster-small,.marker-cluster-medium,.marker-cluster-large"
+    "{background-color:rgba(33,113,181,.35)}"
+    ".marker-cluster-small div,.marker-cluster-medium div,.marker-cluster-large div"
+    "{background-color:rgba(8,48,107,.85);color:#fff;font-weight:700}"
+    ".leaflet-tooltip{font-size:15px}</style>")
+
+
+def _refit_on_resize(m: folium.Map, bounds) -> None:
+    m.add_child(_Refit(bounds))
+    m.get_root().header.add_child(folium.Element(_MAP_CSS))
 
 
 def add_hazards(m: folium.Map, zones: gpd.GeoDataFrame, lang: str) -> None:

@@ -67,9 +67,10 @@ def render() -> state.View:
         _bound_widget(st.toggle, t("projector"), "projector", lambda b: "1" if b else "0",
                       lambda v: v == "1", help=t("projector_help"))
         with st.expander("⚙ " + t("classifier"), expanded=False):
+            methods = {m: t(m) for m in ("fisher_jenks", "quantiles")}
             _bound_widget(st.radio, t("classifier"), "classifier", str,
-                          lambda v: v if v in ("fisher_jenks", "quantiles") else "fisher_jenks",
-                          options=["fisher_jenks", "quantiles"], format_func=t,
+                          lambda v: v if v in methods else "fisher_jenks",
+                          options=list(methods), format_func=methods.get,
                           label_visibility="collapsed")
             _bound_widget(st.toggle, t("basemap"), "basemap", lambda b: "1" if b else "0",
                           lambda v: v == "1")

@@ -96,9 +96,11 @@ def classify(values: pd.Series, indicator: Indicator, method: str = "fisher_jenk
         bins = list(mapclassify.FisherJenks(v, k=k).bins)
     bins = sorted(set(float(b) for b in bins))
     d = indicator.decimals
+    integers = d == 0 and bool(np.all(np.mod(v, 1) == 0))
     labels = {}
     for lang in ("id", "en"):
-        lows = [float(v.min())] + bins[:-1]
+        # Counts: "3–4" after "1–2"; continuous values: the previous upper bound (exclusive).
+        lows = [float(v.min())] + [b + 1 if integers else b for b in bins[:-1]]
         labels[lang] = [_num(lo, d, lang) if lo == hi else f"{_num(lo, d, lang)}–{_num(hi, d, lang)}"
                         for lo, hi in zip(lows, bins)]
     return Classification(bins=bins, labels_id=labels["id"], labels_en=labels["en"],
@@ -106,7 +108,10 @@ def classify(values: pd.Series, indicator: Indicator, method: str = "fisher_jenk
 
 
 def scheme_for(indicator: Indicator) -> str:
-    """Scheme name: red for 'higher is worse' (stunting, exposure), blue/purple otherwise."""
+    """Scheme name: red for 'higher is worse' (stunting, no internet), purple for hazard
+    exposure (hazard zones are drawn in oranges over it), blue otherwise."""
+    if indicator.id.startswith("posyandu_bahaya"):
+        return "Purples"
     if indicator.higher_is_worse:
         return "YlOrRd"
     return "PuBu"

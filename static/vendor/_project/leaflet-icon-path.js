@@ -13,3 +13,19 @@
   if (!script || !script.src) { return; }
   L.Icon.Default.imagePath = new URL("../leaflet-1.9.3/images/", script.src).href;
 })();
+
+/*
+ * Peta Posyandu: on the first mousedown Leaflet focuses the map container, and the
+ * browser then scrolls the *parent page* until the whole st_folium iframe is visible
+ * (Leaflet only restores the iframe's own scroll). When the map reaches below the
+ * window, the page jumps between mousedown and mouseup, so the first click on a
+ * region is lost (or lands elsewhere) and does not drill down. Focus without scrolling.
+ */
+(function () {
+  "use strict";
+  if (typeof L === "undefined" || !L.Map || !L.Map.Keyboard) { return; }
+  L.Map.Keyboard.prototype._onMouseDown = function () {
+    if (this._focused) { return; }
+    this._map._container.focus({ preventScroll: true });
+  };
+})();

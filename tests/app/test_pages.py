@@ -1,0 +1,354 @@
+"""Every dashboard page through Streamlit's AppTest (no browser): pages render for
+Indonesia, a province and a regency in both languages; the Ringkasan KPIs equal the
+numbers computed here from ``geo``; the map is a streamlit-folium component whose assets
+are all local; the view state round-trips through the URL; the Peringkat table; projector
+mode.
+
+The app runs in-process, so the ``st.cache_resource`` caches and geo's ``lru_cache`` /
+disk caches are shared by all tests: only the first run builds them (the national sample
+join, about 20 s without the disk cache). The Posyandu registry is the generated sample
+(an empty workspace), so the numbers do not depend on what a user imported.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+_PAGES_MANAGER_INIT = PagesManager.__init__
+APP = ROOT / "app.py"
+TIMEOUT = 300  # the first run may build the caches
+
+# page file, title (id), title (en)
+PAGES = [
+    ("pages/ringkasan.py", "Ringkasan", "Overview"),
+    ("pages/stunting.py", "Stunting", "Stunting"),
+    ("pages/kader.py", "Kader", "Kader"),
+    ("pages/risiko_bencana.py", "Risiko Bencana", "Disaster Risk"),
+    ("pages/konektivitas.py", "Konektivitas", "Connectivity"),
+    ("pages/peringkat.py", "Peringkat", "Ranking"),
+    ("pages/tentang_data.py", "Tentang Data", "About the Data"),
+    ("pages/kelola_data.py", "Kelola Data", "Manage Data"),
+]
+REGIONS = {"indonesia": "", "prov-62": "62", "kab-62.71": "62.71"}
+# Pages that draw a map (all but Tentang Data and Kelola Data).
+MAP_PAGES = [p for p, _, _ in PAGES if p not in ("pages/tentang_data.py", "pages/kelola_data.py")]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _sample_data(tmp_path_factory):
+    """An empty workspace (the sample registry is shown) and fresh Streamlit caches
+    (another test module may have filled them from its own workspace)."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PETA_WORKSPACE_DIR", str(tmp_path_factory.mktemp("ws")))
+    mp.chdir(ROOT)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    mp.undo()
+
+
+@pytest.fixture(autouse=True)
+def _navigation_mode(monkeypatch):
+    """Run the entry script as an st.navigation (MPA v2) app, as the server does.
+
+    AppTest resets ``PagesManager.uses_pages_directory`` before every run, and since a
+    ``pages/`` folder sits next to app.py Streamlit then wraps the run in its legacy
+    pages-folder navigation; a switched-to page whose url_path equals its file name
+    (stunting, kader, konektivitas, peringkat) would run alone, without app.py (no
+    sidebar, no URL state). A server leaves that mode for good on the first run that
+    calls ``st.navigation``; this fixture does the same from the start.
+    """
+    original = _PAGES_MANAGER_INIT
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def open_page(page: str = "pages/ringkasan.py", **params: str) -> AppTest:
+    """A new session opened on ``page`` with the URL query ``params`` (a pasted link).
+
+    AppTest must run the entry page once before it can switch pages. That first run is
+    made without parameters: AppTest re-evaluates each widget's ``format_func`` outside
+    the script when it collects widget states, where ``components.i18n.t`` always
+    answers in Bahasa Indonesia, so a session already in English could not be rerun.
+    The parameters then arrive as a link pasted into the running session (the URL
+    changed from outside, so it wins over the widgets).
+    """
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    if page == "pages/ringkasan.py":
+        at.query_params.update(params)
+        return at.run()
+    at.run()
+    assert not at.exception, at.exception
+    at.switch_page(page)
+    at.query_params.update(params)
+    return at.run()
+
+
+def sidebar_labels(at: AppTest) -> list[str]:
+    return [w.label for w in (*at.sidebar.radio, *at.sidebar.selectbox)]
+
+
+def component_args(at: AppTest) -> list[dict]:
+    """Decoded json args of each custom component (st_folium) on the page."""
+    return [json.loads(c.proto.json_args) for c in at.get("component_instance")]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "Known bug: a pages/ folder next to app.py puts a freshly started server in "
+    "Streamlit's legacy pages-folder mode until app.py first runs, so a link to /peringkat "
+    "(also /stunting, /kader, /konektivitas) opened first runs the page alone: no sidebar, "
+    "wilayah ignored, file-name navigation. Fix: rename pages/ (e.g. views/)."))
+def test_first_run_of_a_server_runs_inside_app(monkeypatch):
+    monkeypatch.setattr(PagesManager, "__init__", _PAGES_MANAGER_INIT)  # no emulation
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/peringkat.py")
+    at.query_params["wilayah"] = "62"
+    at.run()
+    assert not at.exception
+    assert "Bahasa" in sidebar_labels(at)
+    assert at.session_state["region"] == "62"
+
+
+# 1. Every page, three regions, two languages ------------------------------------------
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("region", list(REGIONS.values()), ids=list(REGIONS))
+@pytest.mark.parametrize("page,title_id,title_en", PAGES, ids=[p[6:-3] for p, _, _ in PAGES])
+def test_page_renders(page, title_id, title_en, region, lang):
+    params = {"lang": lang} | ({"wilayah": region} if region else {})
+    at = open_page(page, **params)
+    assert not at.exception, at.exception
+    # The page ran inside app.py: shared sidebar present, in the right language.
+    assert ("Bahasa" if lang == "id" else "Language") in sidebar_labels(at)
+    assert [t.value for t in at.title] == [title_id if lang == "id" else title_en]
+    # The URL keeps the view.
+    assert at.query_params.get("wilayah") == (region or None)
+    assert at.query_params.get("lang") == (None if lang == "id" else "en")
+    if page in MAP_PAGES:
+        assert len(at.get("component_instance")) == 1
+
+
+# 2. Ringkasan KPIs = numbers computed from geo -----------------------------------------
+
+def _fmt(value: float, decimals: int, lang: str) -> str:
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".") if lang == "id" else text
+
+
+def expected_kpis(region: str, lang: str) -> dict[str, str]:
+    from geo import datasets, regions
+
+    joined = datasets.joined_posyandu()
+    codes = joined["kode_agregasi"].astype(str)
+    inside = joined if not region else joined.loc[(codes == region)
+                                                  | codes.str.startswith(region + ".")]
+    villages = regions.code_list("desa")["code"].astype(str)
+    if region:
+        villages = villages.loc[(villages == region) | villages.str.startswith(region + ".")]
+    posts = len(inside)
+    known = inside["jumlah_kader"].dropna()
+    labels = {"id": ("Posyandu", "Desa/kelurahan", "Posyandu per desa", "Kader per Posyandu"),
+              "en": ("Posyandu", "Villages", "Posyandu per village", "Kader per Posyandu")}[lang]
+    return {
+        labels[0]: _fmt(posts, 0, lang),
+        labels[1]: _fmt(len(villages), 0, lang),
+        labels[2]: _fmt(posts / len(villages), 2, lang),
+        labels[3]: _fmt(known.sum() / len(known), 2, lang),
+    }
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("region", ["", "62", "62.71"], ids=["indonesia", "62", "62.71"])
+def test_ringkasan_kpis_match_geo(region, lang):
+    params = {"lang": lang} | ({"wilayah": region} if region else {})
+    at = open_page(**params)
+    assert not at.exception
+    shown = {m.label: m.value for m in at.metric}
+    expected = expected_kpis(region, lang)
+    assert {k: shown.get(k) for k in expected} == expected
+    if region == "62":  # the figures of the brief, spelled out
+        if lang == "id":
+            assert shown["Posyandu"] == "2.573" and shown["Desa/kelurahan"] == "1.571"
+            assert re.fullmatch(r"\d,\d\d", shown["Kader per Posyandu"])
+        else:
+            assert shown["Posyandu"] == "2,573" and shown["Villages"] == "1,571"
+            assert re.fullmatch(r"\d\.\d\d", shown["Kader per Posyandu"])
+
+
+# 3. The map: a component whose JS/CSS are served by the app itself ---------------------
+
+@pytest.fixture()
+def recorded_maps(monkeypatch):
+    """Every folium map handed to st_folium during the test."""
+    from components import mapview
+
+    maps = []
+    original = mapview.st_folium
+
+    def recording(fig, *args, **kwargs):
+        maps.append(fig)
+        return original(fig, *args, **kwargs)
+
+    monkeypatch.setattr(mapview, "st_folium", recording)
+    return maps
+
+
+_REMOTE = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
+
+
+@pytest.mark.parametrize("page", MAP_PAGES, ids=[p[6:-3] for p in MAP_PAGES])
+def test_map_assets_are_local(page, recorded_maps):
+    from components.offline import external_links
+
+    at = open_page(page, wilayah="62")  # province: choropleth, points, hazard zones
+    assert not at.exception
+    (args,) = component_args(at)
+    assert args["js_links"] and args["css_links"]
+    for url in args["js_links"] + args["css_links"]:
+        assert url.startswith("/app/static/"), url
+    assert not _REMOTE.search(args["header"]), "remote <script>/<link> in the map header"
+    assert not _REMOTE.search(args["html"])
+    assert recorded_maps
+    for m in recorded_maps:
+        assert external_links(m) == []
+
+
+def test_projector_map_assets_are_local(recorded_maps):
+    """Projector mode adds region labels (DivIcon markers) to the map."""
+    from components.offline import external_links
+
+    at = open_page(wilayah="62.71", proyektor="1")
+    assert not at.exception
+    (args,) = component_args(at)
+    assert all(u.startswith("/app/static/") for u in args["js_links"] + args["css_links"])
+    assert recorded_maps and all(external_links(m) == [] for m in recorded_maps)
+
+
+# 4. URL state round-trip ---------------------------------------------------------------
+
+def test_language_radio_writes_url_and_translates():
+    at = open_page("pages/stunting.py")
+    assert at.title[0].value == "Stunting" and "lang" not in at.query_params
+    assert at.sidebar.radio[0].label == "Bahasa"
+    at.sidebar.radio[0].set_value("en").run()
+    assert not at.exception
+    assert at.query_params["lang"] == "en"
+    assert at.sidebar.radio[0].label == "Language"
+    assert at.sidebar.selectbox[0].label == "Province"
+    assert at.session_state["lang"] == "en"
+
+    at = open_page("pages/ringkasan.py")
+    at.sidebar.radio[0].set_value("en").run()
+    assert not at.exception
+    assert at.query_params["lang"] == "en"
+    assert at.title[0].value == "Overview"
+    assert "Villages" in [m.label for m in at.metric]
+
+
+def test_province_selectbox_writes_url_and_drills_down():
+    at = open_page("pages/kader.py")
+    province = at.sidebar.selectbox[0]
+    assert province.label == "Provinsi" and province.value == ""
+    province.set_value("62").run()
+    assert not at.exception
+    assert at.query_params["wilayah"] == "62"
+    assert at.session_state["region"] == "62"
+    # A regency picker appears below the province one, and the map shows regencies.
+    assert [s.label for s in at.sidebar.selectbox][:2] == ["Provinsi", "Kabupaten/Kota"]
+    at.sidebar.selectbox[1].set_value("62.71").run()
+    assert not at.exception
+    assert at.query_params["wilayah"] == "62.71"
+    # Back to Indonesia: the parameter leaves the URL.
+    at.sidebar.selectbox[0].set_value("").run()
+    assert not at.exception
+    assert "wilayah" not in at.query_params
+    assert at.session_state["region"] == ""
+
+
+def test_pasted_link_wins_over_widget_state():
+    """A link opened in a running session (URL changed from outside) sets the view."""
+    at = open_page("pages/stunting.py")
+    at.query_params["wilayah"] = "62"
+    at.run()
+    assert not at.exception
+    assert at.sidebar.selectbox[0].value == "62"
+    assert at.query_params["wilayah"] == "62"
+
+
+# 5. Peringkat ----------------------------------------------------------------------------
+
+def _rank_table(at: AppTest):
+    tables = [d.value for d in at.dataframe if "rank" in d.value.columns]
+    assert len(tables) == 1, [d.value.columns.tolist() for d in at.dataframe]
+    return tables[0]
+
+
+def test_peringkat_stunting_ssgi_2022():
+    at = open_page("pages/peringkat.py", indikator="stunting", survei="SSGI 2022")
+    assert not at.exception
+    assert at.query_params["indikator"] == "stunting"
+    assert at.query_params["survei"] == "SSGI 2022"
+    table = _rank_table(at).set_index("code")
+    assert table.loc["53", "rank"] == 1
+    assert table.loc["64", "rank"] == 16 and table.loc["64", "of"] == 34
+    assert len(table) == 34
+    assert "rank_prev" not in table.columns
+
+
+def test_peringkat_compare_adds_rank_change():
+    at = open_page("pages/peringkat.py", indikator="stunting", survei="SSGI 2022",
+                   banding="SSGI 2021")
+    assert not at.exception
+    assert at.query_params["banding"] == "SSGI 2021"
+    table = _rank_table(at).set_index("code")
+    assert {"rank_prev", "rank_change"} <= set(table.columns)
+    assert table.loc["64", "rank"] == 16
+    assert table.loc["64", "rank_change"] == table.loc["64", "rank_prev"] - 16
+
+
+def test_peringkat_position_of_selected_province():
+    at = open_page("pages/peringkat.py", indikator="stunting", survei="SSGI 2022",
+                   wilayah="64")
+    assert not at.exception
+    assert any("Kalimantan Timur: peringkat 16 dari 34" == m.value for m in at.metric)
+
+
+# 6. Projector mode -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("region", ["", "62"], ids=["indonesia", "62"])
+def test_projector_mode(region):
+    params = {"proyektor": "1"} | ({"wilayah": region} if region else {})
+    at = open_page(**params)
+    assert not at.exception
+    assert at.query_params["proyektor"] == "1"
+    assert len(at.dataframe) == 0          # tables hidden
+    assert len(at.metric) == 0             # KPI cards hidden
+    assert len(at.title) == 0              # page header hidden: the map title is large
+    assert len(at.get("component_instance")) == 1
+    assert any(b.label.endswith("Mode proyektor") for b in at.button)  # the way out
+    for page in MAP_PAGES[1:]:
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert len(at.dataframe) == 0, page
+        assert len(at.get("component_instance")) == 1, page
+
+
+def test_projector_exit_button():
+    at = open_page(proyektor="1")
+    next(b for b in at.button if b.label.endswith("Mode proyektor")).click().run()
+    assert not at.exception
+    assert "proyektor" not in at.query_params
+    assert len(at.metric) > 0

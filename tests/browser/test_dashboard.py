@@ -1,0 +1,297 @@
+"""The real dashboard (``streamlit run app.py``) in headless Chromium, on 127.0.0.1.
+
+One server for the whole module (the ``streamlit_server`` factory caches it). The first
+page load builds the caches (national sample join, display geometry, indicator table),
+so the module warms the server up once with a generous timeout before the tests run.
+
+Every test checks that nothing left the machine (``external_requests``), that no local
+request failed and that no JavaScript error happened (page or map iframe), and saves a
+1920x1080 screenshot to ``tests/browser/screenshots/`` (git-ignored) for a human to look at.
+
+The choropleth's polygons are counted in the DOM of the st_folium iframe. Leaflet draws
+polygons *and* the Posyandu circle markers as ``path.leaflet-interactive`` (both with
+``fill-rule="evenodd"``), and hazard zones are paths too, so the choropleth is told apart
+by its stroke colour: ``components.mapview.BORDER`` (#4d4d4d), or black for regions that
+are outlined (Kader: below the standard) or highlighted under the mouse.
+"""
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+
+APP = "app.py"
+ST_FOLIUM_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+VIEWPORT = {"width": 1920, "height": 1080}
+FIRST_LOAD_TIMEOUT = 180.0  # s: cold caches on a 2-core machine
+LOAD_TIMEOUT = 90.0         # s: a page load once the caches are warm
+PROVINCE = "62"             # Kalimantan Tengah
+
+# URL path → page title (Bahasa Indonesia), for the pages that draw the choropleth.
+MAP_PAGES = {
+    "/": "Ringkasan",
+    "/stunting": "Stunting",
+    "/kader": "Kader",
+    "/risiko-bencana": "Risiko Bencana",
+    "/konektivitas": "Konektivitas",
+    "/peringkat": "Peringkat",
+}
+OTHER_PAGES = {"/tentang-data": "Tentang Data", "/kelola-data": "Kelola Data"}
+
+# Stroke colours of choropleth polygons (mapview.BORDER; black = outlined/highlighted).
+CHOROPLETH = ('path.leaflet-interactive[stroke="#4d4d4d"], '
+              'path.leaflet-interactive[stroke="#000000"]')
+
+# Tags every polygon of the map's GeoJSON layers with its feature's code and name
+# (folium declares each layer as a global of the iframe) and returns, for each
+# choropleth polygon, a point (relative to its bounding box) where the polygon itself is
+# the topmost element, i.e. where a real mouse reaches it and not a cluster bubble.
+_TAG_AND_HIT_POINTS = """
+() => {
+  const out = [];
+  for (const key of Object.keys(window)) {
+    let layer;
+    try { layer = window[key]; } catch (e) { continue; }
+    if (!(layer instanceof L.GeoJSON)) continue;
+    layer.eachLayer(l => {
+      const p = l._path, props = (l.feature || {}).properties || {};
+      if (!p || !props.code) return;
+      p.setAttribute('data-code', props.code);
+      p.setAttribute('data-name', props.name);
+      const stroke = p.getAttribute('stroke');
+      if (stroke !== '#4d4d4d' && stroke !== '#000000') return;
+      const r = p.getBoundingClientRect();
+      let hit = null;
+      const n = 12;
+      for (let i = 1; i < n && !hit; i++) for (let j = 1; j < n && !hit; j++) {
+        const x = r.left + r.width * i / n, y = r.top + r.height * j / n;
+        if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) continue;
+        if (document.elementFromPoint(x, y) === p) hit = {x: x - r.left, y: y - r.top};
+      }
+      out.push({code: String(props.code), name: props.name, area: r.width * r.height, hit});
+    });
+  }
+  return out;
+}
+"""
+
+
+def _expected_children(level: str, parent: str | None) -> dict[str, str]:
+    """code → name of the Kemendagri code list's regions of ``level`` under ``parent``."""
+    from geo import regions
+
+    codes = regions.code_list(level)
+    if parent:
+        codes = codes.loc[codes["parent_code"] == parent]
+    return dict(zip(codes["code"], codes["name"]))
+
+
+@pytest.fixture(scope="module")
+def data_dir() -> Path:
+    from geo.config import data_dir as configured
+
+    path = Path(os.environ.get("PETA_DATA_DIR") or configured())
+    if not (path / "regions" / "provinces.csv").exists():
+        reason = f"no data directory at {path} (set PETA_DATA_DIR)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(streamlit_server, data_dir, browser, record_testsuite_property):
+    """The dashboard, warmed up: the first load (cold caches) may take minutes."""
+    srv = streamlit_server(APP, {"PETA_DATA_DIR": str(data_dir)}, timeout=60)
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    warm = context.new_page()
+    started = time.monotonic()
+    try:
+        warm.goto(srv.url + "/", wait_until="domcontentloaded")
+        warm.frame_locator(ST_FOLIUM_IFRAME).first.locator(CHOROPLETH).first.wait_for(
+            state="visible", timeout=FIRST_LOAD_TIMEOUT * 1000)
+        wait_for_script_run(warm, FIRST_LOAD_TIMEOUT)
+    except Exception as exc:  # noqa: BLE001 (re-raised with the server's log)
+        raise RuntimeError(f"first page load failed: {exc}\n--- server log ---\n"
+                           f"{srv.logs()[-5000:]}") from exc
+    finally:
+        context.close()
+    srv.first_load_seconds = time.monotonic() - started
+    print(f"\nstreamlit startup {srv.startup_seconds:.1f}s, first (cold) page load "
+          f"{srv.first_load_seconds:.1f}s")
+    return srv
+
+
+def wait_for_script_run(page: Page, timeout: float) -> None:
+    """As conftest.wait_for_script_run: app view rendered, status widget not "running"."""
+    page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout * 1000)
+    page.wait_for_function(
+        """() => {
+            const w = document.querySelector('[data-testid="stStatusWidget"]');
+            return !w || !/running/i.test(w.innerText);
+        }""",
+        timeout=timeout * 1000,
+    )
+
+
+def _open(page: Page, server, path: str, timeout: float = LOAD_TIMEOUT) -> float:
+    """Open a page, wait for the script run; return seconds taken."""
+    started = time.monotonic()
+    page.goto(server.url + path, wait_until="domcontentloaded", timeout=timeout * 1000)
+    wait_for_script_run(page, timeout)
+    return time.monotonic() - started
+
+
+def _wait_for_choropleth(page: Page, expected: int, timeout: float = LOAD_TIMEOUT):
+    """Wait until the (only) map shows ``expected`` choropleth polygons; return the frame."""
+    expect(page.locator(ST_FOLIUM_IFRAME)).to_have_count(1, timeout=timeout * 1000)
+    frame = page.frame_locator(ST_FOLIUM_IFRAME).first
+    polygons = frame.locator(CHOROPLETH)
+    polygons.first.wait_for(state="visible", timeout=timeout * 1000)
+    expect(polygons).to_have_count(expected, timeout=timeout * 1000)
+    # The map fits its bounds again 0.3 s and 1.2 s after it is drawn (mapview._Refit,
+    # once Streamlit has sized the iframe): let it settle before the mouse aims at it.
+    page.wait_for_timeout(1500)
+    return frame
+
+
+def _hover_region(page: Page, frame, names: dict[str, str]) -> tuple[str, str]:
+    """Hover over the largest hoverable region; check its tooltip; return (code, text)."""
+    regions = [r for r in frame.locator("body").evaluate(_TAG_AND_HIT_POINTS) if r["hit"]]
+    assert regions, "no choropleth polygon can be reached by the mouse"
+    region = max(regions, key=lambda r: r["area"])
+    target = frame.locator(f'path[data-code="{region["code"]}"]')
+    target.hover(position=region["hit"])
+    tooltip = frame.locator(".leaflet-tooltip")
+    expect(tooltip.first).to_be_visible(timeout=10_000)
+    text = tooltip.first.inner_text()
+    assert names[region["code"]] in text, (region, text)
+    return region["code"], text
+
+
+# Opening a page's URL directly (/stunting), Streamlit's frontend first probes the page
+# path as the server's base path (/stunting/_stcore/health, .../host-config: 404), then
+# falls back to "/" (streamlit/streamlit#7074). Only those two probes are tolerated.
+_BASE_PATH_PROBE = re.compile(r"^http://127\.0\.0\.1:\d+/[a-z-]+/_stcore/(health|host-config) \(HTTP 404\)$")
+
+
+def _no_traffic_problems(external_requests, failed_requests, page_errors, page: Page):
+    assert external_requests == [], external_requests
+    failed = [f for f in failed_requests if not _BASE_PATH_PROBE.match(f)]
+    assert failed == [], failed
+    assert page_errors == [], page_errors
+    assert page.get_by_test_id("stException").count() == 0, \
+        page.get_by_test_id("stException").first.inner_text()
+
+
+def _shot_name(path: str, region: str, suffix: str = "") -> str:
+    name = path.strip("/") or "ringkasan"
+    return f"dashboard_{name}_{region or 'indonesia'}{suffix}.png"
+
+
+@pytest.mark.parametrize("region", ["", PROVINCE], ids=["indonesia", "prov62"])
+@pytest.mark.parametrize("path", list(MAP_PAGES), ids=lambda p: p.strip("/") or "ringkasan")
+def test_map_page(server, page, path, region, external_requests, failed_requests, page_errors,
+                  screenshot_dir, record_property):
+    query = f"?wilayah={region}" if region else ""
+    seconds = _open(page, server, path + query)
+    expect(page.locator("h1").first).to_have_text(MAP_PAGES[path])
+
+    names = (_expected_children("kabupaten", region) if region
+             else _expected_children("provinsi", None))
+    assert len(names) == (14 if region == PROVINCE else 38)
+    frame = _wait_for_choropleth(page, len(names))
+    record_property("page_load_seconds", round(seconds, 2))
+
+    legend = page.locator(".pp-legend")
+    expect(legend).to_be_visible()
+    expect(legend).to_contain_text("Tidak ada data")
+    page.screenshot(path=str(screenshot_dir / _shot_name(path, region)))
+
+    _hover_region(page, frame, names)
+    _no_traffic_problems(external_requests, failed_requests, page_errors, page)
+
+
+@pytest.mark.parametrize("path", list(OTHER_PAGES), ids=lambda p: p.strip("/"))
+def test_page_without_map(server, page, path, external_requests, failed_requests, page_errors,
+                          screenshot_dir):
+    _open(page, server, path)
+    expect(page.locator("h1").first).to_have_text(OTHER_PAGES[path])
+    page.screenshot(path=str(screenshot_dir / _shot_name(path, "")))
+    _no_traffic_problems(external_requests, failed_requests, page_errors, page)
+
+
+def test_click_drills_down_to_kecamatan(server, page, external_requests, failed_requests,
+                                        page_errors, screenshot_dir, record_property):
+    _open(page, server, f"/?wilayah={PROVINCE}")
+    kabupaten = _expected_children("kabupaten", PROVINCE)
+    frame = _wait_for_choropleth(page, len(kabupaten))
+    code, _ = _hover_region(page, frame, kabupaten)
+    hit = next(r for r in frame.locator("body").evaluate(_TAG_AND_HIT_POINTS) if r["code"] == code)
+    assert hit["hit"], hit
+
+    started = time.monotonic()
+    frame.locator(f'path[data-code="{code}"]').click(position=hit["hit"])
+    # The URL changes through the history API (no navigation event): poll it.
+    expect(page).to_have_url(re.compile(rf"[?&]wilayah={re.escape(code)}(&|$)"),
+                             timeout=LOAD_TIMEOUT * 1000)
+
+    kecamatan = _expected_children("kecamatan", code)
+    assert kecamatan, f"no kecamatan of {code} in the code list"
+    wait_for_script_run(page, LOAD_TIMEOUT)
+    frame = _wait_for_choropleth(page, len(kecamatan))
+    record_property("drill_down_seconds", round(time.monotonic() - started, 2))
+    expect(page.get_by_role("heading", level=3).filter(has_text=kabupaten[code])).to_be_visible()
+    # The sidebar follows the map: the regency picker shows the clicked regency.
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_test_id("stSelectbox").nth(1)).to_contain_text(kabupaten[code])
+    page.screenshot(path=str(screenshot_dir / f"dashboard_drilldown_{code}.png"))
+
+    _hover_region(page, frame, kecamatan)
+    _no_traffic_problems(external_requests, failed_requests, page_errors, page)
+
+
+def test_language_toggle(server, page, external_requests, failed_requests, page_errors,
+                         screenshot_dir):
+    _open(page, server, "/")
+    provinces = _expected_children("provinsi", None)
+    _wait_for_choropleth(page, len(provinces))
+    expect(page.locator("h1").first).to_have_text("Ringkasan")
+    expect(page.locator(".pp-legend")).to_contain_text("Tidak ada data")
+
+    page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
+    expect(page.locator("h1").first).to_have_text("Overview", timeout=LOAD_TIMEOUT * 1000)
+    wait_for_script_run(page, LOAD_TIMEOUT)
+    assert re.search(r"[?&]lang=en(&|$)", page.url), page.url
+    frame = _wait_for_choropleth(page, len(provinces))
+    legend = page.locator(".pp-legend")
+    expect(legend).to_contain_text("No data")
+    expect(legend).not_to_contain_text("Tidak ada data")
+    nav = page.get_by_test_id("stSidebarNav")
+    expect(nav).to_contain_text("Overview")
+    expect(nav).not_to_contain_text("Ringkasan")
+    page.screenshot(path=str(screenshot_dir / "dashboard_ringkasan_indonesia_en.png"))
+    _, tooltip = _hover_region(page, frame, provinces)
+    assert "Name" in tooltip and "Nama" not in tooltip, tooltip
+    _no_traffic_problems(external_requests, failed_requests, page_errors, page)
+
+
+def test_projector_mode(server, page, external_requests, failed_requests, page_errors,
+                        screenshot_dir):
+    _open(page, server, f"/?proyektor=1&wilayah={PROVINCE}")
+    kabupaten = _expected_children("kabupaten", PROVINCE)
+    frame = _wait_for_choropleth(page, len(kabupaten))
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+    legend = page.locator(".pp-legend")
+    expect(legend).to_be_visible()
+    expect(legend).to_contain_text("Tidak ada data")
+    # Region names are written on the map.
+    expect(frame.locator(".pp-label")).to_have_count(len(kabupaten))
+    page.screenshot(path=str(screenshot_dir / "dashboard_proyektor_prov62.png"))
+    _hover_region(page, frame, kabupaten)
+    _no_traffic_problems(external_requests, failed_requests, page_errors, page)
