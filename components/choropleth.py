@@ -11,7 +11,7 @@ import streamlit as st
 from components import data, state
 from components.i18n import t
 from components.legend import show_legend
-from components.mapview import Choropleth, build_map, show_map
+from components.mapview import Choropleth, build_map, point_rows, show_map
 from components import tables
 from geo import classify as geo_classify
 from geo import indicators, published, ranking
@@ -35,13 +35,16 @@ def ranked_values(indicator_id: str, level: str, period: str, region: str) -> pd
     return out
 
 
-def points_for(region: str) -> tuple[pd.DataFrame | None, bool]:
-    """Posyandu points to draw (from province level down) and whether they are samples."""
+@st.cache_resource(max_entries=48, show_spinner=False)
+def points_for(region: str, lang: str, offline_only: bool = False) -> list[list] | None:
+    """Marker rows of the Posyandu to draw (from province level down), cached per view."""
     if not region:
-        return None, False
+        return None
     pts = data.subtree(region)
+    if offline_only:
+        pts = pts.loc[pts["internet"].astype("boolean").fillna(True) == False]  # noqa: E712
     pts = pts.assign(nama_desa=pts["kode_agregasi"].map(data.names()).fillna(pts["kode_desa"]))
-    return pts, data.posyandu_info().sample
+    return point_rows(pts, data.posyandu_info().sample, lang)
 
 
 def map_title(ind: indicators.Indicator, level: str, region: str, period: str, lang: str) -> str:
@@ -64,12 +67,10 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
     colors = geo_classify.colors_for(ind, len(classification.labels_id))
     ch = Choropleth(layer=layer, values=vals, indicator=ind, classification=classification,
                     colors=colors, lang=lang, marked=marked or set(), marked_label=marked_label)
-    points, sample = points_for(view.region) if show_points else (None, False)
+    points = points_for(view.region, lang, offline_only) if show_points else None
     if not view.projector and ind.id == "stunting" and published.old_papua_geography(period):
         st.info(t("old_geography", period=period))
-    if points is not None and offline_only:
-        points = points.loc[points["internet"].astype("boolean").fillna(True) == False]  # noqa: E712
-    m = build_map(ch, points=points, sample_points=sample, hazards=hazards,
+    m = build_map(ch, points=points, hazards=hazards,
                   basemap=view.basemap, labels=view.projector)
     labels = classification.labels_id if lang == "id" else classification.labels_en
     counts = list(pd.Series(classification.class_of(

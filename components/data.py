@@ -68,11 +68,22 @@ def region_level(region: str) -> str | None:
     return level_of(region) if region else None
 
 
+@st.cache_resource(show_spinner=False)
+def _by_key() -> dict:
+    """The long table split by (indicator, level, period), so a rerun filters small frames."""
+    cols = ["code", "value", "numerator", "denominator", "unstable"]
+    return {key: frame[cols].reset_index(drop=True)
+            for key, frame in long_table().groupby(["indicator", "level", "period"], sort=False)}
+
+
 def values(indicator: str, level: str, period: str, parent: str | None) -> pd.DataFrame:
-    """code, value, unstable, numerator, denominator for the regions under ``parent``."""
-    long = long_table()
-    rows = indicators.values(long, indicator, level, period, parent)
-    return rows[["code", "value", "numerator", "denominator", "unstable"]].reset_index(drop=True)
+    """code, value, numerator, denominator, unstable for the regions under ``parent``."""
+    rows = _by_key().get((indicator, level, period))
+    if rows is None:
+        return pd.DataFrame(columns=["code", "value", "numerator", "denominator", "unstable"])
+    if parent:
+        rows = rows.loc[rows["code"].str.startswith(parent + ".")]
+    return rows.reset_index(drop=True)
 
 
 def region_value(indicator: str, region: str, period: str) -> float | None:
@@ -91,6 +102,7 @@ def periods(indicator: str, level: str | None = None) -> list[str]:
     return published.periods(indicator, level)
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
 def subtree(region: str) -> pd.DataFrame:
     """Posyandu (joined) inside a region (all of them for Indonesia)."""
     j = joined()

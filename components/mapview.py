@@ -116,7 +116,7 @@ def _tooltip_fields(ch: Choropleth) -> tuple[list[str], list[str]]:
     return fields, aliases
 
 
-def build_map(ch: Choropleth, *, points: pd.DataFrame | None = None, sample_points: bool = False,
+def build_map(ch: Choropleth, *, points: list[list] | None = None,
               hazards: gpd.GeoDataFrame | None = None, basemap: bool = False,
               labels: bool = False, height_hint: int = 640) -> folium.Map:
     """Folium map of a choropleth, with optional hazard zones, Posyandu points and labels."""
@@ -138,8 +138,8 @@ def build_map(ch: Choropleth, *, points: pd.DataFrame | None = None, sample_poin
     ).add_to(m)
     if hazards is not None and len(hazards):
         add_hazards(m, hazards, ch.lang)
-    if points is not None and len(points):
-        add_points(m, points, sample_points, ch.lang)
+    if points:
+        add_points(m, points)
     if labels:
         add_labels(m, layer)
     m.fit_bounds(_bounds(layer))
@@ -226,13 +226,17 @@ def popup_html(points: pd.DataFrame, sample: bool, lang: str) -> list[str]:
     return out
 
 
-def add_points(m: folium.Map, points: pd.DataFrame, sample: bool, lang: str) -> None:
-    """Posyandu as clustered points (FastMarkerCluster: thousands stay fast)."""
+def point_rows(points: pd.DataFrame, sample: bool, lang: str) -> list[list]:
+    """[lat, lon, escaped popup HTML, has internet] per Posyandu, for add_points."""
     popups = popup_html(points, sample, lang)
     internet = points["internet"].astype("boolean").fillna(True).astype(bool).to_numpy()
-    data = [[round(float(a), 5), round(float(b), 5), p, bool(i)]
+    return [[round(float(a), 5), round(float(b), 5), p, bool(i)]
             for a, b, p, i in zip(points["lat"], points["lon"], popups, internet)]
-    FastMarkerCluster(data, callback=_POINT_CALLBACK, name=t("posyandu_layer"),
+
+
+def add_points(m: folium.Map, rows: list[list]) -> None:
+    """Posyandu as clustered points (FastMarkerCluster: thousands stay fast)."""
+    FastMarkerCluster(rows, callback=_POINT_CALLBACK, name=t("posyandu_layer"),
                       options={"disableClusteringAtZoom": 13, "chunkedLoading": True}).add_to(m)
 
 

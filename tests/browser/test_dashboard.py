@@ -249,7 +249,7 @@ def test_click_drills_down_to_kecamatan(server, page, external_requests, failed_
     expect(page.get_by_role("heading", level=3).filter(has_text=kabupaten[code])).to_be_visible()
     # The sidebar follows the map: the regency picker shows the clicked regency.
     sidebar = page.get_by_test_id("stSidebar")
-    expect(sidebar.get_by_test_id("stSelectbox").nth(1)).to_contain_text(kabupaten[code])
+    expect(sidebar.get_by_role("combobox", name="Kabupaten/Kota")).to_have_value(kabupaten[code])
     page.screenshot(path=str(screenshot_dir / f"dashboard_drilldown_{code}.png"))
 
     _hover_region(page, frame, kecamatan)
