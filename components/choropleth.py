@@ -68,7 +68,8 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
     ch = Choropleth(layer=layer, values=vals, indicator=ind, classification=classification,
                     colors=colors, lang=lang, marked=marked or set(), marked_label=marked_label)
     points = points_for(view.region, lang, offline_only) if show_points else None
-    if not view.projector and ind.id == "stunting" and published.old_papua_geography(period):
+    if (not view.projector and ind.id == "stunting" and level == "provinsi"
+            and published.old_papua_geography(period)):
         st.info(t("old_geography", period=period))
     m = build_map(ch, points=points, hazards=hazards,
                   basemap=view.basemap, labels=view.projector)

@@ -95,11 +95,18 @@ def region_value(indicator: str, region: str, period: str) -> float | None:
     return None if row.empty else float(row["value"].iloc[0])
 
 
-def periods(indicator: str, level: str | None = None) -> list[str]:
+def periods(indicator: str, level: str | None = None, parent: str | None = None) -> list[str]:
+    """Periods with values for the regions of ``level`` under ``parent``, oldest first."""
     ind = indicators.get(indicator)
     if ind.source == "registri":
         return [indicators.REGISTRY_PERIOD]
-    return published.periods(indicator, level)
+    found = published.periods(indicator, level)
+    if parent:
+        keys = _by_key()
+        found = [p for p in found
+                 if (rows := keys.get((indicator, level, p))) is not None
+                 and rows["code"].str.startswith(parent + ".").any()]
+    return found
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import mapclassify
@@ -17,6 +18,7 @@ import pandas as pd
 from .indicators import Indicator
 
 NO_DATA_COLOR = "#bdbdbd"
+FISHER_JENKS_EXACT_MAX = 600
 # ColorBrewer 2.0 sequential schemes, 3–7 classes (Cynthia Brewer, Penn State; Apache 2.0).
 SCHEMES: dict[str, dict[int, list[str]]] = {
     "YlOrRd": {3: ["#ffeda0", "#feb24c", "#f03b20"],
@@ -83,7 +85,8 @@ def classify(values: pd.Series, indicator: Indicator, method: str = "fisher_jenk
              k: int = 5) -> Classification:
     if indicator.fixed_bins:
         return _fixed(indicator)
-    v = pd.to_numeric(pd.Series(values), errors="coerce").dropna().to_numpy(dtype=float)
+    v = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+    v = v[np.isfinite(v)]
     unique = np.unique(v)
     if len(unique) == 0:
         return Classification([], [], [], method)
@@ -93,7 +96,15 @@ def classify(values: pd.Series, indicator: Indicator, method: str = "fisher_jenk
     elif method == "quantiles":
         bins = list(mapclassify.Quantiles(v, k=k).bins)
     else:
-        bins = list(mapclassify.FisherJenks(v, k=k).bins)
+        # Exact Fisher–Jenks is quadratic in pure Python (no numba here): sample above
+        # FISHER_JENKS_EXACT_MAX values (mapclassify's documented FisherJenksSampled).
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Numba not installed")
+            if len(v) > FISHER_JENKS_EXACT_MAX:
+                bins = list(mapclassify.FisherJenksSampled(
+                    v, k=k, pct=FISHER_JENKS_EXACT_MAX / len(v)).bins)
+            else:
+                bins = list(mapclassify.FisherJenks(v, k=k).bins)
     bins = sorted(set(float(b) for b in bins))
     d = indicator.decimals
     integers = d == 0 and bool(np.all(np.mod(v, 1) == 0))
@@ -118,11 +129,13 @@ def scheme_for(indicator: Indicator) -> str:
 
 
 def colors_for(indicator: Indicator, k: int) -> list[str]:
-    """k colours, light to dark; darker = worse (reversed when higher is better)."""
+    """k colours, light to dark. Rates: darker = worse (reversed when higher is better, so
+    few kader per Posyandu is dark). Counts (Posyandu, population): darker = more."""
     if k <= 0:
         return []
     scheme = SCHEMES[scheme_for(indicator)]
     colors = scheme[min(max(k, 3), 7)][:k] if k < 3 else scheme[min(k, 7)]
     if k < 3:
         colors = [scheme[3][0], scheme[3][2]][:k] if k == 2 else [scheme[3][1]]
-    return list(colors) if indicator.higher_is_worse else list(reversed(colors))
+    reverse = indicator.is_rate and not indicator.higher_is_worse
+    return list(reversed(colors)) if reverse else list(colors)

@@ -27,16 +27,23 @@ for desa — see ``UNIT_LEVEL``), cached as GeoParquet and memoised in process:
    coverage functions raise for a whole unit, the unit falls back to per-polygon
    ``simplify(preserve_topology=True)`` (shared edges then no longer coincide exactly).
 
-Why clean first (kabupaten, national, tolerance 0.01; see the report of
-``python -m geo bench-map`` and the module's test):
+Why clean first — measured on the national kabupaten layer, tolerance 0.01 (source:
+155 k vertices, 3.6 MB of GeoJSON, 483 invalid coverage edges, 1,192 km² of overlaps):
 
 * ``simplify_coverage`` on the raw, overlapping layer does not raise, but it only treats
-  exactly matching segments as shared: the 483 invalid edges are simplified independently
-  on both sides and the slivers stay (123 k vertices, 2.7 MB).
-* per-polygon ``simplify(preserve_topology=True)`` at 0.01 opens gaps and overlaps along
-  every border (107 k vertices).
-* clean + drop islets + coverage simplify: valid coverage, 82 k vertices, 1.75 MB
-  (raw 3.6 MB); clean 1.3–4 s, simplify 0.3 s.
+  exactly matching segments as shared: the invalid edges are simplified independently on
+  both sides, overlaps grow to 1,264 km² (123 k vertices, 2.7 MB).
+* per-polygon ``simplify(preserve_topology=True)`` at 0.01: 107 k vertices, overlaps
+  2,979 km² plus new gaps along every border.
+* clean + drop islets + coverage simplify (used): 86 k vertices, 1.86 MB; overlaps
+  0.03 km²; 12 edges no longer match exactly after rounding (sub-metre); area −0.14 %.
+  Cold build 1.2–2.2 s for kabupaten, 7.5–11.5 s for the 7,285 kecamatan (this machine,
+  2 shared cores); reading the cached GeoParquet 0.05–0.1 s.
+
+What the sizes mean for the maps (GeoJSON of the display layer, bytes): Indonesia →
+provinsi 0.63 MB, → kabupaten 1.86 MB, → kecamatan 7.4 MB (the national kecamatan source
+is already coarse, so the tolerance barely bites: draw kecamatan per province, 62 → 0.37
+MB); desa of Kalimantan Tengah 2.3 MB, of one kecamatan ≈ 30 kB.
 """
 from __future__ import annotations
 

@@ -176,8 +176,12 @@ def aggregate(joined: pd.DataFrame, levels: tuple[str, ...] = LEVELS,
     matrix = per_post.to_numpy(dtype=float)
     columns = list(per_post.columns)
     # String work on the distinct codes only; sums by integer group with bincount.
-    post_idx, uniq = pd.factorize(joined[code_column].astype(object), use_na_sentinel=True)
-    uniq = pd.Series(uniq, dtype=object)
+    codes = joined[code_column]
+    if isinstance(codes.dtype, pd.CategoricalDtype):
+        post_idx, uniq = codes.cat.codes.to_numpy(), codes.cat.categories
+    else:
+        post_idx, uniq = pd.factorize(codes.astype(object), use_na_sentinel=True)
+    uniq = pd.Series(np.asarray(uniq, dtype=object), dtype=object)
     uniq_depth = (uniq.str.count(r"\.") + 1).to_numpy()
     frames = []
     for level in levels:

@@ -41,6 +41,7 @@ from pyproj import Geod
 from .codes import truncate
 
 _GEOD = Geod(ellps="WGS84")
+STATUS = ["tanpa_kode", "kode_tidak_dikenal", "di_luar_poligon", "kode_berbeda", "cocok"]
 JOIN_COLUMNS = ["kode_lokasi", "tingkat_lokasi", "kode_kecamatan", "kode_kabupaten",
                 "kode_provinsi", "di_luar", "jarak_m", "tumpang_tindih", "kode_cocok",
                 "kode_agregasi", "status_lokasi"]
@@ -55,7 +56,11 @@ class JoinIndex:
     geoms: np.ndarray
     area: np.ndarray
     tree: shapely.STRtree
-    ancestors: dict[str, np.ndarray]
+    ancestors: dict[str, pd.Categorical]   # level -> ancestor code of each polygon
+
+    def column(self, values: np.ndarray, poly: np.ndarray) -> pd.Categorical:
+        """Per-point column taken from a per-polygon Categorical (no string copies)."""
+        return pd.Categorical.from_codes(values.codes[poly], dtype=values.dtype)
 
     @property
     def size(self) -> int:
@@ -77,8 +82,10 @@ def build_index(layer: gpd.GeoDataFrame | None = None) -> JoinIndex:
     for _ in range(2):
         shapely.contains_xy(geoms, px, py)
     codes = layer["code"].reset_index(drop=True).astype(object)
-    ancestors = {level: truncate(codes, level).to_numpy(dtype=object)
+    ancestors = {level: pd.Categorical(truncate(codes, level))
                  for level in ("provinsi", "kabupaten", "kecamatan")}
+    ancestors["lokasi"] = pd.Categorical(codes)
+    ancestors["tingkat"] = pd.Categorical(layer["level"].astype(object))
     return JoinIndex(codes=codes.to_numpy(dtype=object),
                      levels=layer["level"].to_numpy(dtype=object),
                      geoms=geoms, area=shapely.area(geoms), tree=tree, ancestors=ancestors)
@@ -164,11 +171,11 @@ def join(posyandu: gpd.GeoDataFrame, index: JoinIndex | None = None,
     out = posyandu.copy()
     kode = index.codes[poly]
     tingkat = index.levels[poly]
-    out["kode_lokasi"] = kode
-    out["tingkat_lokasi"] = tingkat
-    out["kode_kecamatan"] = index.ancestors["kecamatan"][poly]
-    out["kode_kabupaten"] = index.ancestors["kabupaten"][poly]
-    out["kode_provinsi"] = index.ancestors["provinsi"][poly]
+    # Code columns are categoricals: 300,000 rows share a few thousand distinct codes.
+    for col, key in (("kode_lokasi", "lokasi"), ("tingkat_lokasi", "tingkat"),
+                     ("kode_kecamatan", "kecamatan"), ("kode_kabupaten", "kabupaten"),
+                     ("kode_provinsi", "provinsi")):
+        out[col] = index.column(index.ancestors[key], poly)
     out["di_luar"] = loc["di_luar"].to_numpy()
     out["jarak_m"] = loc["jarak_m"].round(1).to_numpy()
     out["tumpang_tindih"] = loc["tumpang_tindih"].to_numpy()
@@ -188,11 +195,11 @@ def join(posyandu: gpd.GeoDataFrame, index: JoinIndex | None = None,
     match = pd.array(np.where(has_code, same, False), dtype="boolean")
     match[~has_code] = pd.NA
     out["kode_cocok"] = match
-    out["kode_agregasi"] = np.where(known, dec_full, kode)
-    out["status_lokasi"] = np.select(
+    out["kode_agregasi"] = pd.Categorical(np.where(known, dec_full, kode))
+    status = np.select(
         [~has_code, has_code & ~known, out["di_luar"].to_numpy(), has_code & ~same],
-        ["tanpa_kode", "kode_tidak_dikenal", "di_luar_poligon", "kode_berbeda"],
-        default="cocok")
+        [0, 1, 2, 3], default=4)
+    out["status_lokasi"] = pd.Categorical.from_codes(status, categories=STATUS)
     return out
 
 

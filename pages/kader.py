@@ -1,4 +1,8 @@
 """Kader: kader per Posyandu and per 1,000 balita; regions under the 5-kader standard marked."""
+from components import shell
+
+shell.ensure()  # a first link after a server start runs the page inside the app
+
 import streamlit as st
 
 from components import data, sidebar, state

@@ -1,4 +1,8 @@
 """Kelola Data: import the user's own registry, boundaries, indicators and hazard zones."""
+from components import shell
+
+shell.ensure()  # a first link after a server start runs the page inside the app
+
 from components.data_import import render_data_import
 
 render_data_import()

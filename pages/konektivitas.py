@@ -1,4 +1,8 @@
 """Konektivitas (Posyandu Digital 2026): Posyandu without internet, blank-spot villages."""
+from components import shell
+
+shell.ensure()  # a first link after a server start runs the page inside the app
+
 import streamlit as st
 
 from components import data, sidebar, state
@@ -11,7 +15,7 @@ view = state.current()
 page_header("page_konektivitas", "konektivitas_intro", view.projector)
 options = ["tanpa_internet_pct", "posyandu_tanpa_internet", "desa_blankspot"]
 indicator = sidebar.indicator_select(options, {i: INDICATORS[i].label(view.lang) for i in options})
-periods = data.periods(indicator, data.map_level(view.region))
+periods = data.periods(indicator, data.map_level(view.region), view.region)
 if not view.projector and indicator == "desa_blankspot":
     st.info(t("blankspot_note"))
 if not periods:  # blank-spot counts exist only for some regions and levels

@@ -1,4 +1,8 @@
 """Peringkat: ranking table, bar chart and map; "peringkat k dari N" and change between surveys."""
+from components import shell
+
+shell.ensure()  # a first link after a server start runs the page inside the app
+
 import streamlit as st
 
 from components import data, sidebar, state
@@ -15,7 +19,7 @@ options = ["stunting", "stunting_registri", "kader_per_posyandu", "tanpa_interne
            "posyandu_bahaya_tinggi_pct", "posyandu_per_desa"]
 indicator = sidebar.indicator_select(options, {i: INDICATORS[i].label(view.lang) for i in options})
 level = data.map_level(view.region)
-periods = data.periods(indicator, level)
+periods = data.periods(indicator, level, view.region)
 if not periods:
     st.info(t("survey_only_levels"))
     indicator, periods = "stunting_registri", data.periods("stunting_registri")

@@ -1,4 +1,8 @@
 """Ringkasan: KPI cards of the selected region and the map of Posyandu per region."""
+from components import shell
+
+shell.ensure()  # a first link after a server start runs the page inside the app
+
 from components import data, sidebar, state
 from components.choropleth import map_section
 from components.kpi import show_kpis

@@ -1,4 +1,8 @@
 """Risiko Bencana (BPBD): hazard zones over the choropleth; Posyandu per hazard class."""
+from components import shell
+
+shell.ensure()  # a first link after a server start runs the page inside the app
+
 import streamlit as st
 
 from components import data, sidebar, state

@@ -1,4 +1,8 @@
 """Stunting: survey prevalence (SSGI/SKI, WHO–UNICEF classes) or registry prevalence."""
+from components import shell
+
+shell.ensure()  # a first link after a server start runs the page inside the app
+
 import streamlit as st
 
 from components import data, sidebar, state
@@ -11,7 +15,7 @@ view = state.current()
 page_header("page_stunting", "stunting_intro", view.projector)
 options = ["stunting", "stunting_registri"]
 indicator = sidebar.indicator_select(options, {i: INDICATORS[i].label(view.lang) for i in options})
-periods = data.periods(indicator, data.map_level(view.region))
+periods = data.periods(indicator, data.map_level(view.region), view.region)
 if not periods:  # no survey values at this level: the registry speaks for it
     st.info(t("survey_only_levels"))
     indicator, periods = "stunting_registri", data.periods("stunting_registri")

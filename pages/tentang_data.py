@@ -1,4 +1,8 @@
 """Tentang Data: every source with its citation and vintage; which data are samples."""
+from components import shell
+
+shell.ensure()  # a first link after a server start runs the page inside the app
+
 import streamlit as st
 
 from components import data, state

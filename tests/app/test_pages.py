@@ -106,12 +106,10 @@ def component_args(at: AppTest) -> list[dict]:
     return [json.loads(c.proto.json_args) for c in at.get("component_instance")]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Known bug: a pages/ folder next to app.py puts a freshly started server in "
-    "Streamlit's legacy pages-folder mode until app.py first runs, so a link to /peringkat "
-    "(also /stunting, /kader, /konektivitas) opened first runs the page alone: no sidebar, "
-    "wilayah ignored, file-name navigation. Fix: rename pages/ (e.g. views/)."))
 def test_first_run_of_a_server_runs_inside_app(monkeypatch):
+    """A pages/ folder next to app.py puts a freshly started server in Streamlit's legacy
+    pages-folder mode until a script calls st.navigation, so a link to /peringkat opened
+    first would run the page alone; components.shell.ensure() reruns it inside the app."""
     monkeypatch.setattr(PagesManager, "__init__", _PAGES_MANAGER_INIT)  # no emulation
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     at.switch_page("pages/peringkat.py")

@@ -66,12 +66,17 @@ _TAG_AND_HIT_POINTS = """
       const stroke = p.getAttribute('stroke');
       if (stroke !== '#4d4d4d' && stroke !== '#000000') return;
       const r = p.getBoundingClientRect();
-      let hit = null;
-      const n = 12;
-      for (let i = 1; i < n && !hit; i++) for (let j = 1; j < n && !hit; j++) {
+      const on = (x, y) => x >= 0 && y >= 0 && x < innerWidth && y < innerHeight
+                           && document.elementFromPoint(x, y) === p;
+      // A grid point well inside the polygon (5 px around it are the polygon too),
+      // the one nearest to the centre of the bounding box.
+      let hit = null, best = Infinity;
+      const n = 16, d = 5, cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+      for (let i = 1; i < n; i++) for (let j = 1; j < n; j++) {
         const x = r.left + r.width * i / n, y = r.top + r.height * j / n;
-        if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) continue;
-        if (document.elementFromPoint(x, y) === p) hit = {x: x - r.left, y: y - r.top};
+        if (!(on(x, y) && on(x - d, y) && on(x + d, y) && on(x, y - d) && on(x, y + d))) continue;
+        const dist = (x - cx) ** 2 + (y - cy) ** 2;
+        if (dist < best) { best = dist; hit = {x: x - r.left, y: y - r.top}; }
       }
       out.push({code: String(props.code), name: props.name, area: r.width * r.height, hit});
     });
@@ -160,8 +165,16 @@ def _wait_for_choropleth(page: Page, expected: int, timeout: float = LOAD_TIMEOU
     return frame
 
 
+def _center_map(page: Page) -> None:
+    """Scroll the map to the middle of the window (away from Streamlit's sticky header),
+    so that the points aimed at below stay where they are."""
+    page.locator(ST_FOLIUM_IFRAME).evaluate("el => el.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(100)
+
+
 def _hover_region(page: Page, frame, names: dict[str, str]) -> tuple[str, str]:
     """Hover over the largest hoverable region; check its tooltip; return (code, text)."""
+    _center_map(page)
     regions = [r for r in frame.locator("body").evaluate(_TAG_AND_HIT_POINTS) if r["hit"]]
     assert regions, "no choropleth polygon can be reached by the mouse"
     region = max(regions, key=lambda r: r["area"])
