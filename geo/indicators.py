@@ -175,29 +175,30 @@ def aggregate(joined: pd.DataFrame, levels: tuple[str, ...] = LEVELS,
     per_post = _per_post(joined, hazard_max)
     matrix = per_post.to_numpy(dtype=float)
     columns = list(per_post.columns)
-    # String work on the distinct codes only; sums by integer group with bincount.
+    # Sum once per distinct code, then roll the (few) distinct codes up each level; code
+    # prefixes are cut with fixed-width NumPy strings ("62.71.01.1001"[:8] = "62.71.01").
     codes = joined[code_column]
     if isinstance(codes.dtype, pd.CategoricalDtype):
         post_idx, uniq = codes.cat.codes.to_numpy(), codes.cat.categories
     else:
         post_idx, uniq = pd.factorize(codes.astype(object), use_na_sentinel=True)
-    uniq = pd.Series(np.asarray(uniq, dtype=object), dtype=object)
-    uniq_depth = (uniq.str.count(r"\.") + 1).to_numpy()
+    uniq = np.asarray(uniq, dtype="U13")
+    valid = post_idx >= 0
+    by_code = np.column_stack([
+        np.bincount(post_idx[valid], weights=matrix[valid, i], minlength=len(uniq))
+        for i in range(matrix.shape[1])]) if len(uniq) else np.zeros((0, len(columns)))
+    uniq_len = np.char.str_len(uniq)
     frames = []
     for level in levels:
-        ok_uniq = uniq_depth >= PARTS[level]
-        if not ok_uniq.any():
+        n = CODE_LENGTH[level]
+        ok = uniq_len >= n
+        if not ok.any():
             continue
-        level_codes = pd.Series(np.where(ok_uniq, uniq.str[:CODE_LENGTH[level]], None), dtype=object)
-        group_of_uniq, groups = pd.factorize(level_codes, use_na_sentinel=True)
-        valid = post_idx >= 0
-        group = np.full(len(post_idx), -1)
-        group[valid] = group_of_uniq[post_idx[valid]]
-        keep = group >= 0
-        g = group[keep]
+        groups, group_of_uniq = np.unique(uniq[ok].astype(f"U{n}"), return_inverse=True)
+        rows = by_code[ok]
         sums = pd.DataFrame(
-            {col: np.bincount(g, weights=matrix[keep, i], minlength=len(groups))
-             for i, col in enumerate(columns)}, index=pd.Index(groups, dtype=object))
+            {col: np.bincount(group_of_uniq, weights=rows[:, i], minlength=len(groups))
+             for i, col in enumerate(columns)}, index=pd.Index(groups.astype(object), dtype=object))
         sums.columns = pd.MultiIndex.from_tuples(columns)
         for ind_id in sums.columns.get_level_values(0).unique():
             ind = INDICATORS[ind_id]

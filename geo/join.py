@@ -96,10 +96,11 @@ def _spatial_order(x: np.ndarray, y: np.ndarray, cell: float = 0.05) -> np.ndarr
     return np.lexsort((np.floor(y / cell), np.floor(x / cell)))
 
 
-def _candidates(index: JoinIndex, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _candidates(index: JoinIndex, x: np.ndarray, y: np.ndarray,
+                points: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(point, polygon) pairs where the point is inside the polygon: one bounding-box query
     for all points, then one exact test per candidate pair on the prepared polygons."""
-    i, j = index.tree.query(shapely.points(x, y))
+    i, j = index.tree.query(shapely.points(x, y) if points is None else points)
     inside = shapely.contains_xy(index.geoms[j], x[i], y[i])
     return i[inside], j[inside]
 
@@ -119,11 +120,12 @@ def nearest_with_distance(index: JoinIndex, x: np.ndarray, y: np.ndarray) -> tup
 
 
 def locate(index: JoinIndex, x: np.ndarray, y: np.ndarray,
-           declared: np.ndarray | None = None) -> pd.DataFrame:
-    """Core of the join on plain arrays: polygon index, outside flag, distance, overlap."""
+           declared: np.ndarray | None = None, points: np.ndarray | None = None) -> pd.DataFrame:
+    """Core of the join on plain arrays: polygon index, outside flag, distance, overlap.
+    ``points`` (optional) are the same locations as shapely Points, to avoid rebuilding them."""
     n = len(x)
     order = _spatial_order(x, y)
-    i, j = _candidates(index, x[order], y[order])
+    i, j = _candidates(index, x[order], y[order], None if points is None else points[order])
     i = order[i]  # back to input positions
     hits = np.bincount(i, minlength=n)
     if declared is None:
@@ -153,20 +155,35 @@ def locate(index: JoinIndex, x: np.ndarray, y: np.ndarray,
                          "tumpang_tindih": hits > 1})
 
 
+def _member(values: np.ndarray, sorted_codes: np.ndarray) -> np.ndarray:
+    """Vectorised membership of fixed-width strings in a sorted array."""
+    if len(sorted_codes) == 0:
+        return np.zeros(len(values), dtype=bool)
+    pos = np.minimum(np.searchsorted(sorted_codes, values), len(sorted_codes) - 1)
+    return sorted_codes[pos] == values
+
+
 def join(posyandu: gpd.GeoDataFrame, index: JoinIndex | None = None,
          known_villages: set[str] | None = None) -> gpd.GeoDataFrame:
     """Return a copy of ``posyandu`` with the location columns (see module doc)."""
     if index is None:
         index = build_index()
     if known_villages is None:
-        from .regions import code_list
-        known_villages = set(code_list("desa")["code"])
-    x = posyandu["lon"].to_numpy(dtype=float) if "lon" in posyandu else posyandu.geometry.x.to_numpy()
-    y = posyandu["lat"].to_numpy(dtype=float) if "lat" in posyandu else posyandu.geometry.y.to_numpy()
-    declared = posyandu["kode_desa"].to_numpy(dtype=object) if "kode_desa" in posyandu \
-        else np.full(len(posyandu), None, dtype=object)
-    declared = np.where(pd.isna(declared), None, declared)
-    loc = locate(index, x, y, declared)
+        from .regions import village_codes_sorted
+        known_sorted = village_codes_sorted()
+    else:
+        known_sorted = np.sort(np.asarray(list(known_villages), dtype="U13"))
+    geoms = np.asarray(posyandu.geometry.values, dtype=object)
+    x, y = shapely.get_x(geoms), shapely.get_y(geoms)
+    # Declared codes: string work on the distinct values only.
+    declared_col = posyandu["kode_desa"] if "kode_desa" in posyandu \
+        else pd.Series(None, index=posyandu.index, dtype=object)
+    dec_idx, dec_uniq = pd.factorize(declared_col, use_na_sentinel=True)
+    uniq = pd.Series(np.asarray(dec_uniq, dtype=object), dtype=object)
+    has_code = dec_idx >= 0
+    safe = np.where(has_code, dec_idx, 0)
+    dec_full = np.where(has_code, uniq.to_numpy(dtype=object)[safe] if len(uniq) else None, None)
+    loc = locate(index, x, y, dec_full, points=geoms)
     poly = loc["poly"].to_numpy()
     out = posyandu.copy()
     kode = index.codes[poly]
@@ -180,15 +197,9 @@ def join(posyandu: gpd.GeoDataFrame, index: JoinIndex | None = None,
     out["jarak_m"] = loc["jarak_m"].round(1).to_numpy()
     out["tumpang_tindih"] = loc["tumpang_tindih"].to_numpy()
 
-    # Declared codes: string work on the distinct values only.
-    dec_idx, dec_uniq = pd.factorize(pd.Series(declared, dtype=object), use_na_sentinel=True)
-    has_code = dec_idx >= 0
-    uniq = pd.Series(dec_uniq, dtype=object)
-    uniq_known = uniq.isin(known_villages).to_numpy()
+    uniq_known = _member(np.asarray(uniq, dtype="U13"), known_sorted)
     uniq_kec = uniq.str[:8].to_numpy(dtype=object)
-    safe = np.where(has_code, dec_idx, 0)
     known = has_code & (uniq_known[safe] if len(uniq) else False)
-    dec_full = np.where(has_code, uniq.to_numpy(dtype=object)[safe] if len(uniq) else None, None)
     dec_at_level = np.where(tingkat == "desa", dec_full,
                             uniq_kec[safe] if len(uniq) else None)
     same = dec_at_level == kode

@@ -64,6 +64,16 @@ def code_list(level: str) -> pd.DataFrame:
     return _code_list(str(data_dir()), level)
 
 
+@functools.lru_cache(maxsize=4)
+def _village_codes_sorted(root: str) -> np.ndarray:
+    return np.sort(np.asarray(_code_list(root, "desa")["code"], dtype="U13"))
+
+
+def village_codes_sorted() -> np.ndarray:
+    """All desa codes of the Kemendagri list as a sorted fixed-width array (fast membership)."""
+    return _village_codes_sorted(str(data_dir()))
+
+
 def all_regions() -> pd.DataFrame:
     """Code lists of all four levels, one table."""
     return pd.concat([code_list(lv) for lv in LEVELS], ignore_index=True)

@@ -152,11 +152,19 @@ def _open(page: Page, server, path: str, timeout: float = LOAD_TIMEOUT) -> float
     return time.monotonic() - started
 
 
+def _mark_map_stale(page: Page) -> None:
+    """Mark the polygons drawn now, so that a wait after a rerun waits for the new map."""
+    page.frame_locator(ST_FOLIUM_IFRAME).first.locator("body").evaluate(
+        "() => document.querySelectorAll('path').forEach(p => p.setAttribute('data-stale', '1'))")
+
+
 def _wait_for_choropleth(page: Page, expected: int, timeout: float = LOAD_TIMEOUT):
-    """Wait until the (only) map shows ``expected`` choropleth polygons; return the frame."""
+    """Wait until the (only) map shows ``expected`` choropleth polygons (not marked stale
+    by ``_mark_map_stale``); return the frame."""
     expect(page.locator(ST_FOLIUM_IFRAME)).to_have_count(1, timeout=timeout * 1000)
     frame = page.frame_locator(ST_FOLIUM_IFRAME).first
-    polygons = frame.locator(CHOROPLETH)
+    polygons = frame.locator(", ".join(f"{sel.strip()}:not([data-stale])"
+                                       for sel in CHOROPLETH.split(",")))
     polygons.first.wait_for(state="visible", timeout=timeout * 1000)
     expect(polygons).to_have_count(expected, timeout=timeout * 1000)
     # The map fits its bounds again 0.3 s and 1.2 s after it is drawn (mapview._Refit,
@@ -248,6 +256,7 @@ def test_click_drills_down_to_kecamatan(server, page, external_requests, failed_
     hit = next(r for r in frame.locator("body").evaluate(_TAG_AND_HIT_POINTS) if r["code"] == code)
     assert hit["hit"], hit
 
+    _mark_map_stale(page)
     started = time.monotonic()
     frame.locator(f'path[data-code="{code}"]').click(position=hit["hit"])
     # The URL changes through the history API (no navigation event): poll it.
@@ -277,6 +286,7 @@ def test_language_toggle(server, page, external_requests, failed_requests, page_
     expect(page.locator("h1").first).to_have_text("Ringkasan")
     expect(page.locator(".pp-legend")).to_contain_text("Tidak ada data")
 
+    _mark_map_stale(page)
     page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
     expect(page.locator("h1").first).to_have_text("Overview", timeout=LOAD_TIMEOUT * 1000)
     wait_for_script_run(page, LOAD_TIMEOUT)
