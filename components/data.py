@@ -5,10 +5,12 @@ decides what is cached for the life of the server process.
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
-from geo import datasets, display, indicators, published, regions
+from geo import datasets, display, indicators, regions
 from geo.codes import LEVELS, child_level, level_of
 
 
@@ -38,7 +40,13 @@ def hazard_classes() -> pd.DataFrame:
 def long_table() -> pd.DataFrame:
     """Published and registry indicators of every region at every level (long shape)."""
     registry = indicators.aggregate(joined(), LEVELS, hazard_classes()["hazard_max"])
-    return pd.concat([indicators.published_long(), registry], ignore_index=True)
+    imported, _ = datasets.imported_indicators()
+    published = indicators.published_long()
+    if len(imported):  # the user's values replace published ones of the same key
+        key = ["indicator", "code", "period"]
+        published = published.merge(imported[key], on=key, how="left", indicator=True)
+        published = published.loc[published.pop("_merge") == "left_only"]
+    return pd.concat([published, imported, registry], ignore_index=True)
 
 
 @st.cache_resource(show_spinner=False)
@@ -96,17 +104,25 @@ def region_value(indicator: str, region: str, period: str) -> float | None:
 
 
 def periods(indicator: str, level: str | None = None, parent: str | None = None) -> list[str]:
-    """Periods with values for the regions of ``level`` under ``parent``, oldest first."""
+    """Periods with values for the regions of ``level`` under ``parent``, oldest first
+    (published, imported and registry values alike)."""
     ind = indicators.get(indicator)
     if ind.source == "registri":
         return [indicators.REGISTRY_PERIOD]
-    found = published.periods(indicator, level)
-    if parent:
-        keys = _by_key()
-        found = [p for p in found
-                 if (rows := keys.get((indicator, level, p))) is not None
-                 and rows["code"].str.startswith(parent + ".").any()]
-    return found
+    found = []
+    for (i, lv, period), rows in _by_key().items():
+        if i != indicator or (level and lv != level):
+            continue
+        if parent and not rows["code"].str.startswith(parent + ".").any():
+            continue
+        found.append(period)
+    return sorted(set(found), key=_period_order)
+
+
+def _period_order(period: str) -> tuple:
+    """'SSGI 2021' < 'SSGI 2022' < 'SKI 2023' < 'SSGI 2024': by the year in the name."""
+    years = re.findall(r"(?:19|20)\d\d", period)
+    return (int(years[-1]) if years else 0, period)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

@@ -107,3 +107,37 @@ def hazard_max() -> pd.Series:
     joined = joined_posyandu()
     zones, _ = hazard_zones()
     return classify_posyandu(joined, zones)["hazard_max"]
+
+
+INDICATOR_ALIASES = {"prevalensi stunting": "stunting", "stunting (%)": "stunting",
+                     "desa blank spot": "desa_blankspot", "blank spot": "desa_blankspot",
+                     "jumlah penduduk": "penduduk", "luas wilayah": "luas"}
+
+
+def imported_indicators() -> tuple[pd.DataFrame, DatasetInfo | None]:
+    """Indicator values imported by users (workspace), in the long shape of
+    geo.indicators, for the indicators the dashboard knows (others are kept in the
+    workspace but not drawn). The period is the survey name, else the year."""
+    from .indicators import INDICATORS, LONG_COLUMNS
+    found = _workspace_current("indikator")
+    if found is None:
+        return pd.DataFrame(columns=LONG_COLUMNS), None
+    data, meta = found
+    ind = data["indikator"].astype(str).str.strip()
+    ind = ind.str.lower().map(lambda v: INDICATOR_ALIASES.get(v, v))
+    survey = data["survei"].astype(object).where(data["survei"].notna(), None)
+    year = data["tahun"].astype(object).where(data["tahun"].notna(), None)
+    period = [str(s) if s not in (None, "") else (str(int(float(y))) if y not in (None, "") else "")
+              for s, y in zip(survey, year)]
+    long = pd.DataFrame({
+        "indicator": ind, "code": data["code"].astype(str), "level": data["level"],
+        "period": period, "value": pd.to_numeric(data["nilai"], errors="coerce"),
+        "numerator": float("nan"), "denominator": float("nan"), "unstable": False,
+        "source": data["sumber"].astype(object).where(data["sumber"].notna(),
+                                                      meta.get("name", "impor"))})
+    long = long.loc[long["indicator"].isin(list(INDICATORS)) & long["value"].notna()
+                    & (long["code"] != "00")]
+    info = DatasetInfo("indikator", meta.get("name", "indikator"),
+                       str(meta.get("imported_at", ""))[:16].replace("T", " "),
+                       int(len(data)), False, str(meta.get("path", "")))
+    return long[LONG_COLUMNS].reset_index(drop=True), info

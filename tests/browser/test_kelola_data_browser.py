@@ -41,6 +41,15 @@ KADER = {"62.71.01.1001": 5, "62.71.01.1002": 4, "62.71.01.1003": 6, "62.71.01.1
 SEA = (-4.5, 112.5)                  # Java Sea, ~117 km from the nearest coast
 # Circle markers of Posyandu (components.mapview._POINT_CALLBACK: color '#08306b').
 CIRCLES = 'path.leaflet-interactive[stroke="#08306b"]'
+# Opened at /kelola-data, Streamlit's frontend first probes the page path as the server's
+# base path (/kelola-data/_stcore/health, .../host-config: 404), then falls back to "/"
+# (streamlit/streamlit#7074). Only those two probes are tolerated.
+_BASE_PATH_PROBE = re.compile(
+    r"^http://127\.0\.0\.1:\d+/[a-z-]+/_stcore/(health|host-config) \(HTTP 404\)$")
+
+
+def _real_failures(failed_requests: list[str]) -> list[str]:
+    return [f for f in failed_requests if not _BASE_PATH_PROBE.match(f)]
 
 
 def _dec(x: float) -> str:
@@ -235,7 +244,7 @@ def test_upload_messy_registry_then_map_after_restart(
     # --- 4. Restart the app ------------------------------------------------------------
     # Leave the page first: a tab whose server dies keeps retrying it (failed requests).
     page.goto("about:blank")
-    assert failed_requests == []
+    assert _real_failures(failed_requests) == []
     t = time.monotonic()
     first.stop()
     assert not first.alive()
@@ -317,6 +326,6 @@ def test_upload_messy_registry_then_map_after_restart(
           + (" (closed Streamlit's 'Page not found' modal)" if page_not_found else ""))
 
     assert dialogs == [], dialogs
-    assert external_requests == []
-    assert failed_requests == []
+    assert external_requests == [], external_requests
+    assert _real_failures(failed_requests) == []
     assert page_errors == []
