@@ -6,11 +6,21 @@
 #      (python -m geo fetch; see PETA_DATA_DIR in geo/config.py),
 #   4. starts the dashboard: streamlit run app.py [extra streamlit arguments...]
 # Running it again does no needless work. Example: ./run.sh --server.port 8502
+# PETA_VENV=/path/to/venv uses that existing virtual environment instead of ./.venv
+# (tests and CI that already have one); it is never created here, and requirements.txt
+# is still installed into it when it changed.
 set -euo pipefail
+if [ -n "${PETA_VENV:-}" ]; then
+    if [ ! -x "$PETA_VENV/bin/python" ]; then
+        echo "PETA_VENV=$PETA_VENV bukan lingkungan Python (tidak ada $PETA_VENV/bin/python)." >&2
+        exit 2
+    fi
+    PETA_VENV=$(cd "$PETA_VENV" && pwd)  # absolute, before the cd below
+fi
 cd "$(dirname "$0")"
 
 PYTHON_BIN=${PYTHON:-python3}
-VENV=.venv
+VENV=${PETA_VENV:-.venv}
 VPY="$VENV/bin/python"
 
 if [ ! -x "$VPY" ]; then

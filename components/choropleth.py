@@ -114,10 +114,9 @@ def display_table(vals: pd.DataFrame, ind: indicators.Indicator, lang: str,
     if extra is not None:
         table = table.merge(extra, on="code", how="left")
     table = table.sort_values(["rank", "code"], na_position="last")
-    if table["numerator"].isna().all():
-        table = table.drop(columns=["numerator", "denominator"])
-    if not ind.is_rate:
-        table = table.drop(columns=["unstable"])
+    if not ind.is_rate or table["numerator"].isna().all():
+        # Counts and published values: the value is all there is.
+        table = table.drop(columns=["numerator", "denominator", "unstable"])
     table["value"] = table["value"].round(ind.decimals)
     return table.rename(columns={
         "code": t("code"), "name": t("name"), "value": f"{ind.label(lang)} ({ind.unit(lang)})",

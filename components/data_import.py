@@ -196,6 +196,9 @@ def _suggestions_step(result, key: str):
 
 def _versions_section() -> None:
     st.subheader(_t("versions"))
+    restored = st.session_state.pop("import-restored", None)
+    if restored:
+        st.success(restored)
     any_saved = False
     for kind in workspace.KINDS:
         versions = workspace.list_versions(kind)
@@ -221,7 +224,9 @@ def _versions_section() -> None:
         if c2.button(_t("restore"), key=f"restore-{kind}"):
             v = workspace.restore(kind, pick)
             _clear_caches()
-            st.success(_t("restored", label=md_escape(v.label())))
+            # Rerun so the table above marks the restored version "dipakai".
+            st.session_state["import-restored"] = _t("restored", label=md_escape(v.label()))
+            st.rerun()
         if cur is not None and c3.button(_t("use_sample"), key=f"discard-{kind}"):
             workspace.discard(kind)
             _clear_caches()

@@ -4,46 +4,57 @@
 server start Streamlit serves a link such as ``/peringkat?wilayah=62`` in its legacy
 ``pages/``-folder mode, running the page file alone (no sidebar, no URL state) until some
 script calls ``st.navigation``. ``ensure()`` notices a page running outside the shell,
-registers the navigation and reruns, so the same link opens inside the app.
+registers the navigation and reruns, so the same link opens inside the app. The URL paths
+equal the file names, so that legacy mode finds every page too (no "page not found").
+A page file run as its own main script (a unit test of one page) is left alone.
 """
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from components import state
 from components.i18n import t
 from geo.config import DataDirError, require_data_dir
 
 PAGES = [
-    ("pages/ringkasan.py", "page_ringkasan", "ringkasan", ":material/dashboard:"),
-    ("pages/stunting.py", "page_stunting", "stunting", ":material/child_care:"),
-    ("pages/kader.py", "page_kader", "kader", ":material/groups:"),
-    ("pages/risiko_bencana.py", "page_bencana", "risiko-bencana", ":material/flood:"),
-    ("pages/konektivitas.py", "page_konektivitas", "konektivitas", ":material/wifi_off:"),
-    ("pages/peringkat.py", "page_peringkat", "peringkat", ":material/leaderboard:"),
-    ("pages/tentang_data.py", "page_tentang", "tentang-data", ":material/info:"),
-    ("pages/kelola_data.py", "page_kelola", "kelola-data", ":material/upload_file:"),
+    ("pages/ringkasan.py", "page_ringkasan", "ringkasan"),
+    ("pages/stunting.py", "page_stunting", "stunting"),
+    ("pages/kader.py", "page_kader", "kader"),
+    ("pages/risiko_bencana.py", "page_bencana", "risiko_bencana"),
+    ("pages/konektivitas.py", "page_konektivitas", "konektivitas"),
+    ("pages/peringkat.py", "page_peringkat", "peringkat"),
+    ("pages/tentang_data.py", "page_tentang", "tentang_data"),
+    ("pages/kelola_data.py", "page_kelola", "kelola_data"),
 ]
+FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"
 _RUN = threading.local()  # each script run has its own thread
 
 
 def _navigation(entries=PAGES):
-    pages = [st.Page(path, title=t(key), url_path=url, icon=icon, default=(i == 0))
-             for i, (path, key, url, icon) in enumerate(entries)]
+    # No page icons: Streamlit makes a page's icon the favicon, and a Material icon would
+    # then be fetched from Google's font servers (the app must make no outside request).
+    pages = [st.Page(path, title=t(key), url_path=url, default=(i == 0))
+             for i, (path, key, url) in enumerate(entries)]
     return st.navigation(pages, position="sidebar")
 
 
 def ensure() -> None:
     """Called at the top of every page file: rerun inside the shell if outside it."""
-    if not getattr(_RUN, "inside", False):
-        _navigation()
-        st.rerun()
+    if getattr(_RUN, "inside", False):
+        return
+    ctx = get_script_run_ctx()
+    if ctx is not None and Path(ctx.main_script_path).name != "app.py":
+        return  # the page itself is the main script (e.g. AppTest of one page)
+    _navigation()
+    st.rerun()
 
 
 def run() -> None:
-    st.set_page_config(page_title="Peta Posyandu", page_icon="🗺️", layout="wide",
+    st.set_page_config(page_title="Peta Posyandu", page_icon=str(FAVICON), layout="wide",
                        initial_sidebar_state="expanded")
     state.sync_from_url()
     try:

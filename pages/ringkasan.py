@@ -15,6 +15,6 @@ page_header("page_ringkasan", "app_subtitle", view.projector)
 options = ["posyandu", "posyandu_per_desa", "kader_per_posyandu", "stunting_registri"]
 indicator = sidebar.indicator_select(options, {i: INDICATORS[i].label(view.lang) for i in options})
 if not view.projector:
-    dataset_notice()
+    dataset_notice(hazards=True)
     show_kpis(region_kpis(view.region, view.lang))
 map_section(view, indicator, data.periods(indicator)[-1], page="ringkasan")

@@ -210,6 +210,17 @@ def _no_traffic_problems(external_requests, failed_requests, page_errors, page: 
         page.get_by_test_id("stException").first.inner_text()
 
 
+def _screenshot(page: Page, path: Path) -> None:
+    """Screenshot once the page and the map have painted: under load, headless Chromium
+    can otherwise capture half-rasterised layers (blank map areas, white boxes)."""
+    two_frames = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+    page.evaluate(two_frames)
+    if page.locator(ST_FOLIUM_IFRAME).count():
+        page.frame_locator(ST_FOLIUM_IFRAME).first.locator("body").evaluate(two_frames)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(path))
+
+
 def _shot_name(path: str, region: str, suffix: str = "") -> str:
     name = path.strip("/") or "ringkasan"
     return f"dashboard_{name}_{region or 'indonesia'}{suffix}.png"
@@ -232,7 +243,7 @@ def test_map_page(server, page, path, region, external_requests, failed_requests
     legend = page.locator(".pp-legend")
     expect(legend).to_be_visible()
     expect(legend).to_contain_text("Tidak ada data")
-    page.screenshot(path=str(screenshot_dir / _shot_name(path, region)))
+    _screenshot(page, screenshot_dir / _shot_name(path, region))
 
     _hover_region(page, frame, names)
     _no_traffic_problems(external_requests, failed_requests, page_errors, page)
@@ -243,7 +254,7 @@ def test_page_without_map(server, page, path, external_requests, failed_requests
                           screenshot_dir):
     _open(page, server, path)
     expect(page.locator("h1").first).to_have_text(OTHER_PAGES[path])
-    page.screenshot(path=str(screenshot_dir / _shot_name(path, "")))
+    _screenshot(page, screenshot_dir / _shot_name(path, ""))
     _no_traffic_problems(external_requests, failed_requests, page_errors, page)
 
 
@@ -272,7 +283,7 @@ def test_click_drills_down_to_kecamatan(server, page, external_requests, failed_
     # The sidebar follows the map: the regency picker shows the clicked regency.
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_role("combobox", name="Kabupaten/Kota")).to_have_value(kabupaten[code])
-    page.screenshot(path=str(screenshot_dir / f"dashboard_drilldown_{code}.png"))
+    _screenshot(page, screenshot_dir / f"dashboard_drilldown_{code}.png")
 
     _hover_region(page, frame, kecamatan)
     _no_traffic_problems(external_requests, failed_requests, page_errors, page)
@@ -298,7 +309,7 @@ def test_language_toggle(server, page, external_requests, failed_requests, page_
     nav = page.get_by_test_id("stSidebarNav")
     expect(nav).to_contain_text("Overview")
     expect(nav).not_to_contain_text("Ringkasan")
-    page.screenshot(path=str(screenshot_dir / "dashboard_ringkasan_indonesia_en.png"))
+    _screenshot(page, screenshot_dir / "dashboard_ringkasan_indonesia_en.png")
     _, tooltip = _hover_region(page, frame, provinces)
     assert "Name" in tooltip and "Nama" not in tooltip, tooltip
     _no_traffic_problems(external_requests, failed_requests, page_errors, page)
@@ -315,6 +326,6 @@ def test_projector_mode(server, page, external_requests, failed_requests, page_e
     expect(legend).to_contain_text("Tidak ada data")
     # Region names are written on the map.
     expect(frame.locator(".pp-label")).to_have_count(len(kabupaten))
-    page.screenshot(path=str(screenshot_dir / "dashboard_proyektor_prov62.png"))
+    _screenshot(page, screenshot_dir / "dashboard_proyektor_prov62.png")
     _hover_region(page, frame, kabupaten)
     _no_traffic_problems(external_requests, failed_requests, page_errors, page)

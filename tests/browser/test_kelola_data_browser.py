@@ -41,11 +41,11 @@ KADER = {"62.71.01.1001": 5, "62.71.01.1002": 4, "62.71.01.1003": 6, "62.71.01.1
 SEA = (-4.5, 112.5)                  # Java Sea, ~117 km from the nearest coast
 # Circle markers of Posyandu (components.mapview._POINT_CALLBACK: color '#08306b').
 CIRCLES = 'path.leaflet-interactive[stroke="#08306b"]'
-# Opened at /kelola-data, Streamlit's frontend first probes the page path as the server's
-# base path (/kelola-data/_stcore/health, .../host-config: 404), then falls back to "/"
+# Opened at /kelola_data, Streamlit's frontend first probes the page path as the server's
+# base path (/kelola_data/_stcore/health, .../host-config: 404), then falls back to "/"
 # (streamlit/streamlit#7074). Only those two probes are tolerated.
 _BASE_PATH_PROBE = re.compile(
-    r"^http://127\.0\.0\.1:\d+/[a-z-]+/_stcore/(health|host-config) \(HTTP 404\)$")
+    r"^http://127\.0\.0\.1:\d+/[a-z_-]+/_stcore/(health|host-config) \(HTTP 404\)$")
 
 
 def _real_failures(failed_requests: list[str]) -> list[str]:
@@ -142,11 +142,28 @@ def _metrics(page: Page) -> dict[str, str]:
             m.querySelector('[data-testid="stMetricValue"]').innerText.trim()]))""")
 
 
+def _wait_points_drawn(page: Page, expected: int, timeout: float = 30.0) -> None:
+    """Cluster bubbles (their numbers) plus single circle markers add up to ``expected``."""
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+    clusters = frame.locator(".marker-cluster")
+    circles = frame.locator(CIRCLES)
+    deadline = time.monotonic() + timeout
+    while True:   # bubbles of two zoom levels coexist while the map refits: poll
+        counts = [int(x) for x in clusters.all_inner_texts() if x.strip().isdigit()]
+        drawn = sum(counts) + circles.count()
+        if drawn == expected or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(250)
+    assert drawn == expected, (counts, circles.count())
+
+
 def _no_script_ran(page: Page) -> None:
-    """No <script> element holding the uploaded text exists in the page or any frame."""
+    """The uploaded ``<script>alert(1)</script>`` became no script element, in the page or
+    any frame. (The map's own script carries the popup HTML as data, escaped; it
+    contains the text 'alert(1)' but is not the injected element.)"""
     for frame in page.frames:
         found = frame.evaluate(
-            "() => [...document.scripts].some(s => s.textContent.includes('alert(1)'))")
+            "() => [...document.scripts].some(s => s.textContent.trim() === 'alert(1)')")
         assert not found, f"uploaded <script> became a script element in {frame.url}"
 
 
@@ -168,7 +185,7 @@ def test_upload_messy_registry_then_map_after_restart(
     t0 = time.monotonic()
     first = streamlit_server(APP, env, fresh=True)
     timings["server_start_1"] = first.startup_seconds
-    timings["open_kelola_data"] = _open(page, first, "/kelola-data")
+    timings["open_kelola_data"] = _open(page, first, "/kelola_data")
     page_not_found = _close_page_not_found(page)
     expect(page.get_by_role("heading", name="Kelola Data")).to_be_visible()
     expect(page.get_by_role("radiogroup").get_by_text("Registri Posyandu (CSV/XLSX)")) \
@@ -241,6 +258,17 @@ def test_upload_messy_registry_then_map_after_restart(
     assert (workspace / "posyandu" / "current.json").is_file()
     page.screenshot(path=str(screenshot_dir / "kelola_data_saved.png"), full_page=True)
 
+    # The running server uses the new registry at once (its caches were cleared).
+    t = time.monotonic()
+    _open(page, first, f"/?wilayah={REGION}")
+    notice = page.get_by_test_id("stCaptionContainer").filter(has_text="Data yang ditampilkan")
+    expect(notice).to_contain_text(FILE_NAME, timeout=LOAD_TIMEOUT * 1000)
+    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=LOAD_TIMEOUT * 1000)
+    wait_for_script_run(page, LOAD_TIMEOUT)
+    assert _metrics(page)["Posyandu"] == "5"
+    _wait_points_drawn(page, 5)
+    timings["ringkasan_before_restart"] = time.monotonic() - t
+
     # --- 4. Restart the app ------------------------------------------------------------
     # Leave the page first: a tab whose server dies keeps retrying it (failed requests).
     page.goto("about:blank")
@@ -282,14 +310,7 @@ def test_upload_messy_registry_then_map_after_restart(
     frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
     clusters = frame.locator(".marker-cluster")
     circles = frame.locator(CIRCLES)
-    deadline = time.monotonic() + 30
-    while True:   # bubbles of two zoom levels coexist while the map refits: poll
-        counts = [int(x) for x in clusters.all_inner_texts() if x.strip().isdigit()]
-        drawn = sum(counts) + circles.count()
-        if drawn == accepted_here or time.monotonic() > deadline:
-            break
-        page.wait_for_timeout(250)
-    assert drawn == accepted_here, (counts, circles.count())
+    _wait_points_drawn(page, accepted_here)
     timings["map_points"] = time.monotonic() - t
     page.wait_for_timeout(1500)   # let the refit (300 ms, 1200 ms) settle for the shot
     page.screenshot(path=str(screenshot_dir / "kelola_data_map_after_restart.png"))
@@ -302,20 +323,34 @@ def test_upload_messy_registry_then_map_after_restart(
         page.wait_for_timeout(900)
     expect(circles).to_have_count(accepted_here, timeout=10_000)
 
-    # Open each marker's popup: the names of the file, the <script> one as text.
+    # Open each marker's popup: the names of the file, the <script> one as text. The whole
+    # map is scrolled into view, and popups do not pan the map (Leaflet's autoPan would
+    # push the other markers out of the map's box between clicks).
+    page.locator('iframe[title="streamlit_folium.st_folium"]').first.evaluate(
+        "el => el.scrollIntoView({block: 'center'})")
+    frame.locator("body").evaluate("() => { L.Popup.prototype.options.autoPan = false; }")
     popup = frame.locator(".leaflet-popup-content")
     names = []
     for i in range(accepted_here):
-        circles.nth(i).click(force=True)
+        circles.nth(i).click()
+        expect(popup).to_have_count(1)
         expect(popup).to_be_visible()
-        names.append(popup.inner_text().split("\n")[0].strip())
+        if names:   # wait until the popup is this marker's one
+            expect(popup.locator("b").first).not_to_have_text(names[-1])
+        names.append(popup.locator("b").first.inner_text().strip())
         if "alert(1)" in names[-1]:
             expect(popup.locator("b").first).to_have_text(SCRIPT_NAME)
             assert popup.locator("script").count() == 0
-            page.screenshot(path=str(screenshot_dir / "kelola_data_popup.png"))
-        frame.locator(".leaflet-popup-close-button").click()
-        expect(popup).to_have_count(0)
+            script_marker = i
+        # The next click opens the next popup and closes this one (Leaflet's autoClose).
     assert sorted(names) == sorted(VALID.values()), names
+    # The <script> popup once more, panned into view as a user sees it, for the screenshot.
+    frame.locator("body").evaluate("() => { L.Popup.prototype.options.autoPan = true; }")
+    circles.nth((script_marker + 1) % accepted_here).click()
+    circles.nth(script_marker).click()
+    expect(popup.locator("b").first).to_have_text(SCRIPT_NAME)
+    page.wait_for_timeout(600)    # autoPan animation
+    page.screenshot(path=str(screenshot_dir / "kelola_data_popup.png"))
     _no_script_ran(page)
 
     total = time.monotonic() - t0
