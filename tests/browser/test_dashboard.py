@@ -37,11 +37,11 @@ MAP_PAGES = {
     "/": "Ringkasan",
     "/stunting": "Stunting",
     "/kader": "Kader",
-    "/risiko-bencana": "Risiko Bencana",
+    "/risiko_bencana": "Risiko Bencana",
     "/konektivitas": "Konektivitas",
     "/peringkat": "Peringkat",
 }
-OTHER_PAGES = {"/tentang-data": "Tentang Data", "/kelola-data": "Kelola Data"}
+OTHER_PAGES = {"/tentang_data": "Tentang Data", "/kelola_data": "Kelola Data"}
 
 # Stroke colours of choropleth polygons (mapview.BORDER; black = outlined/highlighted).
 CHOROPLETH = ('path.leaflet-interactive[stroke="#4d4d4d"], '
@@ -198,7 +198,7 @@ def _hover_region(page: Page, frame, names: dict[str, str]) -> tuple[str, str]:
 # Opening a page's URL directly (/stunting), Streamlit's frontend first probes the page
 # path as the server's base path (/stunting/_stcore/health, .../host-config: 404), then
 # falls back to "/" (streamlit/streamlit#7074). Only those two probes are tolerated.
-_BASE_PATH_PROBE = re.compile(r"^http://127\.0\.0\.1:\d+/[a-z-]+/_stcore/(health|host-config) \(HTTP 404\)$")
+_BASE_PATH_PROBE = re.compile(r"^http://127\.0\.0\.1:\d+/[a-z_-]+/_stcore/(health|host-config) \(HTTP 404\)$")
 
 
 def _no_traffic_problems(external_requests, failed_requests, page_errors, page: Page):
