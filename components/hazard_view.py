@@ -4,21 +4,23 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 import shapely
+import streamlit as st
 
 from components import data
 from components.i18n import t
 from geo import hazards
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
 def zones_in_view(region: str) -> gpd.GeoDataFrame:
-    """Hazard zones intersecting the selected region's extent (all of them for Indonesia)."""
+    """Hazard zones clipped to the selected region (all of them for Indonesia)."""
     zones, _ = data.hazard_zones()
     if not region:
         return zones
-    level = data.map_level(region)
-    layer = data.display_layer(level, region)
-    box = shapely.box(*layer.total_bounds)
-    return zones.loc[zones.intersects(box)]
+    area = shapely.union_all(data.display_layer(data.map_level(region), region).geometry.values)
+    inside = zones.loc[zones.intersects(area)].copy()
+    inside["geometry"] = inside.geometry.intersection(area)
+    return inside.loc[~inside.geometry.is_empty]
 
 
 def exposure_table(level: str, region: str) -> pd.DataFrame:

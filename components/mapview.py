@@ -122,7 +122,7 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
     """Folium map of a choropleth, with optional hazard zones, Posyandu points and labels."""
     layer = ch.layer
     # maxZoom: without a tile layer Leaflet has none, and MarkerCluster refuses to start.
-    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.25,
+    m = folium.Map(tiles=None, control_scale=False, prefer_canvas=False, zoom_snap=0.25,
                    attribution_control=basemap, maxZoom=18)
     if basemap:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
@@ -148,13 +148,15 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
 
 
 class _Refit(MacroElement):
-    """Fit the bounds again once the iframe has its final size: Streamlit sizes it after
-    the map script ran, which otherwise leaves a country-wide map cut off."""
+    """A metric scale bar, and the bounds fitted again once the iframe has its final size:
+    Streamlit sizes it after the map script ran, which otherwise leaves a country-wide map
+    cut off."""
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
             var map = {{ this._parent.get_name() }};
             var bounds = {{ this.bounds|tojson }};
+            L.control.scale({imperial: false, maxWidth: 160}).addTo(map);  // km only
             function refit() { map.invalidateSize(); map.fitBounds(bounds); }
             setTimeout(refit, 300);
             setTimeout(refit, 1200);
@@ -243,7 +245,8 @@ def add_points(m: folium.Map, rows: list[list]) -> None:
 def add_labels(m: folium.Map, layer: gpd.GeoDataFrame) -> None:
     """Region names at a point inside each polygon (projector mode)."""
     pts = shapely.point_on_surface(layer.geometry.values)
-    for name, p in zip(layer["name"], pts):
+    short = layer["name"].astype(str).str.replace(r"^Kabupaten ", "", regex=True)
+    for name, p in zip(short, pts):
         folium.Marker(
             [p.y, p.x],
             icon=folium.DivIcon(html=f"<div class='pp-label'>{html.escape(str(name))}</div>",

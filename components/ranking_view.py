@@ -43,7 +43,8 @@ def rank_chart(table: pd.DataFrame, indicator: str, lang: str) -> None:
     if rows.empty:
         return
     ind = indicators.get(indicator)
-    rows["label"] = [f"{int(r)}. {n}" for r, n in zip(rows["rank"], rows["name"])]
+    short = rows["name"].astype(str).str.replace(r"^Kabupaten ", "Kab. ", regex=True)
+    rows["label"] = [f"{int(r)}. {n}" for r, n in zip(rows["rank"], short)]
     st.bar_chart(rows, x="label", y="value", horizontal=True, sort=False,
                  height=max(260, 22 * len(rows)), x_label=ind.unit(lang), y_label="",
                  color="#cb181d" if ind.higher_is_worse else "#2171b5")

@@ -107,12 +107,13 @@ def classify(values: pd.Series, indicator: Indicator, method: str = "fisher_jenk
                 bins = list(mapclassify.FisherJenks(v, k=k).bins)
     bins = sorted(set(float(b) for b in bins))
     d = indicator.decimals
-    integers = d == 0 and bool(np.all(np.mod(v, 1) == 0))
+    step = 10.0 ** -d  # a class starts one displayed unit above the previous upper bound
     labels = {}
     for lang in ("id", "en"):
-        # Counts: "3–4" after "1–2"; continuous values: the previous upper bound (exclusive).
-        lows = [float(v.min())] + [b + 1 if integers else b for b in bins[:-1]]
-        labels[lang] = [_num(lo, d, lang) if lo == hi else f"{_num(lo, d, lang)}–{_num(hi, d, lang)}"
+        # "2,96" then "2,97–3,39"; counts: "1–2" then "3–4".
+        lows = [float(v.min())] + [round(b, d) + step for b in bins[:-1]]
+        labels[lang] = [_num(hi, d, lang) if round(lo, d) >= round(hi, d)
+                        else f"{_num(lo, d, lang)}–{_num(hi, d, lang)}"
                         for lo, hi in zip(lows, bins)]
     return Classification(bins=bins, labels_id=labels["id"], labels_en=labels["en"],
                           method=method)

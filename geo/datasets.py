@@ -19,6 +19,12 @@ from . import cache
 SAMPLE_SCOPE = "nasional"
 SAMPLE_SEED = 0
 JOIN_VERSION = "1"
+SAMPLE_POSYANDU = "Registri Posyandu sampel (nasional, seed 0)"
+SAMPLE_HAZARDS = "Zona bahaya sampel (banjir, tanah longsor)"
+SAMPLE_NAMES = {
+    SAMPLE_POSYANDU: {"id": SAMPLE_POSYANDU, "en": "Sample Posyandu registry (national, seed 0)"},
+    SAMPLE_HAZARDS: {"id": SAMPLE_HAZARDS, "en": "Sample hazard zones (flood, landslide)"},
+}
 
 
 @dataclass(frozen=True)
@@ -31,12 +37,14 @@ class DatasetInfo:
     path: str
 
     def label(self, lang: str = "id") -> str:
+        rows = f"{self.rows:,}".replace(",", "." if lang == "id" else ",")
+        name = SAMPLE_NAMES.get(self.name, {}).get(lang, self.name) if self.sample else self.name
         if self.sample:
-            return (f"{self.name} — DATA SAMPEL buatan, bukan data nyata ({self.rows:,} baris)"
+            return (f"{name} — DATA SAMPEL buatan, bukan data nyata ({rows} baris)"
                     if lang == "id" else
-                    f"{self.name} — generated SAMPLE data, not real ({self.rows:,} rows)")
-        return (f"{self.name} (diimpor {self.date}, {self.rows:,} baris)" if lang == "id"
-                else f"{self.name} (imported {self.date}, {self.rows:,} rows)")
+                    f"{name} — generated SAMPLE data, not real ({rows} rows)")
+        return (f"{name} (diimpor {self.date}, {rows} baris)" if lang == "id"
+                else f"{name} (imported {self.date}, {rows} rows)")
 
 
 def _workspace_current(kind: str):
@@ -54,7 +62,7 @@ def posyandu() -> tuple[gpd.GeoDataFrame, DatasetInfo]:
                                  int(len(data)), False, str(meta.get("path", "")))
     from .generate import _cache_path, sample_posyandu
     data = sample_posyandu(SAMPLE_SCOPE, SAMPLE_SEED)
-    return data, DatasetInfo("posyandu", "Registri Posyandu sampel (nasional, seed 0)",
+    return data, DatasetInfo("posyandu", SAMPLE_POSYANDU,
                              "", int(len(data)), True,
                              str(_cache_path(SAMPLE_SCOPE, SAMPLE_SEED)))
 
@@ -68,7 +76,7 @@ def hazard_zones() -> tuple[gpd.GeoDataFrame, DatasetInfo]:
                                  int(len(data)), False, str(meta.get("path", "")))
     from .hazards import sample_hazard_zones
     data = sample_hazard_zones(SAMPLE_SCOPE, SAMPLE_SEED)
-    return data, DatasetInfo("bahaya", "Zona bahaya sampel (banjir, tanah longsor)", "",
+    return data, DatasetInfo("bahaya", SAMPLE_HAZARDS, "",
                              int(len(data)), True, "")
 
 
