@@ -32,6 +32,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -41,6 +44,7 @@ from pyproj import Geod
 from .codes import truncate
 
 _GEOD = Geod(ellps="WGS84")
+PARALLEL_MIN = 50_000  # points; below this one thread is faster than starting two
 STATUS = ["tanpa_kode", "kode_tidak_dikenal", "di_luar_poligon", "kode_berbeda", "cocok"]
 JOIN_COLUMNS = ["kode_lokasi", "tingkat_lokasi", "kode_kecamatan", "kode_kabupaten",
                 "kode_provinsi", "di_luar", "jarak_m", "tumpang_tindih", "kode_cocok",
@@ -98,11 +102,23 @@ def _spatial_order(x: np.ndarray, y: np.ndarray, cell: float = 0.05) -> np.ndarr
 
 def _candidates(index: JoinIndex, x: np.ndarray, y: np.ndarray,
                 points: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(point, polygon) pairs where the point is inside the polygon: one bounding-box query
-    for all points, then one exact test per candidate pair on the prepared polygons."""
-    i, j = index.tree.query(shapely.points(x, y) if points is None else points)
-    inside = shapely.contains_xy(index.geoms[j], x[i], y[i])
-    return i[inside], j[inside]
+    """(point, polygon) pairs where the point is inside the polygon: a bounding-box query,
+    then one exact test per candidate pair on the prepared polygons. Both release the GIL,
+    so large inputs are split in two spatially ordered halves run on two threads."""
+    if points is None:
+        points = shapely.points(x, y)
+
+    def work(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        i, j = index.tree.query(points[lo:hi])
+        inside = shapely.contains_xy(index.geoms[j], x[lo:hi][i], y[lo:hi][i])
+        return i[inside] + lo, j[inside]
+
+    n = len(x)
+    if n < PARALLEL_MIN or (os.cpu_count() or 1) < 2:
+        return work(0, n)
+    with ThreadPoolExecutor(2) as pool:
+        (i1, j1), (i2, j2) = pool.map(lambda b: work(*b), [(0, n // 2), (n // 2, n)])
+    return np.concatenate([i1, i2]), np.concatenate([j1, j2])
 
 
 def nearest_with_distance(index: JoinIndex, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -198,7 +214,7 @@ def join(posyandu: gpd.GeoDataFrame, index: JoinIndex | None = None,
     out["tumpang_tindih"] = loc["tumpang_tindih"].to_numpy()
 
     uniq_known = _member(np.asarray(uniq, dtype="U13"), known_sorted)
-    uniq_kec = uniq.str[:8].to_numpy(dtype=object)
+    uniq_kec = np.asarray(uniq, dtype="U13").astype("U8").astype(object)  # kecamatan prefix
     known = has_code & (uniq_known[safe] if len(uniq) else False)
     dec_at_level = np.where(tingkat == "desa", dec_full,
                             uniq_kec[safe] if len(uniq) else None)
