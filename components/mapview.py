@@ -21,7 +21,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-import streamlit as st
 from folium.plugins import FastMarkerCluster
 from streamlit_folium import st_folium
 

@@ -53,31 +53,36 @@ def _workspace_current(kind: str):
     return workspace.current(kind)
 
 
+def _from_workspace(kind: str, default_name: str):
+    """(data, DatasetInfo) of the workspace's current version of ``kind``, or None."""
+    found = _workspace_current(kind)
+    if found is None:
+        return None
+    data, meta = found
+    return data, DatasetInfo(kind, meta.get("name", default_name),
+                             str(meta.get("imported_at", ""))[:16].replace("T", " "),
+                             int(len(data)), False, str(meta.get("path", "")))
+
+
 def posyandu() -> tuple[gpd.GeoDataFrame, DatasetInfo]:
-    found = _workspace_current("posyandu")
+    """The user's registry, else the generated national sample."""
+    found = _from_workspace("posyandu", "registri")
     if found is not None:
-        data, meta = found
-        return data, DatasetInfo("posyandu", meta.get("name", "registri"),
-                                 str(meta.get("imported_at", ""))[:16].replace("T", " "),
-                                 int(len(data)), False, str(meta.get("path", "")))
+        return found
     from .generate import _cache_path, sample_posyandu
     data = sample_posyandu(SAMPLE_SCOPE, SAMPLE_SEED)
-    return data, DatasetInfo("posyandu", SAMPLE_POSYANDU,
-                             "", int(len(data)), True,
+    return data, DatasetInfo("posyandu", SAMPLE_POSYANDU, "", int(len(data)), True,
                              str(_cache_path(SAMPLE_SCOPE, SAMPLE_SEED)))
 
 
 def hazard_zones() -> tuple[gpd.GeoDataFrame, DatasetInfo]:
-    found = _workspace_current("bahaya")
+    """The user's hazard zones (e.g. InaRISK/BPBD), else the generated sample zones."""
+    found = _from_workspace("bahaya", "zona bahaya")
     if found is not None:
-        data, meta = found
-        return data, DatasetInfo("bahaya", meta.get("name", "zona bahaya"),
-                                 str(meta.get("imported_at", ""))[:16].replace("T", " "),
-                                 int(len(data)), False, str(meta.get("path", "")))
+        return found
     from .hazards import sample_hazard_zones
     data = sample_hazard_zones(SAMPLE_SCOPE, SAMPLE_SEED)
-    return data, DatasetInfo("bahaya", SAMPLE_HAZARDS, "",
-                             int(len(data)), True, "")
+    return data, DatasetInfo("bahaya", SAMPLE_HAZARDS, "", int(len(data)), True, "")
 
 
 def _join_key(info: DatasetInfo) -> str:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import published
-from .codes import LEVELS, PARTS
+from .codes import LEVELS
 
 REGISTRY_PERIOD = "Registri"
 DEFAULT_MIN_DENOMINATOR = 20

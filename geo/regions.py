@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 import shapely
 
 from . import cache
-from .codes import FILE_LEVEL, LEVEL_FROM_FILE, LEVELS, PARTS, parent_level
+from .codes import LEVEL_FROM_FILE, LEVELS, PARTS, parent_level
 from .config import BOUNDARY_FILES, CODE_LISTS, DataDirError, NO_DATA_GUIDANCE, data_dir
 
 CRS = "EPSG:4326"

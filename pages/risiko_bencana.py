@@ -3,7 +3,6 @@ from components import shell
 
 shell.ensure()  # a first link after a server start runs the page inside the app
 
-import streamlit as st
 
 from components import data, sidebar, state
 from components.choropleth import map_section

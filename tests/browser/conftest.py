@@ -367,3 +367,17 @@ def map_frame(page):
 def screenshot_dir() -> Path:
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     return SCREENSHOT_DIR
+
+
+@pytest.fixture(scope="module")
+def data_dir() -> Path:
+    """The data directory the app reads; skip (fail on CI) when it is missing."""
+    from geo.config import data_dir as configured
+
+    path = Path(os.environ.get("PETA_DATA_DIR") or configured())
+    if not (path / "regions" / "provinces.csv").exists():
+        reason = f"no data directory at {path} (set PETA_DATA_DIR)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return path

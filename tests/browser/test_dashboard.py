@@ -16,12 +16,12 @@ are outlined (Kader: below the standard) or highlighted under the mouse.
 """
 from __future__ import annotations
 
-import os
 import re
 import time
 from pathlib import Path
 
 import pytest
+from conftest import wait_for_script_run
 from playwright.sync_api import Page, expect
 
 
@@ -97,19 +97,6 @@ def _expected_children(level: str, parent: str | None) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def data_dir() -> Path:
-    from geo.config import data_dir as configured
-
-    path = Path(os.environ.get("PETA_DATA_DIR") or configured())
-    if not (path / "regions" / "provinces.csv").exists():
-        reason = f"no data directory at {path} (set PETA_DATA_DIR)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return path
-
-
-@pytest.fixture(scope="module")
 def server(streamlit_server, data_dir, browser, record_testsuite_property):
     """The dashboard, warmed up: the first load (cold caches) may take minutes."""
     srv = streamlit_server(APP, {"PETA_DATA_DIR": str(data_dir)}, timeout=60)
@@ -130,18 +117,6 @@ def server(streamlit_server, data_dir, browser, record_testsuite_property):
     print(f"\nstreamlit startup {srv.startup_seconds:.1f}s, first (cold) page load "
           f"{srv.first_load_seconds:.1f}s")
     return srv
-
-
-def wait_for_script_run(page: Page, timeout: float) -> None:
-    """As conftest.wait_for_script_run: app view rendered, status widget not "running"."""
-    page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout * 1000)
-    page.wait_for_function(
-        """() => {
-            const w = document.querySelector('[data-testid="stStatusWidget"]');
-            return !w || !/running/i.test(w.innerText);
-        }""",
-        timeout=timeout * 1000,
-    )
 
 
 def _open(page: Page, server, path: str, timeout: float = LOAD_TIMEOUT) -> float:

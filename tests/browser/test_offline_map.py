@@ -71,7 +71,7 @@ def test_map_renders_offline(
     # failed_requests) and the fonts are really in use.
     loaded = " ".join(all_requests)
     for name in ("marker-icon.png", "markers-soft.png", "fa-solid-900.woff2", "glyphicons-halflings-regular.woff2"):
-        assert f"/app/static/vendor/" in loaded and name in loaded, name
+        assert "/app/static/vendor/" in loaded and name in loaded, name
     assert frame.locator(".awesome-marker i.fa-house-medical").count() == 1
     assert frame.locator(".awesome-marker i.glyphicon-info-sign").count() == 1
     fonts_ok = frame.locator("body").evaluate(

@@ -78,19 +78,6 @@ def clone(tmp_path_factory) -> Path:
     return target
 
 
-@pytest.fixture(scope="module")
-def data_dir() -> Path:
-    from geo.config import data_dir as configured
-
-    path = Path(os.environ.get("PETA_DATA_DIR") or configured())
-    if not (path / "regions" / "provinces.csv").exists():
-        reason = f"no data directory at {path} (set PETA_DATA_DIR)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return path
-
-
 @pytest.mark.slow
 def test_run_sh_from_clean_clone(clone, data_dir, tmp_path, page, external_requests,
                                  failed_requests, page_errors, screenshot_dir, record_property):
