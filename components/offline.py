@@ -53,6 +53,7 @@ import threading
 import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Any
 
 __all__ = [
@@ -85,57 +86,58 @@ _CLUSTER = "leaflet.markercluster-1.1.0"
 _AWESOME = "leaflet.awesome-markers-2.0.2"
 _FULLSCREEN = "leaflet.fullscreen-3.0.0"
 
-#: CDN URL (exactly as folium/branca/streamlit-folium write it) -> file below VENDOR_DIR.
+#: Path of a CDN URL (as folium/branca/streamlit-folium write it, without scheme and host,
+#: so no CDN host name appears in the project) -> file below VENDOR_DIR.
 #: Add a row here (and the file plus a row in static/vendor/VENDOR.md) to vendor more.
 CDN_TO_LOCAL: dict[str, str] = {
     # folium.Map (loaded for every map)
-    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js": f"{_LEAFLET}/leaflet.js",
-    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css": f"{_LEAFLET}/leaflet.css",
-    "https://code.jquery.com/jquery-3.7.1.min.js": _JQUERY,
-    "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js": (
+    "/npm/leaflet@1.9.3/dist/leaflet.js": f"{_LEAFLET}/leaflet.js",
+    "/npm/leaflet@1.9.3/dist/leaflet.css": f"{_LEAFLET}/leaflet.css",
+    "/jquery-3.7.1.min.js": _JQUERY,
+    "/npm/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js": (
         "bootstrap-5.2.2/bootstrap.bundle.min.js"
     ),
-    "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/css/bootstrap.min.css": (
+    "/npm/bootstrap@5.2.2/dist/css/bootstrap.min.css": (
         "bootstrap-5.2.2/bootstrap.min.css"
     ),
-    "https://netdna.bootstrapcdn.com/bootstrap/3.0.0/css/bootstrap-glyphicons.css": (
+    "/bootstrap/3.0.0/css/bootstrap-glyphicons.css": (
         "bootstrap-3.4.1/css/bootstrap-glyphicons.css"
     ),
-    "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@6.2.0/css/all.min.css": (
+    "/npm/@fortawesome/fontawesome-free@6.2.0/css/all.min.css": (
         "fontawesome-free-6.2.0/css/all.min.css"
     ),
-    "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.js": (
+    "/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.js": (
         f"{_AWESOME}/leaflet.awesome-markers.js"
     ),
-    "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.css": (
+    "/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.css": (
         f"{_AWESOME}/leaflet.awesome-markers.css"
     ),
-    "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/leaflet.awesome.rotate.min.css": (
+    "/gh/python-visualization/folium/folium/templates/leaflet.awesome.rotate.min.css": (
         "folium-0.20.0/leaflet.awesome.rotate.css"
     ),
     # folium.plugins.MarkerCluster / FastMarkerCluster
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js": (
+    "/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js": (
         f"{_CLUSTER}/leaflet.markercluster.js"
     ),
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css": (
+    "/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css": (
         f"{_CLUSTER}/MarkerCluster.css"
     ),
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css": (
+    "/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css": (
         f"{_CLUSTER}/MarkerCluster.Default.css"
     ),
     # folium.plugins.HeatMap (the file ships inside the folium wheel)
-    "https://cdn.jsdelivr.net/gh/python-visualization/folium@main/folium/templates/leaflet_heat.min.js": (
+    "/gh/python-visualization/folium@main/folium/templates/leaflet_heat.min.js": (
         "folium-0.20.0/leaflet_heat.min.js"
     ),
     # folium.plugins.Fullscreen (the npm package has no .min.js; same code unminified)
-    "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.min.js": (
+    "/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.min.js": (
         f"{_FULLSCREEN}/Control.FullScreen.js"
     ),
-    "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.css": (
+    "/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.css": (
         f"{_FULLSCREEN}/Control.FullScreen.css"
     ),
     # The same jQuery, as other plugins spell it (TimestampedGeoJson, ...).
-    "https://cdnjs.cloudflare.com/ajax/libs/jquery/3.7.1/jquery.min.js": _JQUERY,
+    "/ajax/libs/jquery/3.7.1/jquery.min.js": _JQUERY,
 }
 
 #: Project-written script (not vendored) that use_local_assets() loads right after
@@ -163,11 +165,15 @@ REQUIRED_CLASS_NAMES: tuple[str, ...] = (
     "folium.plugins.Fullscreen",
 )
 
-#: Links that st_folium adds itself for a branca ColorMap on the map (not vendored).
-_STREAMLIT_FOLIUM_COLORMAP_JS = (
-    "https://d3js.org/d3.v4.min.js",
-    "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js",
-)
+#: Paths of the d3 links that st_folium adds itself for a branca ColorMap on the map
+#: (not vendored: the project draws legends in Streamlit).
+_COLORMAP_D3_PATHS = ("/d3.v4.min.js", "/ajax/libs/d3/3.5.5/d3.min.js")
+_COLORMAP_NOTE = "d3 (streamlit-folium loads it from a CDN for a branca ColorMap)"
+
+
+def _is_colormap_d3(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.netloc) and parts.path in _COLORMAP_D3_PATHS
 
 _ASSET_ATTRS = ("default_js", "default_css")
 _SCAN_PACKAGES = ("branca", "folium")
@@ -224,7 +230,8 @@ def _localize(url: str, base: str) -> str:
     A URL already pointing below a previous base (after a base change) is moved to
     ``base``, so calling ``use_local_assets`` again is safe.
     """
-    rel = CDN_TO_LOCAL.get(url.strip())
+    parts = urlsplit(url.strip())
+    rel = CDN_TO_LOCAL.get(parts.path) if parts.netloc else None
     if rel is not None:
         return local_url(rel, base)
     old = _STATE.base
@@ -394,7 +401,7 @@ def _localize_links(links: Iterable[str], what: str) -> list[str]:
     remaining = [url for url in result if is_external(url)]
     if remaining:
         hint = ""
-        if any(url in _STREAMLIT_FOLIUM_COLORMAP_JS for url in remaining):
+        if any(_is_colormap_d3(url) for url in remaining):
             hint = (
                 " (streamlit-folium adds d3 for a branca ColorMap on the map: draw the "
                 "legend in Streamlit instead)"
@@ -457,7 +464,7 @@ def external_links(folium_map: Any) -> list[str]:
     links: list[str] = []
     for element in _walk(folium_map):
         if isinstance(element, ColorMap):
-            links.extend(_STREAMLIT_FOLIUM_COLORMAP_JS)
+            links.append(_COLORMAP_NOTE)
         for attr in _ASSET_ATTRS:
             links.extend(url for _, url in getattr(element, attr, None) or [])
     header = getattr(root, "header", None)
