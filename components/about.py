@@ -47,6 +47,18 @@ def indicator_sources() -> pd.DataFrame:
     return grouped.sort_values(["indicator", "period", "level"]).reset_index(drop=True)
 
 
+def load_report() -> pd.DataFrame:
+    """Findings of the load-time checks of every boundary level (repairs, duplicates…)."""
+    from dataclasses import asdict
+
+    from geo import regions
+    from geo.codes import LEVELS
+    rows = [asdict(p) for level in LEVELS if regions.has_level(level)
+            for p in regions.load_problems(level)]
+    rows += [asdict(p) for p in regions.check_code_lists()]
+    return pd.DataFrame(rows, columns=["level", "code", "problem", "action"])
+
+
 def vendored_assets() -> str:
     """The vendored-asset list (versions and licenses) shipped beside the files."""
     path = REPO_ROOT / "static" / "vendor" / "VENDOR.md"

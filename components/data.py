@@ -59,7 +59,7 @@ def display_layer(level: str, parent: str | None):
     return display.display_layer(level, parent or None)
 
 
-def region_name(code: str, lang: str = "id") -> str:
+def region_name(code: str) -> str:
     if not code:
         return "Indonesia"
     return str(names().get(code, code))
@@ -70,10 +70,6 @@ def map_level(region: str) -> str | None:
     if not region:
         return "provinsi"
     return child_level(level_of(region))
-
-
-def region_level(region: str) -> str | None:
-    return level_of(region) if region else None
 
 
 @st.cache_resource(show_spinner=False)
@@ -92,15 +88,6 @@ def values(indicator: str, level: str, period: str, parent: str | None) -> pd.Da
     if parent:
         rows = rows.loc[rows["code"].str.startswith(parent + ".")]
     return rows.reset_index(drop=True)
-
-
-def region_value(indicator: str, region: str, period: str) -> float | None:
-    long = long_table()
-    if not region:
-        return None
-    row = long.loc[(long["indicator"] == indicator) & (long["code"] == region)
-                   & (long["period"] == period)]
-    return None if row.empty else float(row["value"].iloc[0])
 
 
 def periods(indicator: str, level: str | None = None, parent: str | None = None) -> list[str]:

@@ -246,3 +246,30 @@ def test_cli_rank_matches_published_order():
     rows = {r["code"]: r for r in json.loads(out.stdout)}
     assert rows["53"]["rank"] == 1 and rows["64"]["rank"] == 16 and rows["64"]["of"] == 34
     assert rows["64"]["name"] == "Kalimantan Timur"
+
+
+def test_loader_repairs_and_reports_bad_input(monkeypatch, tmp_path):
+    """A data directory with a duplicate code, an unknown code and a self-intersecting
+    polygon: the loader keeps what it can, repairs the geometry and reports each finding."""
+    import json as _json
+    root = tmp_path / "data"
+    (root / "regions").mkdir(parents=True)
+    (root / "boundaries").mkdir()
+    (root / "regions" / "provinces.csv").write_text("code,name\n61,Kalimantan Barat\n62,Kalimantan Tengah\n")
+    bowtie = [[[110, -1], [111, 0], [111, -1], [110, 0], [110, -1]]]
+    square = [[[112, -2], [113, -2], [113, -1], [112, -1], [112, -2]]]
+    feats = [{"type": "Feature", "properties": {"code": c, "name": n, "level": "province"},
+              "geometry": {"type": "Polygon", "coordinates": g}}
+             for c, n, g in (("61", "Kalbar", bowtie), ("62", "Kalteng", square),
+                             ("62", "Kalteng lagi", square), ("99", "Tidak ada", square))]
+    (root / "boundaries" / "id_provinces_38.geojson").write_text(
+        _json.dumps({"type": "FeatureCollection", "features": feats}))
+    monkeypatch.setenv("PETA_DATA_DIR", str(root))
+    monkeypatch.setenv("PETA_CACHE_DIR", str(tmp_path / "cache"))
+    prov = regions.boundaries("provinsi")
+    assert prov["code"].tolist() == ["61", "62", "99"]
+    assert prov.set_index("code").loc["62", "name"] == "Kalimantan Tengah"  # official name
+    assert shapely.is_valid(prov.geometry.values).all()
+    found = {(p.code, p.problem) for p in regions.load_problems("provinsi")}
+    assert found == {("61", "geometri tidak valid"), ("62", "kode ganda pada batas wilayah"),
+                     ("99", "kode tidak ada di daftar kode Kemendagri")}
