@@ -171,6 +171,24 @@ def locate(index: JoinIndex, x: np.ndarray, y: np.ndarray,
                          "tumpang_tindih": hits > 1})
 
 
+def _aggregation_codes(index: JoinIndex, poly: np.ndarray, uniq: pd.Series,
+                       dec_idx: np.ndarray, known: np.ndarray) -> pd.Categorical:
+    """Categorical of the declared code where known, else the location's code, built from
+    integer codes (the declared uniques plus the polygon codes not among them)."""
+    declared = np.asarray(uniq, dtype=object)
+    dec_u = declared.astype("U13")
+    order = np.argsort(dec_u)
+    poly_u = index.codes.astype("U13")
+    pos = np.minimum(np.searchsorted(dec_u[order], poly_u), max(len(dec_u) - 1, 0))
+    found = (dec_u[order][pos] == poly_u) if len(dec_u) else np.zeros(len(poly_u), dtype=bool)
+    poly_code = np.empty(len(poly_u), dtype=np.int64)
+    poly_code[found] = order[pos[found]]
+    poly_code[~found] = len(declared) + np.arange((~found).sum())
+    categories = np.concatenate([declared, index.codes[~found]])
+    codes = np.where(known, dec_idx, poly_code[poly])
+    return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
+
+
 def _member(values: np.ndarray, sorted_codes: np.ndarray) -> np.ndarray:
     """Vectorised membership of fixed-width strings in a sorted array."""
     if len(sorted_codes) == 0:
@@ -222,7 +240,7 @@ def join(posyandu: gpd.GeoDataFrame, index: JoinIndex | None = None,
     match = pd.array(np.where(has_code, same, False), dtype="boolean")
     match[~has_code] = pd.NA
     out["kode_cocok"] = match
-    out["kode_agregasi"] = pd.Categorical(np.where(known, dec_full, kode))
+    out["kode_agregasi"] = _aggregation_codes(index, poly, uniq, dec_idx, known)
     status = np.select(
         [~has_code, has_code & ~known, out["di_luar"].to_numpy(), has_code & ~same],
         [0, 1, 2, 3], default=4)
