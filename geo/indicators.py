@@ -185,6 +185,8 @@ def aggregate(joined: pd.DataFrame, levels: tuple[str, ...] = LEVELS,
     # prefixes are cut with fixed-width NumPy strings ("62.71.01.1001"[:8] = "62.71.01").
     codes = joined[code_column]
     if isinstance(codes.dtype, pd.CategoricalDtype):
+        # Only codes that hold a Posyandu: a region without any keeps "no data".
+        codes = codes.cat.remove_unused_categories()
         post_idx, uniq = codes.cat.codes.to_numpy(), codes.cat.categories
     else:
         post_idx, uniq = pd.factorize(codes.astype(object), use_na_sentinel=True)

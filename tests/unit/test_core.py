@@ -273,3 +273,15 @@ def test_loader_repairs_and_reports_bad_input(monkeypatch, tmp_path):
     found = {(p.code, p.problem) for p in regions.load_problems("provinsi")}
     assert found == {("61", "geometri tidak valid"), ("62", "kode ganda pada batas wilayah"),
                      ("99", "kode tidak ada di daftar kode Kemendagri")}
+
+
+def test_regions_without_posyandu_have_no_value_not_zero(kalteng_villages, kalteng_index):
+    """A partial registry (two posts) must not turn every other region into a 0."""
+    a, b = kalteng_villages.iloc[3], kalteng_villages.iloc[900]
+    pa, pb = a.geometry.representative_point(), b.geometry.representative_point()
+    joined = join.join(_points([pa.x, pb.x], [pa.y, pb.y], [a["code"], b["code"]]),
+                       kalteng_index)
+    long = indicators.aggregate(joined)
+    desa = long.loc[(long["indicator"] == "posyandu") & (long["level"] == "desa")]
+    assert sorted(desa["code"].astype(str)) == sorted([a["code"], b["code"]])
+    assert desa["value"].tolist() == [1.0, 1.0]
