@@ -1,9 +1,10 @@
 """Spatial join: place every Posyandu in the finest polygon available for its area.
 
 The polygons are the analysis layer of geo.regions (desa where village polygons exist,
-else kecamatan). The join is done in bulk: one STRtree bounding-box query for all points,
-then one vectorised exact point-in-polygon test on prepared polygons for the candidate
-pairs — never a loop over polygons.
+else kecamatan). The join is done in bulk: an STRtree bounding-box query for all points
+(spatially ordered), then a vectorised exact point-in-polygon test on prepared polygons for
+the candidate pairs, the two halves of a large input on two threads — never a loop over
+polygons.
 
 Columns added to the Posyandu table:
 
