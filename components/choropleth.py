@@ -122,19 +122,3 @@ def display_table(vals: pd.DataFrame, ind: indicators.Indicator, lang: str,
         "code": t("code"), "name": t("name"), "value": f"{ind.label(lang)} ({ind.unit(lang)})",
         "rank": t("rank"), "of": t("of_n"), "numerator": t("numerator"),
         "denominator": t("denominator"), "unstable": t("unstable_col")})
-
-
-def region_position(indicator_id: str, region: str, period: str, lang: str) -> str | None:
-    """"Kalimantan Tengah: peringkat 11 dari 34" among the region's siblings."""
-    if not region:
-        return None
-    from geo.codes import level_of
-    level = level_of(region)
-    parent = region.rsplit(".", 1)[0] if "." in region else None
-    vals = ranked_values(indicator_id, level, period, parent or "")
-    k, n = ranking.position(vals.dropna(subset=["rank"]), region) if len(vals) else (None, 0)
-    if n == 0:
-        return None
-    return t("region_position", region=data.region_name(region),
-             position=ranking.describe(k, n, lang))
-

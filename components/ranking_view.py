@@ -26,6 +26,8 @@ def show_position(indicator: str, region: str, period: str, compare: str | None,
     parent = region.rsplit(".", 1)[0] if "." in region else ""
     table = ranking_table(indicator, level, period, compare, parent)
     k, n = ranking.position(table.dropna(subset=["rank"]), region) if len(table) else (None, 0)
+    if n == 0:  # no sibling has a value in this period: nothing to rank against
+        return
     text = t("region_position", region=data.region_name(region),
              position=ranking.describe(k, n, lang))
     delta = None

@@ -86,10 +86,10 @@ def hazard_zones() -> tuple[gpd.GeoDataFrame, DatasetInfo]:
 
 
 def _join_key(info: DatasetInfo) -> str:
-    from .regions import _cached_level_path, has_level
-    sources = [Path(_cached_level_path("kecamatan")[0])]
+    from .regions import cache_file, has_level
+    sources = [cache_file("kecamatan")]
     if has_level("desa"):
-        sources.append(Path(_cached_level_path("desa")[0]))
+        sources.append(cache_file("desa"))
     registry_marker = f"{info.path}|{info.rows}|{info.date}"
     if info.path and Path(info.path).exists():
         sources.append(Path(info.path))

@@ -252,7 +252,7 @@ def build_unit(level: str, unit: str) -> tuple[gpd.GeoDataFrame, BuildStats]:
 
 
 def _source_hash(level: str) -> str:
-    source, _ = regions._cached_level_path(level)
+    source = regions.cache_file(level)
     return cache.key_for([source])
 
 

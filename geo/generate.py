@@ -35,6 +35,7 @@ import pandas as pd
 import shapely
 
 from . import cache, registry
+from .regions import cache_file, code_list, has_level, scope_provinces
 from .config import CODE_LISTS, data_dir, data_path
 from .registry import COLUMNS, COUNTS, FLAGS, SERVICES, STRATA
 
@@ -162,7 +163,7 @@ def stunting_targets() -> pd.DataFrame:
     df = df.loc[df["rank"] < len(order)].sort_values(["province_code", "rank"])
     best = df.drop_duplicates("province_code", keep="first")
     national = best.loc[best["province_code"] == "00"].iloc[0]
-    provinces = _code_list("provinsi")["code"]
+    provinces = code_list("provinsi")["code"]
     out = pd.DataFrame({"province_code": provinces.values})
     found = best.set_index("province_code")
     out["value"] = out["province_code"].map(found["value"])
@@ -191,7 +192,7 @@ def internet_plan() -> pd.DataFrame:
     """
     df = _read_csv(INTERNET_FILE)
     df = df.assign(year=df["year"].astype(int), value=df["value"].astype(float))
-    villages = _code_list("desa")
+    villages = code_list("desa")
     per_prov = villages.groupby("province_code").size()
     per_reg = villages.assign(reg=villages["code"].str[:5]).groupby("reg").size()
     rows: list[dict] = []
@@ -233,20 +234,12 @@ def internet_plan() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["code", "level", "villages", "source"])
 
 
-def _code_list(level: str) -> pd.DataFrame:
-    from .regions import code_list
-    return code_list(level)
-
-
 def _source_files() -> list[Path]:
-    from .regions import _boundary_sources
     root = data_dir()
     files = [root / CODE_LISTS[lv] for lv in ("provinsi", "kabupaten", "desa")]
     files += [data_path(f) for f in (POSYANDU_FILE, POPULATION_FILE, STUNTING_FILE,
                                      INTERNET_FILE)]
-    for level in ("kecamatan", "desa"):
-        files += _boundary_sources(level, root)
-    return files
+    return files + [cache_file(lv) for lv in ("kecamatan", "desa") if has_level(lv)]
 
 
 # ---------------------------------------------------------------- allocation
@@ -274,7 +267,7 @@ def posyandu_per_regency() -> pd.DataFrame:
     total (303,416) by population, on top of one per village.
     Columns: regency_code, province_code, villages, posyandu, population.
     """
-    villages = _code_list("desa")
+    villages = code_list("desa")
     reg = villages.assign(regency_code=villages["code"].str[:5]).groupby(
         "regency_code").agg(province_code=("province_code", "first"), villages=("code", "size"))
     pop = _read_csv(POPULATION_FILE).set_index("code")["pop_total"].astype(float)
@@ -382,15 +375,6 @@ def sample_points(geoms: np.ndarray, index: np.ndarray, rng: np.random.Generator
 
 # ---------------------------------------------------------------- generation
 
-def _scope_provinces(scope: str) -> list[str]:
-    provinces = list(_code_list("provinsi")["code"])
-    if scope == NATIONAL:
-        return provinces
-    if scope not in provinces:
-        raise ValueError(f"cakupan tidak dikenal: {scope!r} (pakai 'nasional' atau kode provinsi)")
-    return [scope]
-
-
 def _load_geometry(provinces: list[str], national: bool):
     from .regions import boundaries
     desa = boundaries("desa", None if national else provinces)
@@ -432,9 +416,9 @@ def generate_posyandu(scope: str = NATIONAL, seed: int = 0) -> gpd.GeoDataFrame:
       (exactly the published counts; desa preferred over kelurahan*), True elsewhere.
     - services: ``SERVICE_SHARE``*, non-health services more often in active posts.
     """
-    provinces = _scope_provinces(scope)
+    provinces = scope_provinces(scope)
     national = scope == NATIONAL
-    villages = _code_list("desa")
+    villages = code_list("desa")
     villages = villages.loc[villages["province_code"].isin(provinces)].sort_values("code")
     desa_geo, kec_geo = _load_geometry(provinces, national)
     alloc = posyandu_per_regency()
@@ -620,7 +604,7 @@ def _cache_path(scope: str, seed: int) -> Path:
 
 def sample_posyandu(scope: str = NATIONAL, seed: int = 0) -> gpd.GeoDataFrame:
     """The sample registry for (scope, seed): from the cache, else generated and cached."""
-    _scope_provinces(scope)
+    scope_provinces(scope)
     path = _cache_path(scope, seed)
     if path.exists():
         # the attributes only: the points are rebuilt from lat/lon (faster than WKB)

@@ -31,6 +31,7 @@ import pandas as pd
 import shapely
 
 from . import cache
+from .regions import cache_file, scope_provinces
 from .codes import truncate
 
 HAZARD_VERSION = "1"
@@ -53,16 +54,6 @@ LANDSLIDE_RADIUS = (0.03, 0.06)
 LANDSLIDE_SCALE = {"rendah": 1.0, "sedang": 0.65, "tinggi": 0.35}
 RIVER_STEPS = 40
 BLOB_VERTICES = 48
-
-
-def _scope_provinces(scope: str) -> list[str]:
-    from .regions import code_list
-    provinces = list(code_list("provinsi")["code"])
-    if scope == NATIONAL:
-        return provinces
-    if scope not in provinces:
-        raise ValueError(f"cakupan tidak dikenal: {scope!r} (pakai 'nasional' atau kode provinsi)")
-    return [scope]
 
 
 def _coast_points(code: str, provinces: gpd.GeoDataFrame, tol: float = 0.01) -> np.ndarray:
@@ -180,7 +171,7 @@ def generate_hazard_zones(scope: str = "62", seed: int = 0) -> gpd.GeoDataFrame:
     0.25–0.5 s long with buffers of 0.5/1.1/2 % of s, landslide blobs of radius 3–6 % of s.
     """
     from .regions import boundaries
-    codes = _scope_provinces(scope)
+    codes = scope_provinces(scope)
     provinces = boundaries("provinsi")
     n_flood, n_slide = ZONES_NATIONAL if scope == NATIONAL else ZONES_PROVINCE
     frames = []
@@ -196,17 +187,14 @@ def generate_hazard_zones(scope: str = "62", seed: int = 0) -> gpd.GeoDataFrame:
 
 
 def _cache_path(scope: str, seed: int) -> Path:
-    from .config import CODE_LISTS, data_dir
-    from .regions import _boundary_sources
-    root = data_dir()
-    sources = [*_boundary_sources("provinsi", root), root / CODE_LISTS["provinsi"]]
+    sources = [cache_file("provinsi")]  # named by the hash of the boundaries + code list
     key = cache.key_for(sources, extra=f"hazards|{HAZARD_VERSION}|{scope}|{seed}")
     return cache.path(f"sample-hazards-{scope}-{seed}-{key}.parquet")
 
 
 def sample_hazard_zones(scope: str = "62", seed: int = 0) -> gpd.GeoDataFrame:
     """Sample hazard zones for (scope, seed): from the cache, else generated and cached."""
-    _scope_provinces(scope)
+    scope_provinces(scope)
     path = _cache_path(scope, seed)
     if path.exists():
         zones = gpd.read_parquet(path)

@@ -47,9 +47,6 @@ from .codes import truncate
 _GEOD = Geod(ellps="WGS84")
 PARALLEL_MIN = 50_000  # points; below this one thread is faster than starting two
 STATUS = ["tanpa_kode", "kode_tidak_dikenal", "di_luar_poligon", "kode_berbeda", "cocok"]
-JOIN_COLUMNS = ["kode_lokasi", "tingkat_lokasi", "kode_kecamatan", "kode_kabupaten",
-                "kode_provinsi", "di_luar", "jarak_m", "tumpang_tindih", "kode_cocok",
-                "kode_agregasi", "status_lokasi"]
 
 
 @dataclass

@@ -79,16 +79,6 @@ def table() -> pd.DataFrame:
     return _table(str(data_dir()))
 
 
-def periods(indicator: str, level: str | None = None) -> list[str]:
-    """Periods (surveys/years) with values for an indicator, oldest first."""
-    t = table()
-    t = t.loc[t["indicator"] == indicator]
-    if level:
-        t = t.loc[t["level"] == level]
-    order = t.groupby("period")["year"].min().sort_values(kind="stable")
-    return list(order.index)
-
-
 def period_year(period: str) -> int | None:
     t = table()
     years = t.loc[t["period"] == period, "year"].dropna()

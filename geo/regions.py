@@ -74,6 +74,16 @@ def village_codes_sorted() -> np.ndarray:
     return _village_codes_sorted(str(data_dir()))
 
 
+def scope_provinces(scope: str) -> list[str]:
+    """Province codes of a scope: "nasional" (all) or one province code."""
+    provinces = list(code_list("provinsi")["code"])
+    if scope == "nasional":
+        return provinces
+    if scope not in provinces:
+        raise ValueError(f"cakupan tidak dikenal: {scope!r} (pakai 'nasional' atau kode provinsi)")
+    return [scope]
+
+
 def all_regions() -> pd.DataFrame:
     """Code lists of all four levels, one table."""
     return pd.concat([code_list(lv) for lv in LEVELS], ignore_index=True)
@@ -251,6 +261,12 @@ def _cached_level_path(level: str) -> tuple[Path, Path]:
         cache.write_parquet_atomic(gdf, path)
         cache.write_text_atomic(report, json.dumps([asdict(p) for p in problems], ensure_ascii=False))
     return path, report
+
+
+def cache_file(level: str) -> Path:
+    """The validated GeoParquet copy of a level (built if missing); its name holds the
+    hash of the sources, so derived artefacts can key on it."""
+    return _cached_level_path(level)[0]
 
 
 @functools.lru_cache(maxsize=32)

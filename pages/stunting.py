@@ -6,9 +6,10 @@ shell.ensure()  # a first link after a server start runs the page inside the app
 import streamlit as st
 
 from components import data, sidebar, state
-from components.choropleth import map_section, region_position
+from components.choropleth import map_section
 from components.i18n import t
 from components.notices import dataset_notice, page_header
+from components.ranking_view import show_position
 from geo.indicators import INDICATORS
 
 view = state.current()
@@ -21,9 +22,7 @@ if not periods:  # no survey values at this level: the registry speaks for it
     indicator, periods = "stunting_registri", data.periods("stunting_registri")
 period = sidebar.period_select(periods, default="SSGI 2022")
 if not view.projector:
-    position = region_position(indicator, view.region, period, view.lang)
-    if position:
-        st.markdown(f"**{position}**")
+    show_position(indicator, view.region, period, None, view.lang)
     if indicator == "stunting_registri":
         dataset_notice()
 map_section(view, indicator, period, page="stunting", show_points=indicator == "stunting_registri")

@@ -34,8 +34,7 @@ from ..codes import LEVELS, PARTS, level_of, normalize_code
 from ..regions import BOUNDARY_COLUMNS, CRS as WGS84, repair_geometries
 from . import names as namematch
 from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
-from .vector import (find_field, only_polygons, outside_extent, polygon_problem, read_vector,
-                     repair)
+from .vector import find_field, geometry_findings, only_polygons, read_vector, repair
 
 CODE_FIELDS = {
     "provinsi": ("KDPPUM", "kode_prov", "kd_prov", "kode_provinsi", "kdprov", "prov_code"),
@@ -198,12 +197,7 @@ def import_boundaries(path: str | Path, level: str, *, parent: str | None = None
         if code is not None and parent and not code.startswith(parent + "."):
             row_f.append(finding(n, fields["code"] or fields["name"], code,
                                  f"kode {code} berada di luar wilayah induk {parent}", REJECTED))
-        why = polygon_problem(geom)
-        if why:
-            row_f.append(finding(n, "geometry", "", why, REJECTED))
-        elif outside_extent(geom):
-            row_f.append(finding(n, "geometry", "", "poligon berada di luar wilayah Indonesia "
-                                 "(periksa sistem koordinat)", REJECTED))
+        row_f.extend(geometry_findings(n, geom))
         if any(f["tingkat"] == REJECTED for f in row_f):
             findings.extend(row_f)
             continue

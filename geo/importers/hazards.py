@@ -24,8 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
-from .vector import (WGS84, find_field, only_polygons, outside_extent, polygon_problem,
-                     read_vector, repair)
+from .vector import WGS84, find_field, geometry_findings, only_polygons, read_vector, repair
 
 KIND = "bahaya"
 CLASSES = ("rendah", "sedang", "tinggi")
@@ -161,12 +160,7 @@ def import_hazards(path: str | Path, *, jenis: str | None = None, crs: str | Non
                               "atau tinggi", REJECTED))
         elif note:
             rf.append(finding(n, fields["kelas"], raw_cls, note, REPAIRED))
-        why = polygon_problem(geom)
-        if why:
-            rf.append(finding(n, "geometry", "", why, REJECTED))
-        elif outside_extent(geom):
-            rf.append(finding(n, "geometry", "", "poligon berada di luar wilayah Indonesia "
-                              "(periksa sistem koordinat)", REJECTED))
+        rf.extend(geometry_findings(n, geom))
         if any(f["tingkat"] == REJECTED for f in rf):
             findings.extend(rf)
             continue

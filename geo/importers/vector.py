@@ -19,7 +19,7 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
-from .report import ImportRefused
+from .report import REJECTED, ImportRefused, finding
 from .safety import check_size, check_type, extract_zip
 
 WGS84 = "EPSG:4326"
@@ -172,6 +172,17 @@ def only_polygons(geom):
 def outside_extent(geom) -> bool:
     minx, miny, maxx, maxy = geom.bounds
     return maxx < EXTENT[0] or minx > EXTENT[2] or maxy < EXTENT[1] or miny > EXTENT[3]
+
+
+def geometry_findings(row: int, geom) -> list[dict]:
+    """Rejections of a feature's geometry: not a polygon, or outside Indonesia."""
+    why = polygon_problem(geom)
+    if why:
+        return [finding(row, "geometry", "", why, REJECTED)]
+    if outside_extent(geom):
+        return [finding(row, "geometry", "", "poligon berada di luar wilayah Indonesia "
+                        "(periksa sistem koordinat)", REJECTED)]
+    return []
 
 
 def repair(geom) -> tuple[object, str | None]:
