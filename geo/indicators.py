@@ -18,11 +18,11 @@ import pandas as pd
 
 from . import published
 from .codes import LEVELS
+from .codetable import CodeTable, table_of
 
 REGISTRY_PERIOD = "Registri"
 DEFAULT_MIN_DENOMINATOR = 20
 WHO_STUNTING_BINS = (2.5, 10.0, 20.0, 30.0)  # WHO–UNICEF prevalence thresholds (%)
-CODE_LENGTH = {"provinsi": 2, "kabupaten": 5, "kecamatan": 8, "desa": 13}  # "62.71.01.1001"
 LONG_COLUMNS = ["indicator", "code", "level", "period", "value", "numerator", "denominator",
                 "unstable", "source"]
 
@@ -112,62 +112,76 @@ def get(indicator_id: str) -> Indicator:
                        f"(pilihan: {', '.join(INDICATORS)})") from None
 
 
-def _per_post(joined: pd.DataFrame, hazard_max: pd.Series | None
-              ) -> tuple[list[tuple[str, str]], np.ndarray]:
-    """Numerator and denominator contributed by each Posyandu: (column keys, matrix) with
-    one column per (indicator, "num"|"den"). NumPy throughout: 300,000 rows, 20 columns."""
+def _sums_per_code(joined: pd.DataFrame, post: np.ndarray, size: int,
+                   hazard_max: pd.Series | None) -> dict[tuple[str, str], np.ndarray]:
+    """Numerator and denominator sums per code, keyed (indicator, "num"|"den"): one
+    ``bincount`` over the Posyandu per distinct sum (``post`` = code position of each
+    Posyandu, all valid)."""
     n = len(joined)
 
     def num(col):
         if col not in joined:
             return np.full(n, np.nan)
-        return pd.to_numeric(joined[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        values = joined[col]
+        if not pd.api.types.is_numeric_dtype(values.dtype):
+            values = pd.to_numeric(values, errors="coerce")
+        return values.to_numpy(dtype=float, na_value=np.nan)
 
     def flag(col):  # 1.0 / 0.0 / NaN
         if col not in joined:
             return np.full(n, np.nan)
         return joined[col].astype("boolean").to_numpy(dtype=float, na_value=np.nan)
 
+    def total(weights=None):
+        return np.bincount(post, weights, minlength=size).astype(float)
+
     kader, terlatih = num("jumlah_kader"), num("kader_terlatih")
     sasaran, ditimbang, stunting = num("balita_sasaran"), num("balita_ditimbang"), num("balita_stunting")
     internet, aktif = flag("internet"), flag("aktif")
-    one = np.ones(n)
-    known = lambda a: ~np.isnan(a)  # noqa: E731
-    pair = lambda a, b: known(a) & known(b)  # noqa: E731 - pairs counted only when both known
-    offline = (internet == 0).astype(float)
-    cols = {
-        ("stunting_registri", "num"): np.where(pair(stunting, ditimbang), stunting, 0.0),
-        ("stunting_registri", "den"): np.where(pair(stunting, ditimbang), ditimbang, 0.0),
-        ("posyandu", "num"): one,
-        ("posyandu_per_desa", "num"): one,
-        ("kader_per_posyandu", "num"): np.nan_to_num(kader),
-        ("kader_per_posyandu", "den"): known(kader).astype(float),
-        ("kader_per_1000_balita", "num"): np.where(pair(kader, sasaran), kader, 0.0),
-        ("kader_per_1000_balita", "den"): np.where(pair(kader, sasaran), sasaran, 0.0),
-        ("posyandu_kader5_pct", "num"): (kader >= 5).astype(float),
-        ("posyandu_kader5_pct", "den"): known(kader).astype(float),
-        ("kader_terlatih_pct", "num"): np.where(pair(kader, terlatih), terlatih, 0.0),
-        ("kader_terlatih_pct", "den"): np.where(pair(kader, terlatih), kader, 0.0),
-        ("posyandu_aktif_pct", "num"): (aktif == 1).astype(float),
-        ("posyandu_aktif_pct", "den"): known(aktif).astype(float),
+    has_kader = ~np.isnan(kader)
+    both = lambda a, b: ~np.isnan(a) & ~np.isnan(b)  # noqa: E731 - pairs count only when both known
+    stunting_pair, sasaran_pair, terlatih_pair = both(stunting, ditimbang), both(kader, sasaran), \
+        both(kader, terlatih)
+    count, kader_known, offline = total(), total(has_kader), total(internet == 0)
+    sums = {
+        ("stunting_registri", "num"): total(np.where(stunting_pair, stunting, 0.0)),
+        ("stunting_registri", "den"): total(np.where(stunting_pair, ditimbang, 0.0)),
+        ("posyandu", "num"): count,
+        ("posyandu_per_desa", "num"): count,
+        ("kader_per_posyandu", "num"): total(np.where(has_kader, kader, 0.0)),
+        ("kader_per_posyandu", "den"): kader_known,
+        ("kader_per_1000_balita", "num"): total(np.where(sasaran_pair, kader, 0.0)),
+        ("kader_per_1000_balita", "den"): total(np.where(sasaran_pair, sasaran, 0.0)),
+        ("posyandu_kader5_pct", "num"): total(kader >= 5),
+        ("posyandu_kader5_pct", "den"): kader_known,
+        ("kader_terlatih_pct", "num"): total(np.where(terlatih_pair, terlatih, 0.0)),
+        ("kader_terlatih_pct", "den"): total(np.where(terlatih_pair, kader, 0.0)),
+        ("posyandu_aktif_pct", "num"): total(aktif == 1),
+        ("posyandu_aktif_pct", "den"): total(~np.isnan(aktif)),
         ("tanpa_internet_pct", "num"): offline,
-        ("tanpa_internet_pct", "den"): known(internet).astype(float),
+        ("tanpa_internet_pct", "den"): total(~np.isnan(internet)),
         ("posyandu_tanpa_internet", "num"): offline,
     }
     if hazard_max is not None:
-        high = (hazard_max.reindex(joined.index) == "tinggi").to_numpy(dtype=float)
-        cols[("posyandu_bahaya_tinggi", "num")] = high
-        cols[("posyandu_bahaya_tinggi_pct", "num")] = high
-        cols[("posyandu_bahaya_tinggi_pct", "den")] = one
-    return list(cols), np.column_stack(list(cols.values()))
+        high = total((hazard_max.reindex(joined.index) == "tinggi").to_numpy(dtype=bool))
+        sums[("posyandu_bahaya_tinggi", "num")] = high
+        sums[("posyandu_bahaya_tinggi_pct", "num")] = high
+        sums[("posyandu_bahaya_tinggi_pct", "den")] = count
+    return sums
 
 
-@functools.lru_cache(maxsize=8)
-def _village_counts(level: str) -> pd.Series:
-    """Number of desa/kelurahan in the Kemendagri list per region of ``level``."""
-    from .regions import code_list
-    codes = code_list("desa")["code"]
-    return codes.str[:CODE_LENGTH[level]].value_counts()
+def _code_positions(codes: pd.Series) -> tuple[CodeTable, np.ndarray]:
+    """Code table and each row's position in it (-1 = no code). A join's ``kode_agregasi``
+    already is positions in the join index's table; other input is tabled here."""
+    if isinstance(codes.dtype, pd.CategoricalDtype):
+        table = table_of(codes.cat.categories)
+        if table is not None:
+            return table, codes.cat.codes.to_numpy()
+    from .regions import village_codes_sorted
+    post, uniq = pd.factorize(codes.astype(object), use_na_sentinel=True)
+    uniq = np.asarray(uniq, dtype=object).astype(str)
+    table = CodeTable(uniq, village_codes_sorted())
+    return table, np.append(table.positions(uniq), -1)[post]
 
 
 def aggregate(joined: pd.DataFrame, levels: tuple[str, ...] = LEVELS,
@@ -178,80 +192,75 @@ def aggregate(joined: pd.DataFrame, levels: tuple[str, ...] = LEVELS,
 
     ``joined`` is the output of geo.join.join (its ``kode_agregasi`` says where each
     Posyandu counts). ``hazard_max`` (optional) gives each Posyandu's highest hazard class.
+    Only regions holding at least one Posyandu get rows: a region without any keeps "no
+    data", never a false 0.
     """
-    columns, matrix = _per_post(joined, hazard_max)
+    table, post = _code_positions(joined[code_column])
+    valid = post >= 0
+    if not valid.all():
+        joined, post = joined.loc[valid], post[valid]
+        if hazard_max is not None:
+            hazard_max = hazard_max.reindex(joined.index)
+    sums = _sums_per_code(joined, post, len(table), hazard_max)
+    columns = list(sums)
     col_of = {key: i for i, key in enumerate(columns)}
-    # Sum once per distinct code, then roll the (few) distinct codes up each level; code
-    # prefixes are cut with fixed-width NumPy strings ("62.71.01.1001"[:8] = "62.71.01").
-    codes = joined[code_column]
-    if isinstance(codes.dtype, pd.CategoricalDtype):
-        # Only codes that hold a Posyandu: a region without any keeps "no data".
-        codes = codes.cat.remove_unused_categories()
-        post_idx, uniq = codes.cat.codes.to_numpy(), codes.cat.categories
-    else:
-        post_idx, uniq = pd.factorize(codes.astype(object), use_na_sentinel=True)
-    uniq = np.asarray(uniq, dtype="U13")
-    valid = post_idx >= 0
-    by_code = np.column_stack([
-        np.bincount(post_idx[valid], weights=matrix[valid, i], minlength=len(uniq))
-        for i in range(matrix.shape[1])]) if len(uniq) else np.zeros((0, len(columns)))
-    uniq_len = np.char.str_len(uniq)
+    by_code = np.vstack([sums[key] for key in columns])        # quantity × code
     ind_ids = list(dict.fromkeys(k for k, _ in columns))
-    parts: dict[str, list] = {c: [] for c in ("indicator", "code", "level", "value", "numerator",
-                                              "denominator", "unstable")}
-    code_categories: list[np.ndarray] = []
+    count = col_of[("posyandu", "num")]
+    # Each level's sums; only regions holding a Posyandu are kept.
+    level_sums, region, level_of, villages = [], [], [], []
     offset = 0
     for li, level in enumerate(levels):
-        n = CODE_LENGTH[level]
-        ok = uniq_len >= n
-        if not ok.any():
-            continue
-        groups, group_of_uniq = np.unique(uniq[ok].astype(f"U{n}"), return_inverse=True)
-        rows = by_code[ok]
-        sums = np.column_stack([np.bincount(group_of_uniq, weights=rows[:, i],
-                                            minlength=len(groups))
-                                for i in range(rows.shape[1])])
-        k = len(groups)
-        group_codes = groups.astype(object)
-        code_categories.append(group_codes)
-        code_idx = np.arange(offset, offset + k)
-        offset += k
-        for ii, ind_id in enumerate(ind_ids):
-            ind = INDICATORS[ind_id]
-            numerator = sums[:, col_of[(ind_id, "num")]]
-            if ind_id == "posyandu_per_desa":
-                denominator = _village_counts(level).reindex(group_codes).to_numpy(dtype=float)
-            elif ind.is_rate:
-                denominator = sums[:, col_of[(ind_id, "den")]]
-            else:
-                denominator = np.full(k, np.nan)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                value = np.where(denominator > 0, ind.scale * numerator / denominator, np.nan) \
-                    if ind.is_rate else numerator
-            parts["indicator"].append(np.full(k, ii, dtype=np.int16))
-            parts["code"].append(code_idx)
-            parts["level"].append(np.full(k, li, dtype=np.int8))
-            parts["value"].append(value)
-            parts["numerator"].append(numerator)
-            parts["denominator"].append(denominator)
-            parts["unstable"].append(ind.is_rate & (np.nan_to_num(denominator) < min_denominator))
-    if not parts["code"]:
+        sums_l = table.sums(by_code, level)
+        held = np.flatnonzero(sums_l[count] > 0)
+        level_sums.append(sums_l[:, held])
+        region.append(held + offset)
+        level_of.append(np.full(len(held), li, dtype=np.int8))
+        villages.append(table.village_counts(level)[held])
+        offset += sums_l.shape[1]
+    totals = np.hstack(level_sums)
+    n_regions = totals.shape[1]
+    if n_regions == 0:
         return pd.DataFrame(columns=LONG_COLUMNS)
-    # Text columns as categoricals built from integer codes: ~900,000 rows share a few
+    villages = np.concatenate(villages)
+    # One block of rows per indicator: every region of every level.
+    rows = n_regions * len(ind_ids)
+    numbers = np.empty((3, rows))                   # value, numerator, denominator
+    unstable = np.zeros(rows, dtype=bool)
+    for ii, ind_id in enumerate(ind_ids):
+        ind = INDICATORS[ind_id]
+        block = slice(ii * n_regions, (ii + 1) * n_regions)
+        numerator = totals[col_of[(ind_id, "num")]]
+        if ind_id == "posyandu_per_desa":
+            denominator = villages
+        elif ind.is_rate:
+            denominator = totals[col_of[(ind_id, "den")]]
+        else:
+            denominator = np.full(n_regions, np.nan)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = np.where(denominator > 0, ind.scale * numerator / denominator, np.nan) \
+                if ind.is_rate else numerator
+        numbers[0, block], numbers[1, block], numbers[2, block] = value, numerator, denominator
+        if ind.is_rate:
+            unstable[block] = np.nan_to_num(denominator) < min_denominator
+    # Text columns are categoricals built from integer codes: ~900,000 rows share a few
     # thousand distinct values, and no string is copied per row.
-    size = sum(len(v) for v in parts["value"])
+    region, level_of = np.concatenate(region), np.concatenate(level_of)
+    frame = pd.DataFrame(numbers.T, columns=["value", "numerator", "denominator"], copy=False)
     cat = pd.Categorical.from_codes
-    return pd.DataFrame({
-        "indicator": cat(np.concatenate(parts["indicator"]), ind_ids),
-        "code": cat(np.concatenate(parts["code"]), np.concatenate(code_categories)),
-        "level": cat(np.concatenate(parts["level"]), list(levels)),
-        "period": cat(np.zeros(size, dtype=np.int8), [REGISTRY_PERIOD]),
-        "value": np.concatenate(parts["value"]),
-        "numerator": np.concatenate(parts["numerator"]),
-        "denominator": np.concatenate(parts["denominator"]),
-        "unstable": np.concatenate(parts["unstable"]),
-        "source": cat(np.zeros(size, dtype=np.int8), ["registri"]),
-    })
+    frame.insert(0, "indicator", cat(np.repeat(np.arange(len(ind_ids), dtype=np.int16),
+                                               n_regions), dtype=_dtype(tuple(ind_ids))))
+    frame.insert(1, "code", cat(np.tile(region, len(ind_ids)), dtype=table.regions_dtype(levels)))
+    frame.insert(2, "level", cat(np.tile(level_of, len(ind_ids)), dtype=_dtype(tuple(levels))))
+    frame.insert(3, "period", cat(np.zeros(rows, dtype=np.int8), dtype=_dtype((REGISTRY_PERIOD,))))
+    frame["unstable"] = unstable
+    frame["source"] = cat(np.zeros(rows, dtype=np.int8), dtype=_dtype(("registri",)))
+    return frame
+
+
+@functools.lru_cache(maxsize=32)
+def _dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
+    return pd.CategoricalDtype(list(categories))
 
 
 def published_long() -> pd.DataFrame:

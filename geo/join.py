@@ -1,10 +1,11 @@
 """Spatial join: place every Posyandu in the finest polygon available for its area.
 
 The polygons are the analysis layer of geo.regions (desa where village polygons exist,
-else kecamatan). The join is done in bulk: an STRtree bounding-box query for all points
-(spatially ordered), then a vectorised exact point-in-polygon test on prepared polygons for
-the candidate pairs, the two halves of a large input on two threads — never a loop over
-polygons.
+else kecamatan). The join is done in bulk: an STRtree bounding-box query for all points,
+then a vectorised exact point-in-polygon test on prepared polygons for the candidate pairs,
+a large input split over two threads — never a loop over polygons. Input that is not
+already in spatial order (a registry listed by village code is) is sorted cell by cell
+first, so that neighbouring tests hit the same polygons.
 
 Columns added to the Posyandu table:
 
@@ -23,18 +24,19 @@ Rules (deterministic, documented in data/README.md):
 * Overlap (border slivers, nested villages): when a point is inside several polygons, take
   the one whose code is the declared ``kode_desa`` (or its kecamatan); otherwise the
   smallest polygon by area; remaining ties by the lowest code.
-* Outside every polygon: the nearest polygon (geodesic distance to its edge), flagged.
+* Outside every polygon: the nearest polygon (geodesic distance to its edge), flagged;
+  two polygons at the same distance (a shared edge): the one listed first in the layer.
 * Neither the declared code nor the location overwrites the other. Indicators are
   aggregated by ``kode_agregasi``: the declared ``kode_desa`` when it is a known Kemendagri
   code, else the desa of the location (or, where only kecamatan polygons exist, the
-  location's kecamatan code).
+  location's kecamatan code). Its categories are the index's code table
+  (geo.codetable), so aggregation works on integers.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import os
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -42,25 +44,37 @@ import pandas as pd
 import shapely
 from pyproj import Geod
 
-from .codes import truncate
+from .codes import LEVELS, truncate
+from .codetable import CodeTable
 
 _GEOD = Geod(ellps="WGS84")
 PARALLEL_MIN = 50_000  # points; below this one thread is faster than starting two
 STATUS = ["tanpa_kode", "kode_tidak_dikenal", "di_luar_poligon", "kode_berbeda", "cocok"]
+EDGE_SEGMENTS = 16     # boundaries near outside points are cut into pieces of this many segments
+ORDER_CELL = 0.05      # degrees; cell size of the spatial sort
+NEAREST_WINDOW = 0.002  # degrees; first half-width of the nearest-edge search window
+NEAREST_PARALLEL_MIN = 2_000  # outside points; below this one thread
+EAGER_PIECES_VERTICES = 2_000_000  # layers up to this size have their boundaries cut up front
 
 
 @dataclass
 class JoinIndex:
     """Polygons prepared for bulk point-in-polygon queries, with each polygon's ancestors
-    precomputed (so a join of 300,000 points does no string work per point)."""
+    and code-table position precomputed (so a join of 300,000 points does no string work
+    per point)."""
     codes: np.ndarray
     levels: np.ndarray
+    is_desa: np.ndarray                    # polygon is a desa (else a kecamatan)
     geoms: np.ndarray
     area: np.ndarray
     tree: shapely.STRtree
     ancestors: dict[str, pd.Categorical]   # level -> ancestor code of each polygon
+    table: CodeTable                       # Kemendagri villages + polygon codes
+    poly_pos: np.ndarray                   # position of each polygon's code in ``table``
+    pieces: np.ndarray                     # boundary pieces per polygon, cut when first needed
+    piece_tree: tuple | None = None        # small layers: (pieces, owner, STRtree) of all
 
-    def column(self, values: np.ndarray, poly: np.ndarray) -> pd.Categorical:
+    def column(self, values: pd.Categorical, poly: np.ndarray) -> pd.Categorical:
         """Per-point column taken from a per-polygon Categorical (no string copies)."""
         return pd.Categorical.from_codes(values.codes[poly], dtype=values.dtype)
 
@@ -68,11 +82,46 @@ class JoinIndex:
     def size(self) -> int:
         return len(self.codes)
 
+    def with_villages(self, villages: np.ndarray) -> tuple[CodeTable, np.ndarray]:
+        """A code table for another list of known villages, and the polygons' positions."""
+        table = CodeTable(np.concatenate([villages, self.codes.astype(str)]), villages)
+        return table, table.positions(self.codes)
+
+
+def boundary_pieces(geoms: np.ndarray, segments: int = EDGE_SEGMENTS
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Every ring of every polygon cut into LineStrings of at most ``segments`` segments,
+    and the polygon each piece belongs to. The nearest piece to a point outside all polygons
+    gives its nearest polygon and distance without measuring whole coastlines."""
+    parts, part_of = shapely.get_parts(geoms, return_index=True)
+    rings, ring_part = [shapely.get_exterior_ring(parts)], [np.arange(len(parts))]
+    n_holes = shapely.get_num_interior_rings(parts)
+    for k in range(int(n_holes.max()) if len(parts) else 0):
+        has = np.flatnonzero(n_holes > k)
+        rings.append(shapely.get_interior_ring(parts[has], k))
+        ring_part.append(has)
+    rings, ring_part = np.concatenate(rings), np.concatenate(ring_part)
+    coords, ring_of_vertex = shapely.get_coordinates(rings, return_index=True)
+    n_vertex = np.bincount(ring_of_vertex, minlength=len(rings))
+    n_seg = np.maximum(n_vertex - 1, 1)
+    n_piece = -(-n_seg // segments)
+    ring = np.repeat(np.arange(len(rings)), n_piece)
+    k = np.arange(len(ring)) - np.repeat(np.cumsum(n_piece) - n_piece, n_piece)
+    first = k * segments
+    last = np.minimum(first + segments, n_seg[ring])           # inclusive vertex index
+    n_pts = last - first + 1
+    start = (np.cumsum(n_vertex) - n_vertex)[ring] + first
+    vertex = np.repeat(start - (np.cumsum(n_pts) - n_pts), n_pts) + np.arange(n_pts.sum())
+    vertex = np.minimum(vertex, len(coords) - 1)
+    pieces = shapely.linestrings(coords[vertex], indices=np.repeat(np.arange(len(n_pts)), n_pts))
+    return pieces, part_of[ring_part[ring]]
+
 
 def build_index(layer: gpd.GeoDataFrame | None = None) -> JoinIndex:
-    """STRtree plus prepared polygons. The point locators GEOS builds inside prepared
-    polygons are created on their second use, so the index is warmed here (twice), not
-    during the first join."""
+    """STRtree plus prepared polygons, boundary pieces and the code table. The point
+    locators GEOS builds inside prepared polygons are created on their second use, so the
+    index is warmed here (twice), not during the first join."""
+    from .regions import village_codes_sorted
     if layer is None:
         from .regions import analysis_layer
         layer = analysis_layer()
@@ -88,71 +137,160 @@ def build_index(layer: gpd.GeoDataFrame | None = None) -> JoinIndex:
                  for level in ("provinsi", "kabupaten", "kecamatan")}
     ancestors["lokasi"] = pd.Categorical(codes)
     ancestors["tingkat"] = pd.Categorical(layer["level"].astype(object))
-    return JoinIndex(codes=codes.to_numpy(dtype=object),
+    villages = village_codes_sorted()
+    table = CodeTable(np.concatenate([villages, codes.to_numpy(dtype=str)]), villages)
+    table.parent_positions("kecamatan")
+    for level in LEVELS:  # the hierarchy is part of the index: built now, not per join
+        table.groups(level)
+        table.village_counts(level)
+    table.regions_dtype(LEVELS)
+    index = JoinIndex(codes=codes.to_numpy(dtype=object),
                      levels=layer["level"].to_numpy(dtype=object),
-                     geoms=geoms, area=shapely.area(geoms), tree=tree, ancestors=ancestors)
+                     is_desa=layer["level"].to_numpy(dtype=object) == "desa",
+                     geoms=geoms, area=shapely.area(geoms), tree=tree, ancestors=ancestors,
+                     table=table, poly_pos=table.positions(codes.to_numpy(dtype=str)),
+                     pieces=np.full(len(geoms), None, dtype=object))
+    if shapely.get_num_coordinates(geoms).sum() <= EAGER_PIECES_VERTICES:
+        # A small layer has all its boundaries cut and indexed up front.
+        pieces, owner = _pieces(index, np.arange(len(geoms)))
+        index.piece_tree = (pieces, owner, shapely.STRtree(pieces))
+    return index
 
 
-def _spatial_order(x: np.ndarray, y: np.ndarray, cell: float = 0.05) -> np.ndarray:
+def _is_spatially_ordered(points: np.ndarray, cell: float = ORDER_CELL) -> bool:
+    """True when most consecutive points lie within one cell of each other (measured on
+    64 evenly spaced runs of 256 points)."""
+    n = len(points)
+    if n < 1024:
+        return True
+    starts = np.linspace(0, n - 257, 64).astype(np.int64)
+    sample = points[(starts[:, None] + np.arange(257)).ravel()]
+    xs, ys = shapely.get_x(sample).reshape(64, 257), shapely.get_y(sample).reshape(64, 257)
+    step = np.abs(np.diff(xs, axis=1)) + np.abs(np.diff(ys, axis=1))
+    return bool(np.mean(step < cell) > 0.5)
+
+
+def _spatial_order(points: np.ndarray, cell: float = ORDER_CELL) -> np.ndarray:
     """Order points cell by cell so neighbouring tests hit the same polygons (cache-friendly)."""
+    x, y = shapely.get_x(points), shapely.get_y(points)
     return np.lexsort((np.floor(y / cell), np.floor(x / cell)))
 
 
-def _candidates(index: JoinIndex, x: np.ndarray, y: np.ndarray,
-                points: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _halves(n: int, minimum: int):
+    """Index ranges to run on two threads (one range when small or on one core)."""
+    if n < minimum or (os.cpu_count() or 1) < 2:
+        return [(0, n)]
+    return [(0, n // 2), (n // 2, n)]
+
+
+def _run(work, ranges):
+    if len(ranges) == 1:
+        return [work(*ranges[0])]
+    with ThreadPoolExecutor(len(ranges)) as pool:
+        return list(pool.map(lambda r: work(*r), ranges))
+
+
+def _candidates(index: JoinIndex, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(point, polygon) pairs where the point is inside the polygon: a bounding-box query,
     then one exact test per candidate pair on the prepared polygons. Both release the GIL,
-    so large inputs are split in two spatially ordered halves run on two threads."""
-    if points is None:
-        points = shapely.points(x, y)
-
+    so large inputs are split in two halves run on two threads."""
     def work(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
-        i, j = index.tree.query(points[lo:hi])
-        inside = shapely.contains_xy(index.geoms[j], x[lo:hi][i], y[lo:hi][i])
+        part = points[lo:hi]
+        i, j = index.tree.query(part)
+        inside = shapely.contains(index.geoms[j], part[i])
         return i[inside] + lo, j[inside]
 
+    found = _run(work, _halves(len(points), PARALLEL_MIN))
+    return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
+
+
+def _pieces(index: JoinIndex, polygons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Boundary pieces of ``polygons`` and the polygon of each piece. Pieces are cut the
+    first time a polygon is met near an outside point and kept in the index (like the
+    point locators GEOS keeps inside prepared polygons)."""
+    cache = index.pieces
+    missing = polygons[[cache[k] is None for k in polygons]]
+    if len(missing):
+        cut, owner = boundary_pieces(index.geoms[missing])
+        order = np.argsort(owner, kind="stable")   # holes come after all outer rings
+        cut, owner = cut[order], owner[order]
+        bounds = np.searchsorted(owner, np.arange(len(missing) + 1))
+        for k, poly in enumerate(missing):
+            cache[poly] = cut[bounds[k]:bounds[k + 1]]
+    parts = [cache[k] for k in polygons]
+    sizes = np.fromiter((len(p) for p in parts), dtype=np.intp, count=len(parts))
+    pieces = np.concatenate(parts) if parts else np.empty(0, dtype=object)
+    return pieces, np.repeat(polygons, sizes)
+
+
+def nearest_with_distance(index: JoinIndex, x: np.ndarray, y: np.ndarray
+                          ) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest polygon of each point and the geodesic distance (m) to its edge.
+
+    The nearest edge is searched in a window around each point that grows eight times until
+    it holds an edge no farther than the window's half-width (then nothing outside the
+    window can be nearer), among short pieces of the boundaries met by the windows, so no
+    whole coastline is measured; ties go to the polygon listed first. Many points are
+    split over two threads."""
     n = len(x)
-    if n < PARALLEL_MIN or (os.cpu_count() or 1) < 2:
-        return work(0, n)
-    with ThreadPoolExecutor(2) as pool:
-        (i1, j1), (i2, j2) = pool.map(lambda b: work(*b), [(0, n // 2), (n // 2, n)])
-    return np.concatenate([i1, i2]), np.concatenate([j1, j2])
+    polygon = np.full(n, -1, dtype=np.intp)
+    dist = np.full(n, np.nan)
+    if n == 0 or index.size == 0:
+        return polygon, dist
+
+    def work(lo: int, hi: int) -> None:
+        pts = shapely.points(x[lo:hi], y[lo:hi])
+        piece_of = np.empty(hi - lo, dtype=object)
+        todo, r = np.arange(hi - lo), NEAREST_WINDOW
+        while len(todo):
+            tx, ty = x[lo:hi][todo], y[lo:hi][todo]
+            last = r > 90                      # the window covers the globe
+            windows = shapely.box(tx - r, ty - r, tx + r, ty + r)
+            if index.piece_tree is not None:
+                pieces, owner, tree = index.piece_tree
+            else:
+                near = np.arange(index.size) if last else np.unique(index.tree.query(windows)[1])
+                pieces, owner = _pieces(index, near)
+                tree = shapely.STRtree(pieces)
+            i, j = tree.query(windows)
+            d = shapely.distance(pts[todo[i]], pieces[j])
+            key = np.lexsort((owner[j], d, i))
+            i, j, d = i[key], j[key], d[key]
+            first = np.r_[True, i[1:] != i[:-1]] if len(i) else np.zeros(0, dtype=bool)
+            i, j, d = i[first], j[first], d[first]
+            ok = (d <= r) | last
+            polygon[lo + todo[i[ok]]] = owner[j[ok]]
+            piece_of[todo[i[ok]]] = pieces[j[ok]]
+            done = np.zeros(len(todo), dtype=bool)
+            done[i[ok]] = True
+            todo, r = todo[~done], r * 8
+        coords = shapely.get_coordinates(shapely.shortest_line(pts, piece_of)).reshape(-1, 2, 2)
+        _, _, d = _GEOD.inv(coords[:, 0, 0], coords[:, 0, 1], coords[:, 1, 0], coords[:, 1, 1])
+        dist[lo:hi] = d
+
+    _run(work, _halves(n, NEAREST_PARALLEL_MIN))
+    return polygon, dist
 
 
-def nearest_with_distance(index: JoinIndex, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Nearest polygon of each point and the geodesic distance (m) to its edge."""
-    if len(x) == 0:
-        return np.empty(0, dtype=np.intp), np.empty(0)
-    pts = shapely.points(x, y)
-    i, j = index.tree.query_nearest(pts, all_matches=False)
-    nearest = np.empty(len(x), dtype=np.intp)
-    nearest[i] = j
-    lines = shapely.shortest_line(pts, index.geoms[nearest])
-    coords = shapely.get_coordinates(lines).reshape(-1, 2, 2)
-    _, _, dist = _GEOD.inv(coords[:, 0, 0], coords[:, 0, 1], coords[:, 1, 0], coords[:, 1, 1])
-    return nearest, np.asarray(dist, dtype=float)
-
-
-def locate(index: JoinIndex, x: np.ndarray, y: np.ndarray,
-           declared: np.ndarray | None = None, points: np.ndarray | None = None) -> pd.DataFrame:
-    """Core of the join on plain arrays: polygon index, outside flag, distance, overlap.
-    ``points`` (optional) are the same locations as shapely Points, to avoid rebuilding them."""
-    n = len(x)
-    order = _spatial_order(x, y)
-    i, j = _candidates(index, x[order], y[order], None if points is None else points[order])
-    i = order[i]  # back to input positions
+def locate(index: JoinIndex, points: np.ndarray, prefer=None) -> pd.DataFrame:
+    """Core of the join on shapely Points: polygon index, outside flag, distance, overlap.
+    ``prefer(i, j)`` (optional) says, for arrays of point and polygon positions, whether
+    polygon j is the one point i declares (only asked for points inside several polygons)."""
+    n = len(points)
+    if _is_spatially_ordered(points):
+        i, j = _candidates(index, points)
+    else:
+        order = _spatial_order(points)
+        i, j = _candidates(index, points[order])
+        i = order[i]  # back to input positions
     hits = np.bincount(i, minlength=n)
-    if declared is None:
-        declared = np.full(n, None, dtype=object)
     if len(i) and hits.max() > 1:
         # Overlap rule: declared code first, then smallest area, then lowest code.
         multi = hits[i] > 1
-        dec = declared[i[multi]]
-        cand = index.codes[j[multi]]
-        is_declared = np.array([c is not None and d is not None and d.startswith(c)
-                                for c, d in zip(cand, dec)], dtype=bool)
-        key = np.lexsort((cand.astype(str), index.area[j[multi]], ~is_declared, i[multi]))
-        mi, mj = i[multi][key], j[multi][key]
+        mi, mj = i[multi], j[multi]
+        declared = prefer(mi, mj) if prefer is not None else np.zeros(len(mi), dtype=bool)
+        key = np.lexsort((index.codes[mj].astype(str), index.area[mj], ~declared, mi))
+        mi, mj = mi[key], mj[key]
         first = np.r_[True, mi[1:] != mi[:-1]]
         single = ~multi
         i = np.concatenate([i[single], mi[first]])
@@ -162,86 +300,66 @@ def locate(index: JoinIndex, x: np.ndarray, y: np.ndarray,
     dist = np.zeros(n)
     outside = poly < 0
     if outside.any():
-        near, d = nearest_with_distance(index, x[outside], y[outside])
+        away = points[outside]
+        near, d = nearest_with_distance(index, shapely.get_x(away), shapely.get_y(away))
         poly[outside] = near
         dist[outside] = d
     return pd.DataFrame({"poly": poly, "di_luar": outside, "jarak_m": dist,
                          "tumpang_tindih": hits > 1})
 
 
-def _aggregation_codes(index: JoinIndex, poly: np.ndarray, uniq: pd.Series,
-                       dec_idx: np.ndarray, known: np.ndarray) -> pd.Categorical:
-    """Categorical of the declared code where known, else the location's code, built from
-    integer codes (the declared uniques plus the polygon codes not among them)."""
-    declared = np.asarray(uniq, dtype=object)
-    dec_u = declared.astype("U13")
-    order = np.argsort(dec_u)
-    poly_u = index.codes.astype("U13")
-    pos = np.minimum(np.searchsorted(dec_u[order], poly_u), max(len(dec_u) - 1, 0))
-    found = (dec_u[order][pos] == poly_u) if len(dec_u) else np.zeros(len(poly_u), dtype=bool)
-    poly_code = np.empty(len(poly_u), dtype=np.int64)
-    poly_code[found] = order[pos[found]]
-    poly_code[~found] = len(declared) + np.arange((~found).sum())
-    categories = np.concatenate([declared, index.codes[~found]])
-    codes = np.where(known, dec_idx, poly_code[poly])
-    return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
-
-
-def _member(values: np.ndarray, sorted_codes: np.ndarray) -> np.ndarray:
-    """Vectorised membership of fixed-width strings in a sorted array."""
-    if len(sorted_codes) == 0:
-        return np.zeros(len(values), dtype=bool)
-    pos = np.minimum(np.searchsorted(sorted_codes, values), len(sorted_codes) - 1)
-    return sorted_codes[pos] == values
+def _declared(table: CodeTable, column: pd.Series
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per Posyandu: has a declared code; its table position (-1 if not in the table); the
+    table position of its kecamatan prefix (-1 if none); whether it is a known village."""
+    has = column.notna().to_numpy()
+    pos = table.positions(column)
+    inside = pos >= 0
+    kec = np.where(inside, table.parent_positions("kecamatan")[pos], -1)
+    other = has & ~inside
+    if other.any():  # codes outside the table: cut their prefix as text
+        kec[other] = table.positions(column[other].astype(str).to_numpy(dtype=str).astype("U8"))
+    return has, pos, kec, inside & table.is_village[pos]
 
 
 def join(posyandu: gpd.GeoDataFrame, index: JoinIndex | None = None,
          known_villages: set[str] | None = None) -> gpd.GeoDataFrame:
-    """Return a copy of ``posyandu`` with the location columns (see module doc)."""
+    """Return a copy of ``posyandu`` with the location columns (see module doc).
+    ``known_villages`` replaces the Kemendagri village list (the codes that count as known)."""
     if index is None:
         index = build_index()
-    if known_villages is None:
-        from .regions import village_codes_sorted
-        known_sorted = village_codes_sorted()
-    else:
-        known_sorted = np.sort(np.asarray(list(known_villages), dtype="U13"))
-    geoms = np.asarray(posyandu.geometry.values, dtype=object)
-    x, y = shapely.get_x(geoms), shapely.get_y(geoms)
-    # Declared codes: string work on the distinct values only.
+    table, poly_pos = index.table, index.poly_pos
+    if known_villages is not None:
+        table, poly_pos = index.with_villages(np.sort(np.asarray(list(known_villages), dtype=str)))
     declared_col = posyandu["kode_desa"] if "kode_desa" in posyandu \
         else pd.Series(None, index=posyandu.index, dtype=object)
-    dec_idx, dec_uniq = pd.factorize(declared_col, use_na_sentinel=True)
-    uniq = pd.Series(np.asarray(dec_uniq, dtype=object), dtype=object)
-    has_code = dec_idx >= 0
-    safe = np.where(has_code, dec_idx, 0)
-    dec_full = np.where(has_code, uniq.to_numpy(dtype=object)[safe] if len(uniq) else None, None)
-    loc = locate(index, x, y, dec_full, points=geoms)
+    has_code, dec_desa, dec_kec, known = _declared(table, declared_col)
+
+    def declared_here(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Is polygon j (desa or kecamatan) the one point i declares?"""
+        at = np.where(index.is_desa[j], dec_desa[i], dec_kec[i])
+        return (at == poly_pos[j]) & (at >= 0)
+
+    loc = locate(index, np.asarray(posyandu.geometry.values, dtype=object), declared_here)
     poly = loc["poly"].to_numpy()
-    out = posyandu.copy()
-    kode = index.codes[poly]
-    tingkat = index.levels[poly]
+    out = posyandu.copy(deep=False)
     # Code columns are categoricals: 300,000 rows share a few thousand distinct codes.
     for col, key in (("kode_lokasi", "lokasi"), ("tingkat_lokasi", "tingkat"),
                      ("kode_kecamatan", "kecamatan"), ("kode_kabupaten", "kabupaten"),
                      ("kode_provinsi", "provinsi")):
         out[col] = index.column(index.ancestors[key], poly)
-    out["di_luar"] = loc["di_luar"].to_numpy()
+    outside = loc["di_luar"].to_numpy()
+    out["di_luar"] = outside
     out["jarak_m"] = loc["jarak_m"].round(1).to_numpy()
     out["tumpang_tindih"] = loc["tumpang_tindih"].to_numpy()
-
-    uniq_known = _member(np.asarray(uniq, dtype="U13"), known_sorted)
-    uniq_kec = np.asarray(uniq, dtype="U13").astype("U8").astype(object)  # kecamatan prefix
-    known = has_code & (uniq_known[safe] if len(uniq) else False)
-    dec_at_level = np.where(tingkat == "desa", dec_full,
-                            uniq_kec[safe] if len(uniq) else None)
-    same = dec_at_level == kode
-    match = pd.array(np.where(has_code, same, False), dtype="boolean")
-    match[~has_code] = pd.NA
-    out["kode_cocok"] = match
-    out["kode_agregasi"] = _aggregation_codes(index, poly, uniq, dec_idx, known)
-    status = np.select(
-        [~has_code, has_code & ~known, out["di_luar"].to_numpy(), has_code & ~same],
-        [0, 1, 2, 3], default=4)
+    same = declared_here(np.arange(len(poly)), poly)
+    out["kode_cocok"] = pd.arrays.BooleanArray(same & has_code, ~has_code)
+    out["kode_agregasi"] = table.categorical(np.where(known, dec_desa, poly_pos[poly]))
+    status = np.full(len(poly), 4, dtype=np.int8)            # cocok
+    status[has_code & ~same] = 3                             # kode_berbeda
+    status[outside] = 2                                      # di_luar_poligon
+    status[has_code & ~known] = 1                            # kode_tidak_dikenal
+    status[~has_code] = 0                                    # tanpa_kode
     out["status_lokasi"] = pd.Categorical.from_codes(status, categories=STATUS)
     return out
 
