@@ -75,17 +75,29 @@ class CodeTable:
             self._groups[level] = (rows, starts, prefix[starts].astype(object))
         return self._groups[level]
 
-    def sums(self, by_code: np.ndarray, level: str) -> np.ndarray:
+    def sums(self, by_code: np.ndarray, level: str, select: np.ndarray | None = None,
+             out: np.ndarray | None = None) -> np.ndarray:
         """Sums of ``by_code`` (one column per table code, one row per quantity) over each
-        region of ``level``: one column per region, in the order of ``groups(level)``."""
+        region of ``level``: one column per region, in the order of ``groups(level)``
+        (only the regions ``select`` when given), written into ``out`` when given."""
         rows, starts, _ = self.groups(level)
-        if len(starts) == 0:
-            return np.zeros((by_code.shape[0], 0))
-        if len(rows) < len(self.codes):
-            by_code = by_code[:, rows]
         if len(starts) == len(rows):        # one code per region (desa): nothing to add
-            return by_code
-        return np.add.reduceat(by_code, starts, axis=1)
+            picked = rows if select is None else rows[select]
+            if out is None:
+                return by_code[:, picked]
+            return np.take(by_code, picked, axis=1, out=out, mode="clip")
+        if len(starts) == 0:
+            result = np.zeros((by_code.shape[0], 0))
+        else:
+            if len(rows) < len(self.codes):
+                by_code = by_code[:, rows]
+            result = np.add.reduceat(by_code, starts, axis=1)
+        if select is not None:
+            result = result[:, select]
+        if out is None:
+            return result
+        out[...] = result
+        return out
 
     def regions_dtype(self, levels: tuple[str, ...]) -> pd.CategoricalDtype:
         """Categorical dtype of the region codes of ``levels`` (in that order), whose

@@ -11,6 +11,7 @@ Published survey values (geo.published) and registry-derived values share one lo
 from __future__ import annotations
 
 import functools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,7 @@ from .codetable import CodeTable, table_of
 
 REGISTRY_PERIOD = "Registri"
 DEFAULT_MIN_DENOMINATOR = 20
+PARALLEL_MIN = 50_000  # Posyandu; below this the sums run on one thread
 WHO_STUNTING_BINS = (2.5, 10.0, 20.0, 30.0)  # WHO–UNICEF prevalence thresholds (%)
 LONG_COLUMNS = ["indicator", "code", "level", "period", "value", "numerator", "denominator",
                 "unstable", "source"]
@@ -142,31 +144,55 @@ def _sums_per_code(joined: pd.DataFrame, post: np.ndarray, size: int,
     both = lambda a, b: ~np.isnan(a) & ~np.isnan(b)  # noqa: E731 - pairs count only when both known
     stunting_pair, sasaran_pair, terlatih_pair = both(stunting, ditimbang), both(kader, sasaran), \
         both(kader, terlatih)
-    count, kader_known, offline = total(), total(has_kader), total(internet == 0)
-    sums = {
-        ("stunting_registri", "num"): total(np.where(stunting_pair, stunting, 0.0)),
-        ("stunting_registri", "den"): total(np.where(stunting_pair, ditimbang, 0.0)),
-        ("posyandu", "num"): count,
-        ("posyandu_per_desa", "num"): count,
-        ("kader_per_posyandu", "num"): total(np.where(has_kader, kader, 0.0)),
-        ("kader_per_posyandu", "den"): kader_known,
-        ("kader_per_1000_balita", "num"): total(np.where(sasaran_pair, kader, 0.0)),
-        ("kader_per_1000_balita", "den"): total(np.where(sasaran_pair, sasaran, 0.0)),
-        ("posyandu_kader5_pct", "num"): total(kader >= 5),
-        ("posyandu_kader5_pct", "den"): kader_known,
-        ("kader_terlatih_pct", "num"): total(np.where(terlatih_pair, terlatih, 0.0)),
-        ("kader_terlatih_pct", "den"): total(np.where(terlatih_pair, kader, 0.0)),
-        ("posyandu_aktif_pct", "num"): total(aktif == 1),
-        ("posyandu_aktif_pct", "den"): total(~np.isnan(aktif)),
-        ("tanpa_internet_pct", "num"): offline,
-        ("tanpa_internet_pct", "den"): total(~np.isnan(internet)),
-        ("posyandu_tanpa_internet", "num"): offline,
+    high = None if hazard_max is None else \
+        (hazard_max.reindex(joined.index) == "tinggi").to_numpy(dtype=bool)
+    weights = {  # each distinct sum once; None = count of Posyandu
+        "count": lambda: None,
+        "stunting": lambda: np.where(stunting_pair, stunting, 0.0),
+        "ditimbang": lambda: np.where(stunting_pair, ditimbang, 0.0),
+        "kader": lambda: np.where(has_kader, kader, 0.0),
+        "kader_known": lambda: has_kader,
+        "kader_sasaran": lambda: np.where(sasaran_pair, kader, 0.0),
+        "sasaran": lambda: np.where(sasaran_pair, sasaran, 0.0),
+        "kader5": lambda: kader >= 5,
+        "terlatih": lambda: np.where(terlatih_pair, terlatih, 0.0),
+        "kader_terlatih": lambda: np.where(terlatih_pair, kader, 0.0),
+        "aktif": lambda: aktif == 1,
+        "aktif_known": lambda: ~np.isnan(aktif),
+        "offline": lambda: internet == 0,
+        "internet_known": lambda: ~np.isnan(internet),
     }
-    if hazard_max is not None:
-        high = total((hazard_max.reindex(joined.index) == "tinggi").to_numpy(dtype=bool))
-        sums[("posyandu_bahaya_tinggi", "num")] = high
-        sums[("posyandu_bahaya_tinggi_pct", "num")] = high
-        sums[("posyandu_bahaya_tinggi_pct", "den")] = count
+    if high is not None:
+        weights["high"] = lambda: high
+    # bincount releases the GIL: a large registry is summed on two threads.
+    if n >= PARALLEL_MIN:
+        with ThreadPoolExecutor(2) as pool:
+            done = dict(zip(weights, pool.map(lambda f: total(f()), weights.values())))
+    else:
+        done = {key: total(f()) for key, f in weights.items()}
+    sums = {
+        ("stunting_registri", "num"): done["stunting"],
+        ("stunting_registri", "den"): done["ditimbang"],
+        ("posyandu", "num"): done["count"],
+        ("posyandu_per_desa", "num"): done["count"],
+        ("kader_per_posyandu", "num"): done["kader"],
+        ("kader_per_posyandu", "den"): done["kader_known"],
+        ("kader_per_1000_balita", "num"): done["kader_sasaran"],
+        ("kader_per_1000_balita", "den"): done["sasaran"],
+        ("posyandu_kader5_pct", "num"): done["kader5"],
+        ("posyandu_kader5_pct", "den"): done["kader_known"],
+        ("kader_terlatih_pct", "num"): done["terlatih"],
+        ("kader_terlatih_pct", "den"): done["kader_terlatih"],
+        ("posyandu_aktif_pct", "num"): done["aktif"],
+        ("posyandu_aktif_pct", "den"): done["aktif_known"],
+        ("tanpa_internet_pct", "num"): done["offline"],
+        ("tanpa_internet_pct", "den"): done["internet_known"],
+        ("posyandu_tanpa_internet", "num"): done["offline"],
+    }
+    if high is not None:
+        sums[("posyandu_bahaya_tinggi", "num")] = done["high"]
+        sums[("posyandu_bahaya_tinggi_pct", "num")] = done["high"]
+        sums[("posyandu_bahaya_tinggi_pct", "den")] = done["count"]
     return sums
 
 
@@ -207,22 +233,25 @@ def aggregate(joined: pd.DataFrame, levels: tuple[str, ...] = LEVELS,
     by_code = np.vstack([sums[key] for key in columns])        # quantity × code
     ind_ids = list(dict.fromkeys(k for k, _ in columns))
     count = col_of[("posyandu", "num")]
-    # Each level's sums; only regions holding a Posyandu are kept.
-    level_sums, region, level_of, villages = [], [], [], []
-    offset = 0
-    for li, level in enumerate(levels):
-        sums_l = table.sums(by_code, level)
-        held = np.flatnonzero(sums_l[count] > 0)
-        level_sums.append(sums_l[:, held])
-        region.append(held + offset)
-        level_of.append(np.full(len(held), li, dtype=np.int8))
-        villages.append(table.village_counts(level)[held])
-        offset += sums_l.shape[1]
-    totals = np.hstack(level_sums)
-    n_regions = totals.shape[1]
+    # Only regions holding a Posyandu get rows: find them per level from the counts, then
+    # sum every quantity over those regions straight into one matrix (quantity × region).
+    held = [np.flatnonzero(table.sums(by_code[count:count + 1], level)[0] > 0)
+            for level in levels]
+    n_regions = sum(len(h) for h in held)
     if n_regions == 0:
         return pd.DataFrame(columns=LONG_COLUMNS)
-    villages = np.concatenate(villages)
+    totals = np.empty((len(columns), n_regions))
+    region = np.empty(n_regions, dtype=np.int32)
+    level_of = np.empty(n_regions, dtype=np.int8)
+    villages = np.empty(n_regions)
+    lo = offset = 0
+    for li, level in enumerate(levels):
+        hi = lo + len(held[li])
+        table.sums(by_code, level, held[li], out=totals[:, lo:hi])
+        region[lo:hi] = held[li] + offset
+        level_of[lo:hi] = li
+        villages[lo:hi] = table.village_counts(level)[held[li]]
+        lo, offset = hi, offset + len(table.groups(level)[2])
     # One block of rows per indicator: every region of every level.
     rows = n_regions * len(ind_ids)
     numbers = np.empty((3, rows))                   # value, numerator, denominator
@@ -245,7 +274,6 @@ def aggregate(joined: pd.DataFrame, levels: tuple[str, ...] = LEVELS,
             unstable[block] = np.nan_to_num(denominator) < min_denominator
     # Text columns are categoricals built from integer codes: ~900,000 rows share a few
     # thousand distinct values, and no string is copied per row.
-    region, level_of = np.concatenate(region), np.concatenate(level_of)
     frame = pd.DataFrame(numbers.T, columns=["value", "numerator", "denominator"], copy=False)
     cat = pd.Categorical.from_codes
     frame.insert(0, "indicator", cat(np.repeat(np.arange(len(ind_ids), dtype=np.int16),

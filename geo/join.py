@@ -50,6 +50,7 @@ from .codetable import CodeTable
 _GEOD = Geod(ellps="WGS84")
 PARALLEL_MIN = 50_000  # points; below this one thread is faster than starting two
 STATUS = ["tanpa_kode", "kode_tidak_dikenal", "di_luar_poligon", "kode_berbeda", "cocok"]
+_STATUS_DTYPE = pd.CategoricalDtype(STATUS)
 EDGE_SEGMENTS = 16     # boundaries near outside points are cut into pieces of this many segments
 ORDER_CELL = 0.05      # degrees; cell size of the spatial sort
 NEAREST_WINDOW = 0.002  # degrees; first half-width of the nearest-edge search window
@@ -112,15 +113,15 @@ def boundary_pieces(geoms: np.ndarray, segments: int = EDGE_SEGMENTS
     n_pts = last - first + 1
     start = (np.cumsum(n_vertex) - n_vertex)[ring] + first
     vertex = np.repeat(start - (np.cumsum(n_pts) - n_pts), n_pts) + np.arange(n_pts.sum())
-    vertex = np.minimum(vertex, len(coords) - 1)
     pieces = shapely.linestrings(coords[vertex], indices=np.repeat(np.arange(len(n_pts)), n_pts))
     return pieces, part_of[ring_part[ring]]
 
 
 def build_index(layer: gpd.GeoDataFrame | None = None) -> JoinIndex:
-    """STRtree plus prepared polygons, boundary pieces and the code table. The point
-    locators GEOS builds inside prepared polygons are created on their second use, so the
-    index is warmed here (twice), not during the first join."""
+    """STRtree plus prepared polygons, the code table with its hierarchy, and (for a small
+    layer) all boundary pieces. The point locators GEOS builds inside prepared polygons are
+    created on their second use, so the index is warmed here (twice), not during the first
+    join."""
     from .regions import village_codes_sorted
     if layer is None:
         from .regions import analysis_layer
@@ -145,11 +146,11 @@ def build_index(layer: gpd.GeoDataFrame | None = None) -> JoinIndex:
         table.village_counts(level)
     table.regions_dtype(LEVELS)
     index = JoinIndex(codes=codes.to_numpy(dtype=object),
-                     levels=layer["level"].to_numpy(dtype=object),
-                     is_desa=layer["level"].to_numpy(dtype=object) == "desa",
-                     geoms=geoms, area=shapely.area(geoms), tree=tree, ancestors=ancestors,
-                     table=table, poly_pos=table.positions(codes.to_numpy(dtype=str)),
-                     pieces=np.full(len(geoms), None, dtype=object))
+                      levels=layer["level"].to_numpy(dtype=object),
+                      is_desa=layer["level"].to_numpy(dtype=object) == "desa",
+                      geoms=geoms, area=shapely.area(geoms), tree=tree, ancestors=ancestors,
+                      table=table, poly_pos=table.positions(codes.to_numpy(dtype=str)),
+                      pieces=np.full(len(geoms), None, dtype=object))
     if shapely.get_num_coordinates(geoms).sum() <= EAGER_PIECES_VERTICES:
         # A small layer has all its boundaries cut and indexed up front.
         pieces, owner = _pieces(index, np.arange(len(geoms)))
@@ -272,7 +273,17 @@ def nearest_with_distance(index: JoinIndex, x: np.ndarray, y: np.ndarray
     return polygon, dist
 
 
-def locate(index: JoinIndex, points: np.ndarray, prefer=None) -> pd.DataFrame:
+@dataclass
+class Location:
+    """Where each point is: polygon position in the index (the nearest one when outside),
+    outside every polygon, distance (m, 0 inside), inside several overlapping polygons."""
+    poly: np.ndarray
+    outside: np.ndarray
+    distance: np.ndarray
+    overlap: np.ndarray
+
+
+def locate(index: JoinIndex, points: np.ndarray, prefer=None) -> Location:
     """Core of the join on shapely Points: polygon index, outside flag, distance, overlap.
     ``prefer(i, j)`` (optional) says, for arrays of point and polygon positions, whether
     polygon j is the one point i declares (only asked for points inside several polygons)."""
@@ -304,8 +315,7 @@ def locate(index: JoinIndex, points: np.ndarray, prefer=None) -> pd.DataFrame:
         near, d = nearest_with_distance(index, shapely.get_x(away), shapely.get_y(away))
         poly[outside] = near
         dist[outside] = d
-    return pd.DataFrame({"poly": poly, "di_luar": outside, "jarak_m": dist,
-                         "tumpang_tindih": hits > 1})
+    return Location(poly=poly, outside=outside, distance=dist, overlap=hits > 1)
 
 
 def _declared(table: CodeTable, column: pd.Series
@@ -338,30 +348,32 @@ def join(posyandu: gpd.GeoDataFrame, index: JoinIndex | None = None,
     def declared_here(i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Is polygon j (desa or kecamatan) the one point i declares?"""
         at = np.where(index.is_desa[j], dec_desa[i], dec_kec[i])
-        return (at == poly_pos[j]) & (at >= 0)
+        return at == poly_pos[j]
 
     loc = locate(index, np.asarray(posyandu.geometry.values, dtype=object), declared_here)
-    poly = loc["poly"].to_numpy()
-    out = posyandu.copy(deep=False)
-    # Code columns are categoricals: 300,000 rows share a few thousand distinct codes.
-    for col, key in (("kode_lokasi", "lokasi"), ("tingkat_lokasi", "tingkat"),
-                     ("kode_kecamatan", "kecamatan"), ("kode_kabupaten", "kabupaten"),
-                     ("kode_provinsi", "provinsi")):
-        out[col] = index.column(index.ancestors[key], poly)
-    outside = loc["di_luar"].to_numpy()
-    out["di_luar"] = outside
-    out["jarak_m"] = loc["jarak_m"].round(1).to_numpy()
-    out["tumpang_tindih"] = loc["tumpang_tindih"].to_numpy()
-    same = declared_here(np.arange(len(poly)), poly)
-    out["kode_cocok"] = pd.arrays.BooleanArray(same & has_code, ~has_code)
-    out["kode_agregasi"] = table.categorical(np.where(known, dec_desa, poly_pos[poly]))
+    poly, outside = loc.poly, loc.outside
+    where = poly_pos[poly]
+    same = np.where(index.is_desa[poly], dec_desa, dec_kec) == where
     status = np.full(len(poly), 4, dtype=np.int8)            # cocok
     status[has_code & ~same] = 3                             # kode_berbeda
     status[outside] = 2                                      # di_luar_poligon
     status[has_code & ~known] = 1                            # kode_tidak_dikenal
     status[~has_code] = 0                                    # tanpa_kode
-    out["status_lokasi"] = pd.Categorical.from_codes(status, categories=STATUS)
-    return out
+    # Code columns are categoricals: 300,000 rows share a few thousand distinct codes.
+    columns = {col: index.column(index.ancestors[key], poly) for col, key in (
+        ("kode_lokasi", "lokasi"), ("tingkat_lokasi", "tingkat"),
+        ("kode_kecamatan", "kecamatan"), ("kode_kabupaten", "kabupaten"),
+        ("kode_provinsi", "provinsi"))}
+    columns.update({
+        "di_luar": outside,
+        "jarak_m": np.round(loc.distance, 1),
+        "tumpang_tindih": loc.overlap,
+        "kode_cocok": pd.arrays.BooleanArray(same & has_code, ~has_code),
+        "kode_agregasi": table.categorical(np.where(known, dec_desa, where)),
+        "status_lokasi": pd.Categorical.from_codes(status, dtype=_STATUS_DTYPE),
+    })
+    kept = posyandu.drop(columns=[c for c in columns if c in posyandu])
+    return pd.concat([kept, pd.DataFrame(columns, index=posyandu.index)], axis=1)
 
 
 def summary(joined: pd.DataFrame) -> dict:
