@@ -51,7 +51,7 @@ _GEOD = Geod(ellps="WGS84")
 PARALLEL_MIN = 50_000  # points; below this one thread is faster than starting two
 STATUS = ["tanpa_kode", "kode_tidak_dikenal", "di_luar_poligon", "kode_berbeda", "cocok"]
 _STATUS_DTYPE = pd.CategoricalDtype(STATUS)
-EDGE_SEGMENTS = 16     # boundaries near outside points are cut into pieces of this many segments
+EDGE_SEGMENTS = 8      # boundaries near outside points are cut into pieces of this many segments
 ORDER_CELL = 0.05      # degrees; cell size of the spatial sort
 NEAREST_WINDOW = 0.002  # degrees; first half-width of the nearest-edge search window
 NEAREST_PARALLEL_MIN = 2_000  # outside points; below this one thread
@@ -73,7 +73,7 @@ class JoinIndex:
     table: CodeTable                       # Kemendagri villages + polygon codes
     poly_pos: np.ndarray                   # position of each polygon's code in ``table``
     pieces: np.ndarray                     # boundary pieces per polygon, cut when first needed
-    piece_tree: tuple | None = None        # small layers: (pieces, owner, STRtree) of all
+    piece_tree: "_Edges | None" = None     # small layers: all boundary pieces, indexed
 
     def column(self, values: pd.Categorical, poly: np.ndarray) -> pd.Categorical:
         """Per-point column taken from a per-polygon Categorical (no string copies)."""
@@ -89,11 +89,12 @@ class JoinIndex:
         return table, table.positions(self.codes)
 
 
-def boundary_pieces(geoms: np.ndarray, segments: int = EDGE_SEGMENTS
+def boundary_pieces(geoms: np.ndarray, segments: int | None = None
                     ) -> tuple[np.ndarray, np.ndarray]:
     """Every ring of every polygon cut into LineStrings of at most ``segments`` segments,
     and the polygon each piece belongs to. The nearest piece to a point outside all polygons
     gives its nearest polygon and distance without measuring whole coastlines."""
+    segments = segments or EDGE_SEGMENTS
     parts, part_of = shapely.get_parts(geoms, return_index=True)
     rings, ring_part = [shapely.get_exterior_ring(parts)], [np.arange(len(parts))]
     n_holes = shapely.get_num_interior_rings(parts)
@@ -153,8 +154,7 @@ def build_index(layer: gpd.GeoDataFrame | None = None) -> JoinIndex:
                       pieces=np.full(len(geoms), None, dtype=object))
     if shapely.get_num_coordinates(geoms).sum() <= EAGER_PIECES_VERTICES:
         # A small layer has all its boundaries cut and indexed up front.
-        pieces, owner = _pieces(index, np.arange(len(geoms)))
-        index.piece_tree = (pieces, owner, shapely.STRtree(pieces))
+        index.piece_tree = _Edges.of(*_pieces(index, np.arange(len(geoms))))
     return index
 
 
@@ -224,6 +224,18 @@ def _pieces(index: JoinIndex, polygons: np.ndarray) -> tuple[np.ndarray, np.ndar
     return pieces, np.repeat(polygons, sizes)
 
 
+@dataclass
+class _Edges:
+    """Boundary pieces, the polygon of each, and an STRtree over them."""
+    pieces: np.ndarray
+    owner: np.ndarray
+    tree: shapely.STRtree
+
+    @classmethod
+    def of(cls, pieces: np.ndarray, owner: np.ndarray) -> "_Edges":
+        return cls(pieces, owner, shapely.STRtree(pieces))
+
+
 def nearest_with_distance(index: JoinIndex, x: np.ndarray, y: np.ndarray
                           ) -> tuple[np.ndarray, np.ndarray]:
     """Nearest polygon of each point and the geodesic distance (m) to its edge.
@@ -240,28 +252,28 @@ def nearest_with_distance(index: JoinIndex, x: np.ndarray, y: np.ndarray
         return polygon, dist
 
     def work(lo: int, hi: int) -> None:
-        pts = shapely.points(x[lo:hi], y[lo:hi])
+        px, py = x[lo:hi], y[lo:hi]
+        pts = shapely.points(px, py)
         piece_of = np.empty(hi - lo, dtype=object)
         todo, r = np.arange(hi - lo), NEAREST_WINDOW
         while len(todo):
-            tx, ty = x[lo:hi][todo], y[lo:hi][todo]
             last = r > 90                      # the window covers the globe
+            tx, ty = px[todo], py[todo]
             windows = shapely.box(tx - r, ty - r, tx + r, ty + r)
             if index.piece_tree is not None:
-                pieces, owner, tree = index.piece_tree
+                edges = index.piece_tree
             else:
                 near = np.arange(index.size) if last else np.unique(index.tree.query(windows)[1])
-                pieces, owner = _pieces(index, near)
-                tree = shapely.STRtree(pieces)
-            i, j = tree.query(windows)
-            d = shapely.distance(pts[todo[i]], pieces[j])
-            key = np.lexsort((owner[j], d, i))
+                edges = _Edges.of(*_pieces(index, near))
+            i, j = edges.tree.query(windows)
+            d = shapely.distance(pts[todo[i]], edges.pieces[j])
+            key = np.lexsort((j, edges.owner[j], d, i))
             i, j, d = i[key], j[key], d[key]
             first = np.r_[True, i[1:] != i[:-1]] if len(i) else np.zeros(0, dtype=bool)
             i, j, d = i[first], j[first], d[first]
             ok = (d <= r) | last
-            polygon[lo + todo[i[ok]]] = owner[j[ok]]
-            piece_of[todo[i[ok]]] = pieces[j[ok]]
+            polygon[lo + todo[i[ok]]] = edges.owner[j[ok]]
+            piece_of[todo[i[ok]]] = edges.pieces[j[ok]]
             done = np.zeros(len(todo), dtype=bool)
             done[i[ok]] = True
             todo, r = todo[~done], r * 8
@@ -300,7 +312,7 @@ def locate(index: JoinIndex, points: np.ndarray, prefer=None) -> Location:
         multi = hits[i] > 1
         mi, mj = i[multi], j[multi]
         declared = prefer(mi, mj) if prefer is not None else np.zeros(len(mi), dtype=bool)
-        key = np.lexsort((index.codes[mj].astype(str), index.area[mj], ~declared, mi))
+        key = np.lexsort((index.poly_pos[mj], index.area[mj], ~declared, mi))
         mi, mj = mi[key], mj[key]
         first = np.r_[True, mi[1:] != mi[:-1]]
         single = ~multi
@@ -372,7 +384,8 @@ def join(posyandu: gpd.GeoDataFrame, index: JoinIndex | None = None,
         "kode_agregasi": table.categorical(np.where(known, dec_desa, where)),
         "status_lokasi": pd.Categorical.from_codes(status, dtype=_STATUS_DTYPE),
     })
-    kept = posyandu.drop(columns=[c for c in columns if c in posyandu])
+    again = [c for c in columns if c in posyandu]   # joining a joined table again
+    kept = posyandu.drop(columns=again) if again else posyandu
     return pd.concat([kept, pd.DataFrame(columns, index=posyandu.index)], axis=1)
 
 
