@@ -18,15 +18,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 CODE_LENGTH = {"provinsi": 2, "kabupaten": 5, "kecamatan": 8, "desa": 13}  # "62.71.01.1001"
-_WIDTH = "U13"
 
 
 class CodeTable:
     """Sorted unique codes; ``villages`` (sorted fixed-width array) is the Kemendagri desa
     list, used to tell which codes are known villages and how many villages a region has."""
 
-    def __init__(self, codes, villages: np.ndarray):
-        self.codes = np.unique(np.asarray(codes, dtype=_WIDTH))
+    def __init__(self, codes, villages: np.ndarray, register: bool = True):
+        self.codes = np.unique(_text(codes))
         self.villages = villages
         self.is_village = member(self.codes, villages)
         self.dtype = pd.CategoricalDtype(pd.Index(self.codes.astype(object), dtype=object))
@@ -35,7 +34,8 @@ class CodeTable:
         self._groups: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._village_counts: dict[str, np.ndarray] = {}
         self._dtypes: dict[tuple[str, ...], pd.CategoricalDtype] = {}
-        _register(self)
+        if register:  # its categoricals (a join's kode_agregasi) will be recognised
+            _register(self)
 
     def __len__(self) -> int:
         return len(self.codes)

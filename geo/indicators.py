@@ -206,7 +206,7 @@ def _code_positions(codes: pd.Series) -> tuple[CodeTable, np.ndarray]:
     from .regions import village_codes_sorted
     post, uniq = pd.factorize(codes.astype(object), use_na_sentinel=True)
     uniq = np.asarray(uniq, dtype=object).astype(str)
-    table = CodeTable(uniq, village_codes_sorted())
+    table = CodeTable(uniq, village_codes_sorted(), register=False)
     return table, np.append(table.positions(uniq), -1)[post]
 
 
