@@ -17,6 +17,8 @@ REQ_HASH=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$REQ_HASH" ]; then
     "$VPY" -m pip install --disable-pip-version-check -q -r requirements-dev.txt
     echo "$REQ_HASH" > "$STAMP"
+    # requirements-dev.txt includes requirements.txt: ./run.sh need not install it again
+    sha256sum requirements.txt | cut -d' ' -f1 > "$VENV/.requirements.sha256"
 fi
 
 if [ ! -x /usr/bin/chromium ]; then

@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 
 import pandas as pd
+import streamlit as st
 
 from geo import published
 from geo.config import REPO_ROOT, data_dir
@@ -47,8 +48,10 @@ def indicator_sources() -> pd.DataFrame:
     return grouped.sort_values(["indicator", "period", "level"]).reset_index(drop=True)
 
 
+@st.cache_resource(show_spinner=False)
 def load_report() -> pd.DataFrame:
-    """Findings of the load-time checks of every boundary level (repairs, duplicates…)."""
+    """Findings of the load-time checks of every boundary level (repairs, duplicates…);
+    they change only with the data directory, so once per server process."""
     from dataclasses import asdict
 
     from geo import regions

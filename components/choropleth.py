@@ -3,7 +3,6 @@ drill-down on click, and the table below the map. Pages call ``map_section`` onc
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -16,13 +15,6 @@ from components import tables
 from geo import classify as geo_classify
 from geo import indicators, published, ranking
 from geo.codes import LABEL
-
-
-@dataclass
-class MapResult:
-    level: str
-    values: pd.DataFrame          # code, name, value, rank, of, unstable, numerator, denominator
-    classification: geo_classify.Classification
 
 
 def ranked_values(indicator_id: str, level: str, period: str, region: str) -> pd.DataFrame:
@@ -57,7 +49,7 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
                 show_points: bool = True, hazards=None, marked: set[str] | None = None,
                 marked_label: str = "", extra_legend: list[tuple[str, str]] | None = None,
                 table_extra: pd.DataFrame | None = None, offline_only: bool = False,
-                show_table: bool = True) -> MapResult:
+                show_table: bool = True) -> None:
     ind = indicators.get(indicator_id)
     level = data.map_level(view.region)
     lang = view.lang
@@ -104,7 +96,6 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
         table = display_table(vals, ind, lang, table_extra)
         tables.show_table(table, f"{ind.id}-{level}-{view.region or 'indonesia'}",
                           key=f"tbl-{page}")
-    return MapResult(level=level, values=vals, classification=classification)
 
 
 def display_table(vals: pd.DataFrame, ind: indicators.Indicator, lang: str,

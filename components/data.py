@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -21,7 +22,7 @@ def joined():
 
 @st.cache_resource(show_spinner=False)
 def posyandu_info() -> datasets.DatasetInfo:
-    return datasets.posyandu()[1]
+    return datasets.posyandu_info()
 
 
 @st.cache_resource(show_spinner=False)
@@ -36,17 +37,17 @@ def hazard_classes() -> pd.DataFrame:
     return classify_posyandu(joined(), zones)
 
 
+@st.cache_resource(show_spinner=False)
+def exposure(level: str) -> pd.DataFrame:
+    """Posyandu per hazard class for every region of ``level`` (geo.hazards)."""
+    from geo.hazards import exposure_by_region
+    return exposure_by_region(joined(), hazard_classes(), level, code_column="kode_agregasi")
+
+
 @st.cache_resource(show_spinner="Menghitung indikator …")
 def long_table() -> pd.DataFrame:
     """Published and registry indicators of every region at every level (long shape)."""
-    registry = indicators.aggregate(joined(), LEVELS, hazard_classes()["hazard_max"])
-    imported, _ = datasets.imported_indicators()
-    published = indicators.published_long()
-    if len(imported):  # the user's values replace published ones of the same key
-        key = ["indicator", "code", "period"]
-        published = published.merge(imported[key], on=key, how="left", indicator=True)
-        published = published.loc[published.pop("_merge") == "left_only"]
-    return pd.concat([published, imported, registry], ignore_index=True)
+    return datasets.long_table(joined(), LEVELS, hazard_classes()["hazard_max"])
 
 
 @st.cache_resource(show_spinner=False)
@@ -118,8 +119,10 @@ def subtree(region: str) -> pd.DataFrame:
     j = joined()
     if not region:
         return j
-    codes = j["kode_agregasi"].astype(str)
-    return j.loc[(codes == region) | codes.str.startswith(region + ".")]
+    codes = j["kode_agregasi"]   # a Categorical: test its distinct codes, not every row
+    cats = codes.cat.categories
+    inside = np.append((cats == region) | cats.str.startswith(region + "."), False)
+    return j.loc[inside[codes.cat.codes.to_numpy()]]
 
 
 def subtree_villages(region: str) -> int:

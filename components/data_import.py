@@ -18,7 +18,7 @@ import streamlit as st
 from components.i18n import lang
 from geo import workspace
 from geo.codes import LEVELS, LABEL
-from geo.importers.safety import EXTENSIONS, max_upload_bytes, to_csv_bytes
+from geo.importers.safety import EXTENSIONS, max_upload_bytes
 
 TEXT = {
     "title": ("Kelola Data", "Manage Data"),
@@ -314,4 +314,4 @@ def render_data_import() -> None:
     _versions_section()
 
 
-__all__ = ["render_data_import", "md_escape", "to_csv_bytes"]
+__all__ = ["render_data_import", "md_escape"]

@@ -25,9 +25,7 @@ def zones_in_view(region: str) -> gpd.GeoDataFrame:
 
 def exposure_table(level: str, region: str) -> pd.DataFrame:
     """code + Posyandu count per hazard class for the regions of ``level`` under ``region``."""
-    joined = data.joined()
-    table = hazards.exposure_by_region(joined, data.hazard_classes(), level,
-                                       code_column="kode_agregasi")
+    table = data.exposure(level)
     if region:
         table = table.loc[table["code"].str.startswith(region + ".")]
     names = {k: f"Posyandu {t(k)}" for k in hazards.KELAS}

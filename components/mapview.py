@@ -117,7 +117,7 @@ def _tooltip_fields(ch: Choropleth) -> tuple[list[str], list[str]]:
 
 def build_map(ch: Choropleth, *, points: list[list] | None = None,
               hazards: gpd.GeoDataFrame | None = None, basemap: bool = False,
-              labels: bool = False, height_hint: int = 640) -> folium.Map:
+              labels: bool = False) -> folium.Map:
     """Folium map of a choropleth, with optional hazard zones, Posyandu points and labels."""
     layer = ch.layer
     # maxZoom: without a tile layer Leaflet has none, and MarkerCluster refuses to start.

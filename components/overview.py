@@ -7,16 +7,17 @@ from components import data
 from components.i18n import fmt_number, t
 from components.kpi import Kpi
 from geo import indicators, published
+from geo.codes import level_of, parent_code
 
 
 def _registry_total(indicator: str, region: str) -> pd.Series | None:
     """The row of a registry indicator for a region (Indonesia = sum over provinces)."""
-    long = data.long_table()
-    sel = (long["indicator"] == indicator) & (long["period"] == indicators.REGISTRY_PERIOD)
     if region:
-        rows = long.loc[sel & (long["code"] == region)]
+        rows = data.values(indicator, level_of(region), indicators.REGISTRY_PERIOD,
+                           parent_code(region))
+        rows = rows.loc[rows["code"] == region]
         return rows.iloc[0] if len(rows) else None
-    rows = long.loc[sel & (long["level"] == "provinsi")]
+    rows = data.values(indicator, "provinsi", indicators.REGISTRY_PERIOD, None)
     if rows.empty:
         return None
     num, den = rows["numerator"].sum(), rows["denominator"].sum()
@@ -50,12 +51,14 @@ def region_kpis(region: str, lang: str) -> list[Kpi]:
 
 
 def _latest_survey(region: str) -> tuple[str, float] | None:
-    """Latest published stunting value of the region (national figure for Indonesia)."""
-    table = published.table()
+    """Latest survey stunting value of the region — published, or the user's imported value
+    that replaces it — (the national figure for Indonesia)."""
     if not region:
         return published.national_latest("stunting")
-    rows = table.loc[(table["indicator"] == "stunting") & (table["code"] == region)]
-    if rows.empty:
-        return None
-    row = rows.sort_values("year").iloc[-1]
-    return str(row["period"]), float(row["value"])
+    level, parent = level_of(region), parent_code(region)
+    for period in reversed(data.periods("stunting", level, parent)):
+        rows = data.values("stunting", level, period, parent)
+        found = rows.loc[rows["code"] == region, "value"].dropna()
+        if len(found):
+            return period, float(found.iloc[0])
+    return None

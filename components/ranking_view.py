@@ -7,14 +7,17 @@ import streamlit as st
 from components import data
 from components.i18n import t
 from geo import indicators, ranking
-from geo.codes import level_of
+from geo.codes import level_of, parent_code
 
 
 def ranking_table(indicator: str, level: str, period: str, compare: str | None,
                   region: str) -> pd.DataFrame:
-    """geo.ranking.rank_table over the regions of ``level`` under ``region``."""
-    return ranking.rank_table(data.long_table(), indicator, level, period, compare,
-                              parent=region or None, names=data.names())
+    """geo.ranking.rank_table over the regions of ``level`` under ``region``, fed with
+    only the rows of the two periods (data.values), not the whole long table."""
+    rows = [data.values(indicator, level, p, region or None)
+            .assign(indicator=indicator, level=level, period=p) for p in (period, compare) if p]
+    return ranking.rank_table(pd.concat(rows, ignore_index=True), indicator, level, period,
+                              compare, parent=region or None, names=data.names())
 
 
 def show_position(indicator: str, region: str, period: str, compare: str | None,
@@ -23,8 +26,7 @@ def show_position(indicator: str, region: str, period: str, compare: str | None,
     if not region:
         return
     level = level_of(region)
-    parent = region.rsplit(".", 1)[0] if "." in region else ""
-    table = ranking_table(indicator, level, period, compare, parent)
+    table = ranking_table(indicator, level, period, compare, parent_code(region) or "")
     k, n = ranking.position(table.dropna(subset=["rank"]), region) if len(table) else (None, 0)
     if n == 0:  # no sibling has a value in this period: nothing to rank against
         return

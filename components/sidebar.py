@@ -23,7 +23,7 @@ def _region_changed(level: str) -> None:
         i = LEVELS.index(level)
         parent_key = _LEVEL_KEYS.get(LEVELS[i - 1]) if i > 0 else None
         state.set_value("region", st.session_state.get(parent_key, "") if parent_key else "")
-    st.session_state["_nav"] = st.session_state.get("_nav", 0) + 1
+    state.new_map_key()
 
 
 def _region_pickers() -> None:

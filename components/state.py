@@ -29,9 +29,6 @@ _WRITTEN = "_url_written"
 @dataclass(frozen=True)
 class View:
     region: str          # "" = Indonesia, else a Kemendagri code
-    indicator: str
-    period: str
-    compare: str
     lang: str
     projector: bool
     classifier: str
@@ -70,20 +67,22 @@ def write_to_url() -> None:
 
 def current() -> View:
     s = st.session_state
-    return View(region=s.get("region", "") or "", indicator=s.get("indicator", "") or "",
-                period=s.get("period", "") or "", compare=s.get("compare", "") or "",
-                lang=s.get("lang", "id"), projector=s.get("projector", "0") == "1",
+    return View(region=s.get("region", "") or "", lang=s.get("lang", "id"), projector=s.get("projector", "0") == "1",
                 classifier=s.get("classifier", "fisher_jenks"), basemap=s.get("basemap", "0") == "1")
 
 
 def go_to_region(code: str) -> None:
     """Drill down (or up) to a region: update state and URL, then rerun."""
     st.session_state["region"] = code
-    # A new map key per navigation: a map identical to one seen before must not replay
-    # the click it returned then.
-    st.session_state["_nav"] = st.session_state.get("_nav", 0) + 1
+    new_map_key()
     write_to_url()
     st.rerun()
+
+
+def new_map_key() -> None:
+    """A new map key per navigation: a map identical to one seen before must not replay
+    the click it returned then."""
+    st.session_state["_nav"] = st.session_state.get("_nav", 0) + 1
 
 
 def map_key(page: str) -> str:

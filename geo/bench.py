@@ -43,7 +43,6 @@ def run_layer(name: str, index: join.JoinIndex, posyandu, load_s: float, index_s
     t = time.perf_counter()
     index.tree.query(pts)
     floor_s = time.perf_counter() - t
-    regions.village_codes_sorted()  # code list read outside the timing, like the polygons
     t = time.perf_counter()
     joined = join.join(posyandu, index)
     join_s = time.perf_counter() - t

@@ -29,11 +29,17 @@ def _stamps_path() -> Path:
     return cache_dir() / _STAMPS
 
 
+_MEMO: dict[tuple[str, str], str] = {}   # (path, stamp) -> sha256, in this process
+
+
 def file_hash(path: Path) -> str:
-    """sha256 of a file, memoised on disk by (resolved path, size, mtime_ns)."""
+    """sha256 of a file, memoised by (resolved path, size, mtime_ns): in the process, and on
+    disk across processes (entries of files that no longer exist are dropped)."""
     path = Path(path).resolve()
     st = path.stat()
     stamp = f"{st.st_size}:{st.st_mtime_ns}"
+    if (str(path), stamp) in _MEMO:
+        return _MEMO[str(path), stamp]
     store = _stamps_path()
     try:
         stamps = json.loads(store.read_text())
@@ -41,10 +47,13 @@ def file_hash(path: Path) -> str:
         stamps = {}
     entry = stamps.get(str(path))
     if entry and entry.get("stamp") == stamp:
-        return entry["sha256"]
-    digest = sha256_file(path)
-    stamps[str(path)] = {"stamp": stamp, "sha256": digest}
-    write_text_atomic(store, json.dumps(stamps, indent=0))
+        digest = entry["sha256"]
+    else:
+        digest = sha256_file(path)
+        stamps = {k: v for k, v in stamps.items() if Path(k).exists()}
+        stamps[str(path)] = {"stamp": stamp, "sha256": digest}
+        write_text_atomic(store, json.dumps(stamps, indent=0))
+    _MEMO[str(path), stamp] = digest
     return digest
 
 

@@ -69,16 +69,16 @@ def _joined_for(args):
     from . import datasets
     if getattr(args, "posyandu", None):
         from . import join, registry
-        data = registry.read(args.posyandu).data
-        return join.join(data), None
+        joined = join.join(registry.read(args.posyandu).data)
+        return joined, datasets.hazard_max(joined)
     return datasets.joined_posyandu(), datasets.hazard_max()
 
 
 def cmd_indicators(args) -> int:
-    from . import indicators
+    from . import datasets, indicators
     joined, hazard = _joined_for(args)
-    table = indicators.table(args.level, joined, parent=args.parent, hazard_max=hazard,
-                             min_denominator=args.min_denominator)
+    long = datasets.long_table(joined, (args.level,), hazard, args.min_denominator)
+    table = indicators.table(long, args.level, parent=args.parent)
     if args.indicator:
         table = table.loc[table["indicator"] == args.indicator]
     _write_table(table, args.format, args.out)
@@ -86,13 +86,13 @@ def cmd_indicators(args) -> int:
 
 
 def cmd_rank(args) -> int:
-    from . import indicators, ranking, regions
+    from . import datasets, indicators, ranking, regions
     ind = indicators.get(args.indicator)
-    long = indicators.published_long()
     if ind.source == "registri":
         joined, hazard = _joined_for(args)
-        long = pd.concat([long, indicators.aggregate(joined, (args.level,), hazard)],
-                         ignore_index=True)
+        long = datasets.long_table(joined, (args.level,), hazard)
+    else:
+        long = datasets.long_table()
     periods = set(long.loc[long["indicator"] == args.indicator, "period"])
     for p in filter(None, (args.survey, args.compare)):
         if p not in periods:

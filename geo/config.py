@@ -79,6 +79,13 @@ def data_path(relative: str) -> Path:
     return data_dir() / relative
 
 
+def read_text_table(path: Path | str):
+    """A CSV of the data directory with every cell as text (codes like "11.10" stay
+    strings) and only empty cells missing."""
+    import pandas as pd
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+
+
 def require_data_dir() -> Path:
     """Return the data directory, or raise DataDirError with the guidance for users."""
     root = data_dir()

@@ -47,39 +47,48 @@ class DatasetInfo:
                 else f"{name} (imported {self.date}, {rows} rows)")
 
 
-def _workspace_current(kind: str):
-    """(GeoDataFrame, manifest dict) of the workspace's current version, or None."""
-    from . import workspace
-    return workspace.current(kind)
-
-
 def _from_workspace(kind: str, default_name: str):
-    """(data, DatasetInfo) of the workspace's current version of ``kind``, or None."""
-    found = _workspace_current(kind)
-    if found is None:
+    """(workspace Version, DatasetInfo) of the current version of ``kind``, or None. The
+    info comes from the manifest; the data is read only by ``Version.load()``."""
+    from . import workspace
+    version = workspace.current(kind)
+    if version is None:
         return None
-    data, meta = found
-    return data, DatasetInfo(kind, meta.get("name", default_name),
-                             str(meta.get("imported_at", ""))[:16].replace("T", " "),
-                             int(len(data)), False, str(meta.get("path", "")))
+    meta = version.manifest
+    return version, DatasetInfo(kind, meta.get("name", default_name),
+                                str(meta.get("imported_at", ""))[:16].replace("T", " "),
+                                version.rows, False, str(version.data_path))
+
+
+def posyandu_info() -> DatasetInfo:
+    """Which registry is current — the user's, else the national sample — without reading
+    it (the sample is generated and cached first if it is not yet)."""
+    found = _from_workspace("posyandu", "registri")
+    if found is not None:
+        return found[1]
+    import pyarrow.parquet as pq
+    from .generate import _cache_path, sample_posyandu
+    path = _cache_path(SAMPLE_SCOPE, SAMPLE_SEED)
+    if not path.exists():
+        sample_posyandu(SAMPLE_SCOPE, SAMPLE_SEED)
+    return DatasetInfo("posyandu", SAMPLE_POSYANDU, "", pq.read_metadata(path).num_rows, True,
+                       str(path))
 
 
 def posyandu() -> tuple[gpd.GeoDataFrame, DatasetInfo]:
     """The user's registry, else the generated national sample."""
     found = _from_workspace("posyandu", "registri")
     if found is not None:
-        return found
-    from .generate import _cache_path, sample_posyandu
-    data = sample_posyandu(SAMPLE_SCOPE, SAMPLE_SEED)
-    return data, DatasetInfo("posyandu", SAMPLE_POSYANDU, "", int(len(data)), True,
-                             str(_cache_path(SAMPLE_SCOPE, SAMPLE_SEED)))
+        return found[0].load(), found[1]
+    from .generate import sample_posyandu
+    return sample_posyandu(SAMPLE_SCOPE, SAMPLE_SEED), posyandu_info()
 
 
 def hazard_zones() -> tuple[gpd.GeoDataFrame, DatasetInfo]:
     """The user's hazard zones (e.g. InaRISK/BPBD), else the generated sample zones."""
     found = _from_workspace("bahaya", "zona bahaya")
     if found is not None:
-        return found
+        return found[0].load(), found[1]
     from .hazards import sample_hazard_zones
     data = sample_hazard_zones(SAMPLE_SCOPE, SAMPLE_SEED)
     return data, DatasetInfo("bahaya", SAMPLE_HAZARDS, "", int(len(data)), True, "")
@@ -102,7 +111,7 @@ def _joined(key: str) -> gpd.GeoDataFrame:
     if path.exists():
         return gpd.read_parquet(path)
     from .join import join
-    data, _ = posyandu()
+    data, _ = posyandu()   # read only when the joined table is not cached yet
     joined = join(data)
     cache.write_parquet_atomic(joined, path)
     return joined
@@ -110,14 +119,15 @@ def _joined(key: str) -> gpd.GeoDataFrame:
 
 def joined_posyandu() -> gpd.GeoDataFrame:
     """The current registry joined to the boundaries (cached on disk)."""
-    _, info = posyandu()
-    return _joined(_join_key(info))
+    return _joined(_join_key(posyandu_info()))
 
 
-def hazard_max() -> pd.Series:
-    """Highest hazard class of each Posyandu of the current registry (index aligned)."""
+def hazard_max(joined: gpd.GeoDataFrame | None = None) -> pd.Series:
+    """Highest hazard class of each Posyandu (index aligned) of ``joined``, by default the
+    current registry, in the current hazard zones."""
     from .hazards import classify_posyandu
-    joined = joined_posyandu()
+    if joined is None:
+        joined = joined_posyandu()
     zones, _ = hazard_zones()
     return classify_posyandu(joined, zones)["hazard_max"]
 
@@ -132,10 +142,11 @@ def imported_indicators() -> tuple[pd.DataFrame, DatasetInfo | None]:
     geo.indicators, for the indicators the dashboard knows (others are kept in the
     workspace but not drawn). The period is the survey name, else the year."""
     from .indicators import INDICATORS, LONG_COLUMNS
-    found = _workspace_current("indikator")
+    found = _from_workspace("indikator", "indikator")
     if found is None:
         return pd.DataFrame(columns=LONG_COLUMNS), None
-    data, meta = found
+    data, info = found[0].load(), found[1]
+    meta = found[0].manifest
     ind = data["indikator"].astype(str).str.strip()
     ind = ind.str.lower().map(lambda v: INDICATOR_ALIASES.get(v, v))
     survey = data["survei"].astype(object).where(data["survei"].notna(), None)
@@ -150,7 +161,26 @@ def imported_indicators() -> tuple[pd.DataFrame, DatasetInfo | None]:
                                                       meta.get("name", "impor"))})
     long = long.loc[long["indicator"].isin(list(INDICATORS)) & long["value"].notna()
                     & (long["code"] != "00")]
-    info = DatasetInfo("indikator", meta.get("name", "indikator"),
-                       str(meta.get("imported_at", ""))[:16].replace("T", " "),
-                       int(len(data)), False, str(meta.get("path", "")))
     return long[LONG_COLUMNS].reset_index(drop=True), info
+
+
+def long_table(joined: pd.DataFrame | None = None, levels: tuple[str, ...] | None = None,
+               hazard: pd.Series | None = None, min_denominator: float | None = None
+               ) -> pd.DataFrame:
+    """Every indicator value the dashboard and the command line show, in the long shape of
+    geo.indicators: published values, replaced by the user's imported values of the same
+    (indicator, code, period), the imported values, and — when ``joined`` is given — the
+    registry indicators of ``levels`` (default all) aggregated from it."""
+    from . import indicators
+    imported, _ = imported_indicators()
+    published = indicators.published_long()
+    if len(imported):
+        key = ["indicator", "code", "period"]
+        published = published.merge(imported[key], on=key, how="left", indicator=True)
+        published = published.loc[published.pop("_merge") == "left_only"]
+    parts = [published, imported]
+    if joined is not None:
+        parts.append(indicators.aggregate(
+            joined, levels or indicators.LEVELS, hazard,
+            indicators.DEFAULT_MIN_DENOMINATOR if min_denominator is None else min_denominator))
+    return pd.concat(parts, ignore_index=True)

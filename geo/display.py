@@ -62,6 +62,7 @@ import shapely
 
 from . import cache, regions
 from .codes import LEVELS, PARTS, level_of
+from .geometry import as_multipolygons, polygon_parts
 
 DISPLAY_VERSION = "2"  # bump when the pipeline below changes: every cached layer is rebuilt
 CRS = "EPSG:4326"
@@ -102,24 +103,11 @@ class BuildStats:
     total_s: float = 0.0
 
 
-def _as_multi(geoms: np.ndarray) -> np.ndarray:
-    geoms = np.asarray(geoms, dtype=object).copy()
-    single = shapely.get_type_id(geoms) == 3
-    if single.any():
-        geoms[single] = [shapely.MultiPolygon([g]) for g in geoms[single]]
-    return geoms
-
-
 def _polygonal(geom):
     """Polygonal parts of a geometry as a MultiPolygon (None when there are none)."""
-    if geom is None or shapely.is_empty(geom):
-        return None
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
+    if geom is not None and geom.geom_type in ("Polygon", "MultiPolygon") and not geom.is_empty:
         return geom
-    polys = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon"]
-    for p in shapely.get_parts(geom):
-        if p.geom_type == "MultiPolygon":
-            polys.extend(shapely.get_parts(p))
+    polys = polygon_parts(geom)
     return shapely.MultiPolygon(polys) if polys else None
 
 
@@ -210,7 +198,7 @@ def simplify_polygons(source: np.ndarray, level: str, stats: BuildStats | None =
             snapped[snapped_bad] = simplified[bad][fixed_bad][snapped_bad]
             fixed[fixed_bad] = snapped
         rounded[bad] = fixed
-    return _as_multi(rounded)
+    return as_multipolygons(rounded)
 
 
 def _units(level: str, parent: str | None) -> list[str]:

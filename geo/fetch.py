@@ -37,7 +37,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
-from geo import config
+from geo import cache, config
 
 log = logging.getLogger(__name__)
 
@@ -137,16 +137,8 @@ def manifest_for_dir(root: Path | str) -> Manifest:
     out = {}
     for p in sorted(root.rglob("*.sql")):
         key = p.relative_to(root).as_posix()
-        out[key] = ManifestEntry(key, p.stat().st_size, sha256_file(p))
+        out[key] = ManifestEntry(key, p.stat().st_size, cache.sha256_file(p))
     return out
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 # --------------------------------------------------------------------------------------
@@ -532,9 +524,7 @@ def _write_info(dest: Path, plan: Plan, source: str | None, files: dict[str, Pat
         "village_provinces": village_provs,
         "files": {k: (manifest[k].sha256 if k in manifest else None) for k in sorted(files)},
     }
-    tmp = info_path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(info, indent=1), encoding="utf-8")
-    os.replace(tmp, info_path)
+    cache.write_text_atomic(info_path, json.dumps(info, indent=1))
 
 
 def has_data(root: Path | None = None) -> bool:

@@ -26,6 +26,7 @@ national set.
 """
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 
@@ -36,7 +37,8 @@ import shapely
 
 from . import cache, registry
 from .regions import cache_file, code_list, has_level, scope_provinces
-from .config import CODE_LISTS, data_dir, data_path
+from .config import CODE_LISTS, data_dir, data_path, read_text_table
+from .published import PAPUA_OLD, PAPUA_SPLIT_YEAR
 from .registry import COLUMNS, COUNTS, FLAGS, SERVICES, STRATA
 
 GENERATOR_VERSION = "2"  # bump whenever the output for a (scope, seed) changes
@@ -77,14 +79,17 @@ SERVICE_SHARE = {
 }
 SERVICE_ACTIVE_BOOST = 1.3    # active posts offer non-health services 1.3× as often
 STUNTING_SURVEY_ORDER = (("SSGI", 2024), ("SKI", 2023), ("SSGI", 2022))
-# 2021/2022 values of these codes describe the provinces before the 2022 Papua split.
-OLD_GEOGRAPHY_BEFORE_2023 = {"91", "92"}
 
 
 # ---------------------------------------------------------------- source tables
 
 def _read_csv(rel: str) -> pd.DataFrame:
-    return pd.read_csv(data_path(rel), dtype=str, keep_default_na=False, na_values=[""])
+    return _read_cached(str(data_dir()), rel)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_cached(root: str, rel: str) -> pd.DataFrame:
+    return read_text_table(Path(root) / rel)
 
 
 def _reported(metric: str, level: str | None = None, table: str = POSYANDU_FILE) -> pd.DataFrame:
@@ -156,7 +161,7 @@ def stunting_targets() -> pd.DataFrame:
     df = df.loc[df["stunting_pct"].notna()]
     df = df.assign(year=df["year"].astype(int), value=df["stunting_pct"].astype(float),
                    kind=df["survey"].str.split().str[0])
-    old = df["province_code"].isin(OLD_GEOGRAPHY_BEFORE_2023) & (df["year"] < 2023)
+    old = df["province_code"].isin(list(PAPUA_OLD)) & (df["year"] <= PAPUA_SPLIT_YEAR)
     df = df.loc[~old]
     order = {key: i for i, key in enumerate(STUNTING_SURVEY_ORDER)}
     df = df.assign(rank=[order.get((k, y), len(order)) for k, y in zip(df["kind"], df["year"])])
@@ -376,10 +381,12 @@ def sample_points(geoms: np.ndarray, index: np.ndarray, rng: np.random.Generator
 # ---------------------------------------------------------------- generation
 
 def _load_geometry(provinces: list[str], national: bool):
-    from .regions import boundaries
-    desa = boundaries("desa", None if national else provinces)
-    kec = boundaries("kecamatan", None if national else provinces)
-    return desa, kec
+    """Village polygons (None when the data directory has none, e.g. after a plain
+    ``python -m geo fetch``: every point then goes inside its kecamatan) and kecamatan."""
+    from .regions import boundaries, has_level
+    scope = None if national else provinces
+    desa = boundaries("desa", scope) if has_level("desa") else None
+    return desa, boundaries("kecamatan", scope)
 
 
 def generate_posyandu(scope: str = NATIONAL, seed: int = 0) -> gpd.GeoDataFrame:
@@ -429,7 +436,8 @@ def generate_posyandu(scope: str = NATIONAL, seed: int = 0) -> gpd.GeoDataFrame:
     active_share, active_default = _active_shares()
     kader_mean = _kader_mean()
 
-    desa_by_prov = dict(tuple(desa_geo.groupby("province_code", sort=False)))
+    desa_by_prov = {} if desa_geo is None else \
+        dict(tuple(desa_geo.groupby("province_code", sort=False)))
     kec_by_prov = dict(tuple(kec_geo.groupby("province_code", sort=False)))
     v_by_prov = dict(tuple(villages.groupby("province_code", sort=False)))
     a_by_prov = dict(tuple(alloc.groupby("province_code", sort=False)))
@@ -521,7 +529,8 @@ def _generate_province(code, villages, alloc, desa_geo, kec_geo, rng, *, stuntin
     mean_sasaran = pop * BALITA_SHARE / np.maximum(posts_reg, 1)
     noise = rng.gamma(6.0, 1.0 / 6.0, n)
     sasaran = np.maximum(5, np.round(mean_sasaran[reg_of] * noise)).astype(np.int64)
-    p_weigh = rng.beta(16.0, 4.0, n)                # mean 0.8
+    a = 20.0 * WEIGHED_SHARE                        # Beta(16, 4): mean WEIGHED_SHARE
+    p_weigh = rng.beta(a, 20.0 - a, n)
     ditimbang = rng.binomial(sasaran, p_weigh)
     reg_factor = rng.lognormal(-0.25 ** 2 / 2, 0.25, len(reg_codes))
     post_factor = rng.lognormal(-0.3 ** 2 / 2, 0.3, n)

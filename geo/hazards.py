@@ -33,6 +33,7 @@ import shapely
 from . import cache
 from .regions import cache_file, scope_provinces
 from .codes import truncate
+from .geometry import polygon_parts
 
 HAZARD_VERSION = "1"
 CRS = "EPSG:4326"
@@ -154,11 +155,10 @@ def _province_zones(code: str, provinces: gpd.GeoDataFrame, n_flood: int, n_slid
 
 
 def _polygonal(geom):
-    if geom is None or geom.is_empty:
-        return shapely.Polygon()
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
+    """The polygonal parts of a geometry, unioned (an empty Polygon when there are none)."""
+    if geom is not None and geom.geom_type in ("Polygon", "MultiPolygon"):
         return geom
-    polys = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
+    polys = polygon_parts(geom)
     return shapely.union_all(polys) if polys else shapely.Polygon()
 
 

@@ -24,6 +24,7 @@ from .codetable import CodeTable, table_of
 REGISTRY_PERIOD = "Registri"
 DEFAULT_MIN_DENOMINATOR = 20
 PARALLEL_MIN = 50_000  # Posyandu; below this the sums run on one thread
+KADER_STANDARD = 5     # kader per Posyandu: the minimum standard
 WHO_STUNTING_BINS = (2.5, 10.0, 20.0, 30.0)  # WHO–UNICEF prevalence thresholds (%)
 LONG_COLUMNS = ["indicator", "code", "level", "period", "value", "numerator", "denominator",
                 "unstable", "source"]
@@ -154,7 +155,7 @@ def _sums_per_code(joined: pd.DataFrame, post: np.ndarray, size: int,
         "kader_known": lambda: has_kader,
         "kader_sasaran": lambda: np.where(sasaran_pair, kader, 0.0),
         "sasaran": lambda: np.where(sasaran_pair, sasaran, 0.0),
-        "kader5": lambda: kader >= 5,
+        "kader5": lambda: kader >= KADER_STANDARD,
         "terlatih": lambda: np.where(terlatih_pair, terlatih, 0.0),
         "kader_terlatih": lambda: np.where(terlatih_pair, kader, 0.0),
         "aktif": lambda: aktif == 1,
@@ -312,15 +313,10 @@ def values(long: pd.DataFrame, indicator: str, level: str, period: str | None = 
     return long.loc[sel]
 
 
-def table(level: str, joined: pd.DataFrame | None = None, parent: str | None = None,
-          hazard_max: pd.Series | None = None,
-          min_denominator: float = DEFAULT_MIN_DENOMINATOR) -> pd.DataFrame:
-    """Every indicator for the regions of ``level`` (under ``parent``), with names."""
+def table(long: pd.DataFrame, level: str, parent: str | None = None) -> pd.DataFrame:
+    """Every indicator of a long table (geo.datasets.long_table) for the regions of
+    ``level`` (under ``parent``), with names."""
     from .regions import code_list
-    parts = [published_long()]
-    if joined is not None:
-        parts.append(aggregate(joined, (level,), hazard_max, min_denominator))
-    long = pd.concat(parts, ignore_index=True)
     long = long.loc[long["level"] == level]
     if parent:
         long = long.loc[long["code"].str.startswith(parent + ".")]

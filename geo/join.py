@@ -64,7 +64,6 @@ class JoinIndex:
     and code-table position precomputed (so a join of 300,000 points does no string work
     per point)."""
     codes: np.ndarray
-    levels: np.ndarray
     is_desa: np.ndarray                    # polygon is a desa (else a kecamatan)
     geoms: np.ndarray
     area: np.ndarray
@@ -147,7 +146,6 @@ def build_index(layer: gpd.GeoDataFrame | None = None) -> JoinIndex:
         table.village_counts(level)
     table.regions_dtype(LEVELS)
     index = JoinIndex(codes=codes.to_numpy(dtype=object),
-                      levels=layer["level"].to_numpy(dtype=object),
                       is_desa=layer["level"].to_numpy(dtype=object) == "desa",
                       geoms=geoms, area=shapely.area(geoms), tree=tree, ancestors=ancestors,
                       table=table, poly_pos=table.positions(codes.to_numpy(dtype=str)),

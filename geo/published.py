@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from .codes import LEVEL_FROM_FILE
-from .config import INDICATOR_DIR, data_dir
+from .config import INDICATOR_DIR, data_dir, read_text_table
 
 LONG_COLUMNS = ["indicator", "code", "level", "period", "year", "value", "source",
                 "source_url", "note"]
@@ -22,30 +22,31 @@ PAPUA_NEW = ("93", "94", "95", "96")
 PAPUA_SPLIT_YEAR = 2022
 
 
-def _read(name: str) -> pd.DataFrame:
-    path = Path(data_dir()) / INDICATOR_DIR / name
+@functools.lru_cache(maxsize=16)
+def _read(root: str, name: str) -> pd.DataFrame:
+    path = Path(root) / INDICATOR_DIR / name
     if not path.exists():
         return pd.DataFrame()
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    return read_text_table(path)
 
 
 @functools.lru_cache(maxsize=4)
 def _table(root: str) -> pd.DataFrame:
     frames = []
-    st = _read("stunting_province.csv")
+    st = _read(root, "stunting_province.csv")
     if len(st):
         st = st.loc[st["province_code"] != "00"]
         frames.append(pd.DataFrame({
             "indicator": "stunting", "code": st["province_code"], "level": "provinsi",
             "period": st["survey"], "year": st["year"], "value": st["stunting_pct"],
             "source": st["source"], "source_url": st["source_url"], "note": st["note"]}))
-    sr = _read("stunting_regency_reported.csv")
+    sr = _read(root, "stunting_regency_reported.csv")
     if len(sr):
         frames.append(pd.DataFrame({
             "indicator": "stunting", "code": sr["regency_code"], "level": "kabupaten",
             "period": sr["survey"], "year": sr["year"], "value": sr["stunting_pct"],
             "source": sr["source"], "source_url": sr["source_url"], "note": sr["note"]}))
-    bs = _read("internet_blankspot_reported.csv")
+    bs = _read(root, "internet_blankspot_reported.csv")
     if len(bs):
         bs = bs.loc[(bs["metric"] == "villages_blankspot") & bs["level"].isin(["province", "regency"])]
         frames.append(pd.DataFrame({
@@ -53,7 +54,7 @@ def _table(root: str) -> pd.DataFrame:
             "level": bs["level"].map(LEVEL_FROM_FILE), "period": "Diskominfo " + bs["year"],
             "year": bs["year"], "value": bs["value"], "source": bs["source"],
             "source_url": bs["source_url"], "note": bs["note"]}))
-    pa = _read("population_area_2024.csv")
+    pa = _read(root, "population_area_2024.csv")
     if len(pa):
         lv = pa["level"].map(LEVEL_FROM_FILE)
         for ind, col, src in (("penduduk", "pop_total", "pop_source"),
@@ -99,7 +100,7 @@ def national_latest(indicator: str = "stunting") -> tuple[str, float] | None:
     """(survey, value) of the latest national figure (province code ``00`` in the source)."""
     if indicator != "stunting":
         return None
-    st = _read("stunting_province.csv")
+    st = _read(str(data_dir()), "stunting_province.csv")
     if st.empty:
         return None
     rows = st.loc[st["province_code"] == "00"].copy()

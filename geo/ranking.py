@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import published
-from .indicators import INDICATORS
+from . import indicators, published
 
 RANK_COLUMNS = ["code", "name", "value", "rank", "of"]
 COMPARE_COLUMNS = ["value_prev", "rank_prev", "of_prev", "rank_change", "catatan"]
@@ -51,13 +50,10 @@ def rank_table(long: pd.DataFrame, indicator: str, level: str, period: str,
                compare: str | None = None, parent: str | None = None,
                names: pd.Series | None = None) -> pd.DataFrame:
     """Ranking of ``level`` regions by ``indicator`` in ``period`` from a long table."""
-    ind = INDICATORS[indicator]
+    ind = indicators.INDICATORS[indicator]
 
     def pick(p):
-        sel = (long["indicator"] == indicator) & (long["level"] == level) & (long["period"] == p)
-        if parent:
-            sel &= long["code"].str.startswith(parent + ".")
-        rows = long.loc[sel, ["code", "value"]].dropna(subset=["value"])
+        rows = indicators.values(long, indicator, level, p, parent)[["code", "value"]]
         return rank_frame(rows, ind.higher_is_worse)
 
     current = pick(period)

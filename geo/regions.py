@@ -23,7 +23,9 @@ import shapely
 
 from . import cache
 from .codes import LEVEL_FROM_FILE, LEVELS, PARTS, parent_level
-from .config import BOUNDARY_FILES, CODE_LISTS, DataDirError, NO_DATA_GUIDANCE, data_dir
+from .geometry import as_multipolygons, polygon_parts
+from .config import (BOUNDARY_FILES, CODE_LISTS, DataDirError, NO_DATA_GUIDANCE, data_dir,
+                     read_text_table)
 
 CRS = "EPSG:4326"
 BOUNDARY_COLUMNS = ["code", "name", "level", "parent_code", "province_code", "kind", "geometry"]
@@ -46,7 +48,7 @@ def _code_list(root: str, level: str) -> pd.DataFrame:
     path = Path(root) / CODE_LISTS[level]
     if not path.exists():
         raise DataDirError(NO_DATA_GUIDANCE.format(where=f"{path} tidak ditemukan"))
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    df = read_text_table(path)
     parent_col = {"provinsi": None, "kabupaten": "province_code", "kecamatan": "regency_code",
                   "desa": "district_code"}[level]
     df["parent_code"] = df[parent_col] if parent_col else None
@@ -163,19 +165,10 @@ def repair_geometries(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     valid = shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
     repaired = ~valid & ~shapely.is_missing(geoms)
     for i in np.flatnonzero(repaired):
-        parts = shapely.get_parts(geoms[i])
-        fixed = shapely.make_valid(parts)
-        polys = []
-        for g in fixed:
-            polys.extend(p for p in shapely.get_parts(g) if p.geom_type == "Polygon")
-            for sub in shapely.get_parts(g):
-                if sub.geom_type in ("GeometryCollection", "MultiPolygon"):
-                    polys.extend(p for p in shapely.get_parts(sub) if p.geom_type == "Polygon")
+        fixed = shapely.make_valid(shapely.get_parts(geoms[i]))
+        polys = [p for g in fixed for p in polygon_parts(g)]
         out[i] = shapely.union_all(polys) if polys else None
-    # Every geometry a MultiPolygon.
-    single = shapely.get_type_id(out) == 3
-    out[single] = [shapely.MultiPolygon([g]) for g in out[single]]
-    return out, repaired
+    return as_multipolygons(out), repaired
 
 
 def _validate(level: str, gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[LoadProblem]]:
@@ -253,7 +246,9 @@ def _cached_level_path(level: str) -> tuple[Path, Path]:
     sources = _boundary_sources(level, root)
     if not sources:
         raise DataDirError(NO_DATA_GUIDANCE.format(where=f"batas {level} tidak ditemukan di {root}"))
-    key = cache.key_for([*sources, root / CODE_LISTS[level]], extra=LOADER_VERSION)
+    # the parent level's code list too: the checks report parents missing from it
+    lists = [root / CODE_LISTS[lv] for lv in (level, parent_level(level)) if lv]
+    key = cache.key_for([*sources, *lists], extra=LOADER_VERSION)
     path = cache.path(f"boundaries-{level}-{key}.parquet")
     report = path.with_suffix(".problems.json")
     if not path.exists():

@@ -22,7 +22,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .codes import normalize_code
+from .codes import level_of, normalize_code
 
 SERVICES = ("layanan_kesehatan", "layanan_pendidikan", "layanan_pekerjaan_umum",
             "layanan_perumahan", "layanan_trantibumlinmas", "layanan_sosial")
@@ -33,7 +33,6 @@ STRATA = ("Pratama", "Madya", "Purnama", "Mandiri")
 COLUMNS = ("id", "nama", "kode_desa", "lat", "lon", "strata", "aktif", *COUNTS, "internet",
            *SERVICES)
 REQUIRED = ("id", "nama", "kode_desa", "lat", "lon")
-OPTIONAL_EXTRA = ("sampel",)
 
 # Indonesia's extent with a margin (Sabang–Merauke, Miangas–Rote).
 LAT_RANGE = (-11.5, 6.5)
@@ -84,13 +83,14 @@ def parse_flag(value) -> bool | None:
     return None
 
 
-def _is_blank(value) -> bool:
+def is_blank(value) -> bool:
+    """None, NA, NaN or only whitespace."""
     return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) \
         or (isinstance(value, str) and not value.strip())
 
 
 def _to_number(value) -> float | None:
-    if _is_blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, (int, float, np.integer, np.floating)):
         return float(value)
@@ -112,8 +112,8 @@ def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
     the Kemendagri list of the data directory).
     """
     if known_villages is None:
-        from .regions import code_list
-        known_villages = set(code_list("desa")["code"])
+        from .importers.names import known_codes
+        known_villages = known_codes("desa")
     n = len(frame)
     rows = list(row_numbers) if row_numbers is not None else list(range(2, n + 2))
     problems: list[dict] = []
@@ -146,7 +146,7 @@ def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
 
         # id
         raw_id = rec.get("id")
-        pid = None if _is_blank(raw_id) else str(raw_id).strip()
+        pid = None if is_blank(raw_id) else str(raw_id).strip()
         if isinstance(raw_id, float) and not np.isnan(raw_id) and raw_id.is_integer():
             pid = str(int(raw_id))
         if pid is None:
@@ -154,7 +154,7 @@ def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
         elif pid in seen_ids:
             reject("id", f"id '{pid}' sudah dipakai di baris {seen_ids[pid]} (id ganda)")
         # nama
-        nama = None if _is_blank(rec.get("nama")) else str(rec.get("nama")).strip()
+        nama = None if is_blank(rec.get("nama")) else str(rec.get("nama")).strip()
         if nama is None:
             reject("nama", "nama Posyandu kosong")
         # coordinates
@@ -168,16 +168,16 @@ def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
                 reject("lat", f"koordinat ({lat}, {lon}) berada di luar wilayah Indonesia")
         # kode_desa: normalised; unknown codes kept (the point still places it) and reported
         kode = normalize_code(rec.get("kode_desa"))
-        if _is_blank(rec.get("kode_desa")):
+        if is_blank(rec.get("kode_desa")):
             warn("kode_desa", "kode desa kosong; desa ditentukan dari koordinat")
-        elif kode is None or kode.count(".") != 3:
+        elif kode is None or level_of(kode) != "desa":
             warn("kode_desa", "kode desa tidak berformat kode Kemendagri (contoh 62.71.01.1001)")
             kode = None
         elif kode not in known_villages:
             warn("kode_desa", f"kode desa {kode} tidak ada di daftar kode Kemendagri")
         # strata
         strata = rec.get("strata")
-        if _is_blank(strata):
+        if is_blank(strata):
             strata = None
         else:
             match = [s for s in STRATA if s.lower() == str(strata).strip().lower()]
@@ -193,7 +193,7 @@ def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
             raw = rec.get(col)
             val = _to_number(raw)
             if val is None:
-                if not _is_blank(raw):
+                if not is_blank(raw):
                     warn(col, "bukan angka; nilai dikosongkan")
             elif val < 0 or not float(val).is_integer():
                 warn(col, "harus bilangan bulat tidak negatif; nilai dikosongkan")
@@ -212,7 +212,7 @@ def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
         for col in FLAGS:
             raw = rec.get(col)
             val = parse_flag(raw)
-            if val is None and not _is_blank(raw):
+            if val is None and not is_blank(raw):
                 warn(col, "harus 'ya' atau 'tidak'; nilai dikosongkan")
             flags[col] = val
 

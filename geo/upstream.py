@@ -31,6 +31,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from .geometry import polygon_parts
+
 log = logging.getLogger(__name__)
 
 CRS = "EPSG:4326"
@@ -199,21 +201,8 @@ def path_to_parts(path_json: str) -> list[shapely.Polygon]:
     return parts
 
 
-def _polygonal(geom) -> list[shapely.Polygon]:
-    if geom is None or geom.is_empty:
-        return []
-    if isinstance(geom, shapely.Polygon):
-        return [geom]
-    if isinstance(geom, (shapely.MultiPolygon, shapely.GeometryCollection)):
-        out = []
-        for g in geom.geoms:
-            out.extend(_polygonal(g))
-        return out
-    return []
-
-
 def to_multipolygon(geom) -> shapely.MultiPolygon | None:
-    polys = [p for p in _polygonal(geom) if not p.is_empty and p.area > 0]
+    polys = [p for p in polygon_parts(geom) if not p.is_empty and p.area > 0]
     return shapely.MultiPolygon(polys) if polys else None
 
 
@@ -225,7 +214,7 @@ def clean_geometry(parts: list[shapely.Polygon]) -> shapely.MultiPolygon | None:
     if not geom.is_valid:
         fixed = []
         for part in parts:
-            fixed.extend(_polygonal(part if part.is_valid else shapely.make_valid(part)))
+            fixed.extend(polygon_parts(part if part.is_valid else shapely.make_valid(part)))
         geom = shapely.union_all(fixed) if fixed else None
     if geom is None or geom.is_empty:
         return None

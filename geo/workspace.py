@@ -88,12 +88,6 @@ class Version:
         yield self.load()
         yield {**self.manifest, "path": str(self.data_path)}
 
-    def report(self) -> pd.DataFrame | None:
-        path = self.path / "report.csv"
-        if not path.exists():
-            return None
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-
     def label(self) -> str:
         """'Registri Posyandu: registri.xlsx (22-11-2026 10:44, 812 baris)'."""
         when = self.imported_at
@@ -237,8 +231,3 @@ def _prune(kind: str, keep: int) -> None:
                 shutil.rmtree(p, ignore_errors=True)
         except OSError:
             pass
-
-
-def summary() -> list[Version]:
-    """The current version of every kind that has one (for "which data does the map show")."""
-    return [v for k in KINDS if (v := current(k)) is not None]

@@ -9,9 +9,8 @@ from components import data, sidebar, state
 from components.choropleth import map_section
 from components.i18n import t
 from components.notices import dataset_notice, page_header
-from geo.indicators import INDICATORS, REGISTRY_PERIOD
+from geo.indicators import INDICATORS, KADER_STANDARD, REGISTRY_PERIOD
 
-KADER_STANDARD = 5  # minimum kader per Posyandu
 
 view = state.current()
 page_header("page_kader", "kader_intro", view.projector)

@@ -27,11 +27,11 @@ period = sidebar.period_select(periods, default="SSGI 2022")
 compare_options = [""] + [p for p in periods if p != period]
 compare = sidebar.period_select(compare_options, default="", key="compare", label_key="compare",
                                 format_func=lambda p: p or "—")
-table = ranking_table(indicator, level, period, compare or None, view.region)
 if not view.projector:
     show_position(indicator, view.region, period, compare or None, view.lang)
 map_section(view, indicator, period, page="peringkat", show_points=False, show_table=False)
 if not view.projector:
+    table = ranking_table(indicator, level, period, compare or None, view.region)
     rank_chart(table, indicator, view.lang)
     st.subheader(t("rank_change") if compare else t("rank"))
     st.caption(t("rank_change_help") if compare else t("peringkat_intro"))

@@ -19,7 +19,7 @@ indicator = sidebar.indicator_select(options, {i: INDICATORS[i].label(view.lang)
 if not view.projector:
     dataset_notice(hazards=True)
 level = data.map_level(view.region)
-exposure = exposure_table(level, view.region)
+exposure = None if view.projector else exposure_table(level, view.region)
 map_section(view, indicator, REGISTRY_PERIOD, page="bencana", hazards=zones_in_view(view.region),
             extra_legend=[(f"background:{c};opacity:.7", f"{t('hazard_layer')}: {t(k)}")
                           for k, c in HAZARD_COLORS.items()],

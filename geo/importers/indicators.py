@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..codes import LEVELS, level_of, normalize_code
+from ..registry import is_blank
 from . import names as namematch
 from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
 from .safety import check_type
@@ -72,11 +73,6 @@ class IndicatorImport:
         return "nilai" not in mapped or not ({"kode", "nama"} & mapped)
 
 
-def _blank(v) -> bool:
-    return v is None or (isinstance(v, float) and np.isnan(v)) or \
-        (isinstance(v, str) and not v.strip())
-
-
 def parse_value(v) -> float | None:
     """'23,5' '23.5 %' '1.234.567' '1.234,5' → float; None when not a number."""
     if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
@@ -95,7 +91,7 @@ def parse_value(v) -> float | None:
 
 
 def _year(v) -> int | None:
-    if _blank(v):
+    if is_blank(v):
         return None
     if isinstance(v, (int, float, np.integer, np.floating)):
         f = float(v)
@@ -154,8 +150,8 @@ def import_indicators(path: str | Path, *, indicator: str | None = None,
         rf = []
         code = lv = None
         raw_code, name = rec.get("kode"), rec.get("nama")
-        name = None if _blank(name) else str(name).strip()
-        if not _blank(raw_code):
+        name = None if is_blank(name) else str(name).strip()
+        if not is_blank(raw_code):
             c = normalize_code(raw_code)
             if str(raw_code).strip() in ("0", "00"):
                 code, lv = "00", "nasional"
@@ -172,8 +168,7 @@ def import_indicators(path: str | Path, *, indicator: str | None = None,
                                       "kode Kemendagri; nilai tetap diimpor", WARNING))
                 elif name:
                     m = namematch.match_name(name, lv, None,
-                                             candidates=namematch._candidates(lv, None).loc[
-                                                 lambda d: d["code"] == c])
+                                             candidates=namematch.official_row(lv, c))
                     if m is None:
                         rf.append(finding(rownum, "nama", name,
                                           f"nama tidak sesuai dengan kode {c} "
@@ -199,21 +194,21 @@ def import_indicators(path: str | Path, *, indicator: str | None = None,
         if code is None and not rf:
             rf.append(finding(rownum, "kode", "", "kode dan nama wilayah kosong", REJECTED))
         raw_val = rec.get("nilai")
-        val = None if _blank(raw_val) else parse_value(raw_val)
-        if _blank(raw_val):
+        val = None if is_blank(raw_val) else parse_value(raw_val)
+        if is_blank(raw_val):
             rf.append(finding(rownum, "nilai", raw_val, "nilai kosong", REJECTED))
         elif val is None:
             rf.append(finding(rownum, "nilai", raw_val, "nilai bukan angka", REJECTED))
-        ind = str(rec["indikator"]).strip() if not _blank(rec.get("indikator")) else indicator
+        ind = str(rec["indikator"]).strip() if not is_blank(rec.get("indikator")) else indicator
         if not ind:
             rf.append(finding(rownum, "indikator", "", "nama indikator kosong", REJECTED))
         year = _year(rec.get("tahun"))
-        if year is None and not _blank(rec.get("tahun")):
+        if year is None and not is_blank(rec.get("tahun")):
             rf.append(finding(rownum, "tahun", rec.get("tahun"), "tahun tidak dapat dibaca; "
                               "dikosongkan", WARNING))
-        if year is None and not _blank(rec.get("survei")):
+        if year is None and not is_blank(rec.get("survei")):
             year = _year(rec.get("survei"))
-        survey = None if _blank(rec.get("survei")) else str(rec["survei"]).strip()
+        survey = None if is_blank(rec.get("survei")) else str(rec["survei"]).strip()
         if any(f["tingkat"] == REJECTED for f in rf):
             findings.extend(rf)
             continue
@@ -228,8 +223,8 @@ def import_indicators(path: str | Path, *, indicator: str | None = None,
         off_name = official[lv].get(code) if lv in official else None
         out.append({"code": code, "name": off_name or name or "Indonesia", "level": lv,
                     "indikator": ind, "tahun": year, "survei": survey, "nilai": val,
-                    "satuan": None if _blank(rec.get("satuan")) else str(rec["satuan"]).strip(),
-                    "sumber": None if _blank(rec.get("sumber")) else str(rec["sumber"]).strip(),
+                    "satuan": None if is_blank(rec.get("satuan")) else str(rec["satuan"]).strip(),
+                    "sumber": None if is_blank(rec.get("sumber")) else str(rec["sumber"]).strip(),
                     "baris": rownum})
     data = pd.DataFrame(out, columns=OUT_COLUMNS)
     data["tahun"] = pd.array(data["tahun"], dtype="Int64")

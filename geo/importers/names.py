@@ -12,10 +12,11 @@ import functools
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from ..codes import LEVELS, LABEL
+from ..codes import LEVELS
 
 AUTO_SCORE = 90      # at or above (and unambiguous): a match that may be applied
 SUGGEST_SCORE = 75   # at or above: offered as a suggestion
@@ -74,12 +75,33 @@ def known_codes(level: str) -> frozenset[str]:
     return _known(str(data_dir()), level)
 
 
-def _candidates(level: str, parent: str | None) -> pd.DataFrame:
+@functools.lru_cache(maxsize=8)
+def _official(root: str, level: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """The code list of ``level`` sorted by code, with each name's ``core`` (computed once,
+    not per looked-up row), and the sorted codes for range lookups."""
     from ..regions import code_list
-    df = code_list(level)
+    df = code_list(level).sort_values("code", kind="stable").reset_index(drop=True)
+    df["core"] = [core_name(n) for n in df["name"]]
+    return df, df["code"].to_numpy(dtype=str)
+
+
+def _candidates(level: str, parent: str | None) -> pd.DataFrame:
+    """Official regions of ``level`` (under ``parent``: the run of codes "<parent>.…")."""
+    from ..config import data_dir
+    df, codes = _official(str(data_dir()), level)
     if parent:
-        df = df.loc[df["code"].str.startswith(parent + ".")]
+        lo, hi = np.searchsorted(codes, [parent + ".", parent + "/"])  # "/" follows "."
+        df = df.iloc[lo:hi]
     return df
+
+
+def official_row(level: str, code: str) -> pd.DataFrame:
+    """The official region ``code`` of ``level`` as a one-row candidate frame (empty when
+    the code is not in the list)."""
+    from ..config import data_dir
+    df, codes = _official(str(data_dir()), level)
+    at = int(np.searchsorted(codes, code))
+    return df.iloc[at:at + 1] if at < len(codes) and codes[at] == code else df.iloc[0:0]
 
 
 def match_name(name, level: str, parent: str | None = None,
@@ -94,7 +116,7 @@ def match_name(name, level: str, parent: str | None = None,
     df = _candidates(level, parent) if candidates is None else candidates
     if not len(df):
         return None
-    cores = [core_name(n) for n in df["name"]]
+    cores = df["core"].tolist() if "core" in df else [core_name(n) for n in df["name"]]
     hits = process.extract(core, cores, scorer=fuzz.ratio, limit=5)
     if not hits:
         return None
@@ -118,7 +140,3 @@ def match_name(name, level: str, parent: str | None = None,
     ambiguous = second is not None and best[0] - second[0] < MARGIN
     return Match(best[1], best[2], max(best[0], 0.0), ambiguous,
                  f"{second[1]} {second[2]}" if ambiguous else None)
-
-
-def level_label(level: str) -> str:
-    return LABEL["id"][level]

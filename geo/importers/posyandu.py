@@ -33,7 +33,6 @@ listed in ``PosyanduImport.suggestions``; the user applies it explicitly
 """
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +43,7 @@ import pandas as pd
 import shapely
 
 from .. import registry
+from ..registry import is_blank
 from ..codes import is_code, normalize_code
 from . import names as namematch
 from .coords import CoordinateError, parse_coordinate
@@ -143,11 +143,6 @@ class PosyanduImport:
         return [c.label for c in (self.header.columns if self.header else []) if c.field is None]
 
 
-def _blank(v) -> bool:
-    return v is None or (isinstance(v, float) and np.isnan(v)) or \
-        (isinstance(v, str) and not v.strip())
-
-
 def _in_extent(lat, lon) -> bool:
     return registry.LAT_RANGE[0] <= lat <= registry.LAT_RANGE[1] and \
         registry.LON_RANGE[0] <= lon <= registry.LON_RANGE[1]
@@ -198,7 +193,7 @@ def _code_fix_message(raw, code: str) -> str | None:
 def _suggest(rec: dict, code: str | None, known: set[str]) -> namematch.Match | None:
     """Best Kemendagri village for the row's names, within what the code/names tell."""
     desa = rec.get("nama_desa")
-    if _blank(desa):
+    if is_blank(desa):
         return None
     parent = None
     if code and is_code(code):
@@ -208,10 +203,10 @@ def _suggest(rec: dict, code: str | None, known: set[str]) -> namematch.Match | 
             if prefix in namematch.known_codes(level):
                 parent = prefix
                 break
-    if parent is None and not _blank(rec.get("nama_kabupaten")):
+    if parent is None and not is_blank(rec.get("nama_kabupaten")):
         m = namematch.match_name(rec["nama_kabupaten"], "kabupaten")
         parent = m.code if m and m.auto else None
-    if (parent is None or parent.count(".") == 1) and not _blank(rec.get("nama_kecamatan")):
+    if (parent is None or parent.count(".") == 1) and not is_blank(rec.get("nama_kecamatan")):
         m = namematch.match_name(rec["nama_kecamatan"], "kecamatan", parent)
         if m and m.auto:
             parent = m.code
@@ -255,13 +250,13 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
         rec = {f: (values[i] if i < len(values) else None) for f, i in fidx.items()}
         # Total / subtotal rows: a "Jumlah"/"Total" label and no coordinates.
         texts = [v for v in values if isinstance(v, str)]
-        if _blank(rec.get("lat")) and _blank(rec.get("lon")) and texts \
+        if is_blank(rec.get("lat")) and is_blank(rec.get("lon")) and texts \
                 and any(TOTAL_RE.match(t) for t in texts[:3]):
             label = next(t for t in texts[:3] if TOTAL_RE.match(t))
             findings.append(finding(rownum, "", label, "baris jumlah/total, bukan data "
                                     "Posyandu; tidak diimpor", REJECTED))
             continue
-        key = tuple("" if _blank(v) else str(v).strip() for v in values)
+        key = tuple("" if is_blank(v) else str(v).strip() for v in values)
         key = key[:max((i for i, v in enumerate(key) if v), default=-1) + 1]
         if key in seen_rows:
             findings.append(finding(rownum, "", "", f"baris sama persis dengan baris "
@@ -310,7 +305,7 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
                     rec[axis] = p.value
         # kode_desa
         raw_code = rec.get("kode_desa")
-        if not _blank(raw_code):
+        if not is_blank(raw_code):
             code = normalize_code(raw_code)
             if code is not None and code.count(".") == 3:
                 msg = _code_fix_message(raw_code, code)
@@ -453,8 +448,3 @@ def apply_suggestions(result: PosyanduImport, rows: list[int] | None = None) -> 
 def accepted_table(result: PosyanduImport) -> pd.DataFrame:
     """Accepted rows in schema order with decimal lat/lon (for --out and downloads)."""
     return registry.to_frame(result.data)
-
-
-def escape(text) -> str:
-    """HTML-escaped text for display (names are stored verbatim)."""
-    return html.escape("" if text is None else str(text))

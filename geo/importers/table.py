@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..registry import is_blank
 from .report import ImportRefused
 from .safety import check_size, read_xlsx_rows
 
@@ -48,10 +49,6 @@ class RawTable:
     delimiter: str | None = None
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
-
-
-def _is_blank(v) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v)
 
 
 def _clean(v):
@@ -101,7 +98,7 @@ def read_csv_cells(path: Path) -> RawTable:
     try:
         for rec in reader:
             values = [_clean(v) for v in rec]
-            if any(not _is_blank(v) for v in values):
+            if any(not is_blank(v) for v in values):
                 rows.append((start, values))
             start = reader.line_num + 1
     except csv.Error as exc:
@@ -115,7 +112,7 @@ def read_xlsx_cells(path: Path, sheet: str | None = None) -> RawTable:
     rows = []
     for i, rec in enumerate(values, start=1):
         vals = [_clean(v) for v in rec]
-        if any(not _is_blank(v) for v in vals):
+        if any(not is_blank(v) for v in vals):
             rows.append((i, vals))
     notes = [f"Lembar yang dibaca: '{title}'" + (f" (lembar lain: {', '.join(n for n in names if n != title)})"
                                                   if len(names) > 1 else "") + "."]
@@ -167,7 +164,7 @@ def build_alias_index(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
 
 
 def _match(label_parts: list, index: dict[str, str]) -> str | None:
-    parts = [p for p in label_parts if not _is_blank(p)]
+    parts = [p for p in label_parts if not is_blank(p)]
     candidates = []
     if len(parts) == 2:
         candidates += [f"{parts[0]} {parts[1]}", parts[1], parts[0]]
@@ -187,18 +184,18 @@ def _map_columns(top: list, bottom: list | None, index: dict[str, str]) -> list[
     # A merged cell spanning columns is read as its value followed by empty cells.
     filled, last = [], None
     for j in range(width):
-        if not _is_blank(top[j]):
+        if not is_blank(top[j]):
             last = top[j]
             filled.append(top[j])
-        elif bottom is not None and not _is_blank(bottom[j]) and last is not None:
+        elif bottom is not None and not is_blank(bottom[j]) and last is not None:
             filled.append(last)
         else:
-            last = None if bottom is None or _is_blank(bottom[j]) else last
+            last = None if bottom is None or is_blank(bottom[j]) else last
             filled.append(None)
     cols, used, labels = [], set(), set()
     for j in range(width):
         parts = [filled[j]] + ([bottom[j]] if bottom is not None else [])
-        shown = [str(p).strip() for p in parts if not _is_blank(p)]
+        shown = [str(p).strip() for p in parts if not is_blank(p)]
         if not shown:
             continue
         label = " / ".join(dict.fromkeys(shown))
@@ -215,7 +212,7 @@ def _map_columns(top: list, bottom: list | None, index: dict[str, str]) -> list[
 
 
 def _looks_like_header_row(values: list) -> bool:
-    cells = [v for v in values if not _is_blank(v)]
+    cells = [v for v in values if not is_blank(v)]
     return bool(cells) and all(isinstance(v, str) and not re.fullmatch(r"[-+\d.,\s°'\"]+", v)
                                for v in cells)
 
@@ -237,7 +234,7 @@ def find_header(table: RawTable, aliases: dict[str, tuple[str, ...]],
     if best is None or best[0][1] == 0:
         # Nothing recognised: take the first row with at least two filled cells as header.
         k = next((k for k, (_, v) in enumerate(table.rows[:HEADER_SCAN_ROWS])
-                  if sum(not _is_blank(x) for x in v) >= 2), 0)
+                  if sum(not is_blank(x) for x in v) >= 2), 0)
         cols = _map_columns(table.rows[k][1], None, index)
         return Header([table.rows[k][0]], cols, k + 1)
     score, k, cols = best
@@ -270,11 +267,3 @@ def apply_mapping(header: Header, mapping: dict[str, str | None] | None,
         else:   # an automatic mapping gives way to a user's explicit choice of that field
             cols.append(Column(c.index, c.label, None if c.field in chosen else c.field, c.auto))
     return Header(header.rows, cols, header.data_start)
-
-
-def column_letter(index: int) -> str:
-    s, n = "", index + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s

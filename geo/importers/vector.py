@@ -19,6 +19,7 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
+from ..geometry import polygon_parts
 from .report import REJECTED, ImportRefused, finding
 from .safety import check_size, check_type, extract_zip
 
@@ -163,9 +164,9 @@ def polygon_problem(geom) -> str | None:
 
 
 def only_polygons(geom):
+    """A collection becomes the union of its polygonal parts; anything else is kept."""
     if geom.geom_type == "GeometryCollection":
-        polys = [p for p in shapely.get_parts(geom) if p.geom_type in _POLYGON_TYPES]
-        return shapely.union_all(polys)
+        return shapely.union_all(polygon_parts(geom))
     return geom
 
 

@@ -14,6 +14,7 @@ from pyproj import Transformer
 
 from geo import codes, indicators, join, published, ranking, regions, registry
 from geo.config import data_path
+from tests.helpers import desa_layer, points
 
 
 @pytest.fixture(scope="module")
@@ -26,12 +27,6 @@ def kalteng_index():
     # Villages of 62 plus kecamatan polygons elsewhere would be the national layer; for the
     # tests the Kalimantan Tengah village layer is the analysis layer.
     return join.build_index(regions.analysis_layer(["62"]))
-
-
-def _points(lon, lat, kode=None):
-    df = pd.DataFrame({"id": [f"T{i}" for i in range(len(lon))], "lon": lon, "lat": lat,
-                       "kode_desa": kode if kode is not None else [None] * len(lon)})
-    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df.lon, df.lat), crs="EPSG:4326")
 
 
 # ------------------------------------------------------------------ codes and regions
@@ -81,7 +76,7 @@ def test_invalid_geometry_is_repaired_and_reported():
 
 def test_points_inside_kalteng_villages_land_in_them(kalteng_villages, kalteng_index):
     rp = shapely.point_on_surface(kalteng_villages.geometry.values)
-    pts = _points(shapely.get_x(rp), shapely.get_y(rp))
+    pts = points(shapely.get_x(rp), shapely.get_y(rp))
     out = join.join(pts, kalteng_index)
     expected = kalteng_villages["code"].to_numpy()
     wrong = out["kode_lokasi"].to_numpy() != expected
@@ -91,14 +86,14 @@ def test_points_inside_kalteng_villages_land_in_them(kalteng_villages, kalteng_i
     assert out.loc[wrong, "tumpang_tindih"].all()
     assert not out["di_luar"].any()
     # With the declared code, the overlap rule prefers it: every point lands at home.
-    out2 = join.join(_points(shapely.get_x(rp), shapely.get_y(rp), list(expected)), kalteng_index)
+    out2 = join.join(points(shapely.get_x(rp), shapely.get_y(rp), list(expected)), kalteng_index)
     assert (out2["kode_lokasi"].to_numpy() == expected).all()
     assert (out2["status_lokasi"] == "cocok").all()
 
 
 def test_point_at_sea_gets_nearest_region_and_distance(kalteng_index, kalteng_villages):
     lon, lat = 113.2, -3.75  # Java Sea, south of the Kalimantan Tengah coast
-    out = join.join(_points([lon], [lat]), kalteng_index)
+    out = join.join(points([lon], [lat]), kalteng_index)
     row = out.iloc[0]
     assert bool(row["di_luar"]) and row["status_lokasi"] == "tanpa_kode"
     # Independent check: distance in UTM 49S to every village, the nearest one.
@@ -114,7 +109,7 @@ def test_point_at_sea_gets_nearest_region_and_distance(kalteng_index, kalteng_vi
 def test_wrong_kode_desa_is_flagged_not_overwritten(kalteng_villages, kalteng_index):
     a, b = kalteng_villages.iloc[0], kalteng_villages.iloc[500]
     p = a.geometry.representative_point()
-    out = join.join(_points([p.x], [p.y], [b["code"]]), kalteng_index)
+    out = join.join(points([p.x], [p.y], [b["code"]]), kalteng_index)
     row = out.iloc[0]
     assert row["kode_desa"] == b["code"]            # declared value kept
     assert row["kode_lokasi"] == a["code"]          # location kept
@@ -124,12 +119,9 @@ def test_wrong_kode_desa_is_flagged_not_overwritten(kalteng_villages, kalteng_in
 
 
 def test_overlap_rule_is_deterministic():
-    big = shapely.MultiPolygon([shapely.box(0, 0, 10, 10)])
-    small = shapely.MultiPolygon([shapely.box(4, 4, 6, 6)])
-    layer = gpd.GeoDataFrame({"code": ["99.01.01.2001", "99.01.01.2002"], "level": "desa"},
-                             geometry=[big, small], crs="EPSG:4326")
+    layer = desa_layer(["99.01.01.2001", "99.01.01.2002"], [(0, 0, 10, 10), (4, 4, 6, 6)])
     idx = join.build_index(layer)
-    pts = _points([5, 5, 1], [5, 5, 1], ["99.01.01.2001", None, None])
+    pts = points([5, 5, 1], [5, 5, 1], ["99.01.01.2001", None, None])
     out = join.join(pts, idx, known_villages=set(layer["code"]))
     assert out["kode_lokasi"].tolist() == ["99.01.01.2001", "99.01.01.2002", "99.01.01.2001"]
     assert out["tumpang_tindih"].tolist() == [True, True, False]
@@ -279,7 +271,7 @@ def test_regions_without_posyandu_have_no_value_not_zero(kalteng_villages, kalte
     """A partial registry (two posts) must not turn every other region into a 0."""
     a, b = kalteng_villages.iloc[3], kalteng_villages.iloc[900]
     pa, pb = a.geometry.representative_point(), b.geometry.representative_point()
-    joined = join.join(_points([pa.x, pb.x], [pa.y, pb.y], [a["code"], b["code"]]),
+    joined = join.join(points([pa.x, pb.x], [pa.y, pb.y], [a["code"], b["code"]]),
                        kalteng_index)
     long = indicators.aggregate(joined)
     desa = long.loc[(long["indicator"] == "posyandu") & (long["level"] == "desa")]

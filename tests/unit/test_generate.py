@@ -116,7 +116,6 @@ def test_blank_spot_villages_by_regency(kalteng):
             & df["code"].str.startswith(PROV + ".")]
     df = df[df["year"].astype(int) == df["year"].astype(int).max()]
     expected = df.set_index("code")["value"].astype(int)
-    province = df[df["level"] == "province"]
     # whole villages: all posts of a village share the flag
     per_village = kalteng.groupby("kode_desa")["internet"].nunique()
     assert (per_village == 1).all()
@@ -127,7 +126,6 @@ def test_blank_spot_villages_by_regency(kalteng):
     total = _csv("indicators/internet_blankspot_reported.csv")
     total = total[(total["metric"] == "villages_blankspot") & (total["code"] == PROV)]
     assert len(blank) == int(total.loc[total["year"].astype(int).idxmax(), "value"])
-    assert province.empty
 
 
 def _expected_stunting_target(code: str) -> tuple[float, str]:
@@ -255,9 +253,14 @@ def test_deterministic_for_a_seed_and_different_across_seeds(kalteng):
     assert not other["internet"].equals(kalteng["internet"])
 
 
-def test_sample_posyandu_is_cached(kalteng):
+def test_sample_posyandu_is_cached(kalteng, monkeypatch):
     first = generate.sample_posyandu(PROV, 0)
     assert generate._cache_path(PROV, 0).exists()
+
+    def regenerate(*args, **kwargs):
+        raise AssertionError("the cached sample must be read, not generated again")
+
+    monkeypatch.setattr(generate, "generate_posyandu", regenerate)
     second = generate.sample_posyandu(PROV, 0)
     pd.testing.assert_frame_equal(pd.DataFrame(first).drop(columns="geometry"),
                                   pd.DataFrame(kalteng).drop(columns="geometry"))
@@ -338,3 +341,32 @@ def test_national_sample():
     part = data.loc[data["kode_desa"].str[:2] == PROV].reset_index(drop=True)
     pd.testing.assert_frame_equal(pd.DataFrame(part).drop(columns="geometry"),
                                   pd.DataFrame(alone).drop(columns="geometry"))
+
+
+def test_sample_without_village_polygons_places_points_in_kecamatan(tmp_path):
+    """After a plain `python -m geo fetch` there are no village polygons: the sample is
+    still generated, every point inside its kecamatan."""
+    import os
+    import subprocess
+    import sys
+    from geo.config import data_dir
+    src = data_dir()
+    root = tmp_path / "data"
+    (root / "boundaries").mkdir(parents=True)
+    for entry in src.iterdir():
+        if entry.name != "boundaries":
+            (root / entry.name).symlink_to(entry)
+    for f in (src / "boundaries").iterdir():
+        if "village" not in f.name:
+            (root / "boundaries" / f.name).symlink_to(f)
+    env = {**os.environ, "PETA_DATA_DIR": str(root), "PETA_CACHE_DIR": str(tmp_path / "c"),
+           "PETA_WORKSPACE_DIR": str(tmp_path / "w")}
+    code = ("from geo import generate, join, regions\n"
+            "assert not regions.has_level('desa')\n"
+            "g = generate.generate_posyandu('62', 0)\n"
+            "j = join.join(g)\n"
+            "print(len(g), set(j['tingkat_lokasi']), int(j['di_luar'].sum()))\n")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True, timeout=600)
+    assert out.stdout.split() == [str(int(_metric("posyandu_total", "province", PROV))),
+                                  "{'kecamatan'}", "0"]

@@ -102,8 +102,13 @@ def test_deterministic_and_seed_dependent(zones):
     assert not all(shapely.equals(other.geometry.values[:5], zones.geometry.values[:5]))
 
 
-def test_sample_hazard_zones_cached(zones):
+def test_sample_hazard_zones_cached(zones, monkeypatch):
     cached = hazards.sample_hazard_zones(PROV, 0)
+
+    def regenerate(*args, **kwargs):
+        raise AssertionError("the cached zones must be read, not generated again")
+
+    monkeypatch.setattr(hazards, "generate_hazard_zones", regenerate)
     again = hazards.sample_hazard_zones(PROV, 0)
     assert list(cached["id"]) == list(zones["id"]) == list(again["id"])
     assert all(a.equals_exact(b, 1e-9) for a, b in zip(again.geometry, zones.geometry))

@@ -13,7 +13,7 @@ from shapely.geometry import Point, Polygon
 from geo import regions
 from geo.importers.boundaries import import_boundaries
 
-D, R, W = "diperbaiki", "ditolak", "peringatan"
+from tests.helpers import D, R, W, problems
 # Regency names as BIG writes them (WADMKK): no "Kabupaten", cities as "Kota …",
 # and "Palangka Raya" in two words where Kemendagri writes "Palangkaraya".
 BIG_NAMES = {"62.01": "Kotawaringin Barat", "62.02": "Kotawaringin Timur", "62.03": "Kapuas",
@@ -21,11 +21,6 @@ BIG_NAMES = {"62.01": "Kotawaringin Barat", "62.02": "Kotawaringin Timur", "62.0
              "62.07": "Seruyan", "62.08": "Sukamara", "62.09": "Lamandau",
              "62.10": "Gunung Mas", "62.11": "Pulang Pisau", "62.12": "Murung Raya",
              "62.13": "Barito Timur", "62.71": "Kota Palangka Raya"}
-
-
-def problems(res) -> list[tuple]:
-    p = res.report.problems
-    return list(zip(p["baris"], p["kolom"], p["nilai"], p["pesan"], p["tingkat"]))
 
 
 def _shp_zip(gdf: gpd.GeoDataFrame, folder, name="BATAS_KABUPATEN", prj=True):

@@ -10,12 +10,7 @@ from shapely.geometry import Polygon
 from geo.importers.hazards import hazard_class, import_hazards
 from geo.importers.indicators import import_indicators, parse_value
 
-D, R, W = "diperbaiki", "ditolak", "peringatan"
-
-
-def problems(res) -> list[tuple]:
-    p = res.report.problems
-    return list(zip(p["baris"], p["kolom"], p["nilai"], p["pesan"], p["tingkat"]))
+from tests.helpers import D, R, W, problems
 
 
 def test_indicator_table_codes_names_decimal_commas(tmp_path):

@@ -9,7 +9,7 @@ import pytest
 from geo.importers.coords import CoordinateError, parse_coordinate
 from geo.importers.posyandu import apply_suggestions, import_posyandu
 
-D, R, W = "diperbaiki", "ditolak", "peringatan"
+from tests.helpers import D, R, W, problems
 
 MESSY_CSV = """Daftar Posyandu Kecamatan Pahandut – Tahun 2024;;;;;;;;;;
 
@@ -31,11 +31,6 @@ Jumlah;;;;;;;20;17;;
 @pytest.fixture(autouse=True)
 def _workspace(tmp_path, monkeypatch):
     monkeypatch.setenv("PETA_WORKSPACE_DIR", str(tmp_path / "ws"))
-
-
-def problems(result) -> list[tuple]:
-    p = result.report.problems
-    return list(zip(p["baris"], p["kolom"], p["nilai"], p["pesan"], p["tingkat"]))
 
 
 @pytest.fixture

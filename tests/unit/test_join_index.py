@@ -16,6 +16,7 @@ from pyproj import Geod
 
 from geo import generate, indicators, join, regions
 from geo.codetable import CodeTable
+from tests.helpers import desa_layer, points
 
 GEOD = Geod(ellps="WGS84")
 
@@ -33,12 +34,6 @@ def index(layer):
 @pytest.fixture(scope="module")
 def sample():
     return generate.sample_posyandu("62", seed=0)
-
-
-def _points(lon, lat, kode=None):
-    df = pd.DataFrame({"id": [f"T{i}" for i in range(len(lon))], "lon": lon, "lat": lat,
-                       "kode_desa": kode if kode is not None else [None] * len(lon)})
-    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df.lon, df.lat), crs="EPSG:4326")
 
 
 # ------------------------------------------------------------------ code table
@@ -76,7 +71,7 @@ def test_code_table_positions_hierarchy_and_sums():
 
 # ------------------------------------------------------------------ nearest edge
 
-def _outside_points(index, layer, n=400, seed=3):
+def _outside_points(layer, n=400, seed=3):
     """Random points around Kalimantan Tengah (sea, and land outside the province) that lie
     outside every polygon of the layer."""
     x0, y0, x1, y1 = layer.total_bounds
@@ -92,7 +87,7 @@ def test_nearest_edge_matches_distance_to_every_polygon(layer, monkeypatch, eage
     monkeypatch.setattr(join, "EAGER_PIECES_VERTICES", 10**12 if eager else 0)
     idx = join.build_index(layer)
     assert (idx.piece_tree is not None) is eager
-    x, y = _outside_points(idx, layer)
+    x, y = _outside_points(layer)
     assert len(x) > 100
     poly, dist = join.nearest_with_distance(idx, x, y)
     pts = shapely.points(x, y)
@@ -108,10 +103,7 @@ def test_nearest_edge_matches_distance_to_every_polygon(layer, monkeypatch, eage
 
 
 def test_nearest_edge_tie_goes_to_the_polygon_listed_first():
-    left = shapely.MultiPolygon([shapely.box(0, 0, 1, 1)])
-    right = shapely.MultiPolygon([shapely.box(1, 0, 2, 1)])
-    layer = gpd.GeoDataFrame({"code": ["99.01.01.2002", "99.01.01.2001"], "level": "desa"},
-                             geometry=[left, right], crs="EPSG:4326")
+    layer = desa_layer(["99.01.01.2002", "99.01.01.2001"], [(0, 0, 1, 1), (1, 0, 2, 1)])
     idx = join.build_index(layer)
     poly, dist = join.nearest_with_distance(idx, np.array([1.0]), np.array([1.5]))
     assert poly.tolist() == [0] and dist[0] == pytest.approx(55_300, rel=0.01)
@@ -142,7 +134,7 @@ def test_join_gives_the_same_answer_with_and_without_the_spatial_sort(index, sam
 def test_declared_code_with_extra_digits_is_unknown_not_its_prefix(layer, index):
     village = layer.loc[layer["level"] == "desa"].iloc[10]
     p = village.geometry.representative_point()
-    out = join.join(_points([p.x], [p.y], [village["code"] + "7"]), index).iloc[0]
+    out = join.join(points([p.x], [p.y], [village["code"] + "7"]), index).iloc[0]
     assert out["status_lokasi"] == "kode_tidak_dikenal"
     assert out["kode_agregasi"] == village["code"]     # the location, not the bad code
     assert not bool(out["kode_cocok"])

@@ -1,0 +1,26 @@
+"""Geometry helpers shared by the loaders, importers, generators and display layers."""
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+
+def polygon_parts(geom) -> list[shapely.Polygon]:
+    """The Polygons inside any geometry (MultiPolygons and collections opened, at any
+    depth); lines and points left out; [] for None or empty."""
+    if geom is None or geom.is_empty:
+        return []
+    if isinstance(geom, shapely.Polygon):
+        return [geom]
+    if isinstance(geom, (shapely.MultiPolygon, shapely.GeometryCollection)):
+        return [p for g in geom.geoms for p in polygon_parts(g)]
+    return []
+
+
+def as_multipolygons(geoms) -> np.ndarray:
+    """The same geometries with every Polygon wrapped as a one-part MultiPolygon."""
+    geoms = np.asarray(geoms, dtype=object).copy()
+    single = shapely.get_type_id(geoms) == 3
+    if single.any():
+        geoms[single] = [shapely.MultiPolygon([g]) for g in geoms[single]]
+    return geoms
