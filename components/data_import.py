@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components.i18n import lang
+from components.i18n import lang, pick
 from geo import workspace
 from geo.codes import LEVELS, LABEL
 from geo.importers.safety import EXTENSIONS, max_upload_bytes
@@ -86,9 +86,7 @@ KINDS = {
 
 
 def _t(key: str, **values) -> str:
-    pair = TEXT[key]
-    text = pair[0] if lang() == "id" else pair[1]
-    return text.format(**values) if values else text
+    return pick(TEXT[key], **values)
 
 
 def md_escape(text) -> str:

@@ -45,18 +45,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "quantiles": ("Kuantil (jumlah sama)", "Quantiles (equal counts)"),
     "copy_link": ("Tautan halaman ini menyimpan wilayah, indikator dan tahun yang dipilih.",
                   "This page's link keeps the selected region, indicator and year."),
-    "back_up": ("Naik satu tingkat", "Up one level"),
     # map & legend
     "no_data": ("Tidak ada data", "No data"),
     "unstable": ("tidak stabil (penyebut < {n})", "unstable (denominator < {n})"),
     "unstable_mark": ("⚠ tidak stabil", "⚠ unstable"),
-    "legend_title": ("Legenda", "Legend"),
     "click_to_drill": ("Klik wilayah pada peta untuk melihat rinciannya.",
                        "Click a region on the map to drill down."),
     "map_of": ("{indicator} per {level} — {region}", "{indicator} by {level} — {region}"),
     "rank": ("Peringkat", "Rank"),
     "rank_k_of_n": ("peringkat {k} dari {n}", "rank {k} of {n}"),
-    "value": ("Nilai", "Value"),
     "name": ("Nama", "Name"),
     "code": ("Kode", "Code"),
     "posyandu_layer": ("Posyandu (titik)", "Posyandu (points)"),
@@ -67,10 +64,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "strata": ("Strata", "Strata"),
     "yes": ("ya", "yes"),
     "no": ("tidak", "no"),
-    "points_note": ("Titik Posyandu ditampilkan mulai tingkat provinsi.",
-                    "Posyandu points are shown from province level down."),
-    "points_hidden_many": ("{n} Posyandu: titik dikelompokkan (klaster).",
-                           "{n} Posyandu: points are clustered."),
     # data notices
     "sample_notice": ("Data Posyandu di peta ini adalah DATA SAMPEL buatan (dibangkitkan dari "
                       "daftar kode Kemendagri agar jumlahnya sesuai angka publikasi), bukan data "
@@ -89,10 +82,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi_stunting_registry": ("Stunting (registri)", "Stunting (registry)"),
     "kpi_no_internet": ("Posyandu tanpa internet", "Posyandu without internet"),
     "kpi_high_hazard": ("Posyandu di zona bahaya tinggi", "Posyandu in high-hazard zones"),
-    "kpi_population": ("Penduduk (2024)", "Population (2024)"),
-    "kpi_below5": ("Posyandu < 5 kader", "Posyandu with < 5 kader"),
     # tables
-    "table": ("Tabel", "Table"),
     "of_n": ("dari (N)", "of (N)"),
     "numerator": ("Pembilang", "Numerator"),
     "denominator": ("Penyebut", "Denominator"),
@@ -113,9 +103,6 @@ TEXT: dict[str, tuple[str, str]] = {
                        "Stunting prevalence among under-fives from national surveys (SSGI/SKI) "
                        "and from the Posyandu registry. Classes use the WHO–UNICEF thresholds "
                        "so maps of different years compare."),
-    "stunting_source": ("Sumber nilai", "Value source"),
-    "survey_values": ("Survei (SSGI/SKI)", "Survey (SSGI/SKI)"),
-    "registry_values": ("Registri Posyandu", "Posyandu registry"),
     "survey_only_levels": ("Nilai survei tersedia untuk provinsi (dan sebagian kabupaten/kota). "
                            "Di tingkat ini ditampilkan nilai registri.",
                            "Survey values exist for provinces (and some regencies). At this "
@@ -141,7 +128,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "rendah": ("rendah", "low"), "sedang": ("sedang", "medium"), "tinggi": ("tinggi", "high"),
     "none_class": ("di luar zona", "outside zones"),
     "banjir": ("banjir", "flood"), "tanah_longsor": ("tanah longsor", "landslide"),
-    "exposure_table": ("Posyandu per kelas bahaya", "Posyandu per hazard class"),
     "konektivitas_intro": ("Posyandu tanpa internet (registri) dan desa blank spot menurut "
                            "Diskominfo, untuk perencanaan Posyandu Digital 2026.",
                            "Posyandu without internet (registry) and blank-spot villages "
@@ -159,13 +145,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "rank_change": ("Perubahan peringkat", "Rank change"),
     "rank_change_help": ("positif = bergerak ke arah peringkat 1 (relatif memburuk)",
                          "positive = moved towards rank 1 (relatively worse)"),
-    "rank_prev": ("Peringkat sebelumnya", "Previous rank"),
     "note": ("Catatan", "Note"),
-    "partial_survey": ("Survei ini hanya memuat {n} provinsi yang dipublikasikan; N = {n}.",
-                       "This survey lists only {n} published provinces; N = {n}."),
     "region_position": ("{region}: {position}", "{region}: {position}"),
     "tentang_intro": ("Sumber, tahun, dan lisensi setiap data di dasbor ini.",
                       "Source, vintage and license of every dataset in this dashboard."),
+    "about_shown": ("Data yang ditampilkan", "Data shown"),
+    "about_boundaries": ("Batas wilayah dan kode", "Boundaries and codes"),
+    "about_checks": ("Pemeriksaan saat memuat (kode unik, induk ada, geometri valid): {n} temuan",
+                     "Checks on load (unique codes, parents exist, valid geometry): {n} findings"),
+    "about_indicators": ("Indikator publikasi", "Published indicators"),
+    "about_libraries": ("Pustaka peta (luring)", "Map libraries (offline)"),
 }
 
 
@@ -174,12 +163,15 @@ def lang() -> str:
     return value if value in LANGS else "id"
 
 
-def t(key: str, **values) -> str:
-    pair = TEXT.get(key)
-    if pair is None:
-        return key
+def pick(pair: tuple[str, str], **values) -> str:
+    """The text of an (Indonesian, English) pair in the current language, formatted."""
     text = pair[0] if lang() == "id" else pair[1]
     return text.format(**values) if values else text
+
+
+def t(key: str, **values) -> str:
+    pair = TEXT.get(key)
+    return key if pair is None else pick(pair, **values)
 
 
 def fmt_number(value, decimals: int = 1, language: str | None = None) -> str:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import streamlit as st
 
 from components import data, state
-from components.i18n import t
-from geo import regions
+from components.i18n import lang, t
+from geo import indicators, regions
 from geo.codes import LEVELS
 
 _LEVEL_KEYS = {"provinsi": "_w_prov", "kabupaten": "_w_kab", "kecamatan": "_w_kec"}
@@ -78,8 +78,9 @@ def render() -> state.View:
     return state.current()
 
 
-def indicator_select(options: list[str], labels: dict[str, str]) -> str:
+def indicator_select(options: list[str]) -> str:
     """Indicator picker for pages with several; keeps the choice in the URL."""
+    labels = {o: indicators.get(o).label(lang()) for o in options}
     if st.session_state.get("indicator") not in options:
         state.set_value("indicator", options[0])
     if len(options) > 1:
@@ -87,6 +88,17 @@ def indicator_select(options: list[str], labels: dict[str, str]) -> str:
             _bound_widget(st.selectbox, t("indicator"), "indicator", str, lambda v: v,
                           options=options, format_func=lambda o: labels.get(o, o))
     return st.session_state["indicator"]
+
+
+def periods_or_registry(indicator: str, region: str, registry_indicator: str
+                        ) -> tuple[str, list[str]]:
+    """The periods of ``indicator`` for the regions on the map under ``region``; where it
+    has none at that level, the registry indicator instead, with a note saying so."""
+    periods = data.periods(indicator, data.map_level(region), region)
+    if periods:
+        return indicator, periods
+    st.info(t("survey_only_levels"))
+    return registry_indicator, data.periods(registry_indicator)
 
 
 def period_select(options: list[str], default: str | None = None, key: str = "period",

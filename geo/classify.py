@@ -135,8 +135,9 @@ def colors_for(indicator: Indicator, k: int) -> list[str]:
     if k <= 0:
         return []
     scheme = SCHEMES[scheme_for(indicator)]
-    colors = scheme[min(max(k, 3), 7)][:k] if k < 3 else scheme[min(k, 7)]
-    if k < 3:
-        colors = [scheme[3][0], scheme[3][2]][:k] if k == 2 else [scheme[3][1]]
+    if k < 3:  # ColorBrewer starts at 3 classes: its ends for 2, its middle for 1
+        colors = [scheme[3][0], scheme[3][2]] if k == 2 else [scheme[3][1]]
+    else:
+        colors = scheme[min(k, 7)]
     reverse = indicator.is_rate and not indicator.higher_is_worse
     return list(reversed(colors)) if reverse else list(colors)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -95,14 +94,12 @@ def hazard_zones() -> tuple[gpd.GeoDataFrame, DatasetInfo]:
 
 
 def _join_key(info: DatasetInfo) -> str:
+    """Key of the joined table: the boundary copies and the registry file are named by the
+    keys of their own sources (a workspace version by its id), so their names suffice."""
     from .regions import cache_file, has_level
-    sources = [cache_file("kecamatan")]
-    if has_level("desa"):
-        sources.append(cache_file("desa"))
-    registry_marker = f"{info.path}|{info.rows}|{info.date}"
-    if info.path and Path(info.path).exists():
-        sources.append(Path(info.path))
-    return cache.key_for(sources, extra=JOIN_VERSION + registry_marker)
+    levels = ["kecamatan", "desa"] if has_level("desa") else ["kecamatan"]
+    names = "|".join(cache_file(level).stem for level in levels)
+    return cache.key_for([], extra=f"{JOIN_VERSION}|{names}|{info.path}|{info.rows}|{info.date}")
 
 
 @functools.lru_cache(maxsize=2)

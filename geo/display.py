@@ -240,8 +240,8 @@ def build_unit(level: str, unit: str) -> tuple[gpd.GeoDataFrame, BuildStats]:
 
 
 def _source_hash(level: str) -> str:
-    source = regions.cache_file(level)
-    return cache.key_for([source])
+    # the validated copy's file name already carries the key of its sources
+    return regions.cache_file(level).stem
 
 
 def unit_path(level: str, unit: str, source_hash: str | None = None):
@@ -386,13 +386,6 @@ def vertices(layer: gpd.GeoDataFrame) -> int:
 # ---------------------------------------------------------------- benchmark
 
 
-def _source_layer(level: str, parent: str | None) -> gpd.GeoDataFrame:
-    src = regions.boundaries(level, [parent[:2]] if parent else None)
-    if parent:
-        src = src.loc[src["code"].str.startswith(parent + ".")]
-    return src
-
-
 def _first_child(code: str | None, level: str) -> str:
     codes = display_layer(level, code)["code"] if level != "desa" else \
         regions.boundaries(level, [code[:2]])["code"]
@@ -448,7 +441,7 @@ def bench_map(cases: list[tuple[str, str | None, str]] | None = None,
         t = time.perf_counter()
         display_layer(level, parent)
         memo = time.perf_counter() - t
-        src = _source_layer(level, parent)
+        src = _unit_source(level, parent or "id")
         raw = payload_bytes(geojson_payload(src, decimals=None))
         t = time.perf_counter()
         text = geojson_payload(layer, decimals=None)

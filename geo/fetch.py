@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from geo import cache, config
+from geo.codes import FILE_LEVEL
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,6 @@ PROV_FILE_OF = {p: n for n, provs in {
     5: "62 63 64 65 71", 6: "72 73 74 75 76", 7: "81 82 91 92", 8: "93 94 95 96",
 }.items() for p in provs.split()}
 
-LEVELS_CLI = {"provinsi": "province", "kabupaten": "regency", "kecamatan": "district", "desa": "village"}
 DEFAULT_LEVELS = ("provinsi", "kabupaten", "kecamatan")
 
 
@@ -163,11 +163,11 @@ def _kab_provinces(manifest: Manifest) -> list[str]:
 
 
 def make_plan(levels: Iterable[str], provinces: Iterable[str] | None, manifest: Manifest) -> Plan:
-    levels = [LEVELS_CLI.get(lvl, lvl) for lvl in levels]
-    unknown = [lvl for lvl in levels if lvl not in LEVELS_CLI.values()]
+    levels = [FILE_LEVEL.get(lvl, lvl) for lvl in levels]
+    unknown = [lvl for lvl in levels if lvl not in FILE_LEVEL.values()]
     if unknown:
         raise FetchError(f"Tingkat wilayah tidak dikenal: {', '.join(unknown)} "
-                         f"(pilihan: {', '.join(LEVELS_CLI)}).")
+                         f"(pilihan: {', '.join(FILE_LEVEL)}).")
     known = _kab_provinces(manifest)
     if provinces:
         provinces = sorted({p.strip() for p in provinces if p.strip()})
@@ -442,7 +442,7 @@ def _convert(upstream, plan: Plan, files: dict[str, Path], out: Path, dest: Path
     provs = set(plan.provinces)
     names = upstream.read_code_list(files[CODE_LIST_KEY])
     tables = upstream.region_tables(names)
-    for lvl, cli in zip(upstream.LEVELS, LEVELS_CLI):
+    for lvl, cli in zip(upstream.LEVELS, FILE_LEVEL):
         rel = config.CODE_LISTS[cli]
         upstream.write_csv(tables[lvl], out / rel)
         written.append(rel)
@@ -472,7 +472,7 @@ def _convert(upstream, plan: Plan, files: dict[str, Path], out: Path, dest: Path
 
     prefixes = {"province": "wilayah_boundaries/db/prov/", "regency": "wilayah_boundaries/db/kab/",
                 "district": "wilayah_boundaries/db/kec/", "village": "wilayah_boundaries/db/kel/"}
-    for lvl, cli in zip(upstream.LEVELS, LEVELS_CLI):
+    for lvl, cli in zip(upstream.LEVELS, FILE_LEVEL):
         if lvl not in plan.levels:
             continue
         srcs = [p for k, p in sorted(files.items()) if k.startswith(prefixes[lvl])]

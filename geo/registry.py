@@ -83,6 +83,11 @@ def parse_flag(value) -> bool | None:
     return None
 
 
+def in_extent(lat: float, lon: float) -> bool:
+    """Inside Indonesia's extent (with a margin)."""
+    return LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]
+
+
 def is_blank(value) -> bool:
     """None, NA, NaN or only whitespace."""
     return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) \
@@ -164,7 +169,7 @@ def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
         if lon is None:
             reject("lon", "bujur (lon) kosong atau bukan angka")
         if lat is not None and lon is not None:
-            if not (LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]):
+            if not in_extent(lat, lon):
                 reject("lat", f"koordinat ({lat}, {lon}) berada di luar wilayah Indonesia")
         # kode_desa: normalised; unknown codes kept (the point still places it) and reported
         kode = normalize_code(rec.get("kode_desa"))

@@ -31,13 +31,15 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from . import codes
+from .codes import FILE_LEVEL, parent_code
 from .geometry import polygon_parts
 
 log = logging.getLogger(__name__)
 
 CRS = "EPSG:4326"
 GRID = 1e-6
-LEVELS = ("province", "regency", "district", "village")
+LEVELS = tuple(FILE_LEVEL.values())   # province, regency, district, village
 
 # Columns of the data-directory files (see ../shared/data/README.md §1-§3).
 REGION_COLUMNS = {
@@ -69,14 +71,10 @@ class UpstreamFormatError(ValueError):
 # --------------------------------------------------------------------------------------
 # Codes
 # --------------------------------------------------------------------------------------
-_CODE_RE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
-
-
 def level_of(code: str) -> str | None:
-    """'62' -> province, '62.01' -> regency, '62.01.01' -> district, '62.01.01.2001' -> village."""
-    if not _CODE_RE.match(code):
-        return None
-    return LEVELS[code.count(".")]
+    """'62' -> province, '62.01' -> regency, '62.01.01' -> district, '62.01.01.2001' -> village
+    (the data directory's file words, geo.codes.FILE_LEVEL); None when not a code."""
+    return FILE_LEVEL[codes.level_of(code)] if codes.is_code(code) else None
 
 
 def regency_kind(code: str) -> str:
@@ -87,10 +85,6 @@ def regency_kind(code: str) -> str:
 def village_kind(code: str) -> str:
     """The digit after the district part: 1 kelurahan, 2 desa, 3 desa adat (Papua)."""
     return VILLAGE_KIND.get(code[9], "desa")
-
-
-def parent_code(code: str) -> str | None:
-    return code.rsplit(".", 1)[0] if "." in code else None
 
 
 # --------------------------------------------------------------------------------------

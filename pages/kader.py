@@ -9,14 +9,14 @@ from components import data, sidebar, state
 from components.choropleth import map_section
 from components.i18n import t
 from components.notices import dataset_notice, page_header
-from geo.indicators import INDICATORS, KADER_STANDARD, REGISTRY_PERIOD
+from geo.indicators import KADER_STANDARD, REGISTRY_PERIOD
 
 
 view = state.current()
 page_header("page_kader", "kader_intro", view.projector)
 options = ["kader_per_posyandu", "kader_per_1000_balita", "posyandu_kader5_pct",
            "kader_terlatih_pct", "posyandu_per_desa"]
-indicator = sidebar.indicator_select(options, {i: INDICATORS[i].label(view.lang) for i in options})
+indicator = sidebar.indicator_select(options)
 level = data.map_level(view.region)
 per_post = data.values("kader_per_posyandu", level, REGISTRY_PERIOD, view.region or None)
 below = set(per_post.loc[per_post["value"] < KADER_STANDARD, "code"])

@@ -11,18 +11,14 @@ from components.i18n import t
 from components.notices import page_header
 from components.ranking_view import rank_chart, ranking_table, show_position
 from components.tables import show_table
-from geo.indicators import INDICATORS
 
 view = state.current()
 page_header("page_peringkat", "peringkat_intro", view.projector)
 options = ["stunting", "stunting_registri", "kader_per_posyandu", "tanpa_internet_pct",
            "posyandu_bahaya_tinggi_pct", "posyandu_per_desa"]
-indicator = sidebar.indicator_select(options, {i: INDICATORS[i].label(view.lang) for i in options})
+indicator = sidebar.indicator_select(options)
 level = data.map_level(view.region)
-periods = data.periods(indicator, level, view.region)
-if not periods:
-    st.info(t("survey_only_levels"))
-    indicator, periods = "stunting_registri", data.periods("stunting_registri")
+indicator, periods = sidebar.periods_or_registry(indicator, view.region, "stunting_registri")
 period = sidebar.period_select(periods, default="SSGI 2022")
 compare_options = [""] + [p for p in periods if p != period]
 compare = sidebar.period_select(compare_options, default="", key="compare", label_key="compare",

@@ -8,12 +8,11 @@ from components.choropleth import map_section
 from components.kpi import show_kpis
 from components.notices import dataset_notice, page_header
 from components.overview import region_kpis
-from geo.indicators import INDICATORS
 
 view = state.current()
 page_header("page_ringkasan", "app_subtitle", view.projector)
 options = ["posyandu", "posyandu_per_desa", "kader_per_posyandu", "stunting_registri"]
-indicator = sidebar.indicator_select(options, {i: INDICATORS[i].label(view.lang) for i in options})
+indicator = sidebar.indicator_select(options)
 if not view.projector:
     dataset_notice(hazards=True)
     show_kpis(region_kpis(view.region, view.lang))

@@ -10,12 +10,12 @@ from components.hazard_view import exposure_table, zones_in_view
 from components.i18n import t
 from components.mapview import HAZARD_COLORS
 from components.notices import dataset_notice, page_header
-from geo.indicators import INDICATORS, REGISTRY_PERIOD
+from geo.indicators import REGISTRY_PERIOD
 
 view = state.current()
 page_header("page_bencana", "bencana_intro", view.projector)
 options = ["posyandu_bahaya_tinggi", "posyandu_bahaya_tinggi_pct"]
-indicator = sidebar.indicator_select(options, {i: INDICATORS[i].label(view.lang) for i in options})
+indicator = sidebar.indicator_select(options)
 if not view.projector:
     dataset_notice(hazards=True)
 level = data.map_level(view.region)

@@ -28,7 +28,7 @@ from ..registry import is_blank
 from . import names as namematch
 from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
 from .safety import check_type
-from .table import Header, apply_mapping, find_header, normalize_header, read_cells
+from .table import TOTAL_RE, Header, apply_mapping, find_header, normalize_header, read_cells
 
 KIND = "indikator"
 OUT_COLUMNS = ["code", "name", "level", "indikator", "tahun", "survei", "nilai", "satuan",
@@ -55,7 +55,6 @@ _LEVEL_WORDS = {"provinsi": "provinsi", "province": "provinsi", "kabupaten": "ka
                 "kab": "kabupaten", "regency": "kabupaten", "kota": "kabupaten",
                 "kecamatan": "kecamatan", "district": "kecamatan", "desa": "desa",
                 "kelurahan": "desa", "village": "desa"}
-TOTAL_RE = re.compile(r"^(grand\s*)?(sub\s*)?(total|jumlah|jml)\b", re.I)
 NATIONAL = {"indonesia", "nasional", "national"}
 
 

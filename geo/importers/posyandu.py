@@ -49,7 +49,7 @@ from . import names as namematch
 from .coords import CoordinateError, parse_coordinate
 from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
 from .safety import check_type
-from .table import Header, RawTable, apply_mapping, find_header, read_cells
+from .table import TOTAL_RE, Header, RawTable, apply_mapping, find_header, read_cells
 
 KIND = "posyandu"
 SEA_TOLERANCE_M = 5000.0
@@ -114,9 +114,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
 # Columns a file must have. kode_desa may be absent: the village then comes from the point
 # (registry.validate treats an empty code that way), reported once as a note.
 REQUIRED_COLUMNS = ("id", "nama", "lat", "lon")
-TOTAL_RE = re.compile(r"^(grand\s*)?(sub\s*)?(total|jumlah|jml)\b\.?", re.I)
-
-
 @dataclass
 class PosyanduImport:
     """Result of one registry import."""
@@ -141,11 +138,6 @@ class PosyanduImport:
     @property
     def unmapped(self) -> list[str]:
         return [c.label for c in (self.header.columns if self.header else []) if c.field is None]
-
-
-def _in_extent(lat, lon) -> bool:
-    return registry.LAT_RANGE[0] <= lat <= registry.LAT_RANGE[1] and \
-        registry.LON_RANGE[0] <= lon <= registry.LON_RANGE[1]
 
 
 def _fmt(x: float) -> str:
@@ -284,7 +276,7 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
             swap_reason = None
             if plat.axis == "lon" or plon.axis == "lat":
                 swap_reason = "tanda LU/LS/BT/BB menunjukkan lintang dan bujur tertukar"
-            elif not _in_extent(lat, lon) and _in_extent(lon, lat):
+            elif not registry.in_extent(lat, lon) and registry.in_extent(lon, lat):
                 swap_reason = "lintang dan bujur tertukar (nilai bujur berada di kolom lintang)"
             for axis, p in (("lat", plat), ("lon", plon)):
                 if p.converted:
@@ -327,7 +319,7 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
     lats = np.array([r["lat"] if isinstance(r.get("lat"), float) else np.nan for r in records])
     lons = np.array([r["lon"] if isinstance(r.get("lon"), float) else np.nan for r in records])
     inside = ~np.isnan(lats) & ~np.isnan(lons)
-    inside[inside] = [_in_extent(a, b) for a, b in zip(lats[inside], lons[inside])]
+    inside[inside] = [registry.in_extent(a, b) for a, b in zip(lats[inside], lons[inside])]
     dist = np.full(len(records), np.nan)
     if inside.any():
         dist[inside] = land_distance_m(lons[inside], lats[inside], land)

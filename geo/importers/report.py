@@ -17,7 +17,6 @@ is the number of data rows read (empty lines are not rows and are not counted).
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,11 +128,9 @@ class ImportReport:
     def to_csv(self, path: str | Path | None = None) -> str:
         """The report as CSV (UTF-8 with BOM for Excel, cells neutralised against formula
         injection). Written atomically to ``path`` when given; the text is returned."""
-        from .safety import neutralize_cells
-        buf = io.StringIO()
-        neutralize_cells(self.to_frame()).to_csv(buf, index=False)
-        text = buf.getvalue()
+        from .safety import to_csv_bytes
+        data = to_csv_bytes(self.to_frame())
         if path is not None:
             from ..cache import write_bytes_atomic
-            write_bytes_atomic(Path(path), text.encode("utf-8-sig"))
-        return text
+            write_bytes_atomic(Path(path), data)
+        return data.decode("utf-8-sig")

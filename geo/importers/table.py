@@ -51,6 +51,10 @@ class RawTable:
     sheets: list[str] = field(default_factory=list)
 
 
+# A title/total row label ("Jumlah", "Total", "Sub total", "Grand total", "Jml.").
+TOTAL_RE = re.compile(r"^(grand\s*)?(sub\s*)?(total|jumlah|jml)\b\.?", re.I)
+
+
 def _clean(v):
     if isinstance(v, str):
         v = v.strip()

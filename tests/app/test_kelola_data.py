@@ -2,15 +2,14 @@
 and find it as the dataset in use after a fresh start; restore the previous version."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.helpers import MESSY_CSV
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "unit"))
-from test_importers_posyandu import MESSY_CSV  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -59,6 +59,9 @@ VIEWPORT = {"width": 1920, "height": 1080}
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 #: The iframe in which st_folium renders a map (one per st_folium call).
 ST_FOLIUM_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: Choropleth polygons, by stroke colour (mapview.BORDER; black = outlined/highlighted).
+CHOROPLETH = ('path.leaflet-interactive[stroke="#4d4d4d"], '
+              'path.leaflet-interactive[stroke="#000000"]')
 
 
 def pytest_collection_modifyitems(config, items):
@@ -81,10 +84,25 @@ def _require_chromium() -> None:
 # --- Streamlit server ------------------------------------------------------------------
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def stop_process_group(process: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL, to a process started in its own process group."""
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        if process.poll() is not None:
+            return
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            continue
 
 
 @dataclass
@@ -111,17 +129,7 @@ class StreamlitServer:
         return self.process.poll() is None
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-                try:
-                    os.killpg(self.process.pid, sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    self.process.wait(timeout=wait)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
+        stop_process_group(self.process)
         if self._log_file is not None:
             self._log_file.close()
             self._log_file = None
@@ -130,7 +138,7 @@ class StreamlitServer:
 def _start_server(
     app_path: Path, env: Mapping[str, str] | None, args: Sequence[str], timeout: float, log_dir: Path
 ) -> StreamlitServer:
-    port = _free_port()
+    port = free_port()
     log_path = log_dir / f"streamlit-{app_path.stem}-{port}.log"
     log_file = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 (closed in stop())
     full_env = dict(os.environ)

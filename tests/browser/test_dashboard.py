@@ -21,13 +21,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import wait_for_script_run
+from conftest import CHOROPLETH, ST_FOLIUM_IFRAME, VIEWPORT, wait_for_script_run
 from playwright.sync_api import Page, expect
 
 
 APP = "app.py"
-ST_FOLIUM_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-VIEWPORT = {"width": 1920, "height": 1080}
 FIRST_LOAD_TIMEOUT = 180.0  # s: cold caches on a 2-core machine
 LOAD_TIMEOUT = 90.0         # s: a page load once the caches are warm
 PROVINCE = "62"             # Kalimantan Tengah
@@ -43,9 +41,6 @@ MAP_PAGES = {
 }
 OTHER_PAGES = {"/tentang_data": "Tentang Data", "/kelola_data": "Kelola Data"}
 
-# Stroke colours of choropleth polygons (mapview.BORDER; black = outlined/highlighted).
-CHOROPLETH = ('path.leaflet-interactive[stroke="#4d4d4d"], '
-              'path.leaflet-interactive[stroke="#000000"]')
 
 # Tags every polygon of the map's GeoJSON layers with its feature's code and name
 # (folium declares each layer as a global of the iframe) and returns, for each
@@ -97,7 +92,7 @@ def _expected_children(level: str, parent: str | None) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def server(streamlit_server, data_dir, browser, record_testsuite_property):
+def server(streamlit_server, data_dir, browser):
     """The dashboard, warmed up: the first load (cold caches) may take minutes."""
     srv = streamlit_server(APP, {"PETA_DATA_DIR": str(data_dir)}, timeout=60)
     context = browser.new_context(viewport=VIEWPORT, service_workers="block")

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,22 +26,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import CHOROPLETH, ST_FOLIUM_IFRAME, free_port, stop_process_group
 from playwright.sync_api import expect
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-ST_FOLIUM_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-CHOROPLETH = ('path.leaflet-interactive[stroke="#4d4d4d"], '
-              'path.leaflet-interactive[stroke="#000000"]')
 
 
 def _flag(name: str) -> bool:
     return os.environ.get(name, "").lower() in ("1", "true", "yes")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _current_venv() -> Path | None:
@@ -52,20 +42,6 @@ def _current_venv() -> Path | None:
     if prefix != Path(sys.base_prefix) and (prefix / "bin" / "python").exists():
         return prefix
     return None
-
-
-def _stop(process: subprocess.Popen) -> None:
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        if process.poll() is not None:
-            return
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=wait)
-        except subprocess.TimeoutExpired:
-            continue
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +76,7 @@ def test_run_sh_from_clean_clone(clone, data_dir, tmp_path, page, external_reque
 
         env["PETA_CACHE_DIR"] = str(cache_dir())  # this checkout's cache (see module doc)
 
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "run_sh.log"
     started = time.monotonic()
     with open(log_path, "w", encoding="utf-8") as log:
@@ -150,4 +126,4 @@ def test_run_sh_from_clean_clone(clone, data_dir, tmp_path, page, external_reque
         assert page_errors == [], page_errors
         assert "Traceback" not in logs(), logs()
     finally:
-        _stop(process)
+        stop_process_group(process)

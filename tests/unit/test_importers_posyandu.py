@@ -8,24 +8,7 @@ import pytest
 
 from geo.importers.coords import CoordinateError, parse_coordinate
 from geo.importers.posyandu import apply_suggestions, import_posyandu
-
-from tests.helpers import D, R, W, problems
-
-MESSY_CSV = """Daftar Posyandu Kecamatan Pahandut – Tahun 2024;;;;;;;;;;
-
-No;ID Posyandu;Nama Posyandu;Kode Desa;Desa/Kelurahan;Lintang;Bujur;Jml Kader;Kader Terlatih;Strata;Aktif
-1;P001;Posyandu Melati;6271011001;Pahandut;2°12'30" LS;113°54'45" BT;5;3;Madya;Ya
-2;P002;Posyandu Mawar Café;62.71.01.1002;Panarung;-2,2210;113,9100;4;4;Purnama;ya
-3;P003;Posyandu Anggrek;62.71.01.1003;Langkai;113,9200;-2,2150;3;2;pratama;tidak
-
-4;P004;<script>alert(1)</script>;62.71.01.1003;Langkai;-2,2200;113,9300;x;1;Mandiri;Ya
-5;P001;Posyandu Dobel;62.71.01.1004;Tumbang Rungan;-2,2300;113,9400;2;1;Madya;Ya
-6;P006;Posyandu Laut Jawa;62.71.01.1005;Pahandut Seberang;-4,5000;112,5000;2;1;Madya;Ya
-4;P004;<script>alert(1)</script>;62.71.01.1003;Langkai;-2,2200;113,9300;x;1;Mandiri;Ya
-7;P007;Posyandu Kenanga;62.71.01.1099;Pahandut Seberang;-2,2050;113,9200;6;6;Madya;Ya
-8;P008;Posyandu Manila;62.71.01.1001;Pahandut;14,6000;121,0000;2;1;Madya;Ya
-Jumlah;;;;;;;20;17;;
-"""
+from tests.helpers import MESSY_CSV, D, R, W, problems
 
 
 @pytest.fixture(autouse=True)
