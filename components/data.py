@@ -107,10 +107,15 @@ def periods(indicator: str, level: str | None = None, parent: str | None = None)
     return sorted(set(found), key=_period_order)
 
 
+def period_year(period: str) -> int | None:
+    """The year in a period's name ('SKI 2023' → 2023), None when it has none."""
+    years = re.findall(r"(?:19|20)\d\d", str(period))
+    return int(years[-1]) if years else None
+
+
 def _period_order(period: str) -> tuple:
     """'SSGI 2021' < 'SSGI 2022' < 'SKI 2023' < 'SSGI 2024': by the year in the name."""
-    years = re.findall(r"(?:19|20)\d\d", period)
-    return (int(years[-1]) if years else 0, period)
+    return (period_year(period) or 0, period)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

@@ -143,8 +143,44 @@ TEXT: dict[str, tuple[str, str]] = {
                         "Regional ranking: 1 = worst (for stunting: the highest prevalence, as "
                         "in 'ranked 16th highest'). Ties share a rank."),
     "rank_change": ("Perubahan peringkat", "Rank change"),
-    "rank_change_help": ("positif = bergerak ke arah peringkat 1 (relatif memburuk)",
-                         "positive = moved towards rank 1 (relatively worse)"),
+    # ranking in words (issue 10)
+    "rank_counted": ("Dihitung dari {n} {level} yang nilainya terbit pada {period}",
+                     "Counted over the {n} {level} with a published value in {period}"),
+    "rank_counted_compare": ("Dibandingkan atas {n} {level} yang punya nilai pada {period} dan "
+                             "{compare}", "Compared over the {n} {level} with a value in both "
+                             "{period} and {compare}"),
+    "rank_missing": ("belum ada: {names}", "missing: {names}"),
+    "rank_not_compared": ("tidak dibandingkan (nilai hanya pada satu survei atau tidak "
+                          "sebanding): {names}", "not compared (a value in one survey only, or "
+                          "not comparable): {names}"),
+    "and_n_more": (" dan {n} lainnya", " and {n} more"),
+    "since": ("sejak", "since"),
+    "pp": ("poin persen", "percentage points"),
+    "value_change_text": ("Nilai {prev} ({compare}) → {now}: {change} {unit}.",
+                          "Value {prev} ({compare}) → {now}: {change} {unit}."),
+    "not_compared": ("Tidak dibandingkan dengan {compare} (tidak ada nilai yang sebanding).",
+                     "Not compared with {compare} (no comparable value)."),
+    "rank_prev": ("Peringkat sebelumnya", "Previous rank"),
+    "value_prev": ("Nilai sebelumnya", "Previous value"),
+    "value_change_col": ("Perubahan nilai ({unit})", "Value change ({unit})"),
+    "order_by": ("Urutkan", "Order by"),
+    "order_rank": ("Peringkat", "Rank"),
+    "order_improved": ("Paling membaik", "Most improved"),
+    "order_worsened": ("Paling memburuk", "Most worsened"),
+    "period_unavailable": ("{asked} tidak tersedia untuk tampilan ini; ditampilkan {used}.",
+                           "{asked} is not available for this view; showing {used}."),
+    "national": ("Indonesia (nasional)", "Indonesia (national)"),
+    "year": ("Tahun", "Year"),
+    "trend_title": ("Tren {indicator} — {region}", "{indicator} trend — {region}"),
+    "target_label": ("Target {year}: {value} % ({source})", "Target {year}: {value} % ({source})"),
+    "trend_sources": ("Sumber: SSGI 2021, SSGI 2022, SKI 2023, SSGI 2024 (Kemenkes); target "
+                      "nasional: Perpres 72/2021 dan RPJMN 2025–2029.",
+                      "Sources: SSGI 2021, SSGI 2022, SKI 2023, SSGI 2024 (Ministry of Health); "
+                      "national targets: Perpres 72/2021 and RPJMN 2025–2029."),
+    "trend_papua": ("Nilai 2021–2022 untuk Papua (91) dan Papua Barat (92) mencakup provinsi "
+                    "sebelum pemekaran 2022; tidak setara dengan nilai sesudahnya.",
+                    "The 2021–2022 values of Papua (91) and Papua Barat (92) cover the provinces "
+                    "before the 2022 split; they do not equal later values."),
     "note": ("Catatan", "Note"),
     "region_position": ("{region}: {position}", "{region}: {position}"),
     "tentang_intro": ("Sumber, tahun, dan lisensi setiap data di dasbor ini.",

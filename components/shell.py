@@ -30,6 +30,7 @@ PAGES = [
     ("pages/tentang_data.py", "page_tentang", "tentang_data"),
     ("pages/kelola_data.py", "page_kelola", "kelola_data"),
 ]
+HOME_PATH = "beranda"
 FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"
 _RUN = threading.local()  # each script run has its own thread
 
@@ -37,9 +38,15 @@ _RUN = threading.local()  # each script run has its own thread
 def _navigation(entries=PAGES):
     # No page icons: Streamlit makes a page's icon the favicon, and a Material icon would
     # then be fetched from Google's font servers (the app must make no outside request).
-    pages = [st.Page(path, title=t(key), url_path=url, default=(i == 0))
+    # The default page is served at "/" but still reserves a pathname; it reserves
+    # "beranda", and a hidden alias at its own name (/ringkasan, like every other page's
+    # link) opens it instead of Streamlit's "Page not found" dialog.
+    pages = [st.Page(path, title=t(key), url_path=HOME_PATH if i == 0 else url, default=(i == 0))
              for i, (path, key, url) in enumerate(entries)]
-    return st.navigation(pages, position="sidebar")
+    home = pages[0]
+    alias = st.Page(lambda: st.switch_page(home, query_params=st.query_params.to_dict()),
+                    title=home.title, url_path=entries[0][2], visibility="hidden")
+    return st.navigation(pages + [alias], position="sidebar")
 
 
 def ensure() -> None:
@@ -69,14 +76,27 @@ def run() -> None:
         nav = _navigation()
         from components import sidebar
         view = sidebar.render()
+        _compact_chrome()
         if view.projector:
             _projector_chrome()
         state.write_to_url()
     _RUN.inside = True
     try:
         nav.run()
+        # A page may have replaced a choice the view does not offer (an unavailable
+        # survey, an indicator of another page): the URL says what is shown.
+        state.write_to_url()
     finally:
         _RUN.inside = False
+
+
+def _compact_chrome() -> None:
+    """Less empty space above the content, so the map starts on the first screen at
+    1366×768 (Streamlit's default h1 and top padding take a quarter of it)."""
+    st.markdown(
+        "<style>.block-container{padding-top:2.2rem}"
+        "h1{font-size:2rem!important;padding:.1rem 0 .2rem 0!important}"
+        "h3{padding:.3rem 0 .2rem 0!important}</style>", unsafe_allow_html=True)
 
 
 def _projector_chrome() -> None:

@@ -101,13 +101,30 @@ def periods_or_registry(indicator: str, region: str, registry_indicator: str
     return registry_indicator, data.periods(registry_indicator)
 
 
+def nearest_period(asked: str, options: list[str]) -> str:
+    """The option closest in year to ``asked`` (the later one on a tie); the latest when
+    ``asked`` names no year."""
+    real = [o for o in options if o]
+    year = data.period_year(asked)
+    if year is None or not real:
+        return real[-1] if real else ""
+    return min(reversed(real), key=lambda o: abs((data.period_year(o) or 0) - year))
+
+
 def period_select(options: list[str], default: str | None = None, key: str = "period",
                   label_key: str = "survey", format_func=str) -> str:
-    """Survey/year picker (or comparison picker with key='compare')."""
+    """Survey/year picker (or comparison picker with key='compare'). Opens on ``default``
+    or the latest period; a period asked for (URL, previous view) that this view does not
+    have is replaced by the nearest one, and a notice says so."""
     if not options:
         return ""
-    if st.session_state.get(key) not in options:
-        state.set_value(key, default if default in options else options[-1])
+    asked = st.session_state.get(key)
+    if asked not in options:
+        fallback = default if default in options else options[-1]
+        if asked:
+            fallback = nearest_period(asked, options) if key == "period" else fallback
+            st.info(t("period_unavailable", asked=str(asked), used=fallback or "—"), icon="ℹ️")
+        state.set_value(key, fallback)
     with st.sidebar:
         _bound_widget(st.selectbox, t(label_key), key, str, lambda v: v, options=options,
                       format_func=format_func)

@@ -99,9 +99,12 @@ def cmd_rank(args) -> int:
             print(f"Survei/periode '{p}' tidak ada untuk indikator {args.indicator}. "
                   f"Pilihan: {', '.join(sorted(periods))}", file=sys.stderr)
             return 2
-    names = regions.code_list(args.level).set_index("code")["name"]
+    code_list = regions.code_list(args.level)
+    if args.parent:
+        code_list = code_list.loc[code_list["code"].str.startswith(args.parent + ".")]
+    names = code_list.set_index("code")["name"]
     table = ranking.rank_table(long, args.indicator, args.level, args.survey, args.compare,
-                               parent=args.parent, names=names)
+                               parent=args.parent, names=names, universe=code_list["code"])
     _write_table(table, args.format, args.out)
     return 0
 

@@ -9,7 +9,8 @@ from components import data, sidebar, state
 from components.choropleth import map_section
 from components.i18n import t
 from components.notices import page_header
-from components.ranking_view import rank_chart, ranking_table, show_position
+from components.ranking_view import (ORDERS, compare_select, coverage_text, display_rank_table,
+                                     order_table, rank_chart, ranking_table, show_own_rank)
 from components.tables import show_table
 
 view = state.current()
@@ -19,16 +20,19 @@ options = ["stunting", "stunting_registri", "kader_per_posyandu", "tanpa_interne
 indicator = sidebar.indicator_select(options)
 level = data.map_level(view.region)
 indicator, periods = sidebar.periods_or_registry(indicator, view.region, "stunting_registri")
-period = sidebar.period_select(periods, default="SSGI 2022")
-compare_options = [""] + [p for p in periods if p != period]
-compare = sidebar.period_select(compare_options, default="", key="compare", label_key="compare",
-                                format_func=lambda p: p or "—")
-if not view.projector:
-    show_position(indicator, view.region, period, compare or None, view.lang)
+period = sidebar.period_select(periods)
+compare = compare_select(periods, period)
+show_own_rank(indicator, view.region, period, view.lang, compare=compare, large=view.projector)
 map_section(view, indicator, period, page="peringkat", show_points=False, show_table=False)
 if not view.projector:
-    table = ranking_table(indicator, level, period, compare or None, view.region)
-    rank_chart(table, indicator, view.lang)
+    table = ranking_table(indicator, level, period, compare, view.region)
     st.subheader(t("rank_change") if compare else t("rank"))
-    st.caption(t("rank_change_help") if compare else t("peringkat_intro"))
-    show_table(table, f"peringkat-{indicator}-{period}", key="rank-table")
+    st.caption(coverage_text(table, level, period, compare, view.lang))
+    order = "order_rank"
+    if compare:
+        order = st.segmented_control(t("order_by"), ORDERS, format_func=t, default="order_rank",
+                                     key="rank-order") or "order_rank"
+    table = order_table(table, indicator, order)
+    rank_chart(table, indicator, view.lang)
+    show_table(display_rank_table(table, indicator, view.lang),
+               f"peringkat-{indicator}-{period}", key="rank-table")

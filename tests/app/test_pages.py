@@ -20,6 +20,8 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from geo import indicators
+
 ROOT = Path(__file__).resolve().parents[2]
 _PAGES_MANAGER_INIT = PagesManager.__init__
 APP = ROOT / "app.py"
@@ -289,39 +291,82 @@ def test_pasted_link_wins_over_widget_state():
 # 5. Peringkat ----------------------------------------------------------------------------
 
 def _rank_table(at: AppTest):
-    tables = [d.value for d in at.dataframe if "rank" in d.value.columns]
+    """The ranking table (UI-language headers: Kode, Peringkat, …)."""
+    tables = [d.value for d in at.dataframe if "Peringkat" in d.value.columns]
     assert len(tables) == 1, [d.value.columns.tolist() for d in at.dataframe]
-    return tables[0]
+    return tables[0].set_index("Kode")
+
+
+def _key_figures(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if "pp-keyfig" in m.value]
 
 
 def test_peringkat_stunting_ssgi_2022():
-    at = open_page("pages/peringkat.py", indikator="stunting", survei="SSGI 2022")
+    at = open_page("pages/peringkat.py", indikator="stunting", survei="SSGI 2022", banding="-")
     assert not at.exception
     assert at.query_params["indikator"] == "stunting"
     assert at.query_params["survei"] == "SSGI 2022"
-    table = _rank_table(at).set_index("code")
-    assert table.loc["53", "rank"] == 1
-    assert table.loc["64", "rank"] == 16 and table.loc["64", "of"] == 34
-    assert len(table) == 34
-    assert "rank_prev" not in table.columns
+    table = _rank_table(at)
+    assert table.loc["53", "Peringkat"] == 1
+    assert table.loc["64", "Peringkat"] == 16 and table.loc["64", "dari (N)"] == 34
+    # Every province is listed; the four created in 2022 without a value, with the reason.
+    assert len(table) == 38 and table["Peringkat"].notna().sum() == 34
+    assert "pemekaran" in table.loc["94", "Catatan"]
+    assert "Peringkat sebelumnya" not in table.columns
+    assert not any(c.startswith("rank") for c in table.columns)
+    assert any("Dihitung dari 34 provinsi" in c.value for c in at.caption)
 
 
-def test_peringkat_compare_adds_rank_change():
-    at = open_page("pages/peringkat.py", indikator="stunting", survei="SSGI 2022",
-                   banding="SSGI 2021")
+def test_peringkat_opens_on_latest_survey_and_compares_with_previous():
+    at = open_page("pages/peringkat.py", indikator="stunting")
     assert not at.exception
-    assert at.query_params["banding"] == "SSGI 2021"
-    table = _rank_table(at).set_index("code")
-    assert {"rank_prev", "rank_change"} <= set(table.columns)
-    assert table.loc["64", "rank"] == 16
-    assert table.loc["64", "rank_change"] == table.loc["64", "rank_prev"] - 16
+    assert at.query_params["survei"] == "SSGI 2024" and at.query_params["banding"] == "SKI 2023"
+    table = _rank_table(at)
+    both = table["Nilai sebelumnya"].notna() & table["Prevalensi stunting (survei) (%)"].notna()
+    assert (table.loc[both, "dari (N)"] == both.sum()).all()
+    assert table.loc["51", "Perubahan peringkat"] == "tetap"          # Bali
+    assert table.loc["62", "Perubahan nilai (poin persen)"] == pytest.approx(-1.4)
+    assert table.loc["62", "Perubahan peringkat"].startswith("membaik")
+    assert any(c.value.startswith(f"Dibandingkan atas {int(both.sum())} provinsi")
+               for c in at.caption)
+    # "paling membaik" is one click away: the largest fall in prevalence first.
+    at.segmented_control(key="rank-order").set_value("order_improved").run()
+    improved = _rank_table(at)["Perubahan nilai (poin persen)"].dropna()
+    assert improved.iloc[0] == improved.min()
 
 
 def test_peringkat_position_of_selected_province():
-    at = open_page("pages/peringkat.py", indikator="stunting", survei="SSGI 2022",
+    at = open_page("pages/peringkat.py", indikator="stunting", survei="SSGI 2022", banding="-",
                    wilayah="64")
     assert not at.exception
-    assert any("Kalimantan Timur: peringkat 16 dari 34" == m.value for m in at.metric)
+    assert any("Kalimantan Timur: peringkat 16 dari 34 (SSGI 2022)" in f for f in _key_figures(at))
+
+
+def test_province_view_shows_its_national_rank_with_the_count():
+    at = open_page("pages/stunting.py", wilayah="62", survei="SKI 2023")
+    assert not at.exception
+    figures = " ".join(_key_figures(at))
+    long = indicators.published_long()
+    ski = long.loc[(long["indicator"] == "stunting") & (long["level"] == "provinsi")
+                   & (long["period"] == "SKI 2023")].set_index("code")["value"].dropna()
+    expected = int((ski > ski["62"]).sum()) + 1
+    assert f"Kalimantan Tengah: peringkat {expected} dari {len(ski)} (SKI 2023)" in figures
+    assert "Jawa Tengah" in figures and "Banten" in figures and "Papua Selatan" in figures
+
+
+def test_unavailable_survey_in_url_gives_notice_and_nearest():
+    at = open_page("pages/stunting.py", wilayah="62", survei="SSGI 2030")
+    assert not at.exception
+    assert any("SSGI 2030 tidak tersedia" in i.value and "SSGI 2024" in i.value for i in at.info)
+    assert at.query_params["survei"] == "SSGI 2024"
+
+
+def test_stunting_trend_chart_with_national_line():
+    at = open_page("pages/stunting.py", wilayah="62")
+    assert not at.exception
+    charts = at.get("vega_lite_chart")
+    assert charts, "no trend chart"
+    assert any("Tren" in s.value for s in at.subheader)
 
 
 # 6. Projector mode -----------------------------------------------------------------------
@@ -334,6 +379,10 @@ def test_projector_mode(region):
     assert at.query_params["proyektor"] == "1"
     assert len(at.dataframe) == 0          # tables hidden
     assert len(at.metric) == 0             # KPI cards hidden
+    if region:                             # the province's own rank stays visible
+        at.switch_page("pages/stunting.py").run()
+        assert any("Kalimantan Tengah: peringkat" in f for f in _key_figures(at))
+        at.switch_page("pages/ringkasan.py").run()
     assert len(at.title) == 0              # page header hidden: the map title is large
     assert len(at.get("component_instance")) == 1
     assert any(b.label.endswith("Mode proyektor") for b in at.button)  # the way out

@@ -1,6 +1,7 @@
 """Data core on the real shared data: regions, join, indicators, ranking, registry."""
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -187,19 +188,82 @@ def test_ties_share_the_lower_number_and_n_counts_values():
     assert better.loc["e", "rank"] == 1 and better.loc["b", "rank"] == 3
 
 
+def _published_codes(long, period):
+    rows = long.loc[(long["indicator"] == "stunting") & (long["level"] == "provinsi")
+                    & (long["period"] == period) & long["value"].notna(), "code"]
+    return set(rows)
+
+
 def test_rank_change_reports_papua_split_and_missing_codes():
     long = indicators.published_long()
-    table = ranking.rank_table(long, "stunting", "provinsi", "SKI 2023", compare="SSGI 2022")
+    provinces = regions.code_list("provinsi")["code"]
+    table = ranking.rank_table(long, "stunting", "provinsi", "SKI 2023", compare="SSGI 2022",
+                               universe=provinces)
     t = table.set_index("code")
+    # Every province is listed, with or without values (38, not 34 or 35).
+    assert set(t.index) == set(provinces)
     assert t.loc["94", "rank_prev"] is pd.NA and "pemekaran" in t.loc["94", "catatan"]
+    # The old undivided Papua (2022) is not compared with the new one (2023).
     assert "batas wilayah berubah" in t.loc["91", "catatan"]
+    assert t.loc["91", "rank"] is pd.NA and pd.isna(t.loc["91", "value_change"])
+    # The gaps of SKI 2023 follow the data: a 2022 value but none in 2023 is kept.
+    missing_2023 = _published_codes(long, "SSGI 2022") - _published_codes(long, "SKI 2023")
+    assert missing_2023, "SKI 2023 should still lack some provinces"
+    for code in missing_2023:
+        assert "tidak ada nilai pada SKI 2023" in t.loc[code, "catatan"]
+        assert t.loc[code, "rank"] is pd.NA
+    # Both ranks over the same comparable provinces.
+    common = (_published_codes(long, "SSGI 2022") & _published_codes(long, "SKI 2023")) - {"91", "92"}
+    ranked = t.loc[t["rank"].notna()]
+    assert set(ranked.index) == common
+    assert (ranked["of"] == len(common)).all() and (ranked["of_prev"] == len(common)).all()
     assert t.loc["53", "rank_change"] == t.loc["53", "rank_prev"] - t.loc["53", "rank"]
-    # Provinces with a 2022 value but none in SKI 2023 are kept, not dropped.
-    assert "tidak ada nilai pada SKI 2023" in t.loc["52", "catatan"]
-    assert len(table) == len(set(long.loc[(long["indicator"] == "stunting")
-                                          & (long["level"] == "provinsi")
-                                          & long["period"].isin(["SKI 2023", "SSGI 2022"]), "code"]))
     assert published.old_papua_geography("SSGI 2022") and not published.old_papua_geography("SKI 2023")
+
+
+def test_rank_comparison_over_common_regions_ssgi_2024_vs_ski_2023():
+    """The quoted comparison: SSGI 2024 (13 provinces) against SKI 2023 (35)."""
+    long = indicators.published_long()
+    table = ranking.rank_table(long, "stunting", "provinsi", "SSGI 2024", compare="SKI 2023",
+                               universe=regions.code_list("provinsi")["code"])
+    t = table.set_index("code")
+    both = t["value"].notna() & t["value_prev"].notna()
+    assert (t.loc[both, "of"] == t.loc[both, "of_prev"]).all()
+    assert (t.loc[both, "of"] == int(both.sum())).all()
+    # Bali is the lowest in both periods: no movement.
+    assert t.loc["51", "rank"] == t.loc["51", "of"] and t.loc["51", "rank_change"] == 0
+    # Kalimantan Tengah fell from 23.5 % to 22.1 %: -1.4 points, a better (higher) rank number.
+    assert t.loc["62", "value_change"] == pytest.approx(-1.4)
+    assert t.loc["62", "rank_change"] < 0
+    assert ranking.describe_change(t.loc["62", "rank_change"]).startswith("membaik")
+    # A region with no value in either period is listed with the reason, never dropped.
+    no_value = _published_codes(long, "SSGI 2024") | _published_codes(long, "SKI 2023")
+    for code in set(t.index) - no_value:
+        assert "maupun" in t.loc[code, "catatan"]
+    # Value-change ordering: the largest fall in prevalence first.
+    improved = ranking.most_improved(table)
+    changes = improved["value_change"].dropna().tolist()
+    assert changes == sorted(changes) and improved["value_change"].iloc[0] == min(changes)
+
+
+def test_rank_words_cannot_be_misread():
+    assert ranking.describe_change(3) == "memburuk 3 peringkat"
+    assert ranking.describe_change(-2) == "membaik 2 peringkat"
+    assert ranking.describe_change(0) == "tetap"
+    assert ranking.describe_change(pd.NA) == "–"
+    assert ranking.describe_change(-1, "en") == "better by 1 place"
+
+
+def test_rank_without_comparison_lists_provinces_without_value():
+    long = indicators.published_long()
+    table = ranking.rank_table(long, "stunting", "provinsi", "SKI 2023",
+                               universe=regions.code_list("provinsi")["code"])
+    n, missing = ranking.coverage(table)
+    published_2023 = _published_codes(long, "SKI 2023")
+    assert n == len(published_2023) and set(missing) == set(regions.code_list("provinsi")["code"]) - published_2023
+    # Kalimantan Tengah, SKI 2023: one more than the provinces strictly above its value.
+    above = (table["value"] > table.set_index("code").loc["62", "value"]).sum()
+    assert ranking.position(table, "62") == (above + 1, n)
 
 
 # ------------------------------------------------------------------ registry validation
@@ -238,6 +302,22 @@ def test_cli_rank_matches_published_order():
     rows = {r["code"]: r for r in json.loads(out.stdout)}
     assert rows["53"]["rank"] == 1 and rows["64"]["rank"] == 16 and rows["64"]["of"] == 34
     assert rows["64"]["name"] == "Kalimantan Timur"
+    # Provinces created in 2022 have no SSGI 2022 value: listed with the reason.
+    assert rows["94"]["rank"] is None and "pemekaran" in rows["94"]["catatan"]
+
+
+def test_cli_rank_compare_columns_and_quoted_figures():
+    out = subprocess.run([sys.executable, "-m", "geo", "rank", "--indicator", "stunting",
+                          "--level", "provinsi", "--survey", "SSGI 2024", "--compare", "SKI 2023"],
+                         capture_output=True, text=True, check=True)
+    table = pd.read_csv(io.StringIO(out.stdout), dtype={"code": str})
+    assert list(table.columns) == ["code", "name", "value", "rank", "of", "value_prev", "rank_prev",
+                                   "of_prev", "rank_change", "value_change", "catatan"]
+    t = table.set_index("code")
+    assert t.loc["51", "rank_change"] == 0
+    both = t["value"].notna() & t["value_prev"].notna()
+    assert (t.loc[both, "of"] == t.loc[both, "of_prev"]).all()
+    assert t.loc["62", "value_change"] == pytest.approx(-1.4)
 
 
 def test_loader_repairs_and_reports_bad_input(monkeypatch, tmp_path):
