@@ -8,6 +8,7 @@ import streamlit as st
 
 from geo import published
 from geo.config import REPO_ROOT, data_dir
+from geo.codes import LABEL
 from geo.indicators import INDICATORS
 
 BOUNDARY_SOURCE = {
@@ -38,14 +39,30 @@ def boundary_sources(lang: str) -> str:
     return BOUNDARY_SOURCE[lang].format(root=html.escape(str(data_dir())))
 
 
-def indicator_sources() -> pd.DataFrame:
-    """One row per indicator, period and source: citation, link and number of regions."""
+def indicator_sources(lang: str = "id") -> pd.DataFrame:
+    """One row per indicator, period and source: citation, link and number of regions,
+    with headers in the UI language."""
     t = published.table()
     grouped = (t.groupby(["indicator", "period", "level", "source"], dropna=False)
                 .agg(wilayah=("code", "nunique"), source_url=("source_url", "first"))
                 .reset_index())
-    grouped.insert(1, "label", grouped["indicator"].map(lambda i: INDICATORS[i].label_id))
-    return grouped.sort_values(["indicator", "period", "level"]).reset_index(drop=True)
+    grouped["indicator"] = grouped["indicator"].map(lambda i: INDICATORS[i].label(lang))
+    grouped["level"] = grouped["level"].map(lambda lv: LABEL[lang].get(lv, lv))
+    grouped = grouped.sort_values(["indicator", "period", "level"]).reset_index(drop=True)
+    headers = SOURCE_HEADERS[lang]
+    return grouped[list(headers)].rename(columns=headers)
+
+
+SOURCE_HEADERS = {
+    "id": {"indicator": "Indikator", "period": "Survei/periode", "level": "Tingkat",
+           "wilayah": "Jumlah wilayah", "source": "Sumber", "source_url": "Tautan"},
+    "en": {"indicator": "Indicator", "period": "Survey/period", "level": "Level",
+           "wilayah": "Regions", "source": "Source", "source_url": "Link"},
+}
+CHECK_HEADERS = {
+    "id": {"level": "Tingkat", "code": "Kode", "problem": "Temuan", "action": "Tindakan"},
+    "en": {"level": "Level", "code": "Code", "problem": "Finding", "action": "Action"},
+}
 
 
 @st.cache_resource(show_spinner=False)
@@ -62,7 +79,15 @@ def load_report() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["level", "code", "problem", "action"])
 
 
-def vendored_assets() -> str:
-    """The vendored-asset list (versions and licenses) shipped beside the files."""
+def vendored_assets() -> pd.DataFrame:
+    """The map libraries this server itself serves (package, version, license), read from
+    the vendored-asset list shipped beside the files."""
     path = REPO_ROOT / "static" / "vendor" / "VENDOR.md"
-    return path.read_text(encoding="utf-8") if path.exists() else ""
+    rows = []
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) >= 4 and cells[0].startswith("`") and cells[3] not in ("project", "-"):
+                rows.append((cells[1], cells[2], cells[3]))
+    return (pd.DataFrame(rows, columns=["Pustaka / Library", "Versi / Version", "Lisensi / License"])
+            .drop_duplicates().reset_index(drop=True))

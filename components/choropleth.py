@@ -109,6 +109,12 @@ def display_table(vals: pd.DataFrame, ind: indicators.Indicator, lang: str,
         # Counts and published values: the value is all there is.
         table = table.drop(columns=["numerator", "denominator", "unstable"])
     table["value"] = table["value"].round(ind.decimals)
+    for col in ("numerator", "denominator", "of", "rank"):   # counts read as integers
+        if col in table and table[col].dropna().eq(table[col].dropna().round()).all():
+            table[col] = table[col].round().astype("Int64")
+    if "unstable" in table:
+        table["unstable"] = table["unstable"].map(lambda b: t("yes_cap") if b is True or b == 1
+                                                  else t("no_cap"))
     return table.rename(columns={
         "code": t("code"), "name": t("name"), "value": f"{ind.label(lang)} ({ind.unit(lang)})",
         "rank": t("rank"), "of": t("of_n"), "numerator": t("numerator"),

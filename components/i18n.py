@@ -64,6 +64,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "strata": ("Strata", "Strata"),
     "yes": ("ya", "yes"),
     "no": ("tidak", "no"),
+    "yes_cap": ("Ya", "Yes"),
+    "no_cap": ("Tidak", "No"),
     # data notices
     "sample_notice": ("Data Posyandu di peta ini adalah DATA SAMPEL buatan (dibangkitkan dari "
                       "daftar kode Kemendagri agar jumlahnya sesuai angka publikasi), bukan data "
@@ -191,6 +193,10 @@ TEXT: dict[str, tuple[str, str]] = {
                      "Checks on load (unique codes, parents exist, valid geometry): {n} findings"),
     "about_indicators": ("Indikator publikasi", "Published indicators"),
     "about_libraries": ("Pustaka peta (luring)", "Map libraries (offline)"),
+    "about_libraries_intro": ("Peta berjalan tanpa internet: pustaka berikut disajikan oleh "
+                              "server dasbor ini sendiri, tanpa CDN dan tanpa server ubin peta.",
+                              "The maps work without internet: these libraries are served by "
+                              "this dashboard's own server, with no CDN and no tile server."),
 }
 
 

@@ -6,7 +6,8 @@ shell.ensure()  # a first link after a server start runs the page inside the app
 import streamlit as st
 
 from components import state
-from components.about import boundary_sources, indicator_sources, load_report, vendored_assets
+from components.about import (CHECK_HEADERS, boundary_sources, indicator_sources, load_report,
+                              vendored_assets)
 from components.i18n import t
 from components.notices import dataset_notice, page_header
 from components.tables import show_table
@@ -20,8 +21,10 @@ st.markdown(boundary_sources(view.lang))
 checks = load_report()
 st.caption(t("about_checks", n=len(checks)))
 if len(checks):
-    show_table(checks, "pemeriksaan-batas", key="load-checks")
+    show_table(checks.rename(columns=CHECK_HEADERS[view.lang]), "pemeriksaan-batas",
+               key="load-checks")
 st.subheader(t("about_indicators"))
-show_table(indicator_sources(), "sumber-indikator", key="sources")
+show_table(indicator_sources(view.lang), "sumber-indikator", key="sources")
 st.subheader(t("about_libraries"))
-st.markdown(vendored_assets())
+st.caption(t("about_libraries_intro"))
+st.dataframe(vendored_assets(), hide_index=True)
