@@ -189,6 +189,10 @@ TEXT: dict[str, tuple[str, str]] = {
                       "desanya menurut kode desa, tidak digambar sebagai titik.",
                       "{n} Posyandu without a usable point: counted in their village by its "
                       "code, not drawn as points."),
+    "source_of": ("Sumber: {source}", "Source: {source}"),
+    "source_pick": ("Sumber data", "Data source"),
+    "registry_source": ("Registri Posyandu", "Posyandu registry"),
+    "table_source": ("Tabel agregat {period}", "Aggregate table {period}"),
     "spm_services": ("Layanan SPM", "SPM services"),
     "kader_trained_col": ("Kader terlatih 25 keterampilan (%)",
                           "Kader trained in 25 basic skills (%)"),

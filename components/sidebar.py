@@ -101,6 +101,22 @@ def periods_or_registry(indicator: str, region: str, registry_indicator: str
     return registry_indicator, data.periods(registry_indicator)
 
 
+def registry_period(indicator: str, region: str) -> str:
+    """The registry, or — where an aggregate table per kecamatan/desa was imported for
+    this indicator under ``region`` — a picker between the registry and those tables."""
+    periods = data.periods(indicator, data.map_level(region), region)
+    if len(periods) <= 1:
+        return indicators.REGISTRY_PERIOD
+    period = period_select(periods, default=indicators.REGISTRY_PERIOD, label_key="source_pick",
+                           format_func=lambda p: t("registry_source")
+                           if p == indicators.REGISTRY_PERIOD else t("table_source", period=p))
+    if period != indicators.REGISTRY_PERIOD:
+        with st.sidebar:   # the table's own source, as plain text (it comes from a file)
+            for source in data.sources(indicator, data.map_level(region), period, region):
+                st.text(t("source_of", source=source))
+    return period
+
+
 def period_select(options: list[str], default: str | None = None, key: str = "period",
                   label_key: str = "survey", format_func=str) -> str:
     """Survey/year picker (or comparison picker with key='compare')."""

@@ -121,6 +121,14 @@ STRATA_LEVELS = ("Pratama", "Madya", "Purnama", "Mandiri")
 STRATA_INDICATORS = tuple(f"strata_{s.lower()}" for s in STRATA_LEVELS)
 STRATA_TOP = "strata_purnama_mandiri_pct"
 INDICATORS.update({i.id: i for i in (
+    # counts that aggregate tables per kecamatan/desa publish (geo.importers.aggregates),
+    # also summed from a registry
+    Indicator("posyandu_aktif_jumlah", "Jumlah Posyandu aktif", "Active Posyandu (count)",
+              "Posyandu", "Posyandu", False, "Posyandu aktif", None, "registri", decimals=0),
+    Indicator("kader_jumlah", "Jumlah kader", "Kader (count)", "kader", "kader", False,
+              "jumlah_kader", None, "registri", decimals=0),
+    Indicator("kader_terlatih_jumlah", "Jumlah kader terlatih", "Trained kader (count)",
+              "kader", "kader", False, "kader_terlatih", None, "registri", decimals=0),
     *(Indicator(f"layanan_{f}_pct", f"Posyandu dengan layanan bidang {SPM_LABELS[f][0]}",
                 f"Posyandu offering {SPM_LABELS[f][1]} services", "%", "%", False,
                 f"Posyandu dengan layanan_{f} = ya", f"Posyandu dengan layanan_{f} terisi",
@@ -167,6 +175,24 @@ def _transformation_sums(joined: pd.DataFrame, post: np.ndarray, size: int
     sums[(STRATA_TOP, "num")] = total(strata >= 2)
     sums[(STRATA_TOP, "den")] = total(strata >= 0)
     return sums
+
+
+def _count_sums(joined: pd.DataFrame, post: np.ndarray, size: int
+                ) -> dict[tuple[str, str], np.ndarray]:
+    """Registry sums of the counts aggregate tables publish (active Posyandu, kader)."""
+    n = len(joined)
+
+    def column(col, kind):
+        if col not in joined:
+            return np.zeros(n)
+        if kind == "flag":
+            return joined[col].astype("boolean").fillna(False).to_numpy(dtype=float)
+        return pd.to_numeric(joined[col], errors="coerce").to_numpy(dtype=float, na_value=0.0)
+
+    return {(ind, "num"): np.bincount(post, np.nan_to_num(column(col, kind)), minlength=size)
+            for ind, col, kind in (("posyandu_aktif_jumlah", "aktif", "flag"),
+                                   ("kader_jumlah", "jumlah_kader", "count"),
+                                   ("kader_terlatih_jumlah", "kader_terlatih", "count"))}
 
 
 def get(indicator_id: str) -> Indicator:
@@ -257,6 +283,7 @@ def _sums_per_code(joined: pd.DataFrame, post: np.ndarray, size: int,
         sums[("posyandu_bahaya_tinggi_pct", "num")] = done["high"]
         sums[("posyandu_bahaya_tinggi_pct", "den")] = done["count"]
     sums.update(_transformation_sums(joined, post, size))
+    sums.update(_count_sums(joined, post, size))
     return sums
 
 

@@ -65,6 +65,13 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--sheet")
     p.set_defaults(import_handler=_indicators)
 
+    p = kinds.add_parser("aggregates", help="tabel jumlah per kecamatan/desa (Posyandu, kader)")
+    _common(p, "tulis nilai yang diterima (CSV, bentuk panjang)")
+    p.add_argument("--level", choices=LEVELS, help="tingkat wilayah untuk mencocokkan nama")
+    p.add_argument("--parent", metavar="CODE", help="kode wilayah induk untuk mencocokkan nama")
+    p.add_argument("--sheet")
+    p.set_defaults(import_handler=_aggregates)
+
     p = kinds.add_parser("hazards", help="zona bahaya (InaRISK/BPBD; GeoJSON, zip, GPKG, KML)")
     _common(p, "tulis GeoJSON EPSG:4326 (jenis, kelas)")
     p.add_argument("--jenis", help="jenis bahaya bila berkas tidak punya kolomnya")
@@ -147,6 +154,12 @@ def _indicators(args) -> int:
     res = import_indicators(args.file, indicator=args.indikator, level=args.level,
                             parent=args.parent, mapping=_mapping(args.map), sheet=args.sheet)
     return _finish(args, res.report, res.data, "indikator", _write_csv(res.data))
+
+
+def _aggregates(args) -> int:
+    from .aggregates import import_aggregates
+    res = import_aggregates(args.file, level=args.level, parent=args.parent, sheet=args.sheet)
+    return _finish(args, res.report, res.data, "agregat", _write_csv(res.data))
 
 
 def _hazards(args) -> int:
