@@ -39,7 +39,7 @@ def test_layanan_spm_province_62(lang):
     assert row[edu] == pytest.approx(_share(posts, "layanan_pendidikan"))
     top = posts["strata"].dropna().isin(["Purnama", "Mandiri"])
     assert row["Strata Purnama+Mandiri (%)"] == pytest.approx(round(100 * top.mean(), 1))
-    assert len(at.get("arrow_vega_lite_chart")) == 1          # strata stacked bar
+    assert len(at.get("vega_lite_chart")) == 1          # strata stacked bar
 
 
 def test_layanan_spm_regency_lists_posyandu_with_services():
