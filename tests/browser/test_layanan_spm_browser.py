@@ -35,7 +35,8 @@ def _open_spm(page, server, query: str, timeout: float) -> None:
     expect(page.get_by_role("heading", name="Layanan SPM").first).to_be_visible(
         timeout=timeout * 1000)
     frame = page.frame_locator(ST_FOLIUM_IFRAME).first
-    frame.locator(CHOROPLETH).first.wait_for(state="visible", timeout=timeout * 1000)
+    # "attached": the first polygon may be a sliver too small to count as visible
+    frame.locator(CHOROPLETH).first.wait_for(state="attached", timeout=timeout * 1000)
     page.wait_for_timeout(1500)
 
 
