@@ -159,8 +159,13 @@ def _transformation_sums(joined: pd.DataFrame, post: np.ndarray, size: int
     all_yes, all_known = np.ones(n, dtype=bool), np.ones(n, dtype=bool)
     for f, ind_id in zip(SPM_FIELDS, SPM_INDICATORS):
         col = f"layanan_{f}"
-        values = joined[col].astype("boolean").to_numpy(dtype=float, na_value=np.nan) \
-            if col in joined else np.full(n, np.nan)
+        if col not in joined:
+            values = np.full(n, np.nan)
+        else:
+            flags = joined[col]
+            if not isinstance(flags.dtype, pd.BooleanDtype):
+                flags = flags.astype("boolean")
+            values = flags.to_numpy(dtype=float, na_value=np.nan)
         known = ~np.isnan(values)
         sums[(ind_id, "num")] = total(values == 1)
         sums[(ind_id, "den")] = total(known)
@@ -168,8 +173,13 @@ def _transformation_sums(joined: pd.DataFrame, post: np.ndarray, size: int
         all_known &= known
     sums[(SPM_ALL, "num")] = total(all_yes)
     sums[(SPM_ALL, "den")] = total(all_known)
-    strata = pd.Categorical(joined["strata"].astype(object), categories=list(STRATA_LEVELS)) \
-        .codes if "strata" in joined else np.full(n, -1, dtype=np.int8)
+    if "strata" in joined:   # factorize once, then look the few distinct values up
+        codes, uniques = pd.factorize(joined["strata"])
+        lookup = np.append(pd.Index(list(STRATA_LEVELS)).get_indexer(
+            pd.Index(uniques).astype(object)), -1)
+        strata = lookup[codes]          # code -1 (missing) → the appended -1
+    else:
+        strata = np.full(n, -1, dtype=np.int8)
     for k, ind_id in enumerate(STRATA_INDICATORS):
         sums[(ind_id, "num")] = total(strata == k)
     sums[(STRATA_TOP, "num")] = total(strata >= 2)
