@@ -71,3 +71,20 @@ def test_kader_table_shows_trained_share_beside_kader_per_posyandu():
     assert row[col] == pytest.approx(round(100 * pair["kader_terlatih"].sum()
                                            / pair["jumlah_kader"].sum(), 1))
     assert any("Kader terlatih (25 keterampilan dasar) di" in m.value for m in at.markdown)
+
+
+def test_rows_without_point_are_not_drawn_and_popups_list_services():
+    import pandas as pd
+
+    from components.mapview import point_rows
+    pts = pd.DataFrame({
+        "nama": ["Posyandu <b>Satu</b>", "Posyandu Dua"], "kode_desa": ["62.71.01.1001"] * 2,
+        "lat": [-2.2, float("nan")], "lon": [113.9, float("nan")], "jumlah_kader": [5, 4],
+        "internet": [True, False], "strata": ["Madya", "Purnama"], "sampel": [False, False],
+        "layanan_kesehatan": pd.array([True, True], dtype="boolean"),
+        "layanan_sosial": pd.array([True, pd.NA], dtype="boolean"),
+        "layanan_pendidikan": pd.array([False, True], dtype="boolean")})
+    rows = point_rows(pts, sample=False, lang="id")
+    assert len(rows) == 1 and rows[0][:2] == [-2.2, 113.9]       # the pointless row: none
+    assert "Layanan SPM: kesehatan, sosial" in rows[0][2]
+    assert "&lt;b&gt;Satu&lt;/b&gt;" in rows[0][2]                # names stay plain text
