@@ -91,12 +91,19 @@ def values(indicator: str, level: str, period: str, parent: str | None) -> pd.Da
     return rows.reset_index(drop=True)
 
 
+def sources(indicator: str, level: str, period: str, parent: str | None) -> list[str]:
+    """Distinct sources of the values of one indicator, level and period under ``parent``."""
+    long = long_table()
+    sel = (long["indicator"] == indicator) & (long["level"] == level) & (long["period"] == period)
+    if parent:
+        sel &= long["code"].astype(str).str.startswith(parent + ".")
+    return sorted(set(long.loc[sel, "source"].astype(str)))
+
+
 def periods(indicator: str, level: str | None = None, parent: str | None = None) -> list[str]:
     """Periods with values for the regions of ``level`` under ``parent``, oldest first
     (published, imported and registry values alike)."""
     ind = indicators.get(indicator)
-    if ind.source == "registri":
-        return [indicators.REGISTRY_PERIOD]
     found = []
     for (i, lv, period), rows in _by_key().items():
         if i != indicator or (level and lv != level):
@@ -104,6 +111,11 @@ def periods(indicator: str, level: str | None = None, parent: str | None = None)
         if parent and not rows["code"].str.startswith(parent + ".").any():
             continue
         found.append(period)
+    if ind.source == "registri":
+        # imported aggregate tables (counts per kecamatan/desa, by year) first, the
+        # registry itself last (the default)
+        imported = [p for p in found if p != indicators.REGISTRY_PERIOD]
+        return sorted(set(imported), key=_period_order) + [indicators.REGISTRY_PERIOD]
     return sorted(set(found), key=_period_order)
 
 

@@ -32,6 +32,10 @@ TEXT = {
     "level": ("Tingkat wilayah", "Administrative level"),
     "parent": ("Kode wilayah induk (opsional, mis. 62 atau 62.71)",
                "Parent region code (optional, e.g. 62 or 62.71)"),
+    "parent_names_agg": ("Wilayah induk untuk mencocokkan nama wilayah (kode, opsional)",
+                         "Parent region for matching region names (code, optional)"),
+    "parent_names": ("Wilayah induk untuk mencocokkan nama desa (kode, opsional, mis. 62.71)",
+                     "Parent region for matching village names (code, optional, e.g. 62.71)"),
     "crs": ("Sistem koordinat bila berkas tanpa .prj (opsional, mis. EPSG:32750)",
             "CRS when the file has no .prj (optional, e.g. EPSG:32750)"),
     "jenis": ("Jenis bahaya bila berkas tidak punya kolomnya (opsional)",
@@ -81,6 +85,8 @@ KINDS = {
     "batas": ("Batas wilayah (GeoJSON, Shapefile zip, GPKG, KML)",
               "Boundaries (GeoJSON, zipped Shapefile, GPKG, KML)"),
     "indikator": ("Tabel indikator (CSV/XLSX)", "Indicator table (CSV/XLSX)"),
+    "agregat": ("Tabel jumlah per kecamatan/desa (CSV/XLSX)",
+                "Counts per district/village (CSV/XLSX)"),
     "bahaya": ("Zona bahaya (InaRISK/BPBD)", "Hazard zones (InaRISK/BPBD)"),
 }
 
@@ -106,11 +112,15 @@ def _run_import(kind: str, path: Path, source: str, options: dict):
     """The importer's result object (has .data and .report)."""
     if kind == "posyandu":
         from geo.importers.posyandu import import_posyandu
-        return import_posyandu(path, mapping=options.get("mapping"), source_name=source)
+        return import_posyandu(path, mapping=options.get("mapping"), source_name=source,
+                               parent=options.get("parent") or None)
     if kind == "batas":
         from geo.importers.boundaries import import_boundaries
         return import_boundaries(path, options["level"], parent=options.get("parent") or None,
                                  crs=options.get("crs") or None, source_name=source)
+    if kind == "agregat":
+        from geo.importers.aggregates import import_aggregates
+        return import_aggregates(path, parent=options.get("parent") or None, source_name=source)
     if kind == "indikator":
         from geo.importers.indicators import import_indicators
         return import_indicators(path, indicator=options.get("indikator") or None,
@@ -259,8 +269,15 @@ def render_data_import() -> None:
         options["crs"] = c2.text_input(_t("crs"), key="import-crs-h").strip()
     elif kind == "indikator":
         options["indikator"] = st.text_input(_t("indikator"), key="import-indikator").strip()
+    elif kind == "agregat":
+        options["parent"] = st.text_input(_t("parent_names_agg"), value=st.session_state.get(
+            "region", ""), key="import-parent-agregat").strip()
+    elif kind == "posyandu":
+        # village names are matched to codes within this region (the selected one by default)
+        options["parent"] = st.text_input(_t("parent_names"), value=st.session_state.get(
+            "region", ""), key="import-parent-posyandu").strip()
     limit = max_upload_bytes()
-    exts = [e.lstrip(".") for e in EXTENSIONS[kind]]
+    exts = [e.lstrip(".") for e in EXTENSIONS["indikator" if kind == "agregat" else kind]]
     upload = st.file_uploader(_t("upload", mb=limit // 2 ** 20), type=exts, key=f"upload-{kind}")
     if upload is None:
         _versions_section()

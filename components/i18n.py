@@ -197,6 +197,49 @@ TEXT: dict[str, tuple[str, str]] = {
                               "server dasbor ini sendiri, tanpa CDN dan tanpa server ubin peta.",
                               "The maps work without internet: these libraries are served by "
                               "this dashboard's own server, with no CDN and no tile server."),
+    # Layanan SPM (Posyandu transformation, Permendagri 13/2024)
+    "page_layanan_spm": ("Layanan SPM", "SPM Services"),
+    "spm_intro": ("Transformasi Posyandu (Permendagri 13/2024): Posyandu melayani enam bidang "
+                  "Standar Pelayanan Minimal — kesehatan, pendidikan, pekerjaan umum, perumahan "
+                  "rakyat, trantibumlinmas dan sosial. Peta menunjukkan persentase Posyandu yang "
+                  "memberi layanan bidang terpilih; tabel membandingkan semua bidang.",
+                  "Posyandu transformation (Permendagri 13/2024): a Posyandu serves six Minimum "
+                  "Service Standard (SPM) fields — health, education, public works, public "
+                  "housing, public order and safety, social affairs. The map shows the share of "
+                  "Posyandu offering the chosen field; the table compares all fields."),
+    "spm_posyandu": ("Posyandu", "Posyandu"),
+    "spm_all": ("Keenam bidang", "All six fields"),
+    "strata_top": ("Strata Purnama+Mandiri", "Strata Purnama+Mandiri"),
+    "spm_matrix_title": ("Layanan SPM per {level} — {region}", "SPM services by {level} — {region}"),
+    "strata_title": ("Strata Posyandu per {level} — {region}", "Posyandu strata by {level} — {region}"),
+    "strata_share_axis": ("Bagian Posyandu", "Share of Posyandu"),
+    "strata_note": ("Pratama → Madya → Purnama → Mandiri: tingkat perkembangan Posyandu. "
+                    "Posyandu tanpa strata tidak dihitung.",
+                    "Pratama → Madya → Purnama → Mandiri: the Posyandu development stage. "
+                    "Posyandu without a stratum are not counted."),
+    "spm_list_title": ("Daftar Posyandu dan layanannya — {region}",
+                       "Posyandu and their services — {region}"),
+    "spm_list_hint": ("Pilih kabupaten/kota di panel samping untuk melihat daftar Posyandu dan "
+                      "layanannya.",
+                      "Pick a regency/city in the sidebar to see the list of Posyandu and their "
+                      "services."),
+    "id_col": ("ID", "ID"),
+    "point_col": ("Titik di peta", "Point on map"),
+    "point_yes": ("ada", "yes"),
+    "point_no": ("tanpa titik", "no point"),
+    "no_point_note": ("{n} Posyandu tanpa titik koordinat yang dapat dipakai: dihitung di "
+                      "desanya menurut kode desa, tidak digambar sebagai titik.",
+                      "{n} Posyandu without a usable point: counted in their village by its "
+                      "code, not drawn as points."),
+    "source_of": ("Sumber: {source}", "Source: {source}"),
+    "source_pick": ("Sumber data", "Data source"),
+    "registry_source": ("Registri Posyandu", "Posyandu registry"),
+    "table_source": ("Tabel agregat {period}", "Aggregate table {period}"),
+    "spm_services": ("Layanan SPM", "SPM services"),
+    "kader_trained_col": ("Kader terlatih 25 keterampilan (%)",
+                          "Kader trained in 25 basic skills (%)"),
+    "kader_trained_region": ("Kader terlatih (25 keterampilan dasar) di {region}: {value}",
+                             "Kader trained (25 basic skills) in {region}: {value}"),
 }
 
 

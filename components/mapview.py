@@ -208,27 +208,41 @@ function (row) {
 """
 
 
+def services_text(points: pd.DataFrame, lang: str) -> list[str]:
+    """The SPM fields each Posyandu offers, as plain text ('–' when none is known)."""
+    from geo.indicators import SPM_FIELDS, SPM_LABELS
+    k = 0 if lang == "id" else 1
+    cols = [(SPM_LABELS[f][k], points[f"layanan_{f}"].astype("boolean").fillna(False)
+             .to_numpy(dtype=bool)) for f in SPM_FIELDS if f"layanan_{f}" in points]
+    return [", ".join(label for label, has in cols if has[i]) or "–" for i in range(len(points))]
+
+
 def popup_html(points: pd.DataFrame, sample: bool, lang: str) -> list[str]:
-    """Escaped popup HTML of each Posyandu: name, village, kader, internet, strata."""
+    """Escaped popup HTML of each Posyandu: name, village, kader, internet, strata, SPM
+    services."""
     village_names = points.get("nama_desa", points["kode_desa"]).astype(object)
     out = []
     badge = f"<br><b style='color:#b30000'>{html.escape(t('sample_badge'))}</b>" if sample else ""
-    for name, village, kader, internet, strata, is_sample in zip(
+    for name, village, kader, internet, strata, is_sample, services in zip(
             points["nama"], village_names, points["jumlah_kader"], points["internet"],
-            points["strata"], points.get("sampel", pd.Series(sample, index=points.index))):
+            points["strata"], points.get("sampel", pd.Series(sample, index=points.index)),
+            services_text(points, lang)):
         net = "–" if pd.isna(internet) else (t("yes") if internet else t("no"))
         out.append(
             f"<b>{html.escape(str(name))}</b><br>"
             f"{html.escape(t('village'))}: {html.escape(str(village))}<br>"
             f"{html.escape(t('kader'))}: {'–' if pd.isna(kader) else int(kader)}<br>"
             f"{html.escape(t('internet'))}: {html.escape(net)}<br>"
-            f"{html.escape(t('strata'))}: {html.escape('–' if pd.isna(strata) else str(strata))}"
+            f"{html.escape(t('strata'))}: {html.escape('–' if pd.isna(strata) else str(strata))}<br>"
+            f"{html.escape(t('spm_services'))}: {html.escape(services)}"
             + (badge if (sample or bool(is_sample)) else ""))
     return out
 
 
 def point_rows(points: pd.DataFrame, sample: bool, lang: str) -> list[list]:
-    """[lat, lon, escaped popup HTML, has internet] per Posyandu, for add_points."""
+    """[lat, lon, escaped popup HTML, has internet] per Posyandu with a point, for
+    add_points (a Posyandu without coordinates is counted in its village, never drawn)."""
+    points = points.loc[points["lat"].notna().to_numpy() & points["lon"].notna().to_numpy()]
     popups = popup_html(points, sample, lang)
     internet = points["internet"].astype("boolean").fillna(True).astype(bool).to_numpy()
     return [[round(float(a), 5), round(float(b), 5), p, bool(i)]

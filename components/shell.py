@@ -26,6 +26,7 @@ PAGES = [
     ("pages/kader.py", "page_kader", "kader"),
     ("pages/risiko_bencana.py", "page_bencana", "risiko_bencana"),
     ("pages/konektivitas.py", "page_konektivitas", "konektivitas"),
+    ("pages/layanan_spm.py", "page_layanan_spm", "layanan_spm"),
     ("pages/peringkat.py", "page_peringkat", "peringkat"),
     ("pages/tentang_data.py", "page_tentang", "tentang_data"),
     ("pages/kelola_data.py", "page_kelola", "kelola_data"),

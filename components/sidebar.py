@@ -111,6 +111,22 @@ def nearest_period(asked: str, options: list[str]) -> str:
     return min(reversed(real), key=lambda o: abs((data.period_year(o) or 0) - year))
 
 
+def registry_period(indicator: str, region: str) -> str:
+    """The registry, or — where an aggregate table per kecamatan/desa was imported for
+    this indicator under ``region`` — a picker between the registry and those tables."""
+    periods = data.periods(indicator, data.map_level(region), region)
+    if len(periods) <= 1:
+        return indicators.REGISTRY_PERIOD
+    period = period_select(periods, default=indicators.REGISTRY_PERIOD, label_key="source_pick",
+                           format_func=lambda p: t("registry_source")
+                           if p == indicators.REGISTRY_PERIOD else t("table_source", period=p))
+    if period != indicators.REGISTRY_PERIOD:
+        with st.sidebar:   # the table's own source, as plain text (it comes from a file)
+            for source in data.sources(indicator, data.map_level(region), period, region):
+                st.text(t("source_of", source=source))
+    return period
+
+
 def period_select(options: list[str], default: str | None = None, key: str = "period",
                   label_key: str = "survey", format_func=str) -> str:
     """Survey/year picker (or comparison picker with key='compare'). Opens on ``default``
@@ -121,7 +137,7 @@ def period_select(options: list[str], default: str | None = None, key: str = "pe
     asked = st.session_state.get(key)
     if asked not in options:
         fallback = default if default in options else options[-1]
-        if asked:
+        if asked and state.from_url(key):   # a link asked for it: say what is shown instead
             fallback = nearest_period(asked, options) if key == "period" else fallback
             st.info(t("period_unavailable", asked=str(asked), used=fallback or "—"), icon="ℹ️")
         state.set_value(key, fallback)

@@ -24,6 +24,7 @@ PARAMS: dict[str, tuple[str, str]] = {
     "peta_dasar": ("basemap", "0"),
 }
 _WRITTEN = "_url_written"
+_FROM_URL = "_url_changed"
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,19 @@ class View:
 def sync_from_url() -> None:
     """Apply URL parameters that were changed from outside this session's last write."""
     written: dict = st.session_state.setdefault(_WRITTEN, {})
+    changed = st.session_state[_FROM_URL] = set()
     for param, (key, default) in PARAMS.items():
         url_value = st.query_params.get(param)
         if url_value is not None and url_value != written.get(param):
             st.session_state[key] = url_value
+            changed.add(key)
         elif key not in st.session_state:
             st.session_state[key] = default
+
+
+def from_url(key: str) -> bool:
+    """True when ``key`` was set by a link in this run (not by a widget or a page)."""
+    return key in st.session_state.get(_FROM_URL, ())
 
 
 def set_value(key: str, value: str) -> None:

@@ -46,12 +46,8 @@ def cmd_validate(args) -> int:
 
 
 def cmd_join(args) -> int:
-    from . import join, registry
-    result = registry.read(args.posyandu)
-    for rec in result.problems.to_dict(orient="records"):
-        print(f"baris {rec['baris']}, kolom {rec['kolom']}: {rec['pesan']} [{rec['tingkat']}]",
-              file=sys.stderr)
-    joined = join.join(result.data)
+    from . import join
+    joined = join.join(read_registry(args.posyandu))
     table = pd.DataFrame(joined.drop(columns="geometry"))
     if args.out:
         if args.out.endswith((".geojson", ".parquet")):
@@ -65,11 +61,28 @@ def cmd_join(args) -> int:
     return 0 if len(joined) else 1
 
 
+def read_registry(path: str):
+    """A registry file as offices keep it (any header names, no coordinates or ids, codes
+    without dots…) through the importer; its summary and findings go to stderr. Raises
+    ValueError when nothing can be imported."""
+    from .importers.posyandu import import_posyandu
+    res = import_posyandu(path)
+    print(res.report.summary(), file=sys.stderr)
+    for note in res.report.notes:
+        print("  " + note, file=sys.stderr)
+    for rec in res.report.problems.to_dict(orient="records"):
+        print(f"baris {rec['baris']}, kolom {rec['kolom']}: {rec['pesan']} [{rec['tingkat']}]",
+              file=sys.stderr)
+    if res.report.fatal:
+        raise ValueError(res.report.fatal)
+    return res.data
+
+
 def _joined_for(args):
     from . import datasets
     if getattr(args, "posyandu", None):
-        from . import join, registry
-        joined = join.join(registry.read(args.posyandu).data)
+        from . import join
+        joined = join.join(read_registry(args.posyandu))
         return joined, datasets.hazard_max(joined)
     return datasets.joined_posyandu(), datasets.hazard_max()
 

@@ -138,12 +138,28 @@ def imported_indicators() -> tuple[pd.DataFrame, DatasetInfo | None]:
     """Indicator values imported by users (workspace), in the long shape of
     geo.indicators, for the indicators the dashboard knows (others are kept in the
     workspace but not drawn). The period is the survey name, else the year."""
-    from .indicators import INDICATORS, LONG_COLUMNS
+    from .indicators import LONG_COLUMNS
     found = _from_workspace("indikator", "indikator")
+    aggregates = _imported_aggregates()
     if found is None:
-        return pd.DataFrame(columns=LONG_COLUMNS), None
-    data, info = found[0].load(), found[1]
-    meta = found[0].manifest
+        return aggregates, None
+    long = _long_from_import(found[0].load(), found[0].manifest)
+    return pd.concat([long, aggregates], ignore_index=True)[LONG_COLUMNS], found[1]
+
+
+def _imported_aggregates() -> pd.DataFrame:
+    """Counts per region imported from aggregate tables (geo.importers.aggregates): values
+    at their own level only, never spread to Posyandu points."""
+    from .indicators import LONG_COLUMNS
+    found = _from_workspace("agregat", "tabel agregat")
+    if found is None:
+        return pd.DataFrame(columns=LONG_COLUMNS)
+    return _long_from_import(found[0].load(), found[0].manifest)
+
+
+def _long_from_import(data: pd.DataFrame, meta: dict) -> pd.DataFrame:
+    """An imported table (indicator or aggregate) in the long shape."""
+    from .indicators import INDICATORS, LONG_COLUMNS
     ind = data["indikator"].astype(str).str.strip()
     ind = ind.str.lower().map(lambda v: INDICATOR_ALIASES.get(v, v))
     survey = data["survei"].astype(object).where(data["survei"].notna(), None)
@@ -158,7 +174,8 @@ def imported_indicators() -> tuple[pd.DataFrame, DatasetInfo | None]:
                                                       meta.get("name", "impor"))})
     long = long.loc[long["indicator"].isin(list(INDICATORS)) & long["value"].notna()
                     & (long["code"] != "00")]
-    return long[LONG_COLUMNS].reset_index(drop=True), info
+    long.loc[long["period"] == "", "period"] = "impor"
+    return long[LONG_COLUMNS].reset_index(drop=True)
 
 
 def long_table(joined: pd.DataFrame | None = None, levels: tuple[str, ...] | None = None,

@@ -107,6 +107,104 @@ INDICATORS: dict[str, Indicator] = {i.id: i for i in (
 )}
 
 
+# ---- Posyandu transformation (Permendagri 13/2024): six SPM fields, strata -------------
+SPM_FIELDS = ("kesehatan", "pendidikan", "pekerjaan_umum", "perumahan", "trantibumlinmas",
+              "sosial")
+SPM_LABELS = {"kesehatan": ("kesehatan", "health"), "pendidikan": ("pendidikan", "education"),
+              "pekerjaan_umum": ("pekerjaan umum", "public works"),
+              "perumahan": ("perumahan rakyat", "public housing"),
+              "trantibumlinmas": ("trantibumlinmas", "public order and safety"),
+              "sosial": ("sosial", "social affairs")}
+SPM_INDICATORS = tuple(f"layanan_{f}_pct" for f in SPM_FIELDS)
+SPM_ALL = "layanan_semua_pct"
+STRATA_LEVELS = ("Pratama", "Madya", "Purnama", "Mandiri")
+STRATA_INDICATORS = tuple(f"strata_{s.lower()}" for s in STRATA_LEVELS)
+STRATA_TOP = "strata_purnama_mandiri_pct"
+INDICATORS.update({i.id: i for i in (
+    # counts that aggregate tables per kecamatan/desa publish (geo.importers.aggregates),
+    # also summed from a registry
+    Indicator("posyandu_aktif_jumlah", "Jumlah Posyandu aktif", "Active Posyandu (count)",
+              "Posyandu", "Posyandu", False, "Posyandu aktif", None, "registri", decimals=0),
+    Indicator("kader_jumlah", "Jumlah kader", "Kader (count)", "kader", "kader", False,
+              "jumlah_kader", None, "registri", decimals=0),
+    Indicator("kader_terlatih_jumlah", "Jumlah kader terlatih", "Trained kader (count)",
+              "kader", "kader", False, "kader_terlatih", None, "registri", decimals=0),
+    *(Indicator(f"layanan_{f}_pct", f"Posyandu dengan layanan bidang {SPM_LABELS[f][0]}",
+                f"Posyandu offering {SPM_LABELS[f][1]} services", "%", "%", False,
+                f"Posyandu dengan layanan_{f} = ya", f"Posyandu dengan layanan_{f} terisi",
+                "registri", scale=100.0) for f in SPM_FIELDS),
+    Indicator(SPM_ALL, "Posyandu dengan keenam layanan SPM", "Posyandu offering all six SPM "
+              "services", "%", "%", False, "Posyandu dengan keenam layanan = ya",
+              "Posyandu dengan keenam layanan terisi", "registri", scale=100.0),
+    *(Indicator(f"strata_{s.lower()}", f"Posyandu strata {s}", f"Posyandu of stratum {s}",
+                "Posyandu", "Posyandu", False, f"Posyandu dengan strata {s}", None, "registri",
+                decimals=0) for s in STRATA_LEVELS),
+    Indicator(STRATA_TOP, "Posyandu strata Purnama dan Mandiri",
+              "Posyandu of stratum Purnama or Mandiri", "%", "%", False,
+              "Posyandu strata Purnama atau Mandiri", "Posyandu dengan strata terisi",
+              "registri", scale=100.0),
+)})
+
+
+def _transformation_sums(joined: pd.DataFrame, post: np.ndarray, size: int
+                         ) -> dict[tuple[str, str], np.ndarray]:
+    """Numerator and denominator sums per code of the SPM service and strata indicators:
+    a share counts only the Posyandu whose value is filled in."""
+    n = len(joined)
+
+    def total(weights):
+        return np.bincount(post, weights, minlength=size).astype(float)
+
+    sums: dict[tuple[str, str], np.ndarray] = {}
+    all_yes, all_known = np.ones(n, dtype=bool), np.ones(n, dtype=bool)
+    for f, ind_id in zip(SPM_FIELDS, SPM_INDICATORS):
+        col = f"layanan_{f}"
+        if col not in joined:
+            values = np.full(n, np.nan)
+        else:
+            flags = joined[col]
+            if not isinstance(flags.dtype, pd.BooleanDtype):
+                flags = flags.astype("boolean")
+            values = flags.to_numpy(dtype=float, na_value=np.nan)
+        known = ~np.isnan(values)
+        sums[(ind_id, "num")] = total(values == 1)
+        sums[(ind_id, "den")] = total(known)
+        all_yes &= values == 1
+        all_known &= known
+    sums[(SPM_ALL, "num")] = total(all_yes)
+    sums[(SPM_ALL, "den")] = total(all_known)
+    if "strata" in joined:   # factorize once, then look the few distinct values up
+        codes, uniques = pd.factorize(joined["strata"])
+        lookup = np.append(pd.Index(list(STRATA_LEVELS)).get_indexer(
+            pd.Index(uniques).astype(object)), -1)
+        strata = lookup[codes]          # code -1 (missing) → the appended -1
+    else:
+        strata = np.full(n, -1, dtype=np.int8)
+    for k, ind_id in enumerate(STRATA_INDICATORS):
+        sums[(ind_id, "num")] = total(strata == k)
+    sums[(STRATA_TOP, "num")] = total(strata >= 2)
+    sums[(STRATA_TOP, "den")] = total(strata >= 0)
+    return sums
+
+
+def _count_sums(joined: pd.DataFrame, post: np.ndarray, size: int
+                ) -> dict[tuple[str, str], np.ndarray]:
+    """Registry sums of the counts aggregate tables publish (active Posyandu, kader)."""
+    n = len(joined)
+
+    def column(col, kind):
+        if col not in joined:
+            return np.zeros(n)
+        if kind == "flag":
+            return joined[col].astype("boolean").fillna(False).to_numpy(dtype=float)
+        return pd.to_numeric(joined[col], errors="coerce").to_numpy(dtype=float, na_value=0.0)
+
+    return {(ind, "num"): np.bincount(post, np.nan_to_num(column(col, kind)), minlength=size)
+            for ind, col, kind in (("posyandu_aktif_jumlah", "aktif", "flag"),
+                                   ("kader_jumlah", "jumlah_kader", "count"),
+                                   ("kader_terlatih_jumlah", "kader_terlatih", "count"))}
+
+
 def get(indicator_id: str) -> Indicator:
     try:
         return INDICATORS[indicator_id]
@@ -194,6 +292,8 @@ def _sums_per_code(joined: pd.DataFrame, post: np.ndarray, size: int,
         sums[("posyandu_bahaya_tinggi", "num")] = done["high"]
         sums[("posyandu_bahaya_tinggi_pct", "num")] = done["high"]
         sums[("posyandu_bahaya_tinggi_pct", "den")] = done["count"]
+    sums.update(_transformation_sums(joined, post, size))
+    sums.update(_count_sums(joined, post, size))
     return sums
 
 

@@ -18,6 +18,7 @@ Columns added to the Posyandu table:
 ``kode_cocok``        declared ``kode_desa`` agrees with the location (NA if none declared)
 ``kode_agregasi``     desa code used to aggregate indicators (see below)
 ``status_lokasi``     cocok | kode_berbeda | di_luar_poligon | tanpa_kode | kode_tidak_dikenal
+                      | tanpa_titik
 
 Rules (deterministic, documented in data/README.md):
 
@@ -31,6 +32,12 @@ Rules (deterministic, documented in data/README.md):
   code, else the desa of the location (or, where only kecamatan polygons exist, the
   location's kecamatan code). Its categories are the index's code table
   (geo.codetable), so aggregation works on integers.
+* A row without a point (no geometry, an empty one or NaN coordinates — a registry kept
+  per village, or coordinates refused on import) is not located: ``status_lokasi =
+  tanpa_titik``, no ``kode_lokasi``, ``di_luar`` false, ``jarak_m`` NaN; its ancestors and
+  ``kode_agregasi`` come from its declared ``kode_desa`` when that is a known code (else it
+  has no ``kode_agregasi`` and counts nowhere). A registry where every row has a point takes
+  the same path as before (one vectorised test, no copy).
 """
 from __future__ import annotations
 
@@ -49,7 +56,8 @@ from .codetable import CodeTable
 
 _GEOD = Geod(ellps="WGS84")
 PARALLEL_MIN = 50_000  # points; below this one thread is faster than starting two
-STATUS = ["tanpa_kode", "kode_tidak_dikenal", "di_luar_poligon", "kode_berbeda", "cocok"]
+STATUS = ["tanpa_kode", "kode_tidak_dikenal", "di_luar_poligon", "kode_berbeda", "cocok",
+          "tanpa_titik"]
 _STATUS_DTYPE = pd.CategoricalDtype(STATUS)
 EDGE_SEGMENTS = 8      # boundaries near outside points are cut into pieces of this many segments
 ORDER_CELL = 0.05      # degrees; cell size of the spatial sort
@@ -355,12 +363,21 @@ def join(posyandu: gpd.GeoDataFrame, index: JoinIndex | None = None,
         else pd.Series(None, index=posyandu.index, dtype=object)
     has_code, dec_desa, dec_kec, known = _declared(table, declared_col)
 
+    geoms = np.asarray(posyandu.geometry.values, dtype=object)
+    point = has_point(geoms)
+    located = None if point.all() else np.flatnonzero(point)   # rows with a point
+
     def declared_here(i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Is polygon j (desa or kecamatan) the one point i declares?"""
+        if located is not None:
+            i = located[i]
         at = np.where(index.is_desa[j], dec_desa[i], dec_kec[i])
         return at == poly_pos[j]
 
-    loc = locate(index, np.asarray(posyandu.geometry.values, dtype=object), declared_here)
+    if located is None:
+        loc = locate(index, geoms, declared_here)
+    else:
+        loc = _spread(locate(index, geoms[located], declared_here), located, len(geoms))
     poly, outside = loc.poly, loc.outside
     where = poly_pos[poly]
     same = np.where(index.is_desa[poly], dec_desa, dec_kec) == where
@@ -369,22 +386,68 @@ def join(posyandu: gpd.GeoDataFrame, index: JoinIndex | None = None,
     status[outside] = 2                                      # di_luar_poligon
     status[has_code & ~known] = 1                            # kode_tidak_dikenal
     status[~has_code] = 0                                    # tanpa_kode
+    if located is not None:
+        where[~point] = -1
+        status[~point] = 5                                   # tanpa_titik
+        same[~point] = False
     # Code columns are categoricals: 300,000 rows share a few thousand distinct codes.
     columns = {col: index.column(index.ancestors[key], poly) for col, key in (
         ("kode_lokasi", "lokasi"), ("tingkat_lokasi", "tingkat"),
         ("kode_kecamatan", "kecamatan"), ("kode_kabupaten", "kabupaten"),
         ("kode_provinsi", "provinsi"))}
+    if located is not None:
+        columns = _declared_ancestors(columns, ~point, declared_col, known)
     columns.update({
         "di_luar": outside,
         "jarak_m": np.round(loc.distance, 1),
         "tumpang_tindih": loc.overlap,
-        "kode_cocok": pd.arrays.BooleanArray(same & has_code, ~has_code),
+        "kode_cocok": pd.arrays.BooleanArray(same & has_code, ~has_code | ~point),
         "kode_agregasi": table.categorical(np.where(known, dec_desa, where)),
         "status_lokasi": pd.Categorical.from_codes(status, dtype=_STATUS_DTYPE),
     })
     again = [c for c in columns if c in posyandu]   # joining a joined table again
     kept = posyandu.drop(columns=again) if again else posyandu
     return pd.concat([kept, pd.DataFrame(columns, index=posyandu.index)], axis=1)
+
+
+def has_point(geoms: np.ndarray) -> np.ndarray:
+    """Per row: a usable point (not None, not empty, finite coordinates)."""
+    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if ok.any():
+        x = shapely.get_x(geoms[ok])
+        ok[ok] = np.isfinite(x) & np.isfinite(shapely.get_y(geoms[ok]))
+    return ok
+
+
+def _spread(loc: Location, rows: np.ndarray, n: int) -> Location:
+    """A Location of the rows with a point, spread to all ``n`` rows (no polygon: -1)."""
+    poly = np.full(n, -1, dtype=np.intp)
+    outside, overlap = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    dist = np.full(n, np.nan)
+    poly[rows], outside[rows], overlap[rows], dist[rows] = \
+        loc.poly, loc.outside, loc.overlap, loc.distance
+    return Location(poly=poly, outside=outside, distance=dist, overlap=overlap)
+
+
+def _declared_ancestors(columns: dict, rows: np.ndarray, declared: pd.Series,
+                        known: np.ndarray) -> dict:
+    """Location columns of the rows without a point: no location, the ancestors of the
+    declared code when it is known (else missing)."""
+    out = {}
+    codes = pd.Series(declared.astype(object).to_numpy()).fillna("")
+    fill = rows & known
+    for col, cat in columns.items():
+        cats = cat.categories
+        if col not in ("kode_lokasi", "tingkat_lokasi") and fill.any():
+            values = truncate(codes[fill], col.removeprefix("kode_")).to_numpy(dtype=object)
+            cats = cats.union(pd.Index(pd.unique(values)))
+        dtype = pd.CategoricalDtype(cats)
+        recoded = pd.Categorical(cat, dtype=dtype).codes.copy()
+        recoded[rows] = -1
+        if col not in ("kode_lokasi", "tingkat_lokasi") and fill.any():
+            recoded[fill] = cats.get_indexer(values)
+        out[col] = pd.Categorical.from_codes(recoded, dtype=dtype)
+    return out
 
 
 def summary(joined: pd.DataFrame) -> dict:

@@ -9,12 +9,25 @@ Schema (documented for users in data/README.md):
 
 Validation never drops a row silently: every problem is returned with the row number as
 the user sees it in the spreadsheet (header = row 1), the column, the value and a message in
-Bahasa Indonesia. A row is rejected (``tingkat = "ditolak"``) only when it cannot be
-placed on the map at all (no id, no name, no usable coordinates, duplicate id); otherwise
-it is kept and the offending value is emptied and reported (``tingkat = "peringatan"``).
+Bahasa Indonesia. Registries as offices keep them often have no coordinates and no id, so:
+
+* ``lat``/``lon`` are optional. A row is *placed* by a usable point (inside Indonesia's
+  extent) or, failing that, by a known Kemendagri ``kode_desa``. A row with a known code
+  and no usable point is kept without coordinates (``status_titik = "tanpa_koordinat"``);
+  when coordinates were given but are unusable (unparseable, outside Indonesia; at sea far
+  from land, see geo.importers.posyandu) they are emptied, the row is flagged
+  ``status_titik = "koordinat_ditolak"`` and the original value is reported.
+* ``id`` is optional: a missing id is generated from ``kode_desa`` and the normalised name
+  (``6271011001-mawar-1``; a suffix ``-2``, ``-3`` … for repeats in file order), so the same
+  row gets the same id in every import; one warning says how many ids were generated.
+* A row is rejected (``tingkat = "ditolak"``) only when it has no name, a duplicate id, or
+  can be placed neither by a point nor by a known code; otherwise it is kept and the
+  offending value is emptied and reported (``tingkat = "peringatan"``).
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +45,14 @@ FLAGS = ("aktif", "internet", *SERVICES)
 STRATA = ("Pratama", "Madya", "Purnama", "Mandiri")
 COLUMNS = ("id", "nama", "kode_desa", "lat", "lon", "strata", "aktif", *COUNTS, "internet",
            *SERVICES)
-REQUIRED = ("id", "nama", "kode_desa", "lat", "lon")
+REQUIRED = ("nama",)
+# A file must have at least one way to place a row: coordinates or a village code.
+PLACEMENT = (("lat", "lon"), ("kode_desa",))
+# status_titik: where the row's point comes from (geo.join draws only "titik").
+POINT = "titik"
+NO_POINT = "tanpa_koordinat"
+POINT_REJECTED = "koordinat_ditolak"
+POINT_STATUS = (POINT, NO_POINT, POINT_REJECTED)
 
 # Indonesia's extent with a margin (Sabang–Merauke, Miangas–Rote).
 LAT_RANGE = (-11.5, 6.5)
@@ -123,17 +143,25 @@ def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
     rows = list(row_numbers) if row_numbers is not None else list(range(2, n + 2))
     problems: list[dict] = []
     missing_cols = [c for c in COLUMNS if c not in frame.columns]
+    unplaceable = not any(all(c in frame.columns for c in way) for way in PLACEMENT)
     for col in missing_cols:
         level = REJECTED if col in REQUIRED else WARNING
         msg = (f"kolom wajib '{col}' tidak ada di berkas" if col in REQUIRED
                else f"kolom '{col}' tidak ada di berkas; nilainya dianggap kosong")
         problems.append(problem(1, col, None, msg, level))
-    if any(c in REQUIRED for c in missing_cols):
+    if unplaceable:
+        problems.append(problem(1, "kode_desa, lat, lon", None,
+                                "berkas tidak punya kolom kode desa maupun kolom lintang dan bujur; "
+                                "Posyandu tidak dapat ditempatkan"))
+    if unplaceable or any(c in REQUIRED for c in missing_cols):
         return RegistryResult(empty_registry(), pd.DataFrame(problems, columns=PROBLEM_COLUMNS), n)
 
-    out: dict[str, list] = {c: [] for c in (*COLUMNS, "sampel")}
+    out: dict[str, list] = {c: [] for c in (*COLUMNS, "sampel", "status_titik")}
     keep: list[int] = []
     seen_ids: dict[str, int] = {}
+    generated: list[int] = []   # positions in ``out`` whose id is generated after the loop
+    pre_rejected = frame["status_titik"].tolist() if "status_titik" in frame.columns \
+        else [None] * n
     records = frame.to_dict("records")
     for i, rec in enumerate(records):
         row = rows[i]
@@ -154,32 +182,55 @@ def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
         pid = None if is_blank(raw_id) else str(raw_id).strip()
         if isinstance(raw_id, float) and not np.isnan(raw_id) and raw_id.is_integer():
             pid = str(int(raw_id))
-        if pid is None:
-            reject("id", "id Posyandu kosong")
-        elif pid in seen_ids:
+        if pid is not None and pid in seen_ids:
             reject("id", f"id '{pid}' sudah dipakai di baris {seen_ids[pid]} (id ganda)")
         # nama
         nama = None if is_blank(rec.get("nama")) else str(rec.get("nama")).strip()
         if nama is None:
             reject("nama", "nama Posyandu kosong")
-        # coordinates
-        lat, lon = _to_number(rec.get("lat")), _to_number(rec.get("lon"))
-        if lat is None:
-            reject("lat", "lintang (lat) kosong atau bukan angka")
-        if lon is None:
-            reject("lon", "bujur (lon) kosong atau bukan angka")
-        if lat is not None and lon is not None:
-            if not in_extent(lat, lon):
-                reject("lat", f"koordinat ({lat}, {lon}) berada di luar wilayah Indonesia")
-        # kode_desa: normalised; unknown codes kept (the point still places it) and reported
-        kode = normalize_code(rec.get("kode_desa"))
-        if is_blank(rec.get("kode_desa")):
-            warn("kode_desa", "kode desa kosong; desa ditentukan dari koordinat")
-        elif kode is None or level_of(kode) != "desa":
-            warn("kode_desa", "kode desa tidak berformat kode Kemendagri (contoh 62.71.01.1001)")
-            kode = None
-        elif kode not in known_villages:
-            warn("kode_desa", f"kode desa {kode} tidak ada di daftar kode Kemendagri")
+        # kode_desa: normalised; an unknown code is kept when a point places the row
+        raw_code = rec.get("kode_desa")
+        kode = normalize_code(raw_code)
+        if not is_blank(raw_code) and (kode is None or level_of(kode) != "desa"):
+            kode, code_msg = None, "kode desa tidak berformat kode Kemendagri (contoh 62.71.01.1001)"
+        elif kode is not None and kode not in known_villages:
+            code_msg = f"kode desa {kode} tidak ada di daftar kode Kemendagri"
+        else:
+            code_msg = None if kode is not None else "kode desa kosong"
+        code_known = code_msg is None
+        # coordinates: a usable point, else placed by the known village code
+        raw_lat, raw_lon = rec.get("lat"), rec.get("lon")
+        lat, lon = _to_number(raw_lat), _to_number(raw_lon)
+        given = not (is_blank(raw_lat) and is_blank(raw_lon))
+        status = POINT
+        why = None
+        if pre_rejected[i] == POINT_REJECTED:
+            status = POINT_REJECTED        # rejected upstream (importer), already reported
+        elif not given:
+            status = NO_POINT
+        elif lat is None or lon is None:
+            status, why = POINT_REJECTED, "lintang/bujur kosong atau bukan angka"
+        elif not in_extent(lat, lon):
+            status, why = POINT_REJECTED, "koordinat berada di luar wilayah Indonesia"
+        if status != POINT:
+            original = "; ".join("" if is_blank(v) else str(v).strip() for v in (raw_lat, raw_lon))
+            lat = lon = None
+            if not code_known:
+                reason = ("tanpa koordinat" if status == NO_POINT else
+                          f"koordinat ditolak ({why})" if why else "koordinat ditolak")
+                rejected = True
+                row_problems.append(problem(
+                    row, "kode_desa, lat, lon", f"{'' if is_blank(raw_code) else raw_code} | "
+                    f"{original}", f"Posyandu tidak dapat ditempatkan: {reason} dan "
+                    f"{code_msg}", REJECTED))
+            elif why:
+                warn("lat, lon", f"{why}; koordinat dikosongkan (koordinat_ditolak), Posyandu "
+                                 f"tetap dihitung di desa {kode}", original)
+        elif code_msg is not None:
+            if is_blank(raw_code):
+                warn("kode_desa", "kode desa kosong; desa ditentukan dari koordinat")
+            else:
+                warn("kode_desa", code_msg + "; desa ditentukan dari koordinat")
         # strata
         strata = rec.get("strata")
         if is_blank(strata):
@@ -224,14 +275,27 @@ def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
         problems.extend(row_problems)
         if rejected:
             continue
-        seen_ids[pid] = row
+        if pid is None:
+            generated.append(len(keep))
+        else:
+            seen_ids[pid] = row
         keep.append(i)
         values = {"id": pid, "nama": nama, "kode_desa": kode, "lat": lat, "lon": lon,
                   "strata": strata, **counts, **flags,
-                  "sampel": bool(parse_flag(rec.get("sampel")) or False)}
+                  "sampel": bool(parse_flag(rec.get("sampel")) or False),
+                  "status_titik": status}
         for c in out:
             out[c].append(values[c])
 
+    if generated:
+        ids = generate_ids([out["kode_desa"][k] for k in generated],
+                           [out["nama"][k] for k in generated], taken=set(seen_ids))
+        for k, gid in zip(generated, ids):
+            out["id"][k] = gid
+        problems.append(problem(1, "id", None,
+                                f"id Posyandu kosong pada {len(generated)} baris; id dibuat dari "
+                                "kode desa dan nama (sama untuk baris yang sama di setiap impor)",
+                                WARNING))
     data = pd.DataFrame(out)
     for col in COUNTS:
         data[col] = pd.array(data[col], dtype="Int64") if len(data) else pd.array([], dtype="Int64")
@@ -240,9 +304,39 @@ def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
     data["lat"] = data["lat"].astype(float)
     data["lon"] = data["lon"].astype(float)
     data["baris"] = [rows[i] for i in keep]
-    gdf = gpd.GeoDataFrame(data, geometry=gpd.points_from_xy(data["lon"], data["lat"]),
-                           crs="EPSG:4326")
-    return RegistryResult(gdf, pd.DataFrame(problems, columns=PROBLEM_COLUMNS), n)
+    return RegistryResult(with_points(data), pd.DataFrame(problems, columns=PROBLEM_COLUMNS), n)
+
+
+def with_points(data: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The table as a GeoDataFrame of its points; a row without coordinates has no
+    geometry (None), never a made-up point."""
+    geom = gpd.points_from_xy(data["lon"], data["lat"])
+    has = data["lat"].notna().to_numpy() & data["lon"].notna().to_numpy()
+    geom = gpd.GeoSeries(geom, index=data.index).where(has, None)
+    return gpd.GeoDataFrame(data, geometry=geom, crs="EPSG:4326")
+
+
+def _slug(name: str) -> str:
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"^\s*posyandu\b", "", text)
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "posyandu"
+
+
+def generate_ids(codes: list, names: list, taken: set[str] | None = None) -> list[str]:
+    """Stable ids for rows without one: ``<kode desa without dots>-<normalised name>``, with
+    ``-2``, ``-3`` … for repeats in the given order (``tanpa-kode`` when there is no code).
+    The same rows in the same order give the same ids in every import."""
+    taken = set(taken or ())
+    out = []
+    for code, name in zip(codes, names):
+        base = f"{str(code).replace('.', '') if code else 'tanpa-kode'}-{_slug(name)}"
+        gid, k = base, 1
+        while gid in taken:
+            k += 1
+            gid = f"{base}-{k}"
+        taken.add(gid)
+        out.append(gid)
+    return out
 
 
 def read_table(path: str | Path) -> tuple[pd.DataFrame, list[int]]:
@@ -277,5 +371,5 @@ def read(path: str | Path) -> RegistryResult:
 
 def to_frame(data: gpd.GeoDataFrame) -> pd.DataFrame:
     """The registry as a plain table in schema order (for CSV/XLSX output)."""
-    cols = [c for c in (*COLUMNS, "sampel") if c in data.columns]
+    cols = [c for c in (*COLUMNS, "sampel", "status_titik") if c in data.columns]
     return pd.DataFrame(data[cols])

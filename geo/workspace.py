@@ -34,11 +34,12 @@ from .cache import write_text_atomic
 from .config import workspace_dir
 
 KINDS = ("posyandu", "batas_provinsi", "batas_kabupaten", "batas_kecamatan", "batas_desa",
-         "indikator", "bahaya")
+         "indikator", "agregat", "bahaya")
 KIND_LABELS = {
     "posyandu": "Registri Posyandu", "batas_provinsi": "Batas provinsi",
     "batas_kabupaten": "Batas kabupaten/kota", "batas_kecamatan": "Batas kecamatan",
     "batas_desa": "Batas desa/kelurahan", "indikator": "Tabel indikator",
+    "agregat": "Tabel agregat per wilayah",
     "bahaya": "Zona bahaya",
 }
 KEEP = 5

@@ -42,6 +42,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--sheet", help="nama lembar XLSX (bawaan: lembar pertama)")
     p.add_argument("--apply-suggestions", action="store_true",
                    help="terapkan saran kode desa dari nama desa")
+    p.add_argument("--parent", metavar="CODE",
+                   help="kode wilayah induk untuk mencocokkan nama desa (mis. 62.71)")
     p.set_defaults(import_handler=_posyandu)
 
     p = kinds.add_parser("boundaries", help="batas wilayah (GeoJSON, Shapefile zip, GPKG, KML)")
@@ -62,6 +64,13 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--map", action="append", default=[], metavar="'JUDUL=field'")
     p.add_argument("--sheet")
     p.set_defaults(import_handler=_indicators)
+
+    p = kinds.add_parser("aggregates", help="tabel jumlah per kecamatan/desa (Posyandu, kader)")
+    _common(p, "tulis nilai yang diterima (CSV, bentuk panjang)")
+    p.add_argument("--level", choices=LEVELS, help="tingkat wilayah untuk mencocokkan nama")
+    p.add_argument("--parent", metavar="CODE", help="kode wilayah induk untuk mencocokkan nama")
+    p.add_argument("--sheet")
+    p.set_defaults(import_handler=_aggregates)
 
     p = kinds.add_parser("hazards", help="zona bahaya (InaRISK/BPBD; GeoJSON, zip, GPKG, KML)")
     _common(p, "tulis GeoJSON EPSG:4326 (jenis, kelas)")
@@ -111,7 +120,14 @@ def _write_csv(df):
 
 def _posyandu(args) -> int:
     from .posyandu import accepted_table, apply_suggestions, import_posyandu
-    res = import_posyandu(args.file, mapping=_mapping(args.map), sheet=args.sheet)
+    res = import_posyandu(args.file, mapping=_mapping(args.map), sheet=args.sheet,
+                          parent=args.parent)
+    if len(res.suggestions) and not args.apply_suggestions:
+        print(f"Saran kode desa dari nama desa (belum diterapkan; --apply-suggestions untuk "
+              f"menerapkan): {len(res.suggestions)} baris")
+        for rec in res.suggestions.to_dict("records"):
+            print(f"  baris {rec['baris']}: {rec['kode_desa'] or '(kosong)'} → "
+                  f"{rec['saran_kode']} {rec['saran_nama']} (kecocokan {rec['skor']:.0f}%)")
     if args.apply_suggestions:
         res = apply_suggestions(res)
     if res.needs_mapping:
@@ -138,6 +154,12 @@ def _indicators(args) -> int:
     res = import_indicators(args.file, indicator=args.indikator, level=args.level,
                             parent=args.parent, mapping=_mapping(args.map), sheet=args.sheet)
     return _finish(args, res.report, res.data, "indikator", _write_csv(res.data))
+
+
+def _aggregates(args) -> int:
+    from .aggregates import import_aggregates
+    res = import_aggregates(args.file, level=args.level, parent=args.parent, sheet=args.sheet)
+    return _finish(args, res.report, res.data, "agregat", _write_csv(res.data))
 
 
 def _hazards(args) -> int:

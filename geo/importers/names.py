@@ -95,6 +95,12 @@ def _candidates(level: str, parent: str | None) -> pd.DataFrame:
     return df
 
 
+def official_name(level: str, code: str) -> str:
+    """Official name of a region ('' when the code is not in the list)."""
+    row = official_row(level, code)
+    return str(row["name"].iloc[0]) if len(row) else ""
+
+
 def official_row(level: str, code: str) -> pd.DataFrame:
     """The official region ``code`` of ``level`` as a one-row candidate frame (empty when
     the code is not in the list)."""

@@ -11,25 +11,36 @@ What is changed, and reported as ``diperbaiki`` (the row is kept):
 * ``kode_desa`` without dots or stored as a number (``6271011001``) → ``62.71.01.1001``.
 Decimal commas are the file's locale and are not reported row by row (a note says so).
 
-Required columns: id, nama, lat, lon (a missing ``kode_desa`` column is allowed: the
-village then comes from the point, said once in the notes).
+Required columns: the name, and one way to place a row — coordinates (lat and lon), a
+village code or village names. A file without id or coordinates (a SIP export, an Excel
+list per village) is imported row by row: ids are generated (geo.registry.generate_ids)
+and rows without a point are placed by their village code (``status_titik``).
 
 What is rejected (``ditolak``, the row is not imported): trailing/sub total rows, exact
-duplicate rows, everything geo.registry.validate rejects (no id, no name, no usable
-coordinates, outside Indonesia, duplicate id), and points in the sea.
+duplicate rows, and what geo.registry.validate rejects (no name, duplicate id, a row that
+can be placed neither by a usable point nor by a known village code).
+
+Bad coordinates on a row whose village code is known (unparseable, outside Indonesia, or
+at sea far from land): the row is kept, its coordinates are emptied, it is flagged
+``status_titik = "koordinat_ditolak"`` and the original value is reported. Without a known
+code such a row cannot be placed and is rejected with that reason.
 
 Point in the sea — decision: a point inside Indonesia's extent but outside every province
 polygon (geo.regions.boundaries("provinsi")) — at sea, or in a neighbouring country such
 as Malaysia or Timor-Leste, which lie inside the extent too — is
-* rejected when it is more than ``SEA_TOLERANCE_M`` (5 km) from the nearest land polygon:
-  such a point cannot be a Posyandu, the coordinates are wrong;
+* refused as a point when it is more than ``SEA_TOLERANCE_M`` (5 km) from the nearest land
+  polygon: such a point cannot be a Posyandu, the coordinates are wrong (see above);
 * kept with a warning when it is closer: the province polygons are simplified, so coastal
   villages, stilt houses and small islands can fall just outside them.
 
-Unknown or missing ``kode_desa``: never replaced. When the file has village (and district/
-regency) names, the best Kemendagri match is added to the warning as a suggestion and
-listed in ``PosyanduImport.suggestions``; the user applies it explicitly
-(``apply_suggestions``).
+Village names instead of codes: a row without a usable ``kode_desa`` but with a village
+name is matched to the Kemendagri list within its parent region — the ``parent`` passed by
+the caller (the region selected on the page, ``--parent`` on the command line), narrowed by
+the kecamatan/kabupaten names of the row. An exact, unambiguous match (same name after
+normalisation, score 100) is applied and reported as ``diperbaiki``; a near match is
+never applied: it is listed in ``PosyanduImport.suggestions`` (also for a row that is
+rejected for want of a place) and applied only by the user (``apply_suggestions``, which
+imports the file again with the confirmed codes).
 """
 from __future__ import annotations
 
@@ -111,9 +122,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "nama_kabupaten": ("kabupaten", "kabupaten kota", "kab kota", "nama kabupaten", "kota kab",
                        "kabupaten kota nama", "wadmkk"),
 }
-# Columns a file must have. kode_desa may be absent: the village then comes from the point
-# (registry.validate treats an empty code that way), reported once as a note.
-REQUIRED_COLUMNS = ("id", "nama", "lat", "lon")
+# Columns a file must have: the name, and a way to place each row (coordinates, a village
+# code, or village names matched to codes). id is generated when absent.
+REQUIRED_COLUMNS = ("nama",)
+PLACEMENT_COLUMNS = (("lat", "lon"), ("kode_desa",), ("nama_desa",))
+HEADER_FIELDS = ("id", "nama", "kode_desa", "lat", "lon")   # scoring of header candidates
 @dataclass
 class PosyanduImport:
     """Result of one registry import."""
@@ -122,13 +135,18 @@ class PosyanduImport:
     header: Header | None = None
     suggestions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["baris", "kode_desa", "saran_kode", "saran_nama", "skor"]))
+    rerun: object = None     # callable(overrides) → PosyanduImport (apply_suggestions)
+    overrides: dict = field(default_factory=dict)   # row → code confirmed by the user
 
     @property
     def missing_required(self) -> list[str]:
         if self.header is None:
-            return list(REQUIRED_COLUMNS)
+            return [*REQUIRED_COLUMNS, "kode_desa", "lat", "lon"]
         mapped = {c.field for c in self.header.columns if c.field}
-        return [f for f in REQUIRED_COLUMNS if f not in mapped]
+        missing = [f for f in REQUIRED_COLUMNS if f not in mapped]
+        if not any(all(f in mapped for f in way) for way in PLACEMENT_COLUMNS):
+            missing += ["kode_desa", "lat", "lon"]
+        return missing
 
     @property
     def needs_mapping(self) -> bool:
@@ -182,13 +200,16 @@ def _code_fix_message(raw, code: str) -> str | None:
     return f"penulisan kode desa dinormalkan menjadi {code}"
 
 
-def _suggest(rec: dict, code: str | None, known: set[str]) -> namematch.Match | None:
-    """Best Kemendagri village for the row's names, within what the code/names tell."""
+def _suggest(rec: dict, code: str | None, known: set[str],
+             declared: str | None = None) -> namematch.Match | None:
+    """Best Kemendagri village for the row's names, within what the code/names tell (and
+    within ``declared``, the parent region chosen by the user, when given)."""
     desa = rec.get("nama_desa")
     if is_blank(desa):
         return None
-    parent = None
-    if code and is_code(code):
+    parent = declared if declared and declared.count(".") >= 2 else None
+    if parent is None and code and is_code(code) and (not declared or
+                                                      code.startswith(declared + ".")):
         for depth in (3, 2):      # district, then regency prefix of the given code
             prefix = ".".join(code.split(".")[:depth])
             level = "kecamatan" if depth == 3 else "kabupaten"
@@ -196,8 +217,11 @@ def _suggest(rec: dict, code: str | None, known: set[str]) -> namematch.Match | 
                 parent = prefix
                 break
     if parent is None and not is_blank(rec.get("nama_kabupaten")):
-        m = namematch.match_name(rec["nama_kabupaten"], "kabupaten")
+        m = namematch.match_name(rec["nama_kabupaten"], "kabupaten",
+                                 declared if declared and "." not in declared else None)
         parent = m.code if m and m.auto else None
+    if parent is None and declared:
+        parent = declared
     if (parent is None or parent.count(".") == 1) and not is_blank(rec.get("nama_kecamatan")):
         m = namematch.match_name(rec["nama_kecamatan"], "kecamatan", parent)
         if m and m.auto:
@@ -205,11 +229,29 @@ def _suggest(rec: dict, code: str | None, known: set[str]) -> namematch.Match | 
     return namematch.match_name(desa, "desa", parent)
 
 
+def _match_hint(rec: dict) -> str:
+    m = rec.get("_match")
+    if m is None:
+        return ""
+    return (f"; saran dari nama desa '{rec.get('nama_desa')}': {m.describe()} — belum "
+            "diterapkan, periksa lalu terapkan saran bila benar")
+
+
+def _exact(m: namematch.Match | None) -> bool:
+    """A name match that is applied without asking: the same name, and only one such."""
+    return m is not None and m.score >= 100 and not m.ambiguous
+
+
 def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = None,
                  source: str = "", known_villages: set[str] | None = None,
-                 land=None, sea_tolerance_m: float = SEA_TOLERANCE_M) -> PosyanduImport:
-    """Import cells already read (see read_cells)."""
-    header = find_header(table, ALIASES, required=registry.REQUIRED)
+                 land=None, sea_tolerance_m: float = SEA_TOLERANCE_M,
+                 parent: str | None = None, overrides: dict[int, str] | None = None
+                 ) -> PosyanduImport:
+    """Import cells already read (see read_cells). ``parent``: region code the village
+    names are matched within; ``overrides``: row → village code confirmed by the user."""
+    overrides = dict(overrides or {})
+    parent = normalize_code(parent) if parent else None
+    header = find_header(table, ALIASES, required=HEADER_FIELDS)
     header = apply_mapping(header, mapping, FIELDS)
     notes = list(table.notes)
     notes.append("Baris judul kolom: " + ", ".join(str(r) for r in header.rows) + ".")
@@ -229,7 +271,11 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
                                            [finding(header.rows[0], ", ".join(missing), "", msg,
                                                     REJECTED)], notes, fatal=msg)
         return result
-
+    result.rerun = lambda more: import_table(table, mapping=mapping, source=source,
+                                             known_villages=known_villages, land=land,
+                                             sea_tolerance_m=sea_tolerance_m, parent=parent,
+                                             overrides=more)
+    result.overrides = overrides
     if known_villages is None:
         known_villages = namematch.known_codes("desa")
     fidx = header.field_index()
@@ -264,10 +310,10 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
                 parsed[axis] = parse_coordinate(raw)
             except CoordinateError as exc:
                 parsed[axis] = None
-                row_findings.append(finding(rownum, axis, raw, f"{exc}; contoh yang dapat dibaca: "
-                                            "-2.2083, -2,2083 atau 2°12'30\" LS", REJECTED))
+                rec.setdefault("_bad_point", []).append(
+                    (axis, raw, f"{exc}; contoh yang dapat dibaca: -2.2083, -2,2083 atau "
+                                "2°12'30\" LS"))
                 rec[axis] = None
-                rec[f"_{axis}_bad"] = True
         plat, plon = parsed["lat"], parsed["lon"]
         if plat is not None and plon is not None:
             lat, lon = plat.value, plon.value
@@ -304,6 +350,23 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
                 if msg:
                     row_findings.append(finding(rownum, "kode_desa", raw_code, msg, REPAIRED))
                 rec["kode_desa"] = code
+        # A code confirmed by the user, else an exact village-name match within the parent
+        code = rec.get("kode_desa") if isinstance(rec.get("kode_desa"), str) else None
+        if rownum in overrides:
+            row_findings.append(finding(rownum, "kode_desa", "" if code is None else code,
+                                        f"kode desa {'diganti' if code else 'diisi'} dengan saran {overrides[rownum]} "
+                                        f"{namematch.official_name('desa', overrides[rownum])} "
+                                        "atas persetujuan pengguna", REPAIRED))
+            rec["kode_desa"] = overrides[rownum]
+        elif (code is None or code not in known_villages) and "nama_desa" in fidx:
+            m = _suggest(rec, code, known_villages, parent)
+            if _exact(m) and code is None:
+                rec["kode_desa"] = m.code
+                row_findings.append(finding(rownum, "nama_desa", rec.get("nama_desa"),
+                                            f"kode desa diisi dari nama desa: {m.describe()}",
+                                            REPAIRED))
+            elif m is not None:
+                rec["_match"] = m
         # Names holding markup are kept verbatim as text (escaped wherever shown).
         nama = rec.get("nama")
         if isinstance(nama, str) and re.search(r"[<>]", nama):
@@ -328,12 +391,25 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
     keep_idx = []
     for i, rec in enumerate(records):
         d = dist[i]
+        code = rec.get("kode_desa") if isinstance(rec.get("kode_desa"), str) else None
+        placed = code is not None and code in known_villages
+        bad = rec.pop("_bad_point", [])
         if not np.isnan(d) and d > sea_tolerance_m:
-            rec["_findings"].append(finding(
-                rownums[i], "lat, lon", f"{_fmt(rec['lat'])}; {_fmt(rec['lon'])}",
-                f"titik berada di luar daratan Indonesia (di laut atau di negara tetangga), "
-                f"±{d / 1000:.1f} km dari daratan Indonesia terdekat; periksa koordinat",
-                REJECTED))
+            bad.append(("lat, lon", f"{_fmt(rec['lat'])}; {_fmt(rec['lon'])}",
+                        f"titik berada di luar daratan Indonesia (di laut atau di negara "
+                        f"tetangga), ±{d / 1000:.1f} km dari daratan Indonesia terdekat"))
+        if bad:
+            for col, raw, msg in bad:
+                rec["_findings"].append(finding(
+                    rownums[i], col, raw,
+                    f"{msg}; koordinat dikosongkan (koordinat_ditolak), Posyandu tetap "
+                    f"dihitung di desa {code}" if placed else
+                    f"{msg}; Posyandu tidak dapat ditempatkan: "
+                    + ("kode desa kosong" if code is None else
+                       f"kode desa {code} tidak ada di daftar kode Kemendagri")
+                    + _match_hint(rec), WARNING if placed else REJECTED))
+            rec["lat"] = rec["lon"] = None
+            rec["status_titik"] = registry.POINT_REJECTED
         elif not np.isnan(d) and d > 0:
             rec["_findings"].append(finding(
                 rownums[i], "lat, lon", f"{_fmt(rec['lat'])}; {_fmt(rec['lon'])}",
@@ -344,10 +420,10 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
             continue
         keep_idx.append(i)
 
-    frame = pd.DataFrame([{c: records[i].get(c) for c in FIELDS} for i in keep_idx],
-                         columns=list(FIELDS))
+    frame = pd.DataFrame([{c: records[i].get(c) for c in (*FIELDS, "status_titik")}
+                          for i in keep_idx], columns=[*FIELDS, "status_titik"])
     for c in FIELDS:
-        if c not in fidx and c not in ("sampel", "kode_desa", *AUX):
+        if c not in fidx and c not in ("sampel", "kode_desa", "lat", "lon", "id", *AUX):
             frame = frame.drop(columns=c)     # validate reports missing optional columns
     vrows = [rownums[i] for i in keep_idx]
     res = registry.validate(frame, vrows, known_villages=known_villages)
@@ -360,19 +436,15 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
     if missing_cols:
         notes.append("Kolom tidak ada di berkas (dianggap kosong): " + ", ".join(missing_cols) + ".")
 
-    by_row = {rownums[i]: records[i] for i in keep_idx}
-    sugg_rows = []
+    by_row = dict(zip(rownums, records))
     for p in vprob:
-        if p["kolom"] == "kode_desa" and p["tingkat"] == WARNING:
-            rec = by_row.get(p["baris"], {})
-            code = rec.get("kode_desa") if isinstance(rec.get("kode_desa"), str) else None
-            m = _suggest(rec, code, known_villages)
-            if m is not None:
-                p["pesan"] += (f"; saran dari nama desa '{rec.get('nama_desa')}': {m.describe()}"
-                               " — belum diterapkan, periksa lalu terapkan saran bila benar")
-                sugg_rows.append({"baris": p["baris"], "kode_desa": p["nilai"],
-                                  "saran_kode": m.code, "saran_nama": m.name,
-                                  "skor": round(m.score, 1)})
+        if p["kolom"] in ("kode_desa", "kode_desa, lat, lon") and p["baris"] in by_row:
+            p["pesan"] += _match_hint(by_row[p["baris"]])
+    sugg_rows = [{"baris": row, "kode_desa": rec["kode_desa"] if isinstance(
+                      rec.get("kode_desa"), str) else "",
+                  "saran_kode": rec["_match"].code, "saran_nama": rec["_match"].name,
+                  "skor": round(rec["_match"].score, 1)}
+                 for row, rec in by_row.items() if rec.get("_match") is not None]
     if "kode_desa" not in fidx:
         vprob = [p for p in vprob if not (p["kolom"] == "kode_desa" and p["tingkat"] == WARNING
                                           and "saran" not in p["pesan"])]
@@ -387,6 +459,14 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
         notes.append(f"Koma desimal dibaca sebagai pemisah desimal ({decimal_comma} baris).")
     if dms_rows:
         notes.append(f"{dms_rows} nilai koordinat DMS/LU-LS-BT dikonversi ke derajat desimal.")
+    if len(data):
+        status = data["status_titik"].value_counts()
+        no_point = int(status.get(registry.NO_POINT, 0))
+        refused = int(status.get(registry.POINT_REJECTED, 0))
+        if no_point or refused:
+            notes.append(f"{no_point + refused} baris tanpa titik koordinat yang dapat dipakai "
+                         f"({no_point} tanpa koordinat, {refused} koordinat ditolak): dihitung "
+                         "di desanya menurut kode desa, tidak digambar sebagai titik.")
     result.data = data
     result.report = ImportReport.build(KIND, source, len(data_rows), accepted, findings, notes)
     if sugg_rows:
@@ -397,7 +477,8 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
 def import_posyandu(path: str | Path, *, mapping: dict[str, str | None] | None = None,
                     sheet: str | None = None, source_name: str | None = None,
                     known_villages: set[str] | None = None, land=None,
-                    sea_tolerance_m: float = SEA_TOLERANCE_M) -> PosyanduImport:
+                    sea_tolerance_m: float = SEA_TOLERANCE_M,
+                    parent: str | None = None) -> PosyanduImport:
     """Import a Posyandu registry file (CSV/TXT/XLSX). Never raises for bad rows; a file
     that cannot be read at all gives an empty result whose report has ``fatal`` set."""
     path = Path(path)
@@ -407,34 +488,23 @@ def import_posyandu(path: str | Path, *, mapping: dict[str, str | None] | None =
         table = read_cells(path, sheet)
         return import_table(table, mapping=mapping, source=source,
                             known_villages=known_villages, land=land,
-                            sea_tolerance_m=sea_tolerance_m)
+                            sea_tolerance_m=sea_tolerance_m, parent=parent)
     except ImportRefused as exc:
         return PosyanduImport(registry.empty_registry(), ImportReport.refused(KIND, source, str(exc)))
 
 
 def apply_suggestions(result: PosyanduImport, rows: list[int] | None = None) -> PosyanduImport:
     """Apply the name-based kode_desa suggestions of the given rows (all when None), as an
-    explicit user decision; each change is added to the report as ``diperbaiki``."""
+    explicit user decision: the file is imported again with those codes, each change
+    reported as ``diperbaiki`` — a row that had no place (no point, no known code) is then
+    kept too."""
     sug = result.suggestions
     if rows is not None:
         sug = sug.loc[sug["baris"].isin(rows)]
-    if not len(sug):
+    if not len(sug) or result.rerun is None:
         return result
-    data = result.data.copy()
-    findings = result.report.problems.to_dict("records")
-    for rec in sug.to_dict("records"):
-        hit = data["baris"] == rec["baris"]
-        if not hit.any():
-            continue
-        data.loc[hit, "kode_desa"] = rec["saran_kode"]
-        findings.append(finding(rec["baris"], "kode_desa", rec["kode_desa"],
-                                f"kode desa diganti dengan saran {rec['saran_kode']} "
-                                f"{rec['saran_nama']} atas persetujuan pengguna", REPAIRED))
-    rep = result.report
-    report = ImportReport.build(rep.kind, rep.source, rep.total, rep.accepted_rows, findings,
-                                rep.notes)
-    remaining = result.suggestions.loc[~result.suggestions["baris"].isin(sug["baris"])]
-    return PosyanduImport(data, report, result.header, remaining.reset_index(drop=True))
+    chosen = {**result.overrides, **dict(zip(sug["baris"].astype(int), sug["saran_kode"]))}
+    return result.rerun(chosen)
 
 
 def accepted_table(result: PosyanduImport) -> pd.DataFrame:

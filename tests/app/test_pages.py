@@ -34,6 +34,7 @@ PAGES = [
     ("pages/kader.py", "Kader", "Kader"),
     ("pages/risiko_bencana.py", "Risiko Bencana", "Disaster Risk"),
     ("pages/konektivitas.py", "Konektivitas", "Connectivity"),
+    ("pages/layanan_spm.py", "Layanan SPM", "SPM Services"),
     ("pages/peringkat.py", "Peringkat", "Ranking"),
     ("pages/tentang_data.py", "Tentang Data", "About the Data"),
     ("pages/kelola_data.py", "Kelola Data", "Manage Data"),

@@ -37,6 +37,7 @@ MAP_PAGES = {
     "/kader": "Kader",
     "/risiko_bencana": "Risiko Bencana",
     "/konektivitas": "Konektivitas",
+    "/layanan_spm": "Layanan SPM",
     "/peringkat": "Peringkat",
 }
 OTHER_PAGES = {"/tentang_data": "Tentang Data", "/kelola_data": "Kelola Data"}

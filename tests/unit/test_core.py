@@ -284,9 +284,15 @@ def test_every_validation_message_names_its_row():
     res = registry.validate(rows)
     p = res.problems
     assert set(p["baris"]) == {3, 4, 5, 6}
-    assert res.data["id"].tolist() == ["P1", "P5"]
-    assert res.rejected_rows == [3, 4, 5]
+    # P4: a point outside Indonesia but a known village code — kept without its point
+    assert res.data["id"].tolist() == ["P1", "P4", "P5"]
+    assert res.rejected_rows == [3, 4]
     assert "baris 2" in p.loc[p["baris"] == 3, "pesan"].iloc[0]
+    p4 = p.loc[p["baris"] == 5].iloc[0]
+    assert (p4["kolom"], p4["nilai"], p4["tingkat"]) == ("lat, lon", "40.0; 113.9",
+                                                         registry.WARNING)
+    assert "koordinat_ditolak" in p4["pesan"]
+    assert res.data.set_index("id").loc["P4", "status_titik"] == registry.POINT_REJECTED
     assert (p.loc[p["baris"] == 6, "tingkat"] == registry.WARNING).all()
     assert set(p.loc[p["baris"] == 6, "kolom"]) == {"kode_desa", "strata", "jumlah_kader",
                                                    "internet"}

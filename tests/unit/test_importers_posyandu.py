@@ -29,10 +29,11 @@ def test_cp1252_semicolon_csv_with_decimal_commas_and_dms(messy_csv):
     assert rep.fatal is None
     assert "Windows-1252" in rep.notes[0] and "titik koma" in rep.notes[0]
     assert rep.total == 10                     # data rows; the two empty lines are not rows
-    assert rep.accepted_rows == [4, 5, 6, 8, 12]
-    assert rep.rejected_rows == [9, 10, 11, 13, 14]
+    # Rows 10 (Java Sea) and 13 (Manila) have known village codes: kept without a point.
+    assert rep.accepted_rows == [4, 5, 6, 8, 10, 12, 13]
+    assert rep.rejected_rows == [9, 11, 14]
     assert rep.repaired_rows == [4, 6]
-    assert rep.counts == {"diterima": 5, "diperbaiki": 2, "ditolak": 5, "peringatan": 3}
+    assert rep.counts == {"diterima": 7, "diperbaiki": 2, "ditolak": 3, "peringatan": 5}
     assert problems(res) == [
         (4, "lat", "2°12'30\" LS", "koordinat derajat-menit-detik/LU-LS-BT dikonversi ke "
          "derajat desimal: -2.208333", D),
@@ -47,16 +48,21 @@ def test_cp1252_semicolon_csv_with_decimal_commas_and_dms(messy_csv):
         (8, "jumlah_kader", "x", "bukan angka; nilai dikosongkan", W),
         (9, "id", "P001", "id 'P001' sudah dipakai di baris 4 (id ganda)", R),
         (10, "lat, lon", "-4.5; 112.5", "titik berada di luar daratan Indonesia (di laut atau "
-         "di negara tetangga), ±117.5 km dari daratan Indonesia terdekat; periksa koordinat", R),
+         "di negara tetangga), ±117.5 km dari daratan Indonesia terdekat; koordinat dikosongkan "
+         "(koordinat_ditolak), Posyandu tetap dihitung di desa 62.71.01.1005", W),
         (11, "", "", "baris sama persis dengan baris 8 (duplikat); tidak diimpor", R),
         (12, "kode_desa", "62.71.01.1099", "kode desa 62.71.01.1099 tidak ada di daftar kode "
-         "Kemendagri; saran dari nama desa 'Pahandut Seberang': 62.71.01.1005 Pahandut Seberang "
-         "(kecocokan 100%) — belum diterapkan, periksa lalu terapkan saran bila benar", W),
-        (13, "lat", "14.6", "koordinat (14.6, 121.0) berada di luar wilayah Indonesia", R),
+         "Kemendagri; desa ditentukan dari koordinat; saran dari nama desa 'Pahandut Seberang': "
+         "62.71.01.1005 Pahandut Seberang (kecocokan 100%) — belum diterapkan, periksa lalu "
+         "terapkan saran bila benar", W),
+        (13, "lat, lon", "14.6; 121.0", "koordinat berada di luar wilayah Indonesia; koordinat "
+         "dikosongkan (koordinat_ditolak), Posyandu tetap dihitung di desa 62.71.01.1001", W),
         (14, "", "Jumlah", "baris jumlah/total, bukan data Posyandu; tidak diimpor", R),
     ]
     data = res.data.set_index("id")
-    assert list(data.index) == ["P001", "P002", "P003", "P004", "P007"]
+    assert list(data.index) == ["P001", "P002", "P003", "P004", "P006", "P007", "P008"]
+    assert data.loc["P006", "status_titik"] == "koordinat_ditolak"
+    assert pd.isna(data.loc["P006", "lat"]) and data.loc["P006", "geometry"] is None
     assert data.loc["P001", ["lat", "lon"]].tolist() == pytest.approx([-2.2083333, 113.9125])
     assert data.loc["P001", "kode_desa"] == "62.71.01.1001"
     assert data.loc["P002", "nama"] == "Posyandu Mawar Café"          # cp1252 é decoded
@@ -166,8 +172,9 @@ def test_unknown_header_needs_mapping_then_user_mapping(tmp_path):
                     "K1;Posyandu Satu;-2,21;113,91\n", encoding="utf-8")
     res = import_posyandu(path)
     assert res.needs_mapping
-    assert res.missing_required == ["id", "nama", "lat", "lon"]
-    assert res.report.fatal.startswith("kolom wajib tidak ditemukan: ID Posyandu (id)")
+    assert res.missing_required == ["nama", "kode_desa", "lat", "lon"]
+    assert res.report.fatal.startswith("kolom wajib tidak ditemukan: Nama Posyandu (nama), "
+                                       "Kode desa (Kemendagri) (kode_desa)")
     assert res.unmapped == ["Kode Pos", "Sebutan", "Titik Y", "Titik X"]
     res = import_posyandu(path, mapping={"Kode Pos": "id", "Sebutan": "nama", "Titik Y": "lat",
                                          "Titik X": "lon"})
