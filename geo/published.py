@@ -110,3 +110,17 @@ def national_latest(indicator: str = "stunting") -> tuple[str, float] | None:
         return None
     last = rows.iloc[-1]
     return str(last["survey"]), float(last["stunting_pct"])
+
+
+def national_series(indicator: str = "stunting") -> pd.DataFrame:
+    """period, year, value of the national figures (province code ``00``), oldest first."""
+    if indicator != "stunting":
+        return pd.DataFrame(columns=["period", "year", "value"])
+    st = _read(str(data_dir()), "stunting_province.csv")
+    if st.empty:
+        return pd.DataFrame(columns=["period", "year", "value"])
+    rows = st.loc[st["province_code"] == "00"]
+    out = pd.DataFrame({"period": rows["survey"],
+                        "year": pd.to_numeric(rows["year"], errors="coerce"),
+                        "value": pd.to_numeric(rows["stunting_pct"], errors="coerce")})
+    return out.dropna().sort_values("year").reset_index(drop=True)

@@ -200,3 +200,9 @@ def class_index(data: MapData) -> np.ndarray:
     """Class of every polygon of the layer (-1 = no data)."""
     return data.classification.class_of(
         data.layer["code"].map(data.values.set_index("code")["value"]).to_numpy(dtype=float))
+
+
+def display_layer_names(level: str, region: str) -> pd.DataFrame:
+    """code, name of the regions drawn for ``level`` under ``region`` (display layer)."""
+    layer = display.display_layer(level, region or None)
+    return pd.DataFrame({"code": layer["code"].to_numpy(), "name": layer["name"].to_numpy()})

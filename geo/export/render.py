@@ -68,11 +68,11 @@ def local_crs(bounds) -> str:
 class _Layout:
     """Boxes in figure inches for a frame of ``w`` × ``h`` inches."""
 
-    def __init__(self, w: float, h: float, aspect: float, n_entries: int):
+    def __init__(self, w: float, h: float, aspect: float, n_entries: int, title: bool = True):
         self.w, self.h = w, h
         s = self.s = min(w / PNG_SIZE[0], h / PNG_SIZE[1])
         self.m = 0.3 * s
-        self.title_pt, self.sub_pt, self.foot_pt = 24 * s, 13 * s, 10.5 * s
+        self.title_pt, self.sub_pt, self.foot_pt = 24 * s * title, 13 * s, 10.5 * s
         self.entry_pt, self.note_pt, self.label_pt = 15 * s, 11.5 * s, 9 * s
         self.row = self.entry_pt * 1.75 / 72
         self.top = self.m + (self.title_pt * 1.35 + self.sub_pt * 1.5) / 72 + 0.12 * s
@@ -105,8 +105,9 @@ def _wrap(text: str, width_in: float, pt: float, bold: bool = False) -> str:
 
 
 def figure(data: MapData, size=PNG_SIZE, dpi: int = PNG_DPI, labels: bool = False,
-           today=None) -> tuple[Figure, RenderInfo]:
-    """The map of ``data`` as a matplotlib Figure of ``size`` inches."""
+           today=None, title: bool = True) -> tuple[Figure, RenderInfo]:
+    """The map of ``data`` as a matplotlib Figure of ``size`` inches (``title=False``: for a
+    slide that has its own title; the sources line stays)."""
     started = time.perf_counter()
     lang = data.lang
     crs = local_crs(data.layer.total_bounds)
@@ -125,7 +126,7 @@ def figure(data: MapData, size=PNG_SIZE, dpi: int = PNG_DPI, labels: bool = Fals
         extra += [(HAZARD_COLORS[k], tr("hazard_zone", lang, kelas=tr(k, lang)))
                   for k in HAZARD_COLORS]
     w, h = size
-    lay = _Layout(w, h, aspect, len(entries) + len(extra))
+    lay = _Layout(w, h, aspect, len(entries) + len(extra), title)
     fig = Figure(figsize=size, dpi=dpi, facecolor="white")
     FigureCanvasAgg(fig)
     renderer = fig.canvas.get_renderer()
@@ -138,10 +139,12 @@ def figure(data: MapData, size=PNG_SIZE, dpi: int = PNG_DPI, labels: bool = Fals
         return fig.text(x, y, s, transform=inch, **kw)
 
     # title (shrunk until it fits the width) and the line under it
-    t = text(lay.m, h - lay.m, data.title, fontsize=lay.title_pt, fontweight="bold",
-             va="top", ha="left", color="#111111")
-    while t.get_window_extent(renderer).width > (w - 2 * lay.m) * dpi and t.get_fontsize() > 12:
-        t.set_fontsize(t.get_fontsize() - 1)
+    if title:
+        t = text(lay.m, h - lay.m, data.title, fontsize=lay.title_pt, fontweight="bold",
+                 va="top", ha="left", color="#111111")
+        while (t.get_window_extent(renderer).width > (w - 2 * lay.m) * dpi
+               and t.get_fontsize() > 12):
+            t.set_fontsize(t.get_fontsize() - 1)
     sub = " · ".join(data.sources + [tr("made", lang, date=date_text(today, lang))])
     s = text(lay.m, h - lay.m - lay.title_pt * 1.35 / 72, sub, fontsize=lay.sub_pt,
              va="top", ha="left", color="#444444")
@@ -325,17 +328,18 @@ def _ranked_list(data: MapData, lay: _Layout, text, x: float, y: float, width: f
              fontsize=pt, va="top", ha="left", color="#555555")
 
 
-def render(data: MapData, fmt: str = "png", labels: bool = False, today=None
-           ) -> tuple[bytes, RenderInfo]:
+def render(data: MapData, fmt: str = "png", labels: bool = False, today=None,
+           size=None, title: bool = True) -> tuple[bytes, RenderInfo]:
     """PNG (1920×1080) or PDF (A4 landscape) bytes of the map, and what was drawn."""
+    started = time.perf_counter()
     fmt = fmt.lower().lstrip(".")
     if fmt not in ("png", "pdf"):
         raise ValueError(f"format peta tidak dikenal: {fmt!r} (png atau pdf)")
-    size = PNG_SIZE if fmt == "png" else PDF_SIZE
-    fig, info = figure(data, size=size, dpi=PNG_DPI, labels=labels, today=today)
+    size = size or (PNG_SIZE if fmt == "png" else PDF_SIZE)
+    fig, info = figure(data, size=size, dpi=PNG_DPI, labels=labels, today=today, title=title)
     buf = io.BytesIO()
     meta = {"Title": data.title, "Creator": "Peta Posyandu"} if fmt == "pdf" else \
         {"Title": data.title, "Software": "Peta Posyandu"}
     fig.savefig(buf, format=fmt, dpi=PNG_DPI, metadata=meta, facecolor="white")
-    info.seconds = info.seconds  # drawing time; saving is measured by the caller
+    info.seconds = time.perf_counter() - started
     return buf.getvalue(), info
