@@ -52,7 +52,9 @@ def cmd_map(args) -> int:
     print(json.dumps({"berkas": str(out), "judul": info.title, "ukuran_px": info.size_px,
                       "tata_letak": info.layout, "data_sampel": info.sample,
                       "periode": data.period, "data_s": round(loaded, 2),
-                      "render_s": round(info.seconds, 2)}, ensure_ascii=False))
+                      "render_s": round(info.seconds, 2),
+                      "legenda": [{"warna": c, "label": lab, "px": [round(x), round(y)]}
+                                  for c, lab, (x, y) in info.swatches]}, ensure_ascii=False))
     return 0
 
 
