@@ -65,7 +65,8 @@ class _Pack:
             run.text = "Data terbit (bukan sampel). "
             run.font.size, run.font.color.rgb = Pt(11), GREY
         run = para.add_run()
-        plain = [x.removeprefix("Sumber: ").removeprefix("Source: ") for x in sources]
+        plain = [x.split(": ", 1)[1] if x.startswith(("Sumber: ", "Source: ", "Data: "))
+                 else x for x in sources]
         run.text = "Sumber: " + "; ".join(dict.fromkeys(plain)) + "."
         run.font.size, run.font.color.rgb = Pt(11), GREY
         self.slides.append({"title": title, "sample": bool(sample), "sources": sources})
@@ -228,7 +229,9 @@ class _Pack:
             shape = s.shapes.add_table(len(chunk) + 1, len(heads), Inches(0.4), Inches(1.05),
                                        Inches(12.5), Inches(0.3 * (len(chunk) + 1)))
             tbl = shape.table
-            tbl.columns[1].width = Inches(3.3)
+            rest = (12.5 - 1.2 - 3.0) / (len(heads) - 2)
+            for c, width in enumerate([1.2, 3.0] + [rest] * (len(heads) - 2)):
+                tbl.columns[c].width = Inches(width)
             for c, head in enumerate(heads):
                 tbl.cell(0, c).text = head
             for r, vals in enumerate(chunk.to_dict("records"), start=1):
@@ -299,7 +302,7 @@ def build_pack(region: str = "", long: pd.DataFrame | None = None, lang: str = "
     from . import datasets
     region = "" if region in (None, "", "00") else region
     if long is None:
-        long = mapdata.long_for(PACK_INDICATORS, pack_levels(region))
+        long = mapdata.long_for(PACK_INDICATORS, pack_levels(region), region)
     posyandu_info = posyandu_info or datasets.posyandu_info()
     if hazard_zones is None or hazard_info is None:
         hazard_zones, hazard_info = datasets.hazard_zones()

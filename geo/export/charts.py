@@ -7,6 +7,7 @@ import io
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from .. import indicators, published
 from ..codes import level_of, parent_code
@@ -57,7 +58,7 @@ def trend_png(long: pd.DataFrame, code: str, lang: str = "id", size=(8.0, 4.6),
     words = WORDS[lang]
     fig = Figure(figsize=size, dpi=dpi, facecolor="white")
     FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.08, 0.14, 0.6, 0.78))
+    ax = fig.add_axes((0.08, 0.1, 0.64, 0.84))
     lines = {}
     nat = series(long, "")
     ax.plot(nat["year"], nat["value"], color="#555555", marker="o", lw=2,
@@ -91,6 +92,7 @@ def trend_png(long: pd.DataFrame, code: str, lang: str = "id", size=(8.0, 4.6),
     ax.set_xlim(2020.6, 2029.4)
     ax.set_xticks(range(2021, 2030))
     ax.set_ylabel(words["y"])
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: num(v, 0, lang)))
     ax.grid(axis="y", color="#dddddd")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -98,7 +100,7 @@ def trend_png(long: pd.DataFrame, code: str, lang: str = "id", size=(8.0, 4.6),
     note = caveat(code, lang)
     if note:
         import textwrap
-        fig.text(0.70, 0.2, "\n".join(textwrap.wrap(note, 34)), fontsize=9, color="#8a4b00",
+        fig.text(0.74, 0.2, "\n".join(textwrap.wrap(note, 34)), fontsize=9, color="#8a4b00",
                  va="bottom")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)

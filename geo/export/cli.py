@@ -36,7 +36,7 @@ def cmd_map(args) -> int:
     region = _region(args.region)
     level = args.level or map_level(region)
     started = time.perf_counter()
-    long = long_for([args.indicator], (level,))
+    long = long_for([args.indicator], (level,), region)
     if args.survey and indicators.get(args.indicator).source != "registri":
         found = periods(long, args.indicator, level, region)
         if args.survey not in found:

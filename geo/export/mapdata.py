@@ -51,14 +51,19 @@ def needs_hazards(indicator_ids) -> bool:
     return any(i in HAZARD_INDICATORS for i in indicator_ids)
 
 
-def long_for(indicator_ids, levels: tuple[str, ...] = LEVELS) -> pd.DataFrame:
+def long_for(indicator_ids, levels: tuple[str, ...] = LEVELS, region: str = "") -> pd.DataFrame:
     """The long table (geo.datasets.long_table) with what these indicators need: published
-    values alone, or with the registry aggregated to ``levels`` (and hazard classes)."""
+    values alone, or with the registry aggregated to ``levels`` (and hazard classes) — of
+    the Posyandu inside ``region`` only, when one is given (a map or pack of a region
+    draws nothing outside it; the published values stay national, for ranks)."""
     from .. import datasets
     inds = [indicators.get(i) for i in indicator_ids]
     if all(i.source != "registri" for i in inds):
         return datasets.long_table()
     joined = datasets.joined_posyandu()
+    if region:
+        codes = joined["kode_agregasi"].astype(str)
+        joined = joined.loc[codes.str.startswith(region + ".") | (codes == region)]
     hazard = datasets.hazard_max(joined) if needs_hazards(indicator_ids) else None
     return datasets.long_table(joined, levels, hazard)
 

@@ -202,7 +202,7 @@ def figure(data: MapData, size=PNG_SIZE, dpi: int = PNG_DPI, labels: bool = Fals
     taken = []
     if data.sample:
         stamp = ax.text(0.012, 0.975, tr("sample_mark", lang), transform=ax.transAxes,
-                        fontsize=lay.title_pt, fontweight="bold", color=SAMPLE_RED,
+                        fontsize=24 * lay.s, fontweight="bold", color=SAMPLE_RED,
                         va="top", ha="left", zorder=8,
                         bbox=dict(boxstyle="round,pad=0.35", facecolor="white",
                                   edgecolor=SAMPLE_RED, linewidth=2.5 * lay.s))
