@@ -171,6 +171,10 @@ def map_data(long: pd.DataFrame, indicator_id: str, region: str = "", period: st
         if hazard_info.sample:
             reasons.append(tr("sample_hazards", lang))
     notes = []
+    have = int(vals["value"].notna().sum())
+    if ind.source != "registri" and have < len(layer):
+        notes.append(tr("coverage", lang, n=have, total=len(layer),
+                        level=LEVEL_NAMES[lang][level], period=period))
     if ind.id == "stunting" and level == "provinsi" and published.old_papua_geography(period):
         notes.append(tr("old_geography", lang, period=period))
     unstable = int(vals["unstable"].fillna(False).astype(bool).sum())

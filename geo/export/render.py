@@ -12,7 +12,11 @@ import time
 from dataclasses import dataclass, field
 
 import matplotlib
+import numpy as np
+import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection
+from matplotlib.path import Path as MplPath
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox
@@ -47,6 +51,31 @@ class RenderInfo:
     labels: list[str] = field(default_factory=list)   # codes labelled on the map
     texts: list[str] = field(default_factory=list)    # every text drawn outside the map
     seconds: float = 0.0
+
+
+def polygon_paths(geoms) -> list[MplPath]:
+    """One compound matplotlib Path per (multi)polygon, holes included (exteriors turned
+    counter-clockwise and holes clockwise, so the non-zero fill leaves holes empty).
+    Vectorised: geopandas' plot builds one patch per ring and took ~8 s for the national
+    kabupaten layer; this takes a fraction of a second."""
+    geoms = shapely.orient_polygons(np.asarray(geoms, dtype=object))
+    polys, poly_geom = shapely.get_parts(geoms, return_index=True)
+    rings, ring_poly = shapely.get_rings(polys, return_index=True)
+    coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
+    codes = np.full(len(coords), MplPath.LINETO, dtype=MplPath.code_type)
+    starts = np.r_[0, np.flatnonzero(np.diff(coord_ring)) + 1]
+    codes[starts] = MplPath.MOVETO
+    codes[np.r_[starts[1:] - 1, len(coords) - 1]] = MplPath.CLOSEPOLY
+    coord_geom = poly_geom[ring_poly[coord_ring]]
+    bounds = np.searchsorted(coord_geom, np.arange(len(geoms) + 1))
+    return [MplPath(coords[a:b], codes[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def add_polygons(ax, geoms, facecolors, edgecolor, linewidth, zorder, **kw) -> PathCollection:
+    coll = PathCollection(polygon_paths(geoms), facecolors=facecolors, edgecolors=edgecolor,
+                          linewidths=linewidth, zorder=zorder, **kw)
+    ax.add_collection(coll, autolim=False)
+    return coll
 
 
 def nice_km(target: float) -> float:
@@ -173,15 +202,15 @@ def figure(data: MapData, size=PNG_SIZE, dpi: int = PNG_DPI, labels: bool = Fals
     palette = list(data.colors) + [geo_classify.NO_DATA_COLOR]
     fills = [palette[i] if i >= 0 else geo_classify.NO_DATA_COLOR for i in idx]
     edge = 0.25 if len(layer) > 150 else 0.6
-    layer.plot(ax=ax, color=fills, edgecolor=BORDER, linewidth=edge * lay.s, zorder=2)
+    add_polygons(ax, layer.geometry.values, fills, BORDER, edge * lay.s, 2)
     if data.marked:
-        layer.loc[layer["code"].isin(data.marked)].plot(
-            ax=ax, facecolor="none", edgecolor="#000000", linewidth=1.6 * lay.s,
-            linestyle=(0, (4, 3)), zorder=3)
+        add_polygons(ax, layer.loc[layer["code"].isin(data.marked)].geometry.values, "none",
+                     "#000000", 1.6 * lay.s, 3, linestyles=[(0, (4, 3))])
     if data.hazards is not None and len(data.hazards):
         zones = data.hazards.to_crs(crs)
-        zones.plot(ax=ax, color=[HAZARD_COLORS.get(k, "#999999") for k in zones["kelas"]],
-                   edgecolor="none", alpha=0.75, zorder=4)
+        add_polygons(ax, zones.geometry.values,
+                     [HAZARD_COLORS.get(k, "#999999") for k in zones["kelas"]], "none", 0, 4,
+                     alpha=0.75)
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)
     ax.set_aspect("equal", adjustable="box")
@@ -231,7 +260,7 @@ def _draw_context(ax, crs: str, bounds) -> None:
     dx, dy = (maxx - minx), (maxy - miny)
     near = provinces.cx[minx - dx: maxx + dx, miny - dy: maxy + dy]
     if len(near):
-        near.to_crs(crs).plot(ax=ax, color=CONTEXT, edgecolor=BORDER, linewidth=0.8, zorder=1)
+        add_polygons(ax, near.to_crs(crs).geometry.values, CONTEXT, BORDER, 0.8, 1)
 
 
 def _draw_panel(fig, lay: _Layout, data: MapData, entries, extra, info: RenderInfo, text,
@@ -340,6 +369,7 @@ def render(data: MapData, fmt: str = "png", labels: bool = False, today=None,
     buf = io.BytesIO()
     meta = {"Title": data.title, "Creator": "Peta Posyandu"} if fmt == "pdf" else \
         {"Title": data.title, "Software": "Peta Posyandu"}
-    fig.savefig(buf, format=fmt, dpi=PNG_DPI, metadata=meta, facecolor="white")
+    extra = {"pil_kwargs": {"compress_level": 4}} if fmt == "png" else {}
+    fig.savefig(buf, format=fmt, dpi=PNG_DPI, metadata=meta, facecolor="white", **extra)
     info.seconds = time.perf_counter() - started
     return buf.getvalue(), info

@@ -24,6 +24,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "published_only": ("Nilai terbit (survei); tidak ada data sampel.",
                        "Published (survey) values; no sample data."),
     "source": ("Sumber", "Source"),
+    "coverage": ("{n} dari {total} {level} punya nilai {period} yang terbit; abu-abu = belum "
+                 "ada nilai.", "{n} of {total} {level} have a published {period} value; grey "
+                 "= no value yet."),
     "data": ("Data", "Data"),
     "survey_source": ("{period} (Kemenkes), dihimpun dari {n} publikasi yang mengutipnya",
                       "{period} (Ministry of Health), compiled from {n} publications citing it"),
