@@ -32,6 +32,15 @@ def server(streamlit_server, data_dir, browser):
     return srv
 
 
+def _screenshot(page, path: Path) -> None:
+    """Screenshot once the page has painted (two animation frames), with time to spare
+    on a loaded machine."""
+    two_frames = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+    page.evaluate(two_frames)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(path), timeout=120_000)
+
+
 def test_map_and_pack_downloads(server, page, external_requests, failed_requests, page_errors):
     from PIL import Image
     from pptx import Presentation
@@ -40,7 +49,7 @@ def test_map_and_pack_downloads(server, page, external_requests, failed_requests
     wait_for_script_run(page, 120)
     expect(page.get_by_text("Unduh peta", exact=True)).to_be_visible(timeout=120_000)
     SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / "export-stunting-62-1920.png"))
+    _screenshot(page, SHOTS / "export-stunting-62-1920.png")
     with page.expect_download(timeout=120_000) as download:
         page.get_by_role("button", name="PNG (16:9)").click()
     assert download.value.suggested_filename == "peta-stunting-62-SSGI2024.png"
@@ -60,5 +69,5 @@ def test_map_and_pack_downloads(server, page, external_requests, failed_requests
     print(f"\npack built and downloaded in {built:.1f}s")
     page.set_viewport_size({"width": 1366, "height": 768})
     page.wait_for_timeout(1500)
-    page.screenshot(path=str(SHOTS / "export-stunting-62-1366.png"))
+    _screenshot(page, SHOTS / "export-stunting-62-1366.png")
     assert not external_requests and not failed_requests and not page_errors
