@@ -246,8 +246,9 @@ class _Pack:
                 for c in range(len(heads)):
                     for p in tbl.cell(r, c).text_frame.paragraphs:
                         p.font.size = Pt(12 if len(chunk) <= 14 else 10)
-            note = ("Peringkat menurut stunting survei (1 = prevalensi tertinggi), dihitung dari "
-                    f"{int(table['Peringkat'].notna().sum())} wilayah yang nilainya terbit; "
+            basis = "nilainya terbit" if st_period else "punya nilai registri"
+            note = (f"Peringkat menurut {first} (1 = prevalensi tertinggi), dihitung dari "
+                    f"{int(table['Peringkat'].notna().sum())} wilayah yang {basis}; "
                     "'–' = belum ada nilai.")
             self.text(s, 0.4, 6.45, 12.5, 0.4, [(note, 11, False, GREY)])
 

@@ -77,8 +77,8 @@ def trend_png(long: pd.DataFrame, code: str, lang: str = "id", size=(8.0, 4.6),
                 label=region_name(code))
         lines[region_name(code)] = own
         for x, y in zip(own["year"], own["value"]):
-            ax.annotate(num(y, 1, lang), (x, y), textcoords="offset points", xytext=(0, 8),
-                        ha="center", fontsize=10, color="#bd0026")
+            ax.annotate(num(y, 1, lang), (x, y), textcoords="offset points", xytext=(7, 5),
+                        ha="left", fontsize=10, fontweight="bold", color="#bd0026")
     for year, value, basis in TARGETS:
         ax.hlines(value, 2020.6, year, colors="#2171b5", linestyles="dashed", lw=1.2)
         ax.plot([year], [value], marker="*", markersize=14, color="#2171b5")
@@ -92,7 +92,8 @@ def trend_png(long: pd.DataFrame, code: str, lang: str = "id", size=(8.0, 4.6),
     ax.set_xlim(2020.6, 2029.4)
     ax.set_xticks(range(2021, 2030))
     ax.set_ylabel(words["y"])
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: num(v, 0, lang)))
+    ax.yaxis.set_major_formatter(FuncFormatter(
+        lambda v, _pos: num(v, 0 if float(v).is_integer() else 1, lang)))
     ax.grid(axis="y", color="#dddddd")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
