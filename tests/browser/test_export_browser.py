@@ -5,6 +5,7 @@ tests/browser/screenshots/ for a human to look at."""
 from __future__ import annotations
 
 import io
+import re
 import time
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from playwright.sync_api import expect
 APP = "app.py"
 FIRST_LOAD_TIMEOUT = 300.0
 SHOTS = Path(__file__).parent / "screenshots"
+BASE_PATH_PROBE = re.compile(
+    r"^http://127\.0\.0\.1:\d+/[a-z_-]+/_stcore/(health|host-config) \(HTTP 404\)$")
 
 
 @pytest.fixture(scope="module")
@@ -74,4 +77,7 @@ def test_map_and_pack_downloads(server, page, external_requests, failed_requests
     page.set_viewport_size({"width": 1366, "height": 768})
     page.wait_for_timeout(1500)
     _screenshot(page, SHOTS / "export-stunting-62-1366.png")
-    assert not external_requests and not failed_requests and not page_errors
+    # Streamlit first probes the page path as its base path (404), then "/": tolerated
+    # as in test_dashboard.py.
+    failed = [f for f in failed_requests if not BASE_PATH_PROBE.match(f)]
+    assert not external_requests and not failed and not page_errors
