@@ -15,7 +15,7 @@ from . import indicators, ranking
 from .codes import level_of, parent_code
 from .export import mapdata
 from .export.render import render as render_map
-from .export.charts import caveat, trend_png
+from .export.charts import trend_png
 from .export.text import LEVEL_NAMES, date_text, num, short_name
 
 SLIDE_W, SLIDE_H = 13.333, 7.5
