@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Peta Posyandu: the whole test suite from a clean clone (unit, app and browser tests).
 #   1. creates .venv (once) and installs requirements-dev.txt when it changed,
-#   2. installs Debian's chromium for the browser tests when it is missing (needs root/apt),
+#   2. installs Debian's chromium (browser tests) and poppler-utils (PDF test) when missing
+#      (needs root/apt),
 #   3. runs pytest. Extra arguments go to pytest, e.g. ./test.sh tests/unit -x
 # Data come from PETA_DATA_DIR (default ../shared/data, see geo/config.py).
 set -euo pipefail
@@ -26,6 +27,14 @@ if [ ! -x /usr/bin/chromium ]; then
         apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
     else
         echo "chromium tidak ada: tes peramban dilewati (pasang: apt-get install chromium)" >&2
+    fi
+fi
+
+if ! command -v pdftoppm >/dev/null 2>&1; then   # the PDF map test renders the PDF
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null
+    else
+        echo "pdftoppm tidak ada: tes PDF dilewati (pasang: apt-get install poppler-utils)" >&2
     fi
 fi
 

@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from components import data, state
+from components import data, export_view, state
 from components.i18n import t
 from components.legend import show_legend
 from components.mapview import Choropleth, build_map, point_rows, show_map
@@ -89,6 +89,7 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
             st.caption("⚠ " + t("unstable", n=indicators.DEFAULT_MIN_DENOMINATOR))
         if level != "desa" and not view.projector:
             st.caption(t("click_to_drill"))
+        export_view.export_buttons(view, ind.id, level, period)
     if clicked and level != "desa" and clicked != view.region:
         state.go_to_region(clicked)
 

@@ -98,6 +98,20 @@ TEXT: dict[str, tuple[str, str]] = {
                       "Papua Pegunungan and Papua Barat Daya (93–96), shown without data."),
     "download_csv": ("Unduh CSV", "Download CSV"),
     "download_xlsx": ("Unduh XLSX", "Download XLSX"),
+    "download_map": ("Unduh peta", "Download map"),
+    "download_map_png": ("PNG (16:9)", "PNG (16:9)"),
+    "download_map_pdf": ("PDF (A4)", "PDF (A4)"),
+    "download_map_help": ("Peta ini untuk slide atau cetak: judul, legenda, sumber, skala, "
+                          "arah utara; dibuat di server tanpa internet.",
+                          "This map for slides or print: title, legend, sources, scale, north "
+                          "arrow; made on the server without internet."),
+    "prepare_pack": ("Siapkan paket rapat (PPTX)", "Prepare meeting pack (PPTX)"),
+    "download_pack": ("Unduh paket rapat (PPTX)", "Download meeting pack (PPTX)"),
+    "pack_help": ("Slide untuk rapat Pokjanal tentang wilayah terpilih: stunting (peta, "
+                  "peringkat, tren), kader, paparan bahaya, konektivitas, tabel peringkat.",
+                  "Slides for a Pokjanal meeting on the selected region: stunting (map, rank, "
+                  "trend), kader, hazard exposure, connectivity, ranking table."),
+    "pack_building": ("Menyusun paket rapat …", "Building the meeting pack …"),
     # page texts
     "stunting_intro": ("Prevalensi stunting balita menurut survei nasional (SSGI/SKI) dan "
                        "menurut registri Posyandu. Kelas memakai ambang WHO–UNICEF sehingga "

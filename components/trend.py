@@ -13,7 +13,7 @@ from geo.codes import level_of, parent_code
 
 
 def region_series(indicator: str, region: str) -> pd.DataFrame:
-    """survey, year, value of a region's published (or imported) values, oldest first."""
+    """period, year, value of a region's published (or imported) values, oldest first."""
     level, parent = level_of(region), parent_code(region) or None
     rows = []
     for period in data.periods(indicator, level, parent):
@@ -21,11 +21,11 @@ def region_series(indicator: str, region: str) -> pd.DataFrame:
         value = found.loc[found["code"] == region, "value"].dropna()
         if len(value):
             rows.append((period, data.period_year(period), float(value.iloc[0])))
-    return pd.DataFrame(rows, columns=["survey", "year", "value"])
+    return pd.DataFrame(rows, columns=["period", "year", "value"])
 
 
 def trend_frame(indicator: str, region: str) -> pd.DataFrame:
-    """Long frame for the chart: series (label), survey, year, value."""
+    """Long frame for the chart: series (label), period, year, value."""
     national = published.national_series(indicator).assign(series=t("national"))
     if not region:
         return national
@@ -48,7 +48,7 @@ def show_trend(indicator: str, region: str, lang: str) -> None:
         x=alt.X("year:Q", scale=years, title=t("year"), axis=alt.Axis(format="d", tickMinStep=1)),
         y=alt.Y("value:Q", title=ind.unit(lang), scale=alt.Scale(zero=True)),
         color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("series:N", title=t("region")), alt.Tooltip("survey:N", title=t("survey")),
+        tooltip=[alt.Tooltip("series:N", title=t("region")), alt.Tooltip("period:N", title=t("survey")),
                  alt.Tooltip("value:Q", title=ind.unit(lang), format=".1f")])
     layers = [base.mark_line(point=alt.OverlayMarkDef(size=70), strokeWidth=3)]
     if indicator == "stunting":

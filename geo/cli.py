@@ -179,8 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_bench)
 
     from . import display, fetch
+    from .export import cli as export_cli
     from .importers import cli as import_cli
-    for module in (fetch, import_cli, display):
+    for module in (fetch, import_cli, display, export_cli):
         module.register(sub)
     return parser
 

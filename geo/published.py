@@ -101,7 +101,7 @@ def national_latest(indicator: str = "stunting") -> tuple[str, float] | None:
     series = national_series(indicator)
     if series.empty:
         return None
-    return str(series["survey"].iloc[-1]), float(series["value"].iloc[-1])
+    return str(series["period"].iloc[-1]), float(series["value"].iloc[-1])
 
 
 # National stunting targets drawn against the trend: (year, %, source).
@@ -109,16 +109,16 @@ STUNTING_TARGETS = ((2024, 14.0, "Perpres 72/2021"), (2029, 14.2, "RPJMN 2025–
 
 
 def national_series(indicator: str = "stunting") -> pd.DataFrame:
-    """survey, year, value of the national figures (province code ``00`` in the source),
+    """period, year, value of the national figures (province code ``00`` in the source),
     oldest first; empty for indicators without national figures."""
-    cols = ["survey", "year", "value"]
+    cols = ["period", "year", "value"]
     if indicator != "stunting":
         return pd.DataFrame(columns=cols)
     st = _read(str(data_dir()), "stunting_province.csv")
     if st.empty:
         return pd.DataFrame(columns=cols)
     rows = st.loc[st["province_code"] == "00"]
-    out = pd.DataFrame({"survey": rows["survey"].astype(str),
+    out = pd.DataFrame({"period": rows["survey"].astype(str),
                         "year": pd.to_numeric(rows["year"], errors="coerce"),
                         "value": pd.to_numeric(rows["stunting_pct"], errors="coerce")})
     return out.dropna().sort_values("year").reset_index(drop=True)

@@ -1,0 +1,109 @@
+"""Trend chart of a region's published stunting values, with the national line and the
+policy targets (14 % by 2024, Perpres 72/2021; 14.2 % by 2029, RPJMN 2025–2029)."""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from .. import indicators, published
+from ..codes import level_of, parent_code
+from .mapdata import period_order, region_name
+from .text import num
+
+TARGETS = ((2024, 14.0, "Perpres 72/2021"), (2029, 14.2, "RPJMN 2025–2029"))
+WORDS = {
+    "id": {"national": "Nasional", "target": "Target {year}: {value} % ({basis})",
+           "y": "Prevalensi stunting (%)", "caveat":
+           "SSGI 2021–2022 memakai batas Papua lama (sebelum pemekaran 2022): nilai {name} "
+           "tahun itu mencakup wilayah yang kini provinsi lain.",
+           "caveat_new": "{name} baru dibentuk 2022: belum ada nilai sebelum SKI 2023."},
+    "en": {"national": "National", "target": "Target {year}: {value} % ({basis})",
+           "y": "Stunting prevalence (%)", "caveat":
+           "SSGI 2021–2022 use the old Papua geography (before the 2022 split): {name}'s "
+           "values of those years cover areas that are other provinces today.",
+           "caveat_new": "{name} was created in 2022: no values before SKI 2023."},
+}
+
+
+def series(long: pd.DataFrame, code: str, indicator: str = "stunting") -> pd.DataFrame:
+    """period, year, value of one region's published values, oldest first (one value per
+    year: the survey, not a 'reported' statement, when both exist)."""
+    if not code:
+        return published.national_series(indicator)
+    rows = indicators.values(long, indicator, level_of(code))
+    rows = rows.loc[rows["code"] == code, ["period", "value"]]
+    rows = rows.assign(year=[period_order(p)[0] for p in rows["period"]])
+    rows = rows.sort_values("period", key=lambda s: s.map(period_order))
+    return rows.drop_duplicates("year", keep="last")[["period", "year", "value"]] \
+        .reset_index(drop=True)
+
+
+def caveat(code: str, lang: str = "id") -> str | None:
+    """The old-Papua geography caveat for the Papua provinces (and their kabupaten)."""
+    prov = code.split(".")[0] if code else ""
+    if prov in published.PAPUA_OLD:
+        return WORDS[lang]["caveat"].format(name=region_name(prov))
+    if prov in published.PAPUA_NEW:
+        return WORDS[lang]["caveat_new"].format(name=region_name(prov))
+    return None
+
+
+def trend_png(long: pd.DataFrame, code: str, lang: str = "id", size=(8.0, 4.6),
+              dpi: int = 150) -> tuple[bytes, dict]:
+    """PNG of the trend chart and what it shows (the series, the caveat)."""
+    words = WORDS[lang]
+    fig = Figure(figsize=size, dpi=dpi, facecolor="white")
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.08, 0.1, 0.64, 0.84))
+    lines = {}
+    nat = series(long, "")
+    ax.plot(nat["year"], nat["value"], color="#555555", marker="o", lw=2,
+            label=words["national"])
+    lines[words["national"]] = nat
+    if code:
+        parent = parent_code(code)
+        if parent:
+            ps = series(long, parent)
+            if len(ps):
+                ax.plot(ps["year"], ps["value"], color="#fd8d3c", marker="s", lw=2,
+                        label=region_name(parent))
+                lines[region_name(parent)] = ps
+        own = series(long, code)
+        ax.plot(own["year"], own["value"], color="#bd0026", marker="o", lw=3,
+                label=region_name(code))
+        lines[region_name(code)] = own
+        for x, y in zip(own["year"], own["value"]):
+            ax.annotate(num(y, 1, lang), (x, y), textcoords="offset points", xytext=(7, 5),
+                        ha="left", fontsize=10, fontweight="bold", color="#bd0026")
+    for year, value, basis in TARGETS:
+        ax.hlines(value, 2020.6, year, colors="#2171b5", linestyles="dashed", lw=1.2)
+        ax.plot([year], [value], marker="*", markersize=14, color="#2171b5")
+        ax.annotate(words["target"].format(year=year, value=num(value, 1 if value % 1 else 0,
+                                                                  lang), basis=basis),
+                    (year, value), textcoords="offset points",
+                    xytext=(0, -16 if year == 2024 else 10), ha="right" if year == 2029 else "center",
+                    fontsize=9, color="#2171b5")
+    values = pd.concat([s["value"] for s in lines.values()] + [pd.Series([14.0])])
+    ax.set_ylim(max(0, values.min() - 4), values.max() + 4)
+    ax.set_xlim(2020.6, 2029.4)
+    ax.set_xticks(range(2021, 2030))
+    ax.set_ylabel(words["y"])
+    ax.yaxis.set_major_formatter(FuncFormatter(
+        lambda v, _pos: num(v, 0 if float(v).is_integer() else 1, lang)))
+    ax.grid(axis="y", color="#dddddd")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize=10)
+    note = caveat(code, lang)
+    if note:
+        import textwrap
+        fig.text(0.74, 0.2, "\n".join(textwrap.wrap(note, 34)), fontsize=9, color="#8a4b00",
+                 va="bottom")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue(), {"lines": {k: v.to_dict("records") for k, v in lines.items()},
+                            "caveat": note}

@@ -1,0 +1,93 @@
+"""``python -m geo map`` and ``python -m geo pack``: the dashboard's map pictures and
+meeting pack from the command line (the same renderer as the page)."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from ..codes import LEVELS, is_code
+
+
+def _region(code: str | None) -> str:
+    """'' for Indonesia; ValueError with an Indonesian message for an unknown code."""
+    if code in (None, "", "00"):
+        return ""
+    from ..regions import region_names
+    if not is_code(code) or code not in region_names().index:
+        raise ValueError(f"kode wilayah '{code}' tidak dikenal (contoh: 62 atau 62.71)")
+    return code
+
+
+def cmd_map(args) -> int:
+    from .. import indicators
+    from .mapdata import long_for, map_data, map_level, periods
+    from .render import render
+    out = Path(args.out)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("png", "pdf"):
+        print("Galat: --out harus berakhiran .png atau .pdf", file=sys.stderr)
+        return 2
+    if args.indicator not in indicators.INDICATORS:
+        print(f"Galat: indikator '{args.indicator}' tidak dikenal. Pilihan: "
+              f"{', '.join(indicators.INDICATORS)}", file=sys.stderr)
+        return 2
+    region = _region(args.region)
+    level = args.level or map_level(region)
+    started = time.perf_counter()
+    long = long_for([args.indicator], (level,), region)
+    if args.survey and indicators.get(args.indicator).source != "registri":
+        found = periods(long, args.indicator, level, region)
+        if args.survey not in found:
+            print(f"Survei/periode '{args.survey}' tidak ada untuk {args.indicator} di tingkat "
+                  f"{level} wilayah ini. Pilihan: {', '.join(found) or '(tidak ada)'}",
+                  file=sys.stderr)
+            return 2
+    data = map_data(long, args.indicator, region, period=args.survey, level=level,
+                    lang=args.lang, method=args.classifier)
+    loaded = time.perf_counter() - started
+    payload, info = render(data, fmt, labels=args.labels)
+    out.write_bytes(payload)
+    print(json.dumps({"berkas": str(out), "judul": info.title, "ukuran_px": info.size_px,
+                      "tata_letak": info.layout, "data_sampel": info.sample,
+                      "periode": data.period, "data_s": round(loaded, 2),
+                      "render_s": round(info.seconds, 2),
+                      "legenda": [{"warna": c, "label": lab, "px": [round(x), round(y)]}
+                                  for c, lab, (x, y) in info.swatches]}, ensure_ascii=False))
+    return 0
+
+
+def cmd_pack(args) -> int:
+    from ..pack import build_pack
+    out = Path(args.out)
+    if out.suffix.lower() != ".pptx":
+        print("Galat: --out harus berakhiran .pptx", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    payload, slides = build_pack(_region(args.region), lang="id")
+    out.write_bytes(payload)
+    print(json.dumps({"berkas": str(out), "slide": [s["title"] for s in slides],
+                      "slide_data_sampel": [s["title"] for s in slides if s["sample"]],
+                      "detik": round(time.perf_counter() - started, 1)}, ensure_ascii=False))
+    return 0
+
+
+def register(sub) -> None:
+    from ..indicators import INDICATORS
+    p = sub.add_parser("map", help="gambar peta (PNG 1920×1080 atau PDF A4 mendatar)")
+    p.add_argument("--indicator", required=True, help=f"mis. stunting ({', '.join(INDICATORS)})")
+    p.add_argument("--region", default="", help="kode wilayah (mis. 62); kosong/00 = Indonesia")
+    p.add_argument("--level", choices=LEVELS,
+                   help="tingkat yang digambar (default: satu tingkat di bawah wilayah)")
+    p.add_argument("--survey", help='survei/periode, mis. "SSGI 2024" (default: terbaru)')
+    p.add_argument("--lang", choices=("id", "en"), default="id")
+    p.add_argument("--labels", action="store_true", help="tulis nama wilayah (tanpa tumpang)")
+    p.add_argument("--classifier", choices=("fisher_jenks", "quantiles"), default="fisher_jenks")
+    p.add_argument("--out", required=True, help="berkas .png atau .pdf")
+    p.set_defaults(func=cmd_map)
+
+    p = sub.add_parser("pack", help="paket rapat PPTX untuk satu wilayah")
+    p.add_argument("--region", default="", help="kode wilayah (mis. 62); kosong = Indonesia")
+    p.add_argument("--out", required=True, help="berkas .pptx")
+    p.set_defaults(func=cmd_pack)
