@@ -164,7 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from . import display, fetch
     from .importers import cli as import_cli
-    for module in (fetch, import_cli, display):
+    from .store import cli as store_cli
+    for module in (fetch, import_cli, display, store_cli):
         module.register(sub)
     return parser
 
