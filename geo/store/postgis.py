@@ -404,25 +404,30 @@ class PostgisStore(Store):
         with self.engine.begin() as conn:
             cur = self._lock(conn, kind)
             if version is None:
-                touching = [vid for vid, vs, action in conn.execute(text(
-                    "SELECT id, scope, action FROM peta_version WHERE kind = :k "
-                    "ORDER BY seq DESC"), {"k": kind})
-                    if _overlaps(list(vs) if vs is not None else None, scope)]
-                if len(touching) < 2:
+                # the version just before the latest one that touched the region
+                rows = conn.execute(text("SELECT id, scope FROM peta_version WHERE kind = :k "
+                                         "ORDER BY seq DESC"), {"k": kind}).all()
+                pos = next((i for i, (vid, vs) in enumerate(rows)
+                            if _overlaps(list(vs) if vs is not None else None, scope)), None)
+                if pos is None:
                     raise WorkspaceError("tidak ada versi sebelumnya yang dapat dipulihkan")
-                version = touching[1]
-            target = self._version_row(conn, version)
-            if target is None or target.kind != kind:
+                version = rows[pos + 1][0] if pos + 1 < len(rows) else None
+            target = self._version_row(conn, version) if version is not None else None
+            if version is not None and (target is None or target.kind != kind):
                 raise WorkspaceError(f"versi {version} tidak ditemukan")
+            if target is None:      # the region had no data before: restored to empty
+                target = DbVersion(kind, "", {"name": "(kosong)"}, self)
             vid = _new_id()
             self._insert_version(conn, kind, vid, "pulihkan", user, scope, name=target.name,
                                  source=target.source, sha256=target.manifest.get("sha256"),
-                                 restored_from=target.version, counts=target.manifest.get("counts"),
+                                 restored_from=target.version or None,
+                                 counts=target.manifest.get("counts"),
                                  manifest={k: target.manifest.get(k)
                                            for k in ("columns", "geo", "crs")})
             if cur is not None and scope is not None:
                 self._copy_rows(conn, kind, cur, vid, scope, inside=False)
-            self._copy_rows(conn, kind, target.version, vid, scope, inside=True)
+            if target.version:
+                self._copy_rows(conn, kind, target.version, vid, scope, inside=True)
             self._finish(conn, kind, vid)
             return self._version_row(conn, vid)
 
