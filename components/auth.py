@@ -80,8 +80,7 @@ def require_editor() -> User | None:
     """Top of Kelola Data and Audit: stop the page for a viewer (also on a typed URL)."""
     if can_edit():
         return current_user()
-    st.error(t("login_required"))
-    st.page_link("pages/masuk.py", label=t("page_masuk"))
+    st.error(t("login_required"))   # the Masuk page is in the navigation
     st.stop()
 
 
