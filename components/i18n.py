@@ -157,6 +157,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "about_libraries": ("Pustaka peta (luring)", "Map libraries (offline)"),
     # editors, login and audit (PostGIS store)
     "page_masuk": ("Masuk", "Log in"),
+    "db_unavailable": ("Basis data tidak dapat dihubungi. Coba lagi sebentar lagi; bila tetap "
+                       "gagal, hubungi pengelola server (PostgreSQL).",
+                       "The database cannot be reached. Try again shortly; if it keeps "
+                       "failing, contact the server administrator (PostgreSQL)."),
     "page_audit": ("Audit", "Audit"),
     "username": ("Nama pengguna", "Username"),
     "password": ("Kata sandi", "Password"),

@@ -84,7 +84,15 @@ def run() -> None:
         nav = _navigation([e for e in PAGES if e[2] in ("kelola_data", "masuk")])
     else:
         from components import auth, data
-        data.refresh_data_version()
+        try:
+            data.refresh_data_version()
+        except Exception as exc:   # the database is down or unreachable: say so, no traceback
+            from sqlalchemy.exc import SQLAlchemyError
+            if not isinstance(exc, SQLAlchemyError):
+                raise
+            st.title(t("app_title"))
+            st.error(t("db_unavailable"))
+            st.stop()
         if not auth.can_view():
             nav = _navigation()
             _RUN.inside = True
