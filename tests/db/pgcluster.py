@@ -86,7 +86,14 @@ class Cluster:
 
 
 if __name__ == "__main__":
+    import signal
     import time
+
+    def _stop(*_):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     c = Cluster().start()
     print(c.create_db("peta"), flush=True)
     try:
