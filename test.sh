@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Peta Posyandu: the whole test suite from a clean clone (unit, app and browser tests).
 #   1. creates .venv (once) and installs requirements-dev.txt when it changed,
-#   2. installs Debian's chromium (browser tests) and poppler-utils (PDF test) when missing
-#      (needs root/apt),
+#   2. installs the Debian packages the tests need when they are missing (needs root/apt):
+#      chromium (browser tests), poppler-utils (PDF map test), postgresql-15-postgis-3
+#      (database tests, which start their own cluster),
 #   3. runs pytest. Extra arguments go to pytest, e.g. ./test.sh tests/unit -x
 # Data come from PETA_DATA_DIR (default ../shared/data, see geo/config.py).
 set -euo pipefail
@@ -22,19 +23,16 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$REQ_HASH" ]; then
     sha256sum requirements.txt | cut -d' ' -f1 > "$VENV/.requirements.sha256"
 fi
 
-if [ ! -x /usr/bin/chromium ]; then
+# Debian packages: what is missing, in one apt-get run.
+NEED=()
+[ -x /usr/bin/chromium ] || NEED+=(chromium fonts-dejavu-core)
+command -v pdftoppm >/dev/null 2>&1 || NEED+=(poppler-utils)
+[ -f /usr/share/postgresql/15/extension/postgis.control ] || NEED+=(postgresql-15-postgis-3)
+if [ ${#NEED[@]} -gt 0 ]; then
     if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-        apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+        apt-get update -qq && apt-get install -y -qq --no-install-recommends "${NEED[@]}" >/dev/null
     else
-        echo "chromium tidak ada: tes peramban dilewati (pasang: apt-get install chromium)" >&2
-    fi
-fi
-
-if ! command -v pdftoppm >/dev/null 2>&1; then   # the PDF map test renders the PDF
-    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-        apt-get update -qq && apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null
-    else
-        echo "pdftoppm tidak ada: tes PDF dilewati (pasang: apt-get install poppler-utils)" >&2
+        echo "Paket Debian tidak ada: ${NEED[*]} — tes yang memerlukannya dilewati (pasang: apt-get install ${NEED[*]})" >&2
     fi
 fi
 

@@ -27,9 +27,14 @@ def ranked_values(indicator_id: str, level: str, period: str, region: str) -> pd
     return out
 
 
-@st.cache_resource(max_entries=48, show_spinner=False)
 def points_for(region: str, lang: str, offline_only: bool = False) -> list[list] | None:
-    """Marker rows of the Posyandu to draw (from province level down), cached per view."""
+    """Marker rows of the Posyandu to draw (from province level down), cached per view and
+    data version (a save by another process shows on the next rerun)."""
+    return _points_for(data.data_version(), region, lang, offline_only)
+
+
+@st.cache_resource(max_entries=48, show_spinner=False)
+def _points_for(dv: str, region: str, lang: str, offline_only: bool) -> list[list] | None:
     if not region:
         return None
     pts = data.subtree(region)

@@ -6,6 +6,7 @@ decides what is cached for the life of the server process.
 from __future__ import annotations
 
 import re
+import threading
 
 import numpy as np
 import pandas as pd
@@ -13,41 +14,83 @@ import streamlit as st
 
 from geo import datasets, display, indicators, regions
 from geo.codes import LEVELS, child_level, level_of
+from geo.store import get_store
 
 
-@st.cache_resource(show_spinner=False)
-def joined():
+_RUN = threading.local()
+
+
+def refresh_data_version() -> str:
+    """Ask the store for its data version (one cheap query; the shell calls this at the
+    start of every rerun). The cached tables below are keyed on it, so data saved through
+    another app process show on this process's next rerun."""
+    _RUN.dv = get_store().data_version()
+    return _RUN.dv
+
+
+def data_version() -> str:
+    dv = getattr(_RUN, "dv", None)
+    return dv if dv is not None else refresh_data_version()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _joined(dv: str):
     return datasets.joined_posyandu()
 
 
-@st.cache_resource(show_spinner=False)
-def posyandu_info() -> datasets.DatasetInfo:
+def joined():
+    return _joined(data_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _posyandu_info(dv: str) -> datasets.DatasetInfo:
     return datasets.posyandu_info()
 
 
-@st.cache_resource(show_spinner=False)
-def hazard_zones():
+def posyandu_info() -> datasets.DatasetInfo:
+    return _posyandu_info(data_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _hazard_zones(dv: str):
     return datasets.hazard_zones()
 
 
-@st.cache_resource(show_spinner=False)
-def hazard_classes() -> pd.DataFrame:
+def hazard_zones():
+    return _hazard_zones(data_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _hazard_classes(dv: str) -> pd.DataFrame:
     from geo.hazards import classify_posyandu
-    zones, _ = hazard_zones()
-    return classify_posyandu(joined(), zones)
+    zones, _ = _hazard_zones(dv)
+    return classify_posyandu(_joined(dv), zones)
 
 
-@st.cache_resource(show_spinner=False)
+def hazard_classes() -> pd.DataFrame:
+    return _hazard_classes(data_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _exposure(dv: str, level: str) -> pd.DataFrame:
+    from geo.hazards import exposure_by_region
+    return exposure_by_region(_joined(dv), _hazard_classes(dv), level,
+                              code_column="kode_agregasi")
+
+
 def exposure(level: str) -> pd.DataFrame:
     """Posyandu per hazard class for every region of ``level`` (geo.hazards)."""
-    from geo.hazards import exposure_by_region
-    return exposure_by_region(joined(), hazard_classes(), level, code_column="kode_agregasi")
+    return _exposure(data_version(), level)
 
 
-@st.cache_resource(show_spinner="Menghitung indikator …")
+@st.cache_resource(show_spinner="Menghitung indikator …", max_entries=2)
+def _long_table(dv: str) -> pd.DataFrame:
+    return datasets.long_table(_joined(dv), LEVELS, _hazard_classes(dv)["hazard_max"])
+
+
 def long_table() -> pd.DataFrame:
     """Published and registry indicators of every region at every level (long shape)."""
-    return datasets.long_table(joined(), LEVELS, hazard_classes()["hazard_max"])
+    return _long_table(data_version())
 
 
 @st.cache_resource(show_spinner=False)
@@ -73,12 +116,17 @@ def map_level(region: str) -> str | None:
     return child_level(level_of(region))
 
 
-@st.cache_resource(show_spinner=False)
-def _by_key() -> dict:
-    """The long table split by (indicator, level, period), so a rerun filters small frames."""
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _by_key_of(dv: str) -> dict:
     cols = ["code", "value", "numerator", "denominator", "unstable"]
     return {key: frame[cols].reset_index(drop=True)
-            for key, frame in long_table().groupby(["indicator", "level", "period"], sort=False)}
+            for key, frame in _long_table(dv).groupby(["indicator", "level", "period"],
+                                                      sort=False)}
+
+
+def _by_key() -> dict:
+    """The long table split by (indicator, level, period), so a rerun filters small frames."""
+    return _by_key_of(data_version())
 
 
 def values(indicator: str, level: str, period: str, parent: str | None) -> pd.DataFrame:
@@ -130,10 +178,14 @@ def _period_order(period: str) -> tuple:
     return (period_year(period) or 0, period)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
 def subtree(region: str) -> pd.DataFrame:
     """Posyandu (joined) inside a region (all of them for Indonesia)."""
-    j = joined()
+    return _subtree(data_version(), region)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _subtree(dv: str, region: str) -> pd.DataFrame:
+    j = _joined(dv)
     if not region:
         return j
     codes = j["kode_agregasi"]   # a Categorical: test its distinct codes, not every row

@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components.i18n import lang, pick
-from geo import workspace
+from components.i18n import lang, pick, t
+from geo.store import WorkspaceError, get_store
 from geo.codes import LEVELS, LABEL
 from geo.importers.safety import EXTENSIONS, max_upload_bytes
 
@@ -202,19 +202,20 @@ def _suggestions_step(result, key: str):
     return result
 
 
-def _versions_section() -> None:
+def _versions_section(user=None) -> None:
+    workspace = get_store()
     st.subheader(_t("versions"))
     restored = st.session_state.pop("import-restored", None)
     if restored:
         st.success(restored)
     any_saved = False
-    for kind in workspace.KINDS:
+    for kind in workspace.kinds:
         versions = workspace.list_versions(kind)
         if not versions:
             continue
         any_saved = True
         cur = workspace.current(kind)
-        st.markdown(f"**{md_escape(workspace.KIND_LABELS[kind])}**")
+        st.markdown(f"**{md_escape(workspace.kind_labels[kind])}**")
         table = pd.DataFrame({
             _t("version"): [v.version for v in versions],
             "nama": [v.name for v in versions],
@@ -230,13 +231,21 @@ def _versions_section() -> None:
                                 v.label() for v in vs if v.version == name),
                             key=f"ver-{kind}", label_visibility="collapsed")
         if c2.button(_t("restore"), key=f"restore-{kind}"):
-            v = workspace.restore(kind, pick)
+            try:
+                v = workspace.restore(kind, pick, user=user)
+            except WorkspaceError as exc:
+                st.error(t("save_failed", msg=md_escape(exc)))
+                continue
             _clear_caches()
             # Rerun so the table above marks the restored version "dipakai".
             st.session_state["import-restored"] = _t("restored", label=md_escape(v.label()))
             st.rerun()
         if cur is not None and c3.button(_t("use_sample"), key=f"discard-{kind}"):
-            workspace.discard(kind)
+            try:
+                workspace.discard(kind, user=user)
+            except WorkspaceError as exc:
+                st.error(t("save_failed", msg=md_escape(exc)))
+                continue
             _clear_caches()
             st.rerun()
     if not any_saved:
@@ -249,9 +258,15 @@ def _clear_caches() -> None:
     st.cache_data.clear()
 
 
-def render_data_import() -> None:
+def render_data_import(user=None) -> None:
+    """The page; ``user`` is the logged-in editor (None with the file store)."""
+    store = get_store()
     st.title(_t("title"))
     st.markdown(_t("intro"))
+    if user is not None:
+        scope = ", ".join(user.scope) or t("all_regions")
+        st.caption(t("logged_in_as", name=user.username, role=user.role, scope=scope)
+                   + " " + (t("scope_note", scope=scope) if user.scope else ""))
     kind = st.radio(_t("kind"), list(KINDS), format_func=lambda k: KINDS[k][0 if lang() == "id"
                                                                                else 1],
                     horizontal=True, key="import-kind")
@@ -280,11 +295,11 @@ def render_data_import() -> None:
     exts = [e.lstrip(".") for e in EXTENSIONS["indikator" if kind == "agregat" else kind]]
     upload = st.file_uploader(_t("upload", mb=limit // 2 ** 20), type=exts, key=f"upload-{kind}")
     if upload is None:
-        _versions_section()
+        _versions_section(user)
         return
     if upload.size > limit:
         st.error(_t("too_big", size=f"{upload.size / 2 ** 20:.0f}", mb=limit // 2 ** 20))
-        _versions_section()
+        _versions_section(user)
         return
     data = upload.getvalue()
     digest = hashlib.sha256(data).hexdigest()[:16]
@@ -298,8 +313,18 @@ def render_data_import() -> None:
         with tempfile.TemporaryDirectory(prefix="peta-upload-") as tmp:
             path = Path(tmp) / source
             path.write_bytes(data)
+            # the version this import is based on: taken before reading (a save after
+            # someone else's change to the same region is refused, not overwritten)
+            base = store.base_version(_workspace_kind(kind, options), user)
             with st.spinner("Membaca berkas …" if lang() == "id" else "Reading the file …"):
                 result = _run_import(kind, path, source, options)
+                if user is not None and user.scope:
+                    from geo.store.scope import apply_scope
+                    result.data, result.report = apply_scope(
+                        _workspace_kind(kind, options), result.data, result.report,
+                        list(user.scope))
+        st.session_state["import-base"] = base
+        st.session_state["import-sha256"] = hashlib.sha256(data).hexdigest()
         st.session_state["import-run-key"] = run_key
         st.session_state["import-result"] = result
     result = st.session_state["import-result"]
@@ -320,13 +345,20 @@ def render_data_import() -> None:
             st.dataframe(preview, hide_index=True, width="stretch")
         if st.button(_t("save"), type="primary", key=f"{key}-save"):
             ws_kind = _workspace_kind(kind, options)
-            v = workspace.save(ws_kind, result.data, name=result.report.source,
-                               source=result.report.source, report=result.report)
-            _clear_caches()
-            st.success(_t("saved", label=md_escape(v.label())))
+            try:
+                v = store.save(ws_kind, result.data, name=result.report.source,
+                               source=result.report.source, report=result.report,
+                               base_version=st.session_state.get("import-base"), user=user,
+                               source_sha256=st.session_state.get("import-sha256"))
+            except WorkspaceError as exc:
+                st.error(t("save_failed", msg=md_escape(exc)))
+            else:
+                _clear_caches()
+                st.session_state["import-base"] = v.version
+                st.success(_t("saved", label=md_escape(v.label())))
     else:
         st.warning(_t("nothing"))
-    _versions_section()
+    _versions_section(user)
 
 
 __all__ = ["render_data_import", "md_escape"]

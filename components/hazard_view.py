@@ -11,9 +11,13 @@ from components.i18n import t
 from geo import hazards
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
 def zones_in_view(region: str) -> gpd.GeoDataFrame:
     """Hazard zones clipped to the selected region (all of them for Indonesia)."""
+    return _zones_in_view(data.data_version(), region)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _zones_in_view(dv: str, region: str) -> gpd.GeoDataFrame:
     zones, _ = data.hazard_zones()
     if not region:
         return zones

@@ -254,6 +254,53 @@ TEXT: dict[str, tuple[str, str]] = {
                           "Kader trained in 25 basic skills (%)"),
     "kader_trained_region": ("Kader terlatih (25 keterampilan dasar) di {region}: {value}",
                              "Kader trained (25 basic skills) in {region}: {value}"),
+    # editors, login and audit (PostGIS store)
+    "page_masuk": ("Masuk", "Log in"),
+    "db_unavailable": ("Basis data tidak dapat dihubungi. Coba lagi sebentar lagi; bila tetap "
+                       "gagal, hubungi pengelola server (PostgreSQL).",
+                       "The database cannot be reached. Try again shortly; if it keeps "
+                       "failing, contact the server administrator (PostgreSQL)."),
+    "page_audit": ("Audit", "Audit"),
+    "username": ("Nama pengguna", "Username"),
+    "password": ("Kata sandi", "Password"),
+    "login": ("Masuk", "Log in"),
+    "login_oidc": ("Masuk dengan akun instansi (SSO)", "Log in with your organisation (SSO)"),
+    "logout": ("Keluar", "Log out"),
+    "login_failed": ("Nama pengguna atau kata sandi salah.", "Wrong username or password."),
+    "login_required": ("Halaman ini hanya untuk editor. Silakan masuk dengan akun editor.",
+                       "This page is for editors only. Please log in with an editor account."),
+    "login_to_view": ("Dasbor ini memerlukan login.", "This dashboard requires a login."),
+    "login_not_needed": ("Data disimpan di folder workspace komputer ini; tidak perlu login.",
+                         "Data are kept in this computer's workspace folder; no login needed."),
+    "logged_in_as": ("Masuk sebagai {name} ({role}; wilayah: {scope}).",
+                     "Logged in as {name} ({role}; regions: {scope})."),
+    "all_regions": ("semua wilayah", "all regions"),
+    "scope_note": ("Baris di luar wilayah {scope} ditolak dan disebut di laporan. Impor Anda "
+                   "mengganti data wilayah Anda saja.",
+                   "Rows outside {scope} are refused and named in the report. Your import "
+                   "replaces your regions' data only."),
+    "save_failed": ("Tidak disimpan: {msg}", "Not saved: {msg}"),
+    "audit_intro": ("Setiap perubahan data: siapa, kapan, jenis, jumlah baris, laporan impor. "
+                    "Pilih versi untuk melihat laporannya atau memulihkannya.",
+                    "Every data change: who, when, kind, rows, import report. Pick a version "
+                    "to see its report or restore it."),
+    "audit_files": ("Jejak audit tersedia bila data disimpan di basis data (PETA_DATABASE_URL).",
+                    "The audit trail is available when data are kept in the database "
+                    "(PETA_DATABASE_URL)."),
+    "audit_empty": ("Belum ada perubahan data.", "No data change yet."),
+    "audit_version": ("Versi", "Version"),
+    "audit_report": ("Laporan impor versi ini", "Import report of this version"),
+    "audit_restore": ("Pulihkan versi ini untuk wilayah saya",
+                      "Restore this version for my regions"),
+    "audit_restored": ("Dipulihkan: {label}.", "Restored: {label}."),
+    "users_title": ("Pengguna (editor dan admin)", "Users (editors and admins)"),
+    "user_add": ("Tambah pengguna", "Add user"),
+    "user_role": ("Peran", "Role"),
+    "user_scope": ("Wilayah kewenangan (kode, pisahkan dengan koma; kosong = semua, admin)",
+                   "Regions (codes, comma-separated; empty = all, admins only)"),
+    "user_added": ("Pengguna {name} dibuat.", "User {name} created."),
+    "user_disable": ("Nonaktifkan pengguna", "Deactivate user"),
+    "user_disabled": ("Pengguna {name} dinonaktifkan.", "User {name} deactivated."),
 }
 
 

@@ -30,15 +30,32 @@ PAGES = [
     ("pages/peringkat.py", "page_peringkat", "peringkat"),
     ("pages/tentang_data.py", "page_tentang", "tentang_data"),
     ("pages/kelola_data.py", "page_kelola", "kelola_data"),
+    ("pages/audit.py", "page_audit", "audit"),
+    ("pages/masuk.py", "page_masuk", "masuk"),
 ]
 HOME_PATH = "beranda"
+EDITOR_PAGES = ("kelola_data", "audit")   # PostGIS store: editors and admins only
+LOGIN_PAGES = ("audit", "masuk")          # only with the PostGIS store (users, audit trail)
 FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"
 _RUN = threading.local()  # each script run has its own thread
+
+
+def _allowed(entries):
+    """Pages this visitor may open: a viewer of the database store never gets Kelola Data or
+    Audit in the navigation, so a typed URL of them lands on the default page."""
+    from components import auth
+    if not auth.login_enabled():
+        return [e for e in entries if e[2] not in LOGIN_PAGES]
+    if not auth.can_view():
+        return [e for e in PAGES if e[2] == "masuk"]
+    editor = auth.can_edit()
+    return [e for e in entries if editor or e[2] not in EDITOR_PAGES]
 
 
 def _navigation(entries=PAGES):
     # No page icons: Streamlit makes a page's icon the favicon, and a Material icon would
     # then be fetched from Google's font servers (the app must make no outside request).
+    entries = _allowed(entries)
     # The default page is served at "/" but still reserves a pathname; it reserves
     # "beranda", and a hidden alias at its own name (/ringkasan, like every other page's
     # link) opens it instead of Streamlit's "Page not found" dialog.
@@ -72,8 +89,26 @@ def run() -> None:
         st.title(t("app_title"))
         st.error(t("no_data_dir"))
         st.code(str(exc), language=None)
-        nav = _navigation(PAGES[-1:])
+        nav = _navigation([e for e in PAGES if e[2] in ("kelola_data", "masuk")])
     else:
+        from components import auth, data
+        try:
+            data.refresh_data_version()
+        except Exception as exc:   # the database is down or unreachable: say so, no traceback
+            from sqlalchemy.exc import SQLAlchemyError
+            if not isinstance(exc, SQLAlchemyError):
+                raise
+            st.title(t("app_title"))
+            st.error(t("db_unavailable"))
+            st.stop()
+        if not auth.can_view():
+            nav = _navigation()
+            _RUN.inside = True
+            try:
+                nav.run()
+            finally:
+                _RUN.inside = False
+            return
         nav = _navigation()
         from components import sidebar
         view = sidebar.render()

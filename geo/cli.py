@@ -181,7 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     from . import display, fetch
     from .export import cli as export_cli
     from .importers import cli as import_cli
-    for module in (fetch, import_cli, display, export_cli):
+    from .store import cli as store_cli
+    for module in (fetch, import_cli, display, export_cli, store_cli):
         module.register(sub)
     return parser
 

@@ -48,9 +48,10 @@ class DatasetInfo:
 
 def _from_workspace(kind: str, default_name: str):
     """(workspace Version, DatasetInfo) of the current version of ``kind``, or None. The
-    info comes from the manifest; the data is read only by ``Version.load()``."""
-    from . import workspace
-    version = workspace.current(kind)
+    info comes from the manifest; the data is read only by ``Version.load()``. The store is
+    the workspace folder, or PostGIS when PETA_DATABASE_URL is set (geo.store)."""
+    from .store import get_store
+    version = get_store().current(kind)
     if version is None:
         return None
     meta = version.manifest

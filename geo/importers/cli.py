@@ -27,6 +27,12 @@ def _common(p: argparse.ArgumentParser, out_help: str) -> None:
     p.add_argument("--save", action="store_true",
                    help="simpan hasil ke workspace (dipakai aplikasi sebagai data aktif)")
     p.add_argument("--name", help="nama dataset di workspace (bawaan: nama berkas)")
+    p.add_argument("--user", help="editor yang menyimpan (basis data; atau PETA_USER; kata "
+                                  "sandi dari PETA_PASSWORD atau --password-file)")
+    p.add_argument("--password-file", help="berkas berisi kata sandi editor (baris pertama)")
+    p.add_argument("--base", metavar="VERSI",
+                   help="versi yang menjadi dasar impor ini (bawaan: versi saat perintah mulai)"
+                        "; simpan ditolak bila data sudah diubah sejak itu")
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -93,6 +99,7 @@ def _mapping(items: list[str]) -> dict[str, str | None] | None:
 
 
 def _finish(args, report, data, kind: str, write_out) -> int:
+    report, data = _scoped(args, kind, report, data)
     print(report.summary())
     for note in report.notes:
         print("  " + note)
@@ -105,11 +112,30 @@ def _finish(args, report, data, kind: str, write_out) -> int:
         write_out(Path(args.out))
         print(f"Hasil ditulis ke {args.out}")
     if args.save and report.ok:
-        from .. import workspace
-        v = workspace.save(kind, data, name=args.name or Path(args.file).name,
-                           source=Path(args.file).name, report=report)
-        print(f"Disimpan ke workspace: {v.label()}")
+        from ..cache import sha256_file
+        from ..store import WorkspaceError, get_store
+        try:
+            v = get_store().save(kind, data, name=args.name or Path(args.file).name,
+                                 source=Path(args.file).name, report=report,
+                                 base_version=getattr(args, "base_for_save", None),
+                                 user=getattr(args, "save_user", None),
+                                 source_sha256=sha256_file(Path(args.file)))
+        except WorkspaceError as exc:
+            print(f"GAGAL menyimpan: {exc}", file=sys.stderr)
+            return 1
+        print(f"Disimpan ke workspace: {v.label()} [versi {v.version}]")
     return 0 if report.ok else 1
+
+
+def _scoped(args, kind: str, report, data):
+    """With a database store, rows outside the editor's region are refused (named in the
+    report) before the report is printed."""
+    user = getattr(args, "save_user", None)
+    if not args.save or user is None or user.whole:
+        return report, data
+    from ..store.scope import apply_scope
+    data, report = apply_scope(kind, data, report, list(user.scope))
+    return report, data
 
 
 def _write_csv(df):
@@ -168,8 +194,26 @@ def _hazards(args) -> int:
     return _finish(args, res.report, res.data, "bahaya", _geojson(res.data))
 
 
+SAVE_KIND = {"posyandu": "posyandu", "indicators": "indikator", "hazards": "bahaya"}
+
+
 def run(args) -> int:
-    """Handler of the ``import`` command."""
+    """Handler of the ``import`` command. With ``--save`` and a database store the editor
+    logs in first, and the version the import is based on is taken now (or ``--base``)."""
+    if args.save:
+        from ..store import WorkspaceError, get_store
+        store = get_store()
+        kind = SAVE_KIND.get(args.import_kind) or f"batas_{args.level}"
+        try:
+            if store.requires_login:
+                from ..store.cli import login
+                args.save_user = login(args)
+            args.base_for_save = (args.base if args.base is not None
+                                  else store.base_version(kind, getattr(args, "save_user", None))
+                                  if store.requires_login else None)
+        except WorkspaceError as exc:
+            print(f"GAGAL: {exc}", file=sys.stderr)
+            return 2
     return args.import_handler(args)
 
 

@@ -1,0 +1,93 @@
+"""The store interface shared by the file store and the PostGIS store, and its users."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .. import workspace
+from ..workspace import KIND_LABELS, KINDS, WorkspaceError
+
+# Helper 9 adds WorkspaceConflict to geo.workspace (version-checked saves of the file
+# store); use that class when it is there so one ``except`` catches both stores.
+WorkspaceConflict = getattr(workspace, "WorkspaceConflict", None)
+if WorkspaceConflict is None:
+    class WorkspaceConflict(WorkspaceError):  # type: ignore[no-redef]
+        """A save based on an older version than the current one (refused)."""
+
+EDITOR = "editor"
+ADMIN = "admin"
+ROLES = (EDITOR, ADMIN)
+
+
+class AuthError(WorkspaceError):
+    """Not logged in, wrong password, or not allowed (message in Indonesian)."""
+
+
+@dataclass(frozen=True)
+class User:
+    """An editor or admin. ``scope``: region codes the user may change (empty = all,
+    only for admins)."""
+    username: str
+    role: str = EDITOR
+    scope: tuple[str, ...] = field(default_factory=tuple)
+    active: bool = True
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+    @property
+    def whole(self) -> bool:
+        """May change data of every region (an admin without a scope)."""
+        return self.is_admin and not self.scope
+
+
+class Store:
+    """What Kelola Data, the audit page, the CLI and geo.datasets use.
+
+    Versions are objects with ``kind, version, name, source, imported_at, rows, manifest,
+    data_path, load(), label()`` (geo.workspace.Version and its database twin).
+    """
+    kind_name = "files"
+    kinds = KINDS
+    kind_labels = KIND_LABELS
+    #: editing needs a login (False for the file store: a laptop at a meeting)
+    requires_login = False
+
+    def current(self, kind: str):
+        raise NotImplementedError
+
+    def list_versions(self, kind: str) -> list:
+        raise NotImplementedError
+
+    def base_version(self, kind: str, user: User | None = None) -> str | None:
+        """The version a save by ``user`` must be based on (the latest one that touched
+        the user's region); pass it back to ``save(base_version=…)``."""
+        cur = self.current(kind)
+        return cur.version if cur else None
+
+    def save(self, kind: str, data, *, name: str, source: str = "", report=None,
+             extra: dict | None = None, base_version: str | None = None,
+             user: User | None = None, source_sha256: str | None = None):
+        raise NotImplementedError
+
+    def restore(self, kind: str, version: str | None = None, *, user: User | None = None):
+        raise NotImplementedError
+
+    def discard(self, kind: str, *, user: User | None = None) -> None:
+        raise NotImplementedError
+
+    def data_version(self) -> str:
+        """Changes whenever any dataset changes (cheap: called once per rerun)."""
+        return ""
+
+    # users (database only)
+    def authenticate(self, username: str, password: str) -> User | None:
+        return None
+
+    def get_user(self, username: str) -> User | None:
+        return None
+
+    def audit(self, limit: int = 500) -> pd.DataFrame:
+        return pd.DataFrame()

@@ -1,0 +1,508 @@
+"""The PostGIS store: the workspace in PostgreSQL + PostGIS, shared by every app process.
+
+Tables (geo/store/migrations): ``peta_version`` (every import, restore and removal: who,
+when, source file name and sha256, scope, counts, the row-level report), ``peta_current``
+(the version in use per kind), ``peta_state`` (one counter bumped by every change: the
+cheap "data version" the app's caches are keyed on), ``peta_user`` (editors and admins,
+argon2 hashes), and the data tables ``posyandu`` (Point, SRID 4326, GiST), ``bahaya`` and
+``batas`` (geometries, GiST) and ``indikator``.
+
+Every version is a complete snapshot of its kind. An editor's import replaces the rows of
+the editor's region scope and copies the rest of the current version unchanged, so imports
+by editors of different kabupaten both land. A save is one transaction (all or nothing):
+it locks the kind's ``peta_current`` row, refuses a save whose ``base_version`` is not the
+latest version that touched an overlapping region (``WorkspaceConflict``), writes, switches
+``peta_current`` and bumps the data version last.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from sqlalchemy import create_engine, text
+
+from ..workspace import KIND_LABELS, KINDS, WorkspaceError
+from .base import EDITOR, ROLES, AuthError, Store, User, WorkspaceConflict
+from .scope import in_scope, region_codes, scope_text
+from .users import UsersMixin
+
+TABLE = {"posyandu": "posyandu", "bahaya": "bahaya", "indikator": "indikator",
+         **{k: "batas" for k in KINDS if k.startswith("batas_")}}
+GEO = {"posyandu": True, "bahaya": True, "indikator": False,
+       **{k: True for k in KINDS if k.startswith("batas_")}}
+POSYANDU_COLUMNS = ("id", "nama", "kode_desa", "lat", "lon", "strata", "jumlah_kader",
+                    "kader_terlatih", "balita_sasaran", "balita_ditimbang", "balita_stunting",
+                    "aktif", "internet", "layanan_kesehatan", "layanan_pendidikan",
+                    "layanan_pekerjaan_umum", "layanan_perumahan", "layanan_trantibumlinmas",
+                    "layanan_sosial", "sampel")
+_INTS = ("jumlah_kader", "kader_terlatih", "balita_sasaran", "balita_ditimbang",
+         "balita_stunting")
+_BOOLS = ("aktif", "internet", "layanan_kesehatan", "layanan_pendidikan",
+          "layanan_pekerjaan_umum", "layanan_perumahan", "layanan_trantibumlinmas",
+          "layanan_sosial")
+_IN_SCOPE = ("(wilayah = ANY(CAST(:scope AS text[])) OR EXISTS (SELECT 1 FROM "
+             "unnest(CAST(:scope AS text[])) s WHERE wilayah LIKE s || '.%'))")
+ACTIONS = {"impor": "impor", "pulihkan": "pulihkan", "hapus": "hapus"}
+
+
+def _fixed_columns(kind: str) -> tuple[str, ...]:
+    return POSYANDU_COLUMNS if kind == "posyandu" else ()
+
+
+def _new_id() -> str:
+    now = datetime.now(timezone.utc)
+    return f"{now:%Y%m%dT%H%M%S%f}Z-{uuid.uuid4().hex[:6]}"
+
+
+def _overlaps(a, b) -> bool:
+    """Two scopes share a region (None = every region)."""
+    if a is None or b is None:
+        return True
+    return any(x == y or x.startswith(y + ".") or y.startswith(x + ".") for x in a for y in b)
+
+
+def _json_value(v):
+    if v is None or v is pd.NA:
+        return None
+    if isinstance(v, float) and np.isnan(v):
+        return None
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating,)):
+        return float(v)
+    if isinstance(v, (np.bool_,)):
+        return bool(v)
+    if isinstance(v, (pd.Timestamp, datetime)):
+        return v.isoformat()
+    return v
+
+
+@dataclass(frozen=True)
+class DbVersion:
+    """A version in the database; the same attributes as geo.workspace.Version."""
+    kind: str
+    version: str
+    manifest: dict
+    store: "PostgisStore"
+
+    @property
+    def name(self) -> str:
+        return self.manifest.get("name", "")
+
+    @property
+    def source(self) -> str:
+        return self.manifest.get("source", "")
+
+    @property
+    def imported_at(self) -> str:
+        return self.manifest.get("imported_at", "")
+
+    @property
+    def rows(self) -> int:
+        return int(self.manifest.get("rows", 0))
+
+    @property
+    def data_path(self) -> str:
+        """Not a file: a name unique to this version (geo.datasets keys caches on it)."""
+        return f"postgis/{self.kind}/{self.version}"
+
+    @property
+    def path(self) -> str:
+        return self.data_path
+
+    def load(self):
+        return self.store.load_version(self.kind, self.version)
+
+    def __iter__(self):
+        yield self.load()
+        yield {**self.manifest, "path": self.data_path}
+
+    def label(self) -> str:
+        when = self.imported_at
+        try:
+            when = datetime.fromisoformat(when).astimezone().strftime("%d-%m-%Y %H:%M")
+        except ValueError:
+            pass
+        who = self.manifest.get("created_by")
+        by = f", oleh {who}" if who else ""
+        return (f"{KIND_LABELS.get(self.kind, self.kind)}: {self.name} ({when}, "
+                f"{self.rows} baris{by})")
+
+
+class PostgisStore(UsersMixin, Store):
+    kind_name = "postgis"
+    requires_login = True
+
+    def __init__(self, url: str, *, migrate: bool = True):
+        self.url = url
+        self.engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                                    connect_args={"application_name": "peta-posyandu"})
+        if migrate:
+            self.migrate()
+
+    # ------------------------------------------------------------------ schema
+    def migrate(self) -> tuple[str | None, str]:
+        from . import schema
+        return schema.upgrade(self.engine)
+
+    def schema_version(self) -> str | None:
+        from . import schema
+        with self.engine.connect() as conn:
+            return schema.current(conn)
+
+    def data_version(self) -> str:
+        with self.engine.connect() as conn:
+            return "db:" + str(conn.execute(text(
+                "SELECT data_version FROM peta_state WHERE id = 1")).scalar())
+
+    # ------------------------------------------------------------------ versions
+    def _version_row(self, conn, vid: str) -> DbVersion | None:
+        row = conn.execute(text(
+            "SELECT id, kind, action, name, source, source_sha256, created_by, created_at, "
+            "scope, base_version, restored_from, rows, counts, manifest FROM peta_version "
+            "WHERE id = :id"), {"id": vid}).mappings().first()
+        return self._as_version(row) if row else None
+
+    def _as_version(self, row) -> DbVersion:
+        manifest = dict(row["manifest"] or {})
+        manifest.update({
+            "kind": row["kind"], "version": row["id"], "name": row["name"],
+            "source": row["source"], "sha256": row["source_sha256"],
+            "imported_at": row["created_at"].astimezone().isoformat(timespec="seconds"),
+            "rows": int(row["rows"]), "counts": row["counts"], "action": row["action"],
+            "created_by": row["created_by"], "scope": list(row["scope"] or []) or None,
+            "base_version": row["base_version"], "restored_from": row["restored_from"]})
+        return DbVersion(row["kind"], row["id"], manifest, self)
+
+    def current(self, kind: str) -> DbVersion | None:
+        self._check_kind(kind)
+        with self.engine.connect() as conn:
+            vid = conn.execute(text("SELECT version_id FROM peta_current WHERE kind = :k"),
+                               {"k": kind}).scalar()
+            return self._version_row(conn, vid) if vid else None
+
+    def list_versions(self, kind: str) -> list[DbVersion]:
+        """Versions holding data (imports and restores), newest first."""
+        self._check_kind(kind)
+        with self.engine.connect() as conn:
+            rows = conn.execute(text(
+                "SELECT * FROM peta_version WHERE kind = :k ORDER BY seq DESC"),
+                {"k": kind}).mappings().all()
+        return [self._as_version(r) for r in rows]
+
+    def base_version(self, kind: str, user: User | None = None) -> str:
+        self._check_kind(kind)
+        scope = self._scope_of(user) if user is not None else None
+        with self.engine.connect() as conn:
+            return self._latest_touching(conn, kind, scope) or ""
+
+    def _latest_touching(self, conn, kind: str, scope) -> str | None:
+        for vid, vscope in conn.execute(text(
+                "SELECT id, scope FROM peta_version WHERE kind = :k ORDER BY seq DESC"),
+                {"k": kind}):
+            if _overlaps(list(vscope) if vscope is not None else None, scope):
+                return vid
+        return None
+
+    @staticmethod
+    def _check_kind(kind: str) -> None:
+        if kind not in KINDS:
+            raise WorkspaceError(f"jenis data tidak dikenal: {kind!r} (pilih {', '.join(KINDS)})")
+
+    # ------------------------------------------------------------------ data
+    def load_version(self, kind: str, vid: str):
+        table = TABLE[kind]
+        fixed = _fixed_columns(kind)
+        cols = ", ".join(("baris", *fixed, "attrs"))
+        with self.engine.connect() as conn:
+            if GEO[kind]:
+                frame = gpd.read_postgis(
+                    text(f"SELECT {cols}, geom FROM {table} WHERE version_id = :v "
+                         "ORDER BY baris NULLS LAST, ctid"),
+                    conn, geom_col="geom", params={"v": vid})
+                frame = frame.rename_geometry("geometry")
+                if frame.crs is None:
+                    frame = frame.set_crs(4326)
+            else:
+                frame = pd.read_sql(text(f"SELECT {cols} FROM {table} WHERE version_id = :v "
+                                         "ORDER BY baris NULLS LAST, ctid"),
+                                    conn, params={"v": vid})
+            manifest = conn.execute(text("SELECT manifest FROM peta_version WHERE id = :v"),
+                                    {"v": vid}).scalar() or {}
+        attrs = pd.DataFrame([a or {} for a in frame.pop("attrs")], index=frame.index)
+        for c in attrs.columns:
+            frame[c] = attrs[c]
+        for c in _INTS:
+            if c in frame:
+                frame[c] = pd.array(frame[c].astype("Float64").round(), dtype="Int64")
+        for c in _BOOLS:
+            if c in frame:
+                frame[c] = pd.array(frame[c], dtype="boolean")
+        if "sampel" in frame:
+            frame["sampel"] = frame["sampel"].fillna(False).astype(bool)
+        order = [c for c in manifest.get("columns", []) if c in frame.columns]
+        rest = [c for c in frame.columns if c not in order]
+        frame = frame[order + rest]
+        if "geometry" in frame.columns and "geometry" in order:
+            pass
+        if isinstance(frame, gpd.GeoDataFrame):
+            frame = frame.set_geometry("geometry")
+        return frame
+
+    def _rows_frame(self, kind: str, data, vid: str, codes: pd.Series):
+        fixed = _fixed_columns(kind)
+        geo = GEO[kind] and isinstance(data, gpd.GeoDataFrame)
+        skip = {"baris", "geometry", *fixed}
+        if geo:
+            skip.add(data.geometry.name)
+        extra = [c for c in data.columns if c not in skip]
+        out = pd.DataFrame({"version_id": vid, "wilayah": codes.to_numpy()}, index=data.index)
+        out["baris"] = (pd.to_numeric(data["baris"], errors="coerce").astype("Int64")
+                        if "baris" in data.columns else pd.array(range(1, len(data) + 1),
+                                                                 dtype="Int64"))
+        for c in fixed:
+            out[c] = data[c] if c in data.columns else None
+        recs = data[extra].astype(object).to_dict("records") if extra else [{}] * len(data)
+        out["attrs"] = [{k: _json_value(v) for k, v in r.items()} for r in recs]
+        if geo:
+            frame = data.to_crs(4326) if data.crs is not None and data.crs.to_epsg() != 4326 \
+                else data
+            out = gpd.GeoDataFrame(out, geometry=frame.geometry.values, crs=4326)
+            out = out.rename_geometry("geom")
+        return out
+
+    def _write_rows(self, conn, kind: str, frame) -> None:
+        from sqlalchemy.dialects.postgresql import JSONB
+        if not len(frame):
+            return
+        dtype = {"attrs": JSONB}
+        if isinstance(frame, gpd.GeoDataFrame):
+            from geoalchemy2 import Geometry
+            gtype = "POINT" if kind == "posyandu" else "GEOMETRY"
+            dtype["geom"] = Geometry(gtype, srid=4326)
+            frame.to_postgis(TABLE[kind], conn, if_exists="append", index=False, dtype=dtype,
+                             chunksize=5000)
+        else:
+            pd.DataFrame(frame).to_sql(TABLE[kind], conn, if_exists="append", index=False,
+                                       dtype=dtype, chunksize=5000, method="multi")
+
+    def _copy_rows(self, conn, kind: str, src: str, dst: str, scope, inside: bool) -> None:
+        """Copy rows of version ``src`` to ``dst``: those inside ``scope`` (or outside)."""
+        table = TABLE[kind]
+        cols = ", ".join(("wilayah", "baris", *_fixed_columns(kind), "attrs",
+                          *(("geom",) if GEO[kind] else ())))
+        cond = "" if scope is None else (" AND " + ("" if inside else "NOT ") +
+                                         f"COALESCE({_IN_SCOPE}, false)")
+        conn.execute(text(f"INSERT INTO {table} (version_id, {cols}) SELECT :dst, {cols} "
+                          f"FROM {table} WHERE version_id = :src{cond}"),
+                     {"dst": dst, "src": src, **({"scope": list(scope)} if scope else {})})
+
+    # ------------------------------------------------------------------ changes
+    def _lock(self, conn, kind: str) -> str | None:
+        return conn.execute(text("SELECT version_id FROM peta_current WHERE kind = :k "
+                                 "FOR UPDATE"), {"k": kind}).scalar()
+
+    def _finish(self, conn, kind: str, vid: str | None, *, switch: bool = True) -> None:
+        if vid is not None:
+            rows = conn.execute(text(f"SELECT count(*) FROM {TABLE[kind]} WHERE version_id = :v"),
+                                {"v": vid}).scalar()
+            conn.execute(text("UPDATE peta_version SET rows = :r WHERE id = :v"),
+                         {"r": int(rows), "v": vid})
+        if switch:
+            conn.execute(text("UPDATE peta_current SET version_id = :v, changed_at = now() "
+                              "WHERE kind = :k"), {"v": vid, "k": kind})
+        # last statement of every change: other processes see the new data version only
+        # once everything above is committed
+        conn.execute(text("UPDATE peta_state SET data_version = data_version + 1 WHERE id = 1"))
+
+    def _insert_version(self, conn, kind, vid, action, user, scope, *, name="", source="",
+                        sha256=None, base=None, restored_from=None, counts=None, report=None,
+                        manifest=None) -> None:
+        conn.execute(text(
+            "INSERT INTO peta_version (id, kind, action, name, source, source_sha256, "
+            "created_by, scope, base_version, restored_from, counts, report, manifest) "
+            "VALUES (:id, :kind, :action, :name, :source, :sha, :by, :scope, :base, :rf, "
+            "CAST(:counts AS jsonb), :report, CAST(:manifest AS jsonb))"),
+            {"id": vid, "kind": kind, "action": action, "name": name, "source": source,
+             "sha": sha256, "by": user.username, "scope": list(scope) if scope else None,
+             "base": base, "rf": restored_from,
+             "counts": json.dumps(counts) if counts is not None else None, "report": report,
+             "manifest": json.dumps(manifest or {}, ensure_ascii=False, default=str)})
+
+    def _scope_of(self, user: User):
+        return None if user.whole else list(user.scope)
+
+    def _editor(self, user: User | None) -> User:
+        """The user as stored now (role and scope may have changed since login)."""
+        if user is None:
+            raise AuthError("mengubah data memerlukan login editor")
+        fresh = self.get_user(user.username)
+        if fresh is None or not fresh.active:
+            raise AuthError(f"pengguna {user.username} tidak ada atau tidak aktif")
+        if fresh.role not in ROLES:
+            raise AuthError(f"pengguna {user.username} bukan editor")
+        if fresh.role == EDITOR and not fresh.scope:
+            raise AuthError(f"editor {user.username} belum diberi wilayah kewenangan")
+        return fresh
+
+    def save(self, kind, data, *, name, source="", report=None, extra=None, base_version=None,
+             user=None, source_sha256=None):
+        """Store ``data`` as the new current version of ``kind`` for ``user``'s region (one
+        transaction). Rows outside the region are refused (filter them first with
+        geo.store.scope.apply_scope so the report names them)."""
+        self._check_kind(kind)
+        user = self._editor(user)
+        scope = self._scope_of(user)
+        codes = region_codes(kind, data)
+        if scope is not None:
+            outside = ~codes.map(lambda c: in_scope(c, scope)).astype(bool)
+            if outside.any():
+                rows = (data.loc[outside.to_numpy(), "baris"].astype(int).tolist()
+                        if "baris" in data.columns else [])
+                what = f"baris {', '.join(map(str, rows[:20]))}" if rows else \
+                    f"{int(outside.sum())} baris"
+                raise AuthError(f"{what} berada di luar wilayah kewenangan Anda "
+                                f"({scope_text(scope)}); tidak ada yang disimpan")
+        is_geo = isinstance(data, gpd.GeoDataFrame)
+        manifest = {"columns": [str(c) for c in data.columns], "geo": is_geo,
+                    "crs": "EPSG:4326" if is_geo else None, **(extra or {})}
+        vid = _new_id()
+        frame = self._rows_frame(kind, data, vid, codes)
+        with self.engine.begin() as conn:
+            cur = self._lock(conn, kind)
+            if base_version is not None:
+                latest = self._latest_touching(conn, kind, scope)
+                if (latest or "") != (base_version or ""):
+                    raise WorkspaceConflict(
+                        f"{KIND_LABELS.get(kind, kind)} untuk {scope_text(scope)} sudah diubah "
+                        f"sejak Anda mulai (Anda mulai dari versi {base_version or '(kosong)'}, "
+                        f"kini versi {latest}). Tidak ada yang disimpan; muat ulang lalu "
+                        "impor lagi.")
+            self._insert_version(conn, kind, vid, "impor", user, scope, name=str(name),
+                                 source=str(source), sha256=source_sha256, base=base_version,
+                                 counts=dict(report.counts) if report is not None else None,
+                                 report=report.to_csv() if report is not None else None,
+                                 manifest=manifest)
+            if cur is not None and scope is not None:
+                self._copy_rows(conn, kind, cur, vid, scope, inside=False)
+            self._write_rows(conn, kind, frame)
+            self._finish(conn, kind, vid)
+            return self._version_row(conn, vid)
+
+    def restore(self, kind, version=None, *, user=None):
+        """Make ``version``'s rows of the user's region current again (a new version that
+        records where it came from); default: the version before the latest one that
+        touched the region."""
+        self._check_kind(kind)
+        user = self._editor(user)
+        scope = self._scope_of(user)
+        with self.engine.begin() as conn:
+            cur = self._lock(conn, kind)
+            if version is None:
+                # the version just before the latest one that touched the region
+                rows = conn.execute(text("SELECT id, scope FROM peta_version WHERE kind = :k "
+                                         "ORDER BY seq DESC"), {"k": kind}).all()
+                pos = next((i for i, (vid, vs) in enumerate(rows)
+                            if _overlaps(list(vs) if vs is not None else None, scope)), None)
+                if pos is None:
+                    raise WorkspaceError("tidak ada versi sebelumnya yang dapat dipulihkan")
+                version = rows[pos + 1][0] if pos + 1 < len(rows) else None
+            target = self._version_row(conn, version) if version is not None else None
+            if version is not None and (target is None or target.kind != kind):
+                raise WorkspaceError(f"versi {version} tidak ditemukan")
+            if target is None:      # the region had no data before: restored to empty
+                target = DbVersion(kind, "", {"name": "(kosong)"}, self)
+            vid = _new_id()
+            self._insert_version(conn, kind, vid, "pulihkan", user, scope, name=target.name,
+                                 source=target.source, sha256=target.manifest.get("sha256"),
+                                 restored_from=target.version or None,
+                                 counts=target.manifest.get("counts"),
+                                 manifest={k: target.manifest.get(k)
+                                           for k in ("columns", "geo", "crs")})
+            if cur is not None and scope is not None:
+                self._copy_rows(conn, kind, cur, vid, scope, inside=False)
+            if target.version:
+                self._copy_rows(conn, kind, target.version, vid, scope, inside=True)
+            self._finish(conn, kind, vid)
+            return self._version_row(conn, vid)
+
+    def discard(self, kind, *, user=None) -> None:
+        """Remove the user's region from the current data (an admin: everything — the app
+        falls back to its samples). Recorded as a version; restorable."""
+        self._check_kind(kind)
+        user = self._editor(user)
+        scope = self._scope_of(user)
+        with self.engine.begin() as conn:
+            cur = self._lock(conn, kind)
+            if cur is None:
+                return
+            vid = _new_id()
+            manifest = (conn.execute(text("SELECT manifest FROM peta_version WHERE id = :v"),
+                                     {"v": cur}).scalar() or {})
+            self._insert_version(conn, kind, vid, "hapus", user, scope, name="(dihapus)",
+                                 manifest={k: manifest.get(k) for k in ("columns", "geo", "crs")})
+            if scope is not None:
+                self._copy_rows(conn, kind, cur, vid, scope, inside=False)
+            self._finish(conn, kind, vid if scope is not None else None)
+            if scope is None:
+                conn.execute(text("UPDATE peta_version SET rows = 0 WHERE id = :v"), {"v": vid})
+
+    # ------------------------------------------------------------------ audit
+    def audit(self, limit: int = 500) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            df = pd.read_sql(text(
+                "SELECT v.id AS versi, v.created_at AS waktu, v.created_by AS oleh, v.kind AS "
+                "jenis, v.action AS aksi, array_to_string(v.scope, ', ') AS wilayah, "
+                "v.source AS berkas, v.source_sha256 AS sha256, v.rows AS baris, "
+                "(v.counts->>'ditolak')::int AS ditolak, v.restored_from AS dari_versi, "
+                "(c.version_id = v.id) AS dipakai "
+                "FROM peta_version v LEFT JOIN peta_current c ON c.kind = v.kind "
+                "ORDER BY v.seq DESC LIMIT :n"), conn, params={"n": int(limit)})
+        if len(df):
+            df["waktu"] = pd.to_datetime(df["waktu"], utc=True).dt.tz_convert(
+                datetime.now().astimezone().tzinfo).dt.strftime("%Y-%m-%d %H:%M:%S")
+            df["wilayah"] = df["wilayah"].fillna("").replace("", "semua")
+            df["dipakai"] = df["dipakai"].fillna(False).astype(bool)
+        return df
+
+    def report(self, vid: str) -> pd.DataFrame:
+        """The row-level report saved with an import (empty when there was none)."""
+        import io
+        from ..importers.report import COLUMNS
+        with self.engine.connect() as conn:
+            csv = conn.execute(text("SELECT report FROM peta_version WHERE id = :v"),
+                               {"v": vid}).scalar()
+        if not csv:
+            return pd.DataFrame(columns=COLUMNS)
+        return pd.read_csv(io.StringIO(csv), dtype=str, keep_default_na=False)
+
+    def status(self) -> dict:
+        from . import schema
+        with self.engine.connect() as conn:
+            out = {"store": "postgis", "schema_version": schema.current(conn),
+                   "schema_head": schema.head(),
+                   "data_version": int(conn.execute(text(
+                       "SELECT data_version FROM peta_state")).scalar()),
+                   "current": {}, "counts": {}, "versions": {}}
+            for kind, vid in conn.execute(text("SELECT kind, version_id FROM peta_current "
+                                               "ORDER BY kind")):
+                out["current"][kind] = vid
+                out["counts"][kind] = int(conn.execute(text(
+                    f"SELECT count(*) FROM {TABLE[kind]} WHERE version_id = :v"),
+                    {"v": vid}).scalar()) if vid else 0
+            for kind, n in conn.execute(text("SELECT kind, count(*) FROM peta_version "
+                                             "GROUP BY kind")):
+                out["versions"][kind] = int(n)
+            out["users"] = {r: int(n) for r, n in conn.execute(text(
+                "SELECT role, count(*) FROM peta_user WHERE active GROUP BY role"))}
+        return out
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
