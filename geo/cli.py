@@ -162,9 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=1, help="ulangi dan laporkan yang tercepat")
     p.set_defaults(func=cmd_bench)
 
-    from . import display, fetch
+    from . import display, fetch, siteplan_cli
     from .importers import cli as import_cli
-    for module in (fetch, import_cli, display):
+    for module in (fetch, import_cli, display, siteplan_cli):
         module.register(sub)
     return parser
 
