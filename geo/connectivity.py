@@ -93,6 +93,28 @@ def to_geodataframe(table: pd.DataFrame):
                             crs="EPSG:4326")
 
 
+EXPORT_FORMATS = (".csv", ".xlsx", ".geojson")
+
+
+def export_bytes(df: pd.DataFrame, suffix: str, sheet: str = "data") -> bytes:
+    """A table with lon/lat as CSV, XLSX (both formula-safe) or GeoJSON points."""
+    from .importers.safety import neutralize_cells, to_csv_bytes, to_xlsx_bytes
+    if suffix == ".csv":
+        return to_csv_bytes(df)
+    if suffix == ".xlsx":
+        return to_xlsx_bytes(df, sheet=sheet)
+    if suffix == ".geojson":
+        plain = neutralize_cells(df)
+        plain["lon"], plain["lat"] = df["lon"].to_numpy(), df["lat"].to_numpy()
+        gdf = to_geodataframe(plain)
+        for c in gdf.columns:   # nullable/extension values → plain JSON values
+            if c != "geometry":
+                gdf[c] = gdf[c].astype(object).where(gdf[c].notna(), None)
+        return gdf.to_json(drop_id=True, ensure_ascii=False).encode("utf-8")
+    raise ValueError(f"format keluaran tidak dikenal: {suffix} (pilihan: "
+                     f"{', '.join(EXPORT_FORMATS)})")
+
+
 def village_candidates(region: str | None = None) -> pd.DataFrame:
     """One candidate site per village of ``region`` (all villages for None): site_id (the
     village code), kode_desa, nama, lon, lat — a point inside each village polygon.
@@ -152,3 +174,27 @@ def demand_from(table: pd.DataFrame) -> pd.DataFrame:
     d = table[cols].copy()
     ok = np.isfinite(d["lon"].to_numpy(float)) & np.isfinite(d["lat"].to_numpy(float))
     return d.loc[ok].reset_index(drop=True)
+
+
+def blankspot_lists() -> pd.DataFrame:
+    """What the Diskominfo blank-spot figures cover, per province and period: code,
+    period, value (province figure), regencies_listed, regencies_total, regency_sum,
+    complete (the listed regencies are all of the province's and sum to its figure)."""
+    from .published import table
+    from .regions import code_list
+    t = table()
+    bs = t.loc[t["indicator"] == "desa_blankspot"]
+    regs = code_list("kabupaten")
+    rows = []
+    for (code, period), prov in bs.loc[bs["level"] == "provinsi"].groupby(["code", "period"]):
+        listed = bs.loc[(bs["level"] == "kabupaten") & (bs["period"] == period)
+                        & bs["code"].str.startswith(code + ".")]
+        total = int(regs["code"].str.startswith(code + ".").sum())
+        value = float(prov["value"].iloc[0])
+        rows.append({"code": code, "period": period, "value": value,
+                     "regencies_listed": int(len(listed)), "regencies_total": total,
+                     "regency_sum": float(listed["value"].sum()),
+                     "complete": bool(len(listed) == total
+                                      and listed["value"].sum() == value)})
+    return pd.DataFrame(rows, columns=["code", "period", "value", "regencies_listed",
+                                       "regencies_total", "regency_sum", "complete"])

@@ -338,7 +338,7 @@ def plan_sites(demand: pd.DataFrame, candidates: pd.DataFrame, k: int, radius_km
     elif method != "greedy":
         raise ValueError(f"metode tidak dikenal: {method}")
     say(0.95, "table")
-    plan = _assemble(problem, order, added, k, radius_km, weight)
+    plan = assemble(problem, order, added, k, radius_km, weight)
     plan.summary.update({"seconds": round(time.perf_counter() - t0, 3),
                          "method": method_text, "gap": gap})
     if status is not None:
@@ -347,7 +347,7 @@ def plan_sites(demand: pd.DataFrame, candidates: pd.DataFrame, k: int, radius_km
     return plan
 
 
-def _assemble(problem: Problem, order: list[int], added: list[float], k: int,
+def assemble(problem: Problem, order: list[int], added: list[float], k: int,
               radius_km: float, weight: str) -> Plan:
     cand = problem.candidates
     total = problem.total_weight
@@ -422,3 +422,11 @@ def _assemble(problem: Problem, order: list[int], added: list[float], k: int,
         "build_seconds": round(problem.seconds_build, 3),
     }
     return Plan(sites, covered, curve, summary)
+
+
+def curve(problem: Problem, added: list[float]) -> pd.DataFrame:
+    """k → covered weight and share for the greedy order (k = 0: fixed sites only)."""
+    total = problem.total_weight
+    covered = problem.existing_weight + np.concatenate([[0.0], np.cumsum(added)])
+    return pd.DataFrame({"k": np.arange(len(covered)), "covered": covered,
+                         "share": covered / total if total else np.zeros(len(covered))})

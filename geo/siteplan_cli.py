@@ -8,33 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 
-EXPORT_FORMATS = (".csv", ".xlsx", ".geojson")
-
-
-def table_bytes(df: pd.DataFrame, suffix: str, sheet: str = "data") -> bytes:
-    """A table with lon/lat as CSV, XLSX (both formula-safe) or GeoJSON points."""
-    from .importers.safety import neutralize_cells, to_csv_bytes, to_xlsx_bytes
-    if suffix == ".csv":
-        return to_csv_bytes(df)
-    if suffix == ".xlsx":
-        return to_xlsx_bytes(df, sheet=sheet)
-    if suffix == ".geojson":
-        from .connectivity import to_geodataframe
-        plain = neutralize_cells(df)
-        plain["lon"], plain["lat"] = df["lon"].to_numpy(), df["lat"].to_numpy()
-        gdf = to_geodataframe(plain)
-        for c in gdf.columns:   # nullable/extension values → plain JSON values
-            if c != "geometry":
-                gdf[c] = gdf[c].astype(object).where(gdf[c].notna(), None)
-        return gdf.to_json(drop_id=True, ensure_ascii=False).encode("utf-8")
-    raise ValueError(f"format keluaran tidak dikenal: {suffix} (pilihan: "
-                     f"{', '.join(EXPORT_FORMATS)})")
+from .connectivity import export_bytes
 
 
 def _write(df: pd.DataFrame, out: str, sheet: str = "data") -> None:
     from .cache import write_bytes_atomic
     suffix = Path(out).suffix.lower()
-    write_bytes_atomic(Path(out), table_bytes(df, suffix, sheet))
+    write_bytes_atomic(Path(out), export_bytes(df, suffix, sheet))
 
 
 def _joined(args):
