@@ -285,7 +285,7 @@ def exact(problem: Problem, k: int, time_limit: float = 60.0,
     return ExactResult(chosen, text, gap, objective, bound, time.perf_counter() - t0)
 
 
-def _order_chosen(problem: Problem, chosen: list[int]) -> tuple[list[int], list[float]]:
+def order_chosen(problem: Problem, chosen: list[int]) -> tuple[list[int], list[float]]:
     """A set of sites in greedy order within the set (largest addition first)."""
     sub = Problem(**{**problem.__dict__})
     keep = np.isin(problem.useful, chosen)
@@ -333,7 +333,7 @@ def plan_sites(demand: pd.DataFrame, candidates: pd.DataFrame, k: int, radius_km
         res = exact(problem, k, time_limit=time_limit, start=order)
         greedy_w = float(sum(added))
         if res.objective >= greedy_w - 1e-9:
-            order, added = _order_chosen(problem, res.chosen)
+            order, added = order_chosen(problem, res.chosen)
         method_text, gap, status = "exact", res.gap, res.status
     elif method != "greedy":
         raise ValueError(f"metode tidak dikenal: {method}")
