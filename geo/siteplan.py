@@ -186,7 +186,7 @@ def greedy(problem: Problem, k: int) -> tuple[list[int], list[float]]:
     chosen, with the weight each adds. Stops early when nothing more can be covered."""
     m = problem.matrix
     gw = problem.group_weight
-    covered = np.zeros(m.shape[1], bool)
+    remaining = gw.copy()            # weight of each group not yet covered (0 once covered)
     indptr, indices = m.indptr, m.indices
     tie = _order_keys(problem.candidates["site_id"].iloc[problem.useful])
     gains = np.asarray(m @ gw).ravel() if m.shape[0] else np.zeros(0)
@@ -196,13 +196,13 @@ def greedy(problem: Problem, k: int) -> tuple[list[int], list[float]]:
     while heap and len(chosen) < k:
         neg, t, r = heapq.heappop(heap)
         cols = indices[indptr[r]:indptr[r + 1]]
-        g = float(gw[cols[~covered[cols]]].sum())
+        g = float(remaining[cols].sum())
         if g <= 0:
             continue
         if heap and (-g, t) > heap[0][:2]:
             heapq.heappush(heap, (-g, t, r))   # stale: someone else may be better now
             continue
-        covered[cols] = True
+        remaining[cols] = 0.0
         chosen.append(int(problem.useful[r]))
         added.append(g)
     return chosen, added

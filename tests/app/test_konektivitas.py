@@ -36,12 +36,12 @@ def test_list_and_plan_for_kalimantan_tengah():
     assert metrics["Posyandu terjangkau"].startswith(
         f"{expected.summary['covered_posyandu']} / ")
     # a coverage curve (Streamlit's chart) and the plan map, whose assets are local
-    assert at.get("arrow_vega_lite_chart")
+    assert at.get("vega_lite_chart")
     maps = component_args(at)
     assert len(maps) == 2
-    plan_html = maps[1]["html"]
     assert all(u.startswith("/app/static/") for u in maps[1]["js_links"] + maps[1]["css_links"])
-    assert plan_html.count("pp-site'>") == 20
+    script = " ".join(v for v in maps[1].values() if isinstance(v, str))
+    assert script.count("L.circle(") == 20          # one radius circle per chosen site
     # downloads of the list and of the plan, in three formats each
     labels = [b.label for b in at.get("download_button")]
     assert labels.count("Unduh GeoJSON") >= 3 and labels.count("Unduh CSV") >= 3
