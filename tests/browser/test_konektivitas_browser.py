@@ -27,14 +27,18 @@ def _metric(page: Page, label: str):
 
 def _set_k(page: Page, value: int) -> None:
     """Move the k slider with the keyboard (as a person would) to ``value``."""
-    thumb = page.locator(".st-key-plan-k [role='slider']")
-    thumb.scroll_into_view_if_needed()
-    current = int(thumb.get_attribute("aria-valuenow"))
+    box = page.locator(".st-key-plan-k")
+    box.scroll_into_view_if_needed()
+    thumb = box.locator("input[type='range']").first
+    if not thumb.count():
+        thumb = box.get_by_role("slider").first
+    current = int(float(thumb.input_value() if thumb.evaluate("e => 'value' in e")
+                        else thumb.get_attribute("aria-valuenow")))
     thumb.focus()
     key = "ArrowRight" if value > current else "ArrowLeft"
     for _ in range(abs(value - current)):
         page.keyboard.press(key)
-    expect(thumb).to_have_attribute("aria-valuenow", str(value))
+    expect(box.get_by_test_id("stSliderThumbValue")).to_have_text(str(value))
     page.wait_for_timeout(500)
     wait_for_script_run(page, FIRST_LOAD_TIMEOUT)
 
@@ -49,8 +53,10 @@ def test_plan_twenty_sites_at_province_62(server, browser, data_dir, viewport, t
     page.goto(server.url + "/konektivitas?wilayah=62", wait_until="domcontentloaded",
               timeout=FIRST_LOAD_TIMEOUT * 1000)
     wait_for_script_run(page, FIRST_LOAD_TIMEOUT)
-    expect(page.locator("h1").first).to_have_text("Konektivitas")
+    expect(page.locator("h1").first).to_have_text("Konektivitas",
+                                                  timeout=FIRST_LOAD_TIMEOUT * 1000)
     expect(page.locator(ST_FOLIUM_IFRAME)).to_have_count(2, timeout=FIRST_LOAD_TIMEOUT * 1000)
+    wait_for_script_run(page, FIRST_LOAD_TIMEOUT)
     # choose k = 20 (from 18, so the plan is recomputed in front of us)
     _set_k(page, 18)
     expect(_metric(page, "Situs baru")).to_have_text("18", timeout=120_000)
@@ -66,7 +72,7 @@ def test_plan_twenty_sites_at_province_62(server, browser, data_dir, viewport, t
     chart = page.locator('[data-testid="stVegaLiteChart"], [data-testid="stArrowVegaLiteChart"]')
     expect(chart.first).to_be_visible()
     # download the plan
-    button = page.locator(".st-key-plan-sites-csv button")
+    button = page.locator(".st-key-plan-sites-csv").get_by_role("button")
     button.scroll_into_view_if_needed()
     with page.expect_download(timeout=60_000) as info:
         button.click()
