@@ -74,7 +74,7 @@ def download_row(table: pd.DataFrame, slug: str, key: str, sheet: str) -> None:
         col.download_button(t(labels[suffix]),
                             connectivity.export_bytes(table, suffix, sheet=sheet),
                             file_name=f"{slug}{suffix}", mime=mimes[suffix],
-                            key=f"{key}-{suffix[1:]}")
+                            key=f"{key}-{suffix[1:]}", on_click="ignore")
 
 
 def labelled(table: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:

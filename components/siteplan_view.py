@@ -187,8 +187,9 @@ def plan_map(region: str, plan: siteplan.Plan, radius_m: float,
     ppr = pd.DataFrame({
         "nama": [html.escape(str(n)) for n in cov["nama"]],
         "situs": [html.escape(str(s)) if s else "–" for s in cov["site_id"]],
-        "style": [{"radius": 5, "color": "#ffffff", "weight": 1, "fill": True, "fillOpacity": 0.9,
-                   "fillColor": COVERED_COLOR if h else UNCOVERED_COLOR} for h in hit]},
+        "style": [{"radius": 5, "color": "#ffffff", "weight": 1, "fill": True,
+                   "fillOpacity": 0.9, "fillColor": COVERED_COLOR if h else UNCOVERED_COLOR}
+                  for h in hit]},
         index=pts.index)
     if len(pts):
         folium.GeoJson(json.loads(geo_display.geojson_payload(pts, ppr)),

@@ -71,7 +71,14 @@ def test_plan_twenty_sites_at_province_62(server, browser, data_dir, viewport, t
     # the coverage curve (Streamlit's own chart)
     chart = page.locator('[data-testid="stVegaLiteChart"], [data-testid="stArrowVegaLiteChart"]')
     expect(chart.first).to_be_visible()
-    # download the plan
+    # screenshots: the page top and the plan section
+    page.locator("h1").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(screenshot_dir / f"konektivitas_62_top_{width}.png"))
+    page.locator(ST_FOLIUM_IFRAME).nth(1).scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(screenshot_dir / f"konektivitas_62_plan_{width}.png"))
+    # download the plan (no rerun: the page stays as it is)
     button = page.locator(".st-key-plan-sites-csv").get_by_role("button")
     button.scroll_into_view_if_needed()
     with page.expect_download(timeout=60_000) as info:
@@ -82,13 +89,6 @@ def test_plan_twenty_sites_at_province_62(server, browser, data_dir, viewport, t
     assert len(sites) == 20 and list(sites["rank"]) == list(range(1, 21))
     assert {"site_id", "lon", "lat", "covered_added", "share_total"} <= set(sites.columns)
     assert sites["site_id"].str.startswith("62.").all()
-    # screenshots: the page top and the plan section
-    page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_timeout(800)
-    page.screenshot(path=str(screenshot_dir / f"konektivitas_62_top_{width}.png"))
-    page.locator(ST_FOLIUM_IFRAME).nth(1).scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)
-    page.screenshot(path=str(screenshot_dir / f"konektivitas_62_plan_{width}.png"))
     print(f"\nkonektivitas 62 at {width}x{height}: {time.monotonic() - started:.1f}s")
     assert external_requests == [], external_requests
     assert page_errors == [], page_errors
