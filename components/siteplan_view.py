@@ -174,7 +174,10 @@ def plan_map(region: str, plan: siteplan.Plan, radius_m: float,
     Posyandu reached (blue) and not (red). Every name is escaped."""
     use_local_assets()
     layer = data.display_layer(data.map_level(region), region or None)
-    m = folium.Map(tiles=None, maxZoom=18, zoom_snap=0.25, control_scale=True)
+    # no zoom/fade animations: a rerun that replaces the map mid-animation made Leaflet
+    # throw "Cannot read properties of undefined (reading 'lat')"
+    m = folium.Map(tiles=None, maxZoom=18, zoom_snap=0.25, control_scale=True,
+                   zoom_animation=False, fade_animation=False, marker_zoom_animation=False)
     props = pd.DataFrame({"name": [html.escape(str(n)) for n in layer["name"]],
                           "style": [{"fillColor": "#f0f0f0", "color": "#737373", "weight": 0.8,
                                      "fillOpacity": 0.7}] * len(layer)}, index=layer.index)
