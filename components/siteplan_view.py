@@ -259,7 +259,7 @@ def planner_section(region: str) -> None:
     with right:
         st.markdown(f"**{t('plan_map_title')}**")
         m = plan_map(region, plan, c["radius"] * 1000.0, c["exist"])
-        st_folium(m, key=f"plan-map-{region}-{c['k']}-{c['radius']}", height=520,
+        st_folium(m, key=f"plan-map-{region}", height=520,
                   use_container_width=True, returned_objects=[])
         _legend()
     st.markdown(f"**{t('plan_sites_table')}**")

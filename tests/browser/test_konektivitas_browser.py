@@ -49,6 +49,8 @@ def test_plan_twenty_sites_at_province_62(server, browser, data_dir, viewport, t
                                           page_errors, page):
     width, height = viewport
     page.set_viewport_size({"width": width, "height": height})
+    stacks: list[str] = []      # where a JavaScript error came from, for the report
+    page.on("pageerror", lambda error: stacks.append(error.stack or str(error)))
     started = time.monotonic()
     page.goto(server.url + "/konektivitas?wilayah=62", wait_until="domcontentloaded",
               timeout=FIRST_LOAD_TIMEOUT * 1000)
@@ -91,5 +93,5 @@ def test_plan_twenty_sites_at_province_62(server, browser, data_dir, viewport, t
     assert sites["site_id"].str.startswith("62.").all()
     print(f"\nkonektivitas 62 at {width}x{height}: {time.monotonic() - started:.1f}s")
     assert external_requests == [], external_requests
-    assert page_errors == [], page_errors
+    assert page_errors == [], stacks
     assert page.get_by_test_id("stException").count() == 0
