@@ -148,11 +148,130 @@ TEXT: dict[str, tuple[str, str]] = {
                            "Diskominfo, untuk perencanaan Posyandu Digital 2026.",
                            "Posyandu without internet (registry) and blank-spot villages "
                            "reported by Diskominfo, for the Posyandu Digital 2026 plan."),
-    "blankspot_note": ("Desa blank spot (Diskominfo) hanya tersedia untuk Kalimantan Tengah per "
-                       "kabupaten/kota; definisi berbeda dengan 'tanpa sinyal' BPS.",
-                       "Blank-spot villages (Diskominfo) are only available for Kalimantan "
-                       "Tengah by regency; the definition differs from BPS 'no signal'."),
     "only_offline": ("Tampilkan hanya Posyandu tanpa internet", "Show only Posyandu without internet"),
+    # Konektivitas: blank-spot context, list of Posyandu without internet, site planning
+    "blankspot_complete": ("{province}: daftar desa blank spot Diskominfo lengkap per "
+                           "kabupaten/kota ({period}, {n} desa).",
+                           "{province}: complete Diskominfo list of blank-spot villages by "
+                           "regency ({period}, {n} villages)."),
+    "blankspot_partial": ("{province}: angka Diskominfo {period} ({n} desa) dengan {listed} "
+                          "dari {total} kabupaten/kota disebut (jumlah kabupaten {sum}); "
+                          "kabupaten lain tanpa angka terbit.",
+                          "{province}: Diskominfo {period} figure ({n} villages) with {listed} "
+                          "of {total} regencies listed (regency sum {sum}); the other "
+                          "regencies have no published figure."),
+    "blankspot_none": ("Tidak ada angka desa blank spot Diskominfo yang terbit untuk wilayah "
+                       "ini.", "No Diskominfo blank-spot figure is published for this region."),
+    "blankspot_definition": ("Definisi 'blank spot' Diskominfo berbeda dengan 'tanpa sinyal "
+                             "seluler' BPS; keduanya tidak dicampur pada satu peta.",
+                             "Diskominfo's 'blank spot' differs from BPS 'no cellular signal'; "
+                             "the two are never mixed on one map."),
+    "no_signal_note": ("BPS {year}: {n} desa tanpa sinyal seluler secara nasional. Sumber hanya "
+                       "menyebut {listed} provinsi (10 terbanyak dan yang seluruh desanya "
+                       "bersinyal); provinsi lain abu-abu = tidak terbit, bukan nol. Tidak ada "
+                       "angka per kabupaten atau desa.",
+                       "BPS {year}: {n} villages without cellular signal nationally. The source "
+                       "lists only {listed} provinces (the top 10 and those where every village "
+                       "has signal); other provinces in grey = not published, not zero. No "
+                       "regency or village figures."),
+    "offline_title": ("Posyandu tanpa internet — {region}", "Posyandu without internet — {region}"),
+    "offline_count": ("{n} Posyandu tanpa internet ({balita} balita sasaran). Klik judul kolom "
+                      "untuk mengurutkan.",
+                      "{n} Posyandu without internet ({balita} target under-fives). Click a "
+                      "column header to sort."),
+    "offline_village_note": ("Tidak ada daftar desa blank spot per desa yang terbit (data desa "
+                             "PODES tidak terbuka), jadi kolom 'Desa blank spot' kosong = tidak "
+                             "diketahui. 'Blank spot di kabupaten' memberi angka Diskominfo "
+                             "kabupatennya bila ada; hanya Kalimantan Tengah yang lengkap per "
+                             "kabupaten.",
+                             "No village-level list of blank spots is published (PODES village "
+                             "data are not open), so the column 'Blank-spot village' is empty = "
+                             "unknown. 'Blank spots in regency' gives the Diskominfo figure of "
+                             "its regency where there is one; only Kalimantan Tengah is complete "
+                             "by regency."),
+    "col_id": ("ID", "ID"), "col_nama": ("Nama Posyandu", "Posyandu name"),
+    "col_kode_desa": ("Kode desa", "Village code"), "col_desa": ("Desa/Kel.", "Village"),
+    "col_kecamatan": ("Kecamatan", "District"), "col_kabupaten": ("Kabupaten/Kota", "Regency"),
+    "col_provinsi": ("Provinsi", "Province"), "col_lon": ("Bujur", "Longitude"),
+    "col_lat": ("Lintang", "Latitude"), "col_balita": ("Balita sasaran", "Target under-fives"),
+    "col_kader": ("Kader", "Kader"), "col_blank_desa": ("Desa blank spot", "Blank-spot village"),
+    "col_blank_kab": ("Blank spot di kabupaten", "Blank spots in regency"),
+    "col_blank_src": ("Sumber blank spot", "Blank-spot source"),
+    "download_geojson": ("Unduh GeoJSON", "Download GeoJSON"),
+    "plan_title": ("Rencana lokasi situs konektivitas", "Connectivity site plan"),
+    "plan_intro": ("Di mana {k} situs (BTS, VSAT/Starlink, Wi-Fi desa) menjangkau Posyandu tanpa "
+                   "internet terbanyak? Jarak lingkaran besar (haversine) dalam meter; calon "
+                   "lokasi default = satu titik di dalam tiap desa. Metode greedy menjamin "
+                   "minimal 1−1/e (≈63 %) dari optimum, dalam praktik jauh lebih dekat; "
+                   "hitungan tepat (HiGHS) menunjukkan selisih yang terbukti.",
+                   "Where do {k} sites (BTS, VSAT/Starlink, village Wi-Fi) reach the most "
+                   "Posyandu without internet? Great-circle (haversine) distances in metres; "
+                   "default candidates = one point inside each village. The greedy method "
+                   "guarantees at least 1−1/e (≈63 %) of the optimum, in practice far closer; "
+                   "the exact solve (HiGHS) shows the proven gap."),
+    "plan_k": ("Jumlah situs (k)", "Number of sites (k)"),
+    "plan_radius": ("Radius jangkauan (km)", "Coverage radius (km)"),
+    "plan_weight": ("Bobot", "Weight"),
+    "weight_posyandu": ("jumlah Posyandu", "number of Posyandu"),
+    "weight_balita": ("balita sasaran", "target under-fives"),
+    "plan_candidates": ("Calon lokasi (CSV/XLSX/GeoJSON titik; kosong = satu titik per desa)",
+                        "Candidate sites (CSV/XLSX/GeoJSON points; empty = one point per "
+                        "village)"),
+    "plan_existing": ("Situs yang sudah ada/didanai (opsional; jangkauannya dihitung lebih dulu)",
+                      "Existing or funded sites (optional; their coverage counts first)"),
+    "plan_exact": ("Hitung tepat dengan HiGHS", "Exact solve with HiGHS"),
+    "plan_time_limit": ("Batas waktu (detik)", "Time limit (seconds)"),
+    "plan_run_national": ("Hitung rencana nasional", "Compute the national plan"),
+    "plan_national_hint": ("Rencana nasional memeriksa semua Posyandu tanpa internet terhadap "
+                           "83.402 desa (beberapa detik). Pilih provinsi untuk rencana yang "
+                           "langsung mengikuti slider.",
+                           "A national plan checks every Posyandu without internet against "
+                           "83,402 villages (a few seconds). Pick a province for a plan that "
+                           "follows the sliders at once."),
+    "plan_no_demand": ("Tidak ada Posyandu tanpa internet di wilayah ini.",
+                       "No Posyandu without internet in this region."),
+    "plan_no_candidates": ("Tidak ada calon lokasi di wilayah ini; unggah berkas calon lokasi.",
+                           "No candidate sites in this region; upload a candidate file."),
+    "progress_coverage": ("Membangun himpunan jangkauan …", "Building coverage sets …"),
+    "progress_greedy": ("Memilih situs (greedy) …", "Choosing sites (greedy) …"),
+    "progress_exact": ("Menghitung tepat (HiGHS) …", "Exact solve (HiGHS) …"),
+    "progress_done": ("Selesai", "Done"),
+    "kpi_plan_covered": ("Posyandu terjangkau", "Posyandu reached"),
+    "kpi_plan_share": ("Bagian terjangkau", "Share reached"),
+    "kpi_plan_sites": ("Situs baru", "New sites"),
+    "kpi_plan_unreachable": ("Tak terjangkau calon mana pun", "Reached by no candidate"),
+    "plan_method_greedy": ("Greedy (≥ 1−1/e dari optimum). {s} detik.",
+                           "Greedy (≥ 1−1/e of the optimum). {s} s."),
+    "plan_method_optimal": ("Optimal (terbukti oleh HiGHS). Greedy: {g}. {s} detik.",
+                            "Optimal (proven by HiGHS). Greedy: {g}. {s} s."),
+    "plan_method_limit": ("Batas waktu HiGHS tercapai: solusi terbaik yang ditemukan, belum "
+                          "terbukti optimal; selisih terbukti {gap}. Greedy: {g}. {s} detik.",
+                          "HiGHS time limit reached: best plan found, not proven optimal; "
+                          "proven gap {gap}. Greedy: {g}. {s} s."),
+    "plan_existing_note": ("{n} situs yang ada menjangkau {c} lebih dulu.",
+                           "{n} existing sites reach {c} first."),
+    "curve_title": ("Kurva jangkauan: k → bagian terjangkau (%)",
+                    "Coverage curve: k → share reached (%)"),
+    "curve_caption": ("Titik tempat kurva mendatar: situs tambahan tidak lagi banyak menambah.",
+                      "Where the curve flattens, extra sites stop paying."),
+    "curve_share": ("Bagian terjangkau (%)", "Share reached (%)"),
+    "plan_map_title": ("Peta rencana: situs, radius, Posyandu terjangkau dan belum",
+                       "Plan map: sites, radius, Posyandu reached and not"),
+    "legend_site": ("Situs terpilih (nomor urut) dan radiusnya", "Chosen site (rank) and radius"),
+    "legend_existing": ("Situs yang ada", "Existing site"),
+    "legend_covered": ("Posyandu terjangkau", "Posyandu reached"),
+    "legend_uncovered": ("Posyandu belum terjangkau", "Posyandu not reached"),
+    "plan_sites_table": ("Situs terpilih", "Chosen sites"),
+    "plan_covered_table": ("Posyandu dan situs yang menjangkaunya",
+                           "Posyandu and the site reaching them"),
+    "col_rank": ("Urutan", "Rank"), "col_site": ("ID situs", "Site ID"),
+    "col_added": ("Tambahan", "Added"), "col_total": ("Kumulatif", "Cumulative"),
+    "col_share": ("Bagian kumulatif (%)", "Cumulative share (%)"),
+    "col_site_name": ("Nama lokasi", "Site name"), "col_distance": ("Jarak (m)", "Distance (m)"),
+    "site_popup": ("Situs #{rank}: {name} — menambah {added}",
+                   "Site #{rank}: {name} — adds {added}"),
+    "upload_report": ("Laporan berkas", "File report"),
+
     "peringkat_intro": ("Peringkat wilayah: 1 = terburuk (untuk stunting: prevalensi tertinggi, "
                         "seperti 'peringkat ke-16 tertinggi' dalam laporan). Nilai sama berbagi "
                         "peringkat.",

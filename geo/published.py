@@ -54,6 +54,19 @@ def _table(root: str) -> pd.DataFrame:
             "level": bs["level"].map(LEVEL_FROM_FILE), "period": "Diskominfo " + bs["year"],
             "year": bs["year"], "value": bs["value"], "source": bs["source"],
             "source_url": bs["source_url"], "note": bs["note"]}))
+    if len(bs):
+        # BPS villages without cellular signal: the latest year only (2021 used the
+        # 34-province geography); only the provinces the source lists have a row.
+        bs_all = _read(root, "internet_blankspot_reported.csv")
+        sig = bs_all.loc[(bs_all["metric"] == "villages_no_cellular_signal")
+                         & (bs_all["level"] == "province")]
+        if len(sig):
+            latest = sig["year"].astype(int).max()
+            sig = sig.loc[sig["year"].astype(int) == latest]
+            frames.append(pd.DataFrame({
+                "indicator": "desa_tanpa_sinyal", "code": sig["code"], "level": "provinsi",
+                "period": f"BPS {latest}", "year": sig["year"], "value": sig["value"],
+                "source": sig["source"], "source_url": sig["source_url"], "note": sig["note"]}))
     pa = _read(root, "population_area_2024.csv")
     if len(pa):
         lv = pa["level"].map(LEVEL_FROM_FILE)

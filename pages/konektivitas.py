@@ -1,27 +1,29 @@
-"""Konektivitas (Posyandu Digital 2026): Posyandu without internet, blank-spot villages."""
+"""Konektivitas (Posyandu Digital 2026): Posyandu without internet one by one, blank-spot
+villages and villages without signal as published, and where k sites reach the most."""
 from components import shell
 
 shell.ensure()  # a first link after a server start runs the page inside the app
 
 import streamlit as st
 
-from components import sidebar, state
+from components import connectivity_view, sidebar, siteplan_view, state
 from components.choropleth import map_section
 from components.i18n import t
 from components.notices import dataset_notice, page_header
 
 view = state.current()
 page_header("page_konektivitas", "konektivitas_intro", view.projector)
-options = ["tanpa_internet_pct", "posyandu_tanpa_internet", "desa_blankspot"]
+options = ["tanpa_internet_pct", "posyandu_tanpa_internet", "desa_blankspot", "desa_tanpa_sinyal"]
 indicator = sidebar.indicator_select(options)
-# blank-spot counts exist only for some regions and levels
+# published counts exist only for some regions and levels (the notes say which)
 indicator, periods = sidebar.periods_or_registry(indicator, view.region, "tanpa_internet_pct")
-if not view.projector and indicator == "desa_blankspot":
-    st.info(t("blankspot_note"))
-period = sidebar.period_select(periods) if indicator == "desa_blankspot" else periods[-1]
+period = sidebar.period_select(periods) if len(periods) > 1 else periods[-1]
+only_offline = True
 if not view.projector:
+    connectivity_view.page_notes(view.region, indicator)
     dataset_notice()
     only_offline = st.toggle(t("only_offline"), value=True, key="only-offline")
-else:
-    only_offline = True
 map_section(view, indicator, period or "", page="konektivitas", offline_only=only_offline)
+if not view.projector:
+    connectivity_view.offline_section(view.region)
+    siteplan_view.planner_section(view.region)

@@ -40,6 +40,7 @@ EXTENSIONS = {
     "indikator": (".csv", ".txt", ".xlsx"),
     "batas": (".geojson", ".json", ".zip", ".gpkg", ".kml", ".kmz"),
     "bahaya": (".geojson", ".json", ".zip", ".gpkg", ".kml", ".kmz"),
+    "situs": (".csv", ".txt", ".xlsx", ".geojson", ".json"),
 }
 # Files of a zipped vector dataset that may be extracted (the rest is ignored).
 VECTOR_MEMBERS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".geojson", ".json", ".gpkg", ".kml")

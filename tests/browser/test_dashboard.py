@@ -130,9 +130,10 @@ def _mark_map_stale(page: Page) -> None:
 
 
 def _wait_for_choropleth(page: Page, expected: int, timeout: float = LOAD_TIMEOUT):
-    """Wait until the (only) map shows ``expected`` choropleth polygons (not marked stale
-    by ``_mark_map_stale``); return the frame."""
-    expect(page.locator(ST_FOLIUM_IFRAME)).to_have_count(1, timeout=timeout * 1000)
+    """Wait until the page's first map (the choropleth; Konektivitas has the site-plan map
+    below it) shows ``expected`` choropleth polygons (not marked stale by
+    ``_mark_map_stale``); return the frame."""
+    expect(page.locator(ST_FOLIUM_IFRAME).first).to_be_attached(timeout=timeout * 1000)
     frame = page.frame_locator(ST_FOLIUM_IFRAME).first
     polygons = frame.locator(", ".join(f"{sel.strip()}:not([data-stale])"
                                        for sel in CHOROPLETH.split(",")))
