@@ -6,6 +6,7 @@ shell.ensure()  # a first link after a server start runs the page inside the app
 import streamlit as st
 
 from components import data, sidebar, state
+from components.breadcrumb import show_breadcrumb
 from components.choropleth import map_section
 from components.i18n import t
 from components.notices import dataset_notice, page_header
@@ -23,6 +24,7 @@ below = set(per_post.loc[per_post["value"] < KADER_STANDARD, "code"])
 if not view.projector:
     dataset_notice()
     st.markdown(f"**{t('regions_below', n=len(below), total=len(per_post))}**")
+show_breadcrumb(view)
 map_section(view, indicator, REGISTRY_PERIOD, page="kader", marked=below,
             marked_label=t("below_standard"),
             extra_legend=[("border:3px dashed #000;background:transparent", t("below_standard"))])

@@ -6,6 +6,7 @@ shell.ensure()  # a first link after a server start runs the page inside the app
 import streamlit as st
 
 from components import sidebar, state
+from components.breadcrumb import show_breadcrumb
 from components.choropleth import map_section
 from components.i18n import t
 from components.notices import dataset_notice, page_header
@@ -24,4 +25,5 @@ if not view.projector:
     only_offline = st.toggle(t("only_offline"), value=True, key="only-offline")
 else:
     only_offline = True
+show_breadcrumb(view)
 map_section(view, indicator, period or "", page="konektivitas", offline_only=only_offline)

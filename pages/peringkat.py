@@ -6,6 +6,7 @@ shell.ensure()  # a first link after a server start runs the page inside the app
 import streamlit as st
 
 from components import data, sidebar, state
+from components.breadcrumb import show_breadcrumb
 from components.choropleth import map_section
 from components.i18n import t
 from components.notices import page_header
@@ -25,6 +26,7 @@ compare = sidebar.period_select(compare_options, default="", key="compare", labe
                                 format_func=lambda p: p or "—")
 if not view.projector:
     show_position(indicator, view.region, period, compare or None, view.lang)
+show_breadcrumb(view)
 map_section(view, indicator, period, page="peringkat", show_points=False, show_table=False)
 if not view.projector:
     table = ranking_table(indicator, level, period, compare or None, view.region)

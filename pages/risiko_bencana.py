@@ -5,6 +5,7 @@ shell.ensure()  # a first link after a server start runs the page inside the app
 
 
 from components import data, sidebar, state
+from components.breadcrumb import show_breadcrumb
 from components.choropleth import map_section
 from components.hazard_view import exposure_table, zones_in_view
 from components.i18n import t
@@ -20,6 +21,7 @@ if not view.projector:
     dataset_notice(hazards=True)
 level = data.map_level(view.region)
 exposure = None if view.projector else exposure_table(level, view.region)
+show_breadcrumb(view)
 map_section(view, indicator, REGISTRY_PERIOD, page="bencana", hazards=zones_in_view(view.region),
             extra_legend=[(f"background:{c};opacity:.7", f"{t('hazard_layer')}: {t(k)}")
                           for k, c in HAZARD_COLORS.items()],

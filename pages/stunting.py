@@ -4,6 +4,7 @@ from components import shell
 shell.ensure()  # a first link after a server start runs the page inside the app
 
 from components import sidebar, state
+from components.breadcrumb import show_breadcrumb
 from components.choropleth import map_section
 from components.notices import dataset_notice, page_header
 from components.ranking_view import show_position
@@ -18,4 +19,5 @@ if not view.projector:
     show_position(indicator, view.region, period, None, view.lang)
     if indicator == "stunting_registri":
         dataset_notice()
+show_breadcrumb(view)
 map_section(view, indicator, period, page="stunting", show_points=indicator == "stunting_registri")
