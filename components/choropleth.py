@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components import data, export_view, state
+from components.breadcrumb import show_breadcrumb
 from components.i18n import t
 from components.legend import show_legend
 from components.mapview import Choropleth, build_map, point_rows, show_map
@@ -58,6 +59,7 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
     ind = indicators.get(indicator_id)
     level = data.map_level(view.region)
     lang = view.lang
+    show_breadcrumb(view)
     layer = data.display_layer(level, view.region or None)
     vals = ranked_values(indicator_id, level, period, view.region)
     classification = geo_classify.classify(vals["value"], ind, method=view.classifier)

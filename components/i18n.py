@@ -43,6 +43,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "classifier": ("Pembagian kelas", "Classification"),
     "fisher_jenks": ("Fisher–Jenks (jeda alami)", "Fisher–Jenks (natural breaks)"),
     "quantiles": ("Kuantil (jumlah sama)", "Quantiles (equal counts)"),
+    "quick_choices": ("Pilih wilayah dan indikator — {region}",
+                      "Choose region and indicator — {region}"),
+    "breadcrumb": ("Jejak wilayah", "Region trail"),
     "copy_link": ("Tautan halaman ini menyimpan wilayah, indikator dan tahun yang dipilih.",
                   "This page's link keeps the selected region, indicator and year."),
     # map & legend

@@ -16,7 +16,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from components import state
+from components import mobile, state
 from components.i18n import t
 from geo.config import DataDirError, require_data_dir
 
@@ -36,6 +36,7 @@ PAGES = [
 HOME_PATH = "beranda"
 EDITOR_PAGES = ("kelola_data", "audit")   # PostGIS store: editors and admins only
 LOGIN_PAGES = ("audit", "masuk")          # only with the PostGIS store (users, audit trail)
+NO_QUICK_BAR = {"tentang_data", "kelola_data"}  # pages without region/indicator choices
 FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"
 _RUN = threading.local()  # each script run has its own thread
 
@@ -79,8 +80,11 @@ def ensure() -> None:
 
 
 def run() -> None:
+    # "auto": expanded on desktop, collapsed at or below 768 px (phones), where the
+    # pickers are in the quick bar at the top of the page (components.mobile).
     st.set_page_config(page_title="Peta Posyandu", page_icon=str(FAVICON), layout="wide",
-                       initial_sidebar_state="expanded")
+                       initial_sidebar_state="auto")
+    mobile.inject_css()
     state.sync_from_url()
     try:
         require_data_dir()
@@ -111,7 +115,7 @@ def run() -> None:
             return
         nav = _navigation()
         from components import sidebar
-        view = sidebar.render()
+        view = sidebar.render(quick_bar=nav.url_path not in NO_QUICK_BAR)
         _compact_chrome()
         if view.projector:
             _projector_chrome()

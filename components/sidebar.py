@@ -1,32 +1,49 @@
 """The shared sidebar: region (Indonesia → provinsi → kabupaten/kota → kecamatan), language,
 projector mode, map options; pages add their own indicator and survey pickers through
 ``indicator_select`` and ``period_select``. Every choice is kept in the URL (components.state).
+
+On a phone the sidebar starts collapsed, so the region, indicator and survey pickers are
+drawn a second time in the quick bar at the top of the page (components.mobile, shown on
+narrow screens only). Both copies are bound to the same URL-backed state: each widget has
+its own key (suffix ``_q`` in the bar) and writes to the shared state on change.
 """
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
-from components import data, state
+from components import data, mobile, state
 from components.i18n import lang, t
 from geo import indicators, regions
 from geo.codes import LEVELS
 
 _LEVEL_KEYS = {"provinsi": "_w_prov", "kabupaten": "_w_kab", "kecamatan": "_w_kec"}
 _LEVEL_TEXT = {"provinsi": "province", "kabupaten": "regency", "kecamatan": "district"}
+_QUICK = "_q"  # key suffix of the quick bar's copies of the pickers
+_RUN = threading.local()  # the quick bar of this script run (each run has its own thread)
 
 
-def _region_changed(level: str) -> None:
-    chosen = st.session_state.get(_LEVEL_KEYS[level]) or ""
+def _places() -> list[tuple]:
+    """(container, key suffix) of every place the pickers are drawn: the sidebar, and the
+    quick bar at the top of the page when this run has one."""
+    bar = getattr(_RUN, "quick_bar", None)
+    return [(st.sidebar, "")] + ([(bar, _QUICK)] if bar is not None else [])
+
+
+def _region_changed(level: str, suffix: str = "") -> None:
+    chosen = st.session_state.get(_LEVEL_KEYS[level] + suffix) or ""
     if chosen:
         state.set_value("region", chosen)
     else:  # "all" at this level: the parent stays selected
         i = LEVELS.index(level)
         parent_key = _LEVEL_KEYS.get(LEVELS[i - 1]) if i > 0 else None
-        state.set_value("region", st.session_state.get(parent_key, "") if parent_key else "")
+        state.set_value("region",
+                        st.session_state.get(parent_key + suffix, "") if parent_key else "")
     state.new_map_key()
 
 
-def _region_pickers() -> None:
+def _region_pickers(suffix: str = "") -> None:
     region = st.session_state.get("region", "")
     parts = region.split(".") if region else []
     names = data.names()
@@ -34,20 +51,22 @@ def _region_pickers() -> None:
     for i, level in enumerate(("provinsi", "kabupaten", "kecamatan")):
         options = [""] + list(regions.children(parent)["code"])
         current = ".".join(parts[: i + 1]) if len(parts) > i else ""
-        key = _LEVEL_KEYS[level]
+        key = _LEVEL_KEYS[level] + suffix
         st.session_state[key] = current if current in options else ""
         empty = t("all") if i else t("indonesia")
         st.selectbox(t(_LEVEL_TEXT[level]), options, key=key,
                      format_func=lambda c, empty=empty: names.get(c, c) if c else empty,
-                     on_change=_region_changed, args=(level,))
+                     on_change=_region_changed, args=(level, suffix))
         if not st.session_state[key]:
             break
         parent = current
 
 
-def _bound_widget(widget, label: str, key: str, to_state, from_state, **kwargs):
-    """A widget whose value lives in the URL-backed state ``key``."""
-    wkey = f"_w_{key}"
+def _bound_widget(widget, label: str, key: str, to_state, from_state, suffix: str = "",
+                  **kwargs):
+    """A widget whose value lives in the URL-backed state ``key`` (``suffix`` tells apart
+    copies of the same picker)."""
+    wkey = f"_w_{key}{suffix}"
     st.session_state[wkey] = from_state(st.session_state.get(key))
 
     def changed():
@@ -55,8 +74,10 @@ def _bound_widget(widget, label: str, key: str, to_state, from_state, **kwargs):
     return widget(label, key=wkey, on_change=changed, **kwargs)
 
 
-def render() -> state.View:
-    """Draw the shared sidebar; return the current view."""
+def render(quick_bar: bool = True) -> state.View:
+    """Draw the shared sidebar (and, if ``quick_bar``, the quick bar at the top of the
+    page that narrow screens show instead); return the current view."""
+    _RUN.quick_bar = None
     with st.sidebar:
         st.markdown(f"## {t('app_title')}")
         _bound_widget(st.radio, t("language"), "lang", str, lambda v: v or "id",
@@ -75,7 +96,12 @@ def render() -> state.View:
             _bound_widget(st.toggle, t("basemap"), "basemap", lambda b: "1" if b else "0",
                           lambda v: v == "1")
         st.caption(t("copy_link"))
-    return state.current()
+    view = state.current()
+    if quick_bar and not view.projector:
+        _RUN.quick_bar = mobile.quick_bar(data.region_name(view.region))
+        with _RUN.quick_bar:
+            _region_pickers(_QUICK)
+    return view
 
 
 def indicator_select(options: list[str]) -> str:
@@ -84,9 +110,10 @@ def indicator_select(options: list[str]) -> str:
     if st.session_state.get("indicator") not in options:
         state.set_value("indicator", options[0])
     if len(options) > 1:
-        with st.sidebar:
-            _bound_widget(st.selectbox, t("indicator"), "indicator", str, lambda v: v,
-                          options=options, format_func=lambda o: labels.get(o, o))
+        for place, suffix in _places():
+            with place:
+                _bound_widget(st.selectbox, t("indicator"), "indicator", str, lambda v: v,
+                              suffix, options=options, format_func=lambda o: labels.get(o, o))
     return st.session_state["indicator"]
 
 
@@ -141,7 +168,8 @@ def period_select(options: list[str], default: str | None = None, key: str = "pe
             fallback = nearest_period(asked, options) if key == "period" else fallback
             st.info(t("period_unavailable", asked=str(asked), used=fallback or "—"), icon="ℹ️")
         state.set_value(key, fallback)
-    with st.sidebar:
-        _bound_widget(st.selectbox, t(label_key), key, str, lambda v: v, options=options,
-                      format_func=format_func)
+    for place, suffix in _places():
+        with place:
+            _bound_widget(st.selectbox, t(label_key), key, str, lambda v: v, suffix,
+                          options=options, format_func=format_func)
     return st.session_state[key]

@@ -11,7 +11,8 @@
   ``static`` link beside it (``tests/browser/apps/static -> ../../../static``).
 * ``browser``: session-scoped Playwright Chromium (Debian's /usr/bin/chromium).
   Browser tests are skipped when it is absent, and fail instead when ``CI=true``.
-* ``page``: a fresh 1920x1080 page whose every request goes through
+* ``page``: a fresh 1920x1080 page (``browser_context_args`` overrides the context's
+  options, e.g. a phone) whose every request goes through
   ``page.route("**/*")``: 127.0.0.1/localhost continue, anything else is aborted and
   recorded. Assert on the fixtures ``external_requests`` (URLs that tried to leave
   the machine), ``failed_requests`` (local requests that failed or got HTTP >= 400,
@@ -270,9 +271,17 @@ def _traffic() -> _Traffic:
 
 
 @pytest.fixture
-def page(browser, _traffic):
-    """A 1920x1080 page that lets only 127.0.0.1/localhost requests through."""
-    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+def browser_context_args() -> dict:
+    """Options of the ``page`` fixture's browser context: a 1920x1080 desktop. A module
+    overrides this fixture for another device (e.g. a phone, test_mobile.py)."""
+    return {"viewport": VIEWPORT}
+
+
+@pytest.fixture
+def page(browser, _traffic, browser_context_args):
+    """A page (1920x1080 unless ``browser_context_args`` says otherwise) that lets only
+    127.0.0.1/localhost requests through."""
+    context = browser.new_context(service_workers="block", **browser_context_args)
     page = context.new_page()
 
     def handle(route, request):
