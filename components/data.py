@@ -26,28 +26,58 @@ def posyandu_info() -> datasets.DatasetInfo:
 
 
 @st.cache_resource(show_spinner=False)
+def hazard_layers():
+    """(geo.exposure.HazardLayers, DatasetInfo): the user's hazards, else the SAMPLE ones."""
+    return datasets.hazard_layers()
+
+
 def hazard_zones():
-    return datasets.hazard_zones()
+    layers, info = hazard_layers()
+    return layers.zones, info
+
+
+@st.cache_resource(show_spinner=False)
+def hazard_ranks() -> tuple[list[str], np.ndarray]:
+    """(types present, class rank per Posyandu and type + highest) — geo.exposure."""
+    from geo.exposure import class_ranks
+    layers, _ = hazard_layers()
+    return class_ranks(joined(), layers)
 
 
 @st.cache_resource(show_spinner=False)
 def hazard_classes() -> pd.DataFrame:
-    from geo.hazards import classify_posyandu
-    zones, _ = hazard_zones()
-    return classify_posyandu(joined(), zones)
+    """hazard_<type> … and hazard_max (rendah/sedang/tinggi or None) per Posyandu."""
+    from geo.exposure import LABELS
+    types, ranks = hazard_ranks()
+    index = joined().index
+    cols = {f"hazard_{t}": LABELS[ranks[:, i]] for i, t in enumerate(types)}
+    cols["hazard_max"] = LABELS[ranks[:, -1]]
+    return pd.DataFrame(cols, index=index)
 
 
 @st.cache_resource(show_spinner=False)
-def exposure(level: str) -> pd.DataFrame:
-    """Posyandu per hazard class for every region of ``level`` (geo.hazards)."""
-    from geo.hazards import exposure_by_region
-    return exposure_by_region(joined(), hazard_classes(), level, code_column="kode_agregasi")
+def exposure_counts() -> pd.DataFrame:
+    """Posyandu, balita sasaran, kader per region (every level), type and class."""
+    from geo.exposure import exposure_counts as counts
+    types, ranks = hazard_ranks()
+    return counts(joined(), types, ranks, LEVELS)
+
+
+@st.cache_resource(show_spinner=False)
+def exposed_list() -> pd.DataFrame:
+    """Every Posyandu with its class per hazard type (geo.exposure.exposed_list)."""
+    from geo.exposure import exposed_list as listing
+    types, ranks = hazard_ranks()
+    out = listing(joined(), types, ranks, names())
+    out["kode_agregasi"] = joined()["kode_agregasi"].astype(object).to_numpy()
+    return out
 
 
 @st.cache_resource(show_spinner="Menghitung indikator …")
 def long_table() -> pd.DataFrame:
-    """Published and registry indicators of every region at every level (long shape)."""
-    return datasets.long_table(joined(), LEVELS, hazard_classes()["hazard_max"])
+    """Published and registry indicators (hazard exposure per type included) of every
+    region at every level (long shape)."""
+    return datasets.long_table(joined(), LEVELS, hazard_classes())
 
 
 @st.cache_resource(show_spinner=False)

@@ -70,8 +70,8 @@ def _joined_for(args):
     if getattr(args, "posyandu", None):
         from . import join, registry
         joined = join.join(registry.read(args.posyandu).data)
-        return joined, datasets.hazard_max(joined)
-    return datasets.joined_posyandu(), datasets.hazard_max()
+        return joined, datasets.hazard_classes(joined)
+    return datasets.joined_posyandu(), datasets.hazard_classes()
 
 
 def cmd_indicators(args) -> int:
@@ -162,9 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=1, help="ulangi dan laporkan yang tercepat")
     p.set_defaults(func=cmd_bench)
 
-    from . import display, fetch
+    from . import display, exposure_cli, fetch
     from .importers import cli as import_cli
-    for module in (fetch, import_cli, display):
+    for module in (fetch, import_cli, display, exposure_cli):
         module.register(sub)
     return parser
 
