@@ -67,7 +67,7 @@ def map_layer(region: str, hazard_type: str, language: str) -> gpd.GeoDataFrame:
         gpd.GeoDataFrame({"jenis": [], "kelas": [], "sampel": []}, geometry=[], crs="EPSG:4326")
     out = gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
     out = out.loc[~out.geometry.is_empty]
-    sample = t("sample_badge")
+    sample = t("sample_mark")
     out["label"] = [html.escape(f"{ht.label(j, language)} — {t(k)}" + (f" ({sample})" if s else ""))
                     for j, k, s in zip(out["jenis"], out["kelas"], out["sampel"])]
     out["style"] = [{"fillColor": ht.BY_ID[j].color(k) if j in ht.BY_ID else "#999999",
@@ -149,7 +149,7 @@ def exposed_section(region: str, hazard_type: str, sample: bool) -> None:
             "balita_sasaran", "jumlah_kader", "lat", "lon", "id", "kode_desa"]
     table = rows[cols].copy()
     if sample:
-        table.insert(0, "data", t("sample_badge"))
+        table.insert(0, "data", t("sample_mark"))
     st.caption(t("exposed_count", n=fmt_number(len(table), 0)))
     labels = {"nama": t("name"), "desa": t("village"), "kecamatan": t("kecamatan"),
               "kelas_tertinggi": t("highest_class"), "balita_sasaran": t("balita"),

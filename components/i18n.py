@@ -128,6 +128,7 @@ TEXT: dict[str, tuple[str, str]] = {
                       "landslide zones, a forest-fire index raster), not InaRISK maps. Upload "
                       "InaRISK rasters (GeoTIFF) or BPBD KRB zones on the Manage Data page."),
     "hazard_type": ("Jenis bahaya", "Hazard type"),
+    "sample_mark": ("DATA SAMPEL", "SAMPLE DATA"),
     "posyandu_high": ("Posyandu di zona tinggi", "Posyandu in a high zone"),
     "share_high": ("Posyandu di zona tinggi (%)", "Posyandu in high zones (%)"),
     "balita": ("Balita sasaran", "Target under-fives"),
