@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from . import hazard_types as ht
 from .codes import LEVELS, truncate
@@ -58,12 +59,17 @@ class HazardLayers:
 
 
 def _xy(posyandu: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    if isinstance(posyandu, gpd.GeoDataFrame) and posyandu.geometry.name in posyandu:
-        pts = posyandu.geometry
-        if pts.crs is not None and not pts.crs.equals("EPSG:4326"):
-            pts = pts.to_crs("EPSG:4326")
-        return pts.x.to_numpy(), pts.y.to_numpy()
-    return posyandu["lon"].to_numpy(float), posyandu["lat"].to_numpy(float)
+    """Lon/lat of every Posyandu: its lat/lon columns (a registry has them), else the
+    points' coordinates (straight from shapely: geopandas' .x/.y check every geometry)."""
+    if "lon" in posyandu and "lat" in posyandu and \
+            pd.api.types.is_numeric_dtype(posyandu["lon"]) and \
+            pd.api.types.is_numeric_dtype(posyandu["lat"]):
+        return posyandu["lon"].to_numpy(float), posyandu["lat"].to_numpy(float)
+    pts = posyandu.geometry
+    if pts.crs is not None and not pts.crs.equals("EPSG:4326"):
+        pts = pts.to_crs("EPSG:4326")
+    arr = np.asarray(pts.array)
+    return shapely.get_x(arr), shapely.get_y(arr)
 
 
 def class_ranks(posyandu: pd.DataFrame, layers: HazardLayers) -> tuple[list[str], np.ndarray]:
@@ -143,14 +149,42 @@ def per_code(joined: pd.DataFrame, ranks: np.ndarray, post: np.ndarray, size: in
     return out
 
 
+_TABLES: dict[int, tuple] = {}
+
+
+def _positions(codes: pd.Series):
+    """(CodeTable, position of each row's code; -1 none). A categorical column (a join's
+    ``kode_agregasi``, also when read back from the disk cache) is tabled once per
+    categories object, so a rerun does not factorise 300,000 strings again."""
+    from .codetable import CodeTable, table_of
+    from .indicators import _code_positions
+    if not isinstance(codes.dtype, pd.CategoricalDtype):
+        return _code_positions(codes)
+    cats = codes.cat.categories
+    table = table_of(cats)
+    if table is None:
+        held = _TABLES.get(id(cats))
+        if held is None or held[0] is not cats:
+            from .regions import village_codes_sorted
+            t = CodeTable(np.asarray(cats, dtype=object).astype(str), village_codes_sorted(),
+                          register=False)
+            held = (cats, t, np.append(t.positions(np.asarray(cats, dtype=object).astype(str)),
+                                       -1))
+            if len(_TABLES) > 8:
+                _TABLES.clear()
+            _TABLES[id(cats)] = held
+        return held[1], held[2][codes.cat.codes.to_numpy()]
+    return table, codes.cat.codes.to_numpy()
+
+
 def exposure_counts(joined: pd.DataFrame, types: list[str], ranks: np.ndarray,
                     levels: tuple[str, ...] = LEVELS, code_column: str = "kode_agregasi",
                     ) -> pd.DataFrame:
     """Posyandu, balita sasaran and kader per region (every level of ``levels``), type
     ("semua" = highest over all types) and class (rendah, sedang, tinggi, tidak_ada).
-    Only regions holding a Posyandu get rows. Columns: ``COUNT_COLUMNS``."""
-    from .indicators import _code_positions
-    table, post = _code_positions(joined[code_column])
+    Only regions holding a Posyandu get rows. Columns: ``COUNT_COLUMNS`` (code, level,
+    type and kelas are categoricals built from integer codes: no string per row)."""
+    table, post = _positions(joined[code_column])
     valid = post >= 0
     if not valid.all():
         joined, post, ranks = joined.loc[valid], post[valid], ranks[valid]
@@ -158,27 +192,33 @@ def exposure_counts(joined: pd.DataFrame, types: list[str], ranks: np.ndarray,
     k = sums.shape[0]
     flat = sums.reshape(-1, len(table))
     names = [*types, ht.ALL]
-    frames = []
-    for level in levels:
+    kelas_order = [1, 2, 3, 0]                                # rendah, sedang, tinggi, none
+    blocks, region_codes, level_codes = [], [], []
+    offset = 0
+    for li, level in enumerate(levels):
         totals = table.sums(flat, level).reshape(k, 4, len(MEASURES), -1)
-        codes = table.groups(level)[2]
         held = np.flatnonzero(totals[-1, :, 0, :].sum(axis=0) > 0)
-        if not len(held):
-            continue
-        t = totals[:, :, :, held]                                # (k, class, measure, region)
-        kelas_order = [1, 2, 3, 0]
-        block = t[:, kelas_order].transpose(0, 1, 3, 2).reshape(-1, len(MEASURES))
-        n = len(held)
-        frames.append(pd.DataFrame({
-            "code": np.tile(codes[held], k * 4),
-            "level": level,
-            "type": np.repeat(np.array(names, dtype=object), 4 * n),
-            "kelas": np.tile(np.repeat(np.array(COUNT_KELAS, dtype=object), n), k),
-            **{m: block[:, i].astype(np.int64) for i, m in enumerate(MEASURES)}}))
-    if not frames:
+        t = totals[:, kelas_order][:, :, :, held]            # (k, class, measure, region)
+        blocks.append(t)
+        region_codes.append(held + offset)
+        level_codes.append(np.full(len(held), li, np.int8))
+        offset += len(table.groups(level)[2])
+    n = sum(len(r) for r in region_codes)
+    if n == 0:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c in MEASURES else object)
                              for c in COUNT_COLUMNS})
-    return pd.concat(frames, ignore_index=True)
+    data = np.concatenate(blocks, axis=3)                    # (k, 4, 3, n)
+    region = np.concatenate(region_codes)
+    level_of = np.concatenate(level_codes)
+    cat = pd.Categorical.from_codes
+    frame = pd.DataFrame({
+        "code": cat(np.tile(region, k * 4), dtype=table.regions_dtype(tuple(levels))),
+        "level": cat(np.tile(level_of, k * 4), categories=list(levels)),
+        "type": cat(np.repeat(np.arange(k, dtype=np.int16), 4 * n), categories=names),
+        "kelas": cat(np.tile(np.repeat(np.arange(4, dtype=np.int8), n), k),
+                     categories=list(COUNT_KELAS)),
+        **{m: data[:, :, i, :].reshape(-1).astype(np.int64) for i, m in enumerate(MEASURES)}})
+    return frame
 
 
 def exposure_wide(counts: pd.DataFrame, hazard_type: str) -> pd.DataFrame:
