@@ -143,8 +143,9 @@ def _classify(values: np.ndarray, nodata, user_breaks, file_breaks, source: str,
     n_valid = int(np.count_nonzero(valid))
     if n_valid == 0:
         raise RasterRefused(f"{source}: semua sel raster kosong (nodata)")
-    lo = float(values.min(where=valid, initial=np.inf))
-    hi = float(values.max(where=valid, initial=-np.inf))
+    info = np.finfo(values.dtype) if is_float else np.iinfo(values.dtype)
+    lo = float(values.min(where=valid, initial=info.max))
+    hi = float(values.max(where=valid, initial=info.min))
     is_int = not is_float or (hi > 1 and bool(np.all(np.mod(values, 1, where=valid,
                                                               out=np.zeros(values.shape,
                                                                            values.dtype)) == 0)))

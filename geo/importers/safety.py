@@ -39,7 +39,7 @@ EXTENSIONS = {
     "posyandu": (".csv", ".txt", ".xlsx"),
     "indikator": (".csv", ".txt", ".xlsx"),
     "batas": (".geojson", ".json", ".zip", ".gpkg", ".kml", ".kmz"),
-    "bahaya": (".geojson", ".json", ".zip", ".gpkg", ".kml", ".kmz"),
+    "bahaya": (".geojson", ".json", ".zip", ".gpkg", ".kml", ".kmz", ".tif", ".tiff"),
 }
 # Files of a zipped vector dataset that may be extracted (the rest is ignored).
 VECTOR_MEMBERS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".geojson", ".json", ".gpkg", ".kml")
