@@ -1,9 +1,11 @@
 """Hazard zones (BPBD/InaRISK exports): polygons with a hazard type and a class
 rendah/sedang/tinggi, any CRS (see geo.importers.vector).
 
-Hazard type: from a field (``jenis``, ``bahaya``, ``hazard``…), else the caller's ``jenis``,
-else the file name (``INDEKS_BAHAYA_BANJIR.zip`` → banjir, noted). Known types are
-normalised to BNPB's names; other text is kept with a warning.
+Hazard type: the caller's ``jenis`` for the whole file (one of the ten InaRISK types of
+geo.hazard_types; anything else is refused), else a field (``jenis``, ``bahaya``,
+``hazard``…), else the file name (``INDEKS_BAHAYA_BANJIR.zip`` → banjir, noted). Field
+values are normalised to the InaRISK ids; other text is kept with a warning (counted only
+in "semua bahaya"). A GeoTIFF (.tif) goes to geo.hazard_raster instead (``raster``).
 Class: ``rendah``/``sedang``/``tinggi`` (also low/medium/high, 1/2/3); ``sangat rendah`` and
 ``sangat tinggi`` folded into rendah/tinggi, and an InaRISK index 0–1 classed with
 InaRISK's thresholds (< 0,333 rendah, < 0,666 sedang, else tinggi) — both reported as
