@@ -23,7 +23,7 @@ def server(streamlit_server, data_dir, browser):
     try:   # the first load builds the caches
         warm.goto(srv.url + "/risiko_bencana?wilayah=62", wait_until="domcontentloaded")
         warm.frame_locator(ST_FOLIUM_IFRAME).first.locator("path").first.wait_for(
-            state="visible", timeout=LOAD_TIMEOUT * 1000)
+            state="attached", timeout=LOAD_TIMEOUT * 1000)
         wait_for_script_run(warm, LOAD_TIMEOUT)
     except Exception as exc:  # noqa: BLE001
         raise RuntimeError(f"first load failed: {exc}\n{srv.logs()[-5000:]}") from exc
