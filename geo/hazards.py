@@ -34,7 +34,6 @@ import shapely
 from . import cache
 from . import hazard_types as ht
 from .regions import cache_file, scope_provinces
-from .codes import truncate
 from .geometry import polygon_parts
 
 HAZARD_VERSION = "1"
