@@ -40,9 +40,12 @@ def test_karhutla_zones_and_exposed_list(server, page, external_requests, page_e
                                          screenshot_dir):
     page.goto(server.url + "/risiko_bencana?wilayah=62", wait_until="domcontentloaded")
     wait_for_script_run(page, LOAD_TIMEOUT)
+    page.locator('[data-testid="stRadio"] label').filter(
+        has_text="Kebakaran hutan dan lahan").first.wait_for(timeout=LOAD_TIMEOUT * 1000)
     page.screenshot(path=str(screenshot_dir / "risiko_bencana-62-semua-1920.png"))
     page.locator('[data-testid="stRadio"] label').filter(
-        has_text="Kebakaran hutan dan lahan").first.click()
+        has_text="Kebakaran hutan dan lahan").first.click(no_wait_after=True,
+                                                        timeout=LOAD_TIMEOUT * 1000)
     time.sleep(1)
     wait_for_script_run(page, LOAD_TIMEOUT)
     frame = page.frame_locator(ST_FOLIUM_IFRAME).first
