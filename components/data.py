@@ -52,44 +52,80 @@ def posyandu_info() -> datasets.DatasetInfo:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _hazard_zones(dv: str):
-    return datasets.hazard_zones()
+def _hazard_layers(dv: str):
+    return datasets.hazard_layers()
+
+
+def hazard_layers():
+    """(geo.exposure.HazardLayers, DatasetInfo): the user's hazards, else the SAMPLE ones."""
+    return _hazard_layers(data_version())
 
 
 def hazard_zones():
-    return _hazard_zones(data_version())
+    layers, info = hazard_layers()
+    return layers.zones, info
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _hazard_ranks(dv: str) -> tuple[list[str], np.ndarray]:
+    from geo.exposure import class_ranks
+    layers, _ = _hazard_layers(dv)
+    return class_ranks(_joined(dv), layers)
+
+
+def hazard_ranks() -> tuple[list[str], np.ndarray]:
+    """(types present, class rank per Posyandu and type + highest) — geo.exposure."""
+    return _hazard_ranks(data_version())
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _hazard_classes(dv: str) -> pd.DataFrame:
-    from geo.hazards import classify_posyandu
-    zones, _ = _hazard_zones(dv)
-    return classify_posyandu(_joined(dv), zones)
+    from geo.exposure import LABELS
+    types, ranks = _hazard_ranks(dv)
+    cols = {f"hazard_{t}": LABELS[ranks[:, i]] for i, t in enumerate(types)}
+    cols["hazard_max"] = LABELS[ranks[:, -1]]
+    return pd.DataFrame(cols, index=_joined(dv).index)
 
 
 def hazard_classes() -> pd.DataFrame:
+    """hazard_<type> … and hazard_max (rendah/sedang/tinggi or None) per Posyandu."""
     return _hazard_classes(data_version())
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _exposure(dv: str, level: str) -> pd.DataFrame:
-    from geo.hazards import exposure_by_region
-    return exposure_by_region(_joined(dv), _hazard_classes(dv), level,
-                              code_column="kode_agregasi")
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _exposure_counts(dv: str) -> pd.DataFrame:
+    from geo.exposure import exposure_counts as counts
+    types, ranks = _hazard_ranks(dv)
+    return counts(_joined(dv), types, ranks, LEVELS)
 
 
-def exposure(level: str) -> pd.DataFrame:
-    """Posyandu per hazard class for every region of ``level`` (geo.hazards)."""
-    return _exposure(data_version(), level)
+def exposure_counts() -> pd.DataFrame:
+    """Posyandu, balita sasaran, kader per region (every level), type and class."""
+    return _exposure_counts(data_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _exposed_list(dv: str) -> pd.DataFrame:
+    from geo.exposure import exposed_list as listing
+    types, ranks = _hazard_ranks(dv)
+    out = listing(_joined(dv), types, ranks, names())
+    out["kode_agregasi"] = _joined(dv)["kode_agregasi"].astype(object).to_numpy()
+    return out
+
+
+def exposed_list() -> pd.DataFrame:
+    """Every Posyandu with its class per hazard type (geo.exposure.exposed_list)."""
+    return _exposed_list(data_version())
 
 
 @st.cache_resource(show_spinner="Menghitung indikator …", max_entries=2)
 def _long_table(dv: str) -> pd.DataFrame:
-    return datasets.long_table(_joined(dv), LEVELS, _hazard_classes(dv)["hazard_max"])
+    return datasets.long_table(_joined(dv), LEVELS, _hazard_classes(dv))
 
 
 def long_table() -> pd.DataFrame:
-    """Published and registry indicators of every region at every level (long shape)."""
+    """Published and registry indicators (hazard exposure per type included) of every
+    region at every level (long shape)."""
     return _long_table(data_version())
 
 

@@ -38,8 +38,10 @@ TEXT = {
                      "Parent region for matching village names (code, optional, e.g. 62.71)"),
     "crs": ("Sistem koordinat bila berkas tanpa .prj (opsional, mis. EPSG:32750)",
             "CRS when the file has no .prj (optional, e.g. EPSG:32750)"),
-    "jenis": ("Jenis bahaya bila berkas tidak punya kolomnya (opsional)",
-              "Hazard type when the file has no such field (optional)"),
+    "jenis": ("Jenis bahaya berkas ini (InaRISK)", "Hazard type of this file (InaRISK)"),
+    "jenis_auto": ("(dari kolom jenis atau nama berkas)", "(from a type field or the file name)"),
+    "breaks": ("Ambang kelas indeks 0–1 (opsional, bawaan 0.333,0.666)",
+               "Index class breaks 0–1 (optional, default 0.333,0.666)"),
     "indikator": ("Nama indikator bila tabel tidak punya kolomnya (opsional)",
                   "Indicator name when the table has no such column (optional)"),
     "upload": ("Pilih berkas (maks. {mb} MB)", "Choose a file (max. {mb} MB)"),
@@ -126,8 +128,15 @@ def _run_import(kind: str, path: Path, source: str, options: dict):
         return import_indicators(path, indicator=options.get("indikator") or None,
                                  mapping=options.get("mapping"), source_name=source)
     from geo.importers.hazards import import_hazards
+    from geo.hazard_types import parse_breaks
+    try:
+        breaks = parse_breaks(options["breaks"]) if options.get("breaks") else None
+    except ValueError as exc:
+        from geo.importers.hazards import HazardImport, _empty
+        from geo.importers.report import ImportReport
+        return HazardImport(_empty(), ImportReport.refused("bahaya", source, str(exc)), {})
     return import_hazards(path, jenis=options.get("jenis") or None,
-                          crs=options.get("crs") or None, source_name=source)
+                          crs=options.get("crs") or None, source_name=source, breaks=breaks)
 
 
 def _workspace_kind(kind: str, options: dict) -> str:
@@ -279,9 +288,13 @@ def render_data_import(user=None) -> None:
         options["parent"] = c2.text_input(_t("parent"), key="import-parent").strip()
         options["crs"] = c3.text_input(_t("crs"), key="import-crs").strip()
     elif kind == "bahaya":
-        c1, c2 = st.columns(2)
-        options["jenis"] = c1.text_input(_t("jenis"), key="import-jenis").strip()
+        from geo import hazard_types
+        c1, c2, c3 = st.columns(3)
+        options["jenis"] = c1.selectbox(
+            _t("jenis"), ["", *hazard_types.ORDER], key="import-jenis",
+            format_func=lambda j: hazard_types.label(j, lang()) if j else _t("jenis_auto"))
         options["crs"] = c2.text_input(_t("crs"), key="import-crs-h").strip()
+        options["breaks"] = c3.text_input(_t("breaks"), key="import-breaks").strip()
     elif kind == "indikator":
         options["indikator"] = st.text_input(_t("indikator"), key="import-indikator").strip()
     elif kind == "agregat":
@@ -345,11 +358,15 @@ def render_data_import(user=None) -> None:
             st.dataframe(preview, hide_index=True, width="stretch")
         if st.button(_t("save"), type="primary", key=f"{key}-save"):
             ws_kind = _workspace_kind(kind, options)
+            save_args = dict(name=result.report.source, source=result.report.source,
+                             base_version=st.session_state.get("import-base"), user=user,
+                             source_sha256=st.session_state.get("import-sha256"))
             try:
-                v = store.save(ws_kind, result.data, name=result.report.source,
-                               source=result.report.source, report=result.report,
-                               base_version=st.session_state.get("import-base"), user=user,
-                               source_sha256=st.session_state.get("import-sha256"))
+                if kind == "bahaya":      # replaces only the hazard types of this file
+                    from geo.hazard_store import save_import
+                    v = save_import(result, **save_args)
+                else:
+                    v = store.save(ws_kind, result.data, report=result.report, **save_args)
             except WorkspaceError as exc:
                 st.error(t("save_failed", msg=md_escape(exc)))
             else:

@@ -134,14 +134,29 @@ TEXT: dict[str, tuple[str, str]] = {
     "below_standard": ("di bawah standar 5 kader", "below the 5-kader standard"),
     "regions_below": ("{n} dari {total} wilayah rata-rata di bawah 5 kader per Posyandu",
                       "{n} of {total} regions average below 5 kader per Posyandu"),
-    "bencana_intro": ("Zona bahaya banjir dan tanah longsor (kelas rendah/sedang/tinggi) dan "
-                      "jumlah Posyandu yang terpapar di tiap wilayah.",
-                      "Flood and landslide hazard zones (low/medium/high) and the number of "
-                      "Posyandu exposed in each region."),
-    "hazard_sample": ("Zona bahaya di peta ini adalah DATA SAMPEL buatan, bukan peta InaRISK. "
-                      "Unggah zona bahaya BPBD di halaman Kelola Data.",
-                      "The hazard zones on this map are generated SAMPLE data, not InaRISK "
-                      "maps. Upload BPBD hazard zones on the Manage Data page."),
+    "bencana_intro": ("Bahaya per jenis InaRISK (kelas rendah/sedang/tinggi) dan Posyandu, balita "
+                      "sasaran serta kader yang terpapar di tiap wilayah — untuk edukasi bencana "
+                      "dan titik kumpul.",
+                      "Hazards per InaRISK type (low/medium/high) and the Posyandu, target "
+                      "under-fives and kader exposed in each region — for disaster education "
+                      "and assembly points."),
+    "hazard_sample": ("Zona bahaya di peta ini adalah DATA SAMPEL buatan (zona banjir dan tanah "
+                      "longsor, raster indeks karhutla), bukan peta InaRISK. Unggah raster "
+                      "InaRISK (GeoTIFF) atau zona KRB BPBD di halaman Kelola Data.",
+                      "The hazard zones on this map are generated SAMPLE data (flood and "
+                      "landslide zones, a forest-fire index raster), not InaRISK maps. Upload "
+                      "InaRISK rasters (GeoTIFF) or BPBD KRB zones on the Manage Data page."),
+    "hazard_type": ("Jenis bahaya", "Hazard type"),
+    "sample_mark": ("DATA SAMPEL", "SAMPLE DATA"),
+    "posyandu_high": ("Posyandu di zona tinggi", "Posyandu in a high zone"),
+    "share_high": ("Posyandu di zona tinggi (%)", "Posyandu in high zones (%)"),
+    "balita": ("Balita sasaran", "Target under-fives"),
+    "kecamatan": ("Kecamatan", "Sub-district"),
+    "kecamatan_table": ("Keterpaparan per kecamatan — {type}", "Exposure per sub-district — {type}"),
+    "exposed_list": ("Daftar Posyandu terpapar — {type}", "Exposed Posyandu — {type}"),
+    "exposed_count": ("{n} Posyandu dalam daftar", "{n} Posyandu listed"),
+    "highest_class": ("Kelas tertinggi (semua bahaya)", "Highest class (any hazard)"),
+    "download_geojson": ("Unduh GeoJSON", "Download GeoJSON"),
     "hazard_layer": ("Zona bahaya", "Hazard zones"),
     "hazard_class": ("Kelas bahaya", "Hazard class"),
     "rendah": ("rendah", "low"), "sedang": ("sedang", "medium"), "tinggi": ("tinggi", "high"),

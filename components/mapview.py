@@ -187,9 +187,12 @@ def add_hazards(m: folium.Map, zones: gpd.GeoDataFrame, lang: str) -> None:
     """Hazard zones coloured by class (rendah/sedang/tinggi), drawn over the choropleth."""
     fg = folium.FeatureGroup(name=t("hazard_layer"))
     data = zones[["jenis", "kelas", "geometry"]].copy()
-    data["label"] = [html.escape(f"{t(j)} — {t(k)}") for j, k in zip(data["jenis"], data["kelas"])]
-    data["style"] = [{"fillColor": HAZARD_COLORS.get(k, "#999999"), "color": HAZARD_COLORS.get(k),
-                      "weight": 1, "fillOpacity": 0.55} for k in data["kelas"]]
+    # A caller may give its own (escaped) label and style per zone (e.g. per-type colours).
+    data["label"] = zones["label"] if "label" in zones else \
+        [html.escape(f"{t(j)} — {t(k)}") for j, k in zip(data["jenis"], data["kelas"])]
+    data["style"] = zones["style"] if "style" in zones else \
+        [{"fillColor": HAZARD_COLORS.get(k, "#999999"), "color": HAZARD_COLORS.get(k),
+          "weight": 1, "fillOpacity": 0.55} for k in data["kelas"]]
     payload = json.loads(geo_display.geojson_payload(data[["geometry"]], data[["label", "style"]]))
     _GeoJson(payload, _bounds(zones), name=t("hazard_layer"),
              tooltip=folium.GeoJsonTooltip(fields=["label"], aliases=[t("hazard_class")]),

@@ -83,8 +83,8 @@ def _joined_for(args):
     if getattr(args, "posyandu", None):
         from . import join
         joined = join.join(read_registry(args.posyandu))
-        return joined, datasets.hazard_max(joined)
-    return datasets.joined_posyandu(), datasets.hazard_max()
+        return joined, datasets.hazard_classes(joined)
+    return datasets.joined_posyandu(), datasets.hazard_classes()
 
 
 def cmd_indicators(args) -> int:
@@ -178,11 +178,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=1, help="ulangi dan laporkan yang tercepat")
     p.set_defaults(func=cmd_bench)
 
-    from . import display, fetch, siteplan_cli
+    from . import display, exposure_cli, fetch, siteplan_cli
     from .export import cli as export_cli
     from .importers import cli as import_cli
     from .store import cli as store_cli
-    for module in (fetch, import_cli, display, export_cli, store_cli, siteplan_cli):
+    for module in (fetch, import_cli, display, export_cli, store_cli, siteplan_cli, exposure_cli):
         module.register(sub)
     return parser
 

@@ -19,10 +19,11 @@ SAMPLE_SCOPE = "nasional"
 SAMPLE_SEED = 0
 JOIN_VERSION = "1"
 SAMPLE_POSYANDU = "Registri Posyandu sampel (nasional, seed 0)"
-SAMPLE_HAZARDS = "Zona bahaya sampel (banjir, tanah longsor)"
+SAMPLE_HAZARDS = "Bahaya sampel (zona banjir, tanah longsor; raster indeks karhutla)"
 SAMPLE_NAMES = {
     SAMPLE_POSYANDU: {"id": SAMPLE_POSYANDU, "en": "Sample Posyandu registry (national, seed 0)"},
-    SAMPLE_HAZARDS: {"id": SAMPLE_HAZARDS, "en": "Sample hazard zones (flood, landslide)"},
+    SAMPLE_HAZARDS: {"id": SAMPLE_HAZARDS,
+                     "en": "Sample hazards (flood and landslide zones; forest-fire index raster)"},
 }
 
 
@@ -84,14 +85,24 @@ def posyandu() -> tuple[gpd.GeoDataFrame, DatasetInfo]:
     return sample_posyandu(SAMPLE_SCOPE, SAMPLE_SEED), posyandu_info()
 
 
-def hazard_zones() -> tuple[gpd.GeoDataFrame, DatasetInfo]:
-    """The user's hazard zones (e.g. InaRISK/BPBD), else the generated sample zones."""
-    found = _from_workspace("bahaya", "zona bahaya")
+def hazard_layers():
+    """(geo.exposure.HazardLayers, DatasetInfo): the user's hazard zones and rasters (e.g.
+    InaRISK/BPBD), else the generated sample (zones and a karhutla index raster)."""
+    from .hazard_store import sample_layers, user_layers
+    found = user_layers()
     if found is not None:
-        return found[0].load(), found[1]
-    from .hazards import sample_hazard_zones
-    data = sample_hazard_zones(SAMPLE_SCOPE, SAMPLE_SEED)
-    return data, DatasetInfo("bahaya", SAMPLE_HAZARDS, "", int(len(data)), True, "")
+        layers, meta = found
+        return layers, DatasetInfo("bahaya", meta["name"], meta["date"], meta["rows"],
+                                   layers.sample, meta["path"])
+    layers = sample_layers(SAMPLE_SCOPE, SAMPLE_SEED)
+    return layers, DatasetInfo("bahaya", SAMPLE_HAZARDS, "",
+                               int(len(layers.zones) + len(layers.rasters)), True, "")
+
+
+def hazard_zones() -> tuple[gpd.GeoDataFrame, DatasetInfo]:
+    """The polygon zones of the hazard layers in use (rasters left out)."""
+    layers, info = hazard_layers()
+    return layers.zones, info
 
 
 def _join_key(info: DatasetInfo) -> str:
@@ -120,14 +131,20 @@ def joined_posyandu() -> gpd.GeoDataFrame:
     return _joined(_join_key(posyandu_info()))
 
 
-def hazard_max(joined: gpd.GeoDataFrame | None = None) -> pd.Series:
-    """Highest hazard class of each Posyandu (index aligned) of ``joined``, by default the
-    current registry, in the current hazard zones."""
-    from .hazards import classify_posyandu
+def hazard_classes(joined: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """Class of each Posyandu (index aligned) of ``joined`` — by default the current
+    registry — per hazard type present and overall (geo.exposure.classify_posyandu), in
+    the current hazard layers."""
+    from .exposure import classify_posyandu
     if joined is None:
         joined = joined_posyandu()
-    zones, _ = hazard_zones()
-    return classify_posyandu(joined, zones)["hazard_max"]
+    layers, _ = hazard_layers()
+    return classify_posyandu(joined, layers.zones, layers.rasters)
+
+
+def hazard_max(joined: gpd.GeoDataFrame | None = None) -> pd.Series:
+    """Highest hazard class of each Posyandu over all hazard types."""
+    return hazard_classes(joined)["hazard_max"]
 
 
 INDICATOR_ALIASES = {"prevalensi stunting": "stunting", "stunting (%)": "stunting",
@@ -180,7 +197,7 @@ def _long_from_import(data: pd.DataFrame, meta: dict) -> pd.DataFrame:
 
 
 def long_table(joined: pd.DataFrame | None = None, levels: tuple[str, ...] | None = None,
-               hazard: pd.Series | None = None, min_denominator: float | None = None
+               hazard: pd.Series | pd.DataFrame | None = None, min_denominator: float | None = None
                ) -> pd.DataFrame:
     """Every indicator value the dashboard and the command line show, in the long shape of
     geo.indicators: published values, replaced by the user's imported values of the same

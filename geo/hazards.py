@@ -1,10 +1,11 @@
-"""Hazard zones (flood, landslide) and the exposure of Posyandu to them.
+"""SAMPLE hazards: flood and landslide zones and a karhutla index raster.
 
-No open flood or landslide hazard map (InaRISK polygons) is in the data directory, so the
-project generates *sample* zones (``sumber="sampel"``, ``sampel=True``) to exercise the
-pipeline; real zones imported by users have the same columns:
+No open InaRISK hazard map is in the data directory, so the project generates *sample*
+hazards (``sumber="sampel"``, ``sampel=True``, shown as DATA SAMPEL) to exercise the
+pipeline — polygons and the raster path alike. Real zones imported by users have the same
+columns (exposure: geo.exposure; types: geo.hazard_types):
 
-    id, jenis ("banjir" | "tanah_longsor"), kelas ("rendah" | "sedang" | "tinggi"),
+    id, jenis (an InaRISK type id), kelas ("rendah" | "sedang" | "tinggi"),
     sumber, sampel, geometry (Polygon/MultiPolygon, EPSG:4326)
 
 One row per zone and class; the classes of one zone are non-overlapping rings, nested
@@ -31,19 +32,18 @@ import pandas as pd
 import shapely
 
 from . import cache
+from . import hazard_types as ht
 from .regions import cache_file, scope_provinces
-from .codes import truncate
 from .geometry import polygon_parts
 
 HAZARD_VERSION = "1"
 CRS = "EPSG:4326"
 NATIONAL = "nasional"
-JENIS = ("banjir", "tanah_longsor")
-KELAS = ("rendah", "sedang", "tinggi")
-KELAS_RANK = {k: i + 1 for i, k in enumerate(KELAS)}     # rendah < sedang < tinggi
+JENIS = ("banjir", "tanah_longsor")                      # types of the sample zones
+KELAS = ht.KELAS
+KELAS_RANK = ht.KELAS_RANK                               # rendah < sedang < tinggi
 NO_HAZARD = "tidak_ada"                                  # column name in exposure tables
 ZONE_COLUMNS = ["id", "jenis", "kelas", "sumber", "sampel", "geometry"]
-CLASS_COLUMNS = ["hazard_banjir", "hazard_tanah_longsor", "hazard_max"]
 
 # Zones per province: (flood, landslide) for a single-province scope and nationally.
 ZONES_PROVINCE = (8, 6)
@@ -207,67 +207,89 @@ def sample_hazard_zones(scope: str = "62", seed: int = 0) -> gpd.GeoDataFrame:
     return zones
 
 
-# ---------------------------------------------------------------- exposure
-
-def classify_posyandu(posyandu: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Highest hazard class of every Posyandu, per hazard type and overall.
-
-    One bulk STRtree query (``zones.sindex.query(points, predicate="intersects")``), then a
-    vectorised maximum of the class rank per post (rendah < sedang < tinggi). Returns a
-    DataFrame indexed like ``posyandu`` with columns hazard_banjir, hazard_tanah_longsor,
-    hazard_max holding "rendah"/"sedang"/"tinggi", or None for posts outside every zone
-    (shown as "tidak ada"). Zones whose ``jenis`` is not a known type count only in
-    hazard_max.
-    """
-    n = len(posyandu)
-    labels = np.array([None, *KELAS], dtype=object)
-    best = {j: np.zeros(n, dtype=np.int64) for j in JENIS}
-    overall = np.zeros(n, dtype=np.int64)
-    if n and len(zones):
-        pts = posyandu.geometry
-        if zones.crs is not None and pts.crs is not None and pts.crs != zones.crs:
-            pts = pts.to_crs(zones.crs)
-        ip, iz = zones.sindex.query(np.asarray(pts.array), predicate="intersects")
-        rank = zones["kelas"].map(KELAS_RANK).fillna(0).astype(np.int64).to_numpy()[iz]
-        jenis = zones["jenis"].astype(object).to_numpy()[iz]
-        np.maximum.at(overall, ip, rank)
-        for j in JENIS:
-            m = jenis == j
-            np.maximum.at(best[j], ip[m], rank[m])
-    # object columns, so that "no zone" stays None (pandas would infer str with NaN)
-    cols = {f"hazard_{j}": pd.Series(labels[best[j]], index=posyandu.index, dtype=object)
-            for j in JENIS}
-    cols["hazard_max"] = pd.Series(labels[overall], index=posyandu.index, dtype=object)
-    return pd.DataFrame(cols, index=posyandu.index)[CLASS_COLUMNS]
+# ---------------------------------------------------------------- exposure (geo.exposure)
+from .exposure import classify_posyandu, exposure_by_region  # noqa: E402,F401  (re-exported)
 
 
-def exposure_by_region(posyandu_with_codes: pd.DataFrame, classes: pd.DataFrame, level: str,
-                       column: str = "hazard_max", code_column: str | None = None,
-                       ) -> pd.DataFrame:
-    """Number of Posyandu per region code and hazard class.
+# ---------------------------------------------------------------- sample index raster
 
-    ``posyandu_with_codes`` has ``kode_desa_lokasi`` (the desa — or kecamatan where no village
-    polygon exists — where each point falls; ``code_column`` names another column, and
-    without either ``kode_lokasi`` of geo.join is used); codes are truncated to ``level`` with
-    ``geo.codes.truncate`` (a kecamatan code stays a kecamatan code at level desa). Posts
-    without a location code are left out. ``classes`` is the output of
-    :func:`classify_posyandu` (same index); ``column`` picks the hazard (default the maximum).
-    Returns columns code, rendah, sedang, tinggi, tidak_ada, total (ints), sorted by code.
-    """
-    cols = [*KELAS, NO_HAZARD]
-    if code_column is None:
-        code_column = ("kode_desa_lokasi" if "kode_desa_lokasi" in posyandu_with_codes
-                       else "kode_lokasi")
-    codes = posyandu_with_codes[code_column]
-    has = codes.notna().to_numpy()
-    if not has.any():
-        return pd.DataFrame({"code": pd.Series(dtype="str"),
-                             **{c: pd.Series(dtype="int64") for c in [*cols, "total"]}})
-    code = truncate(codes[has].astype(str), level).to_numpy()
-    cls = classes[column].reindex(posyandu_with_codes.index)[has]
-    cls = cls.astype(object).where(cls.notna(), NO_HAZARD).to_numpy()
-    table = pd.crosstab(pd.Series(code, name="code"), pd.Series(cls, name="kelas"))
-    table = table.reindex(columns=cols, fill_value=0).astype("int64")
-    table["total"] = table[cols].sum(axis=1)
-    table.columns.name = None
-    return table.sort_index().reset_index()
+RASTER_VERSION = "1"
+RASTER_TYPE = "karhutla"
+RASTER_RES = 0.02                      # degrees (~2.2 km)
+RASTER_NODATA = -9999.0
+# Provinces with large peatlands (Sumatra's east coast, Kalimantan): a higher fire index.
+PEAT_PROVINCES = ("14", "15", "16", "21", "61", "62", "63", "64", "65", "94")
+
+
+def _smooth_noise(rng: np.random.Generator, shape: tuple[int, int], cells: int) -> np.ndarray:
+    """Random field on a coarse grid (``cells`` raster cells apart), bilinearly upsampled."""
+    h, w = shape
+    ch, cw = h // cells + 2, w // cells + 2
+    coarse = rng.normal(size=(ch, cw))
+    ys, xs = np.arange(h) / cells, np.arange(w) / cells
+    rows = np.stack([np.interp(xs, np.arange(cw), coarse[i]) for i in range(ch)])
+    return np.stack([np.interp(ys, np.arange(ch), rows[:, j]) for j in range(w)], axis=1)
+
+
+def generate_index_raster(scope: str = "62", seed: int = 0) -> tuple[np.ndarray, tuple]:
+    """SAMPLE karhutla index (0–1, float32, ``RASTER_NODATA`` off land) over the scope's
+    provinces on a ``RASTER_RES``° lon/lat grid: two scales of smooth noise, raised in
+    peatland provinces; returns (values, affine coefficients)."""
+    import rasterio.features
+    from affine import Affine
+    from .regions import boundaries
+    codes = scope_provinces(scope)
+    provinces = boundaries("provinsi")
+    provinces = provinces.loc[provinces["code"].isin(codes)].reset_index(drop=True)
+    x0, y0, x1, y1 = provinces.total_bounds
+    x0, y1 = np.floor(x0 / RASTER_RES) * RASTER_RES, np.ceil(y1 / RASTER_RES) * RASTER_RES
+    w, h = int(np.ceil((x1 - x0) / RASTER_RES)), int(np.ceil((y1 - y0) / RASTER_RES))
+    transform = Affine(RASTER_RES, 0, float(x0), 0, -RASTER_RES, float(y1))
+    which = rasterio.features.rasterize(
+        ((g, i + 1) for i, g in enumerate(provinces.geometry)), out_shape=(h, w),
+        transform=transform, fill=0, dtype="int16")
+    rng = np.random.default_rng([int(seed), 62, 11])
+    field = 0.65 * _smooth_noise(rng, (h, w), 40) + 0.35 * _smooth_noise(rng, (h, w), 8)
+    field = (field - field.mean()) / (field.std() or 1.0)
+    peat = np.r_[False, provinces["code"].isin(PEAT_PROVINCES).to_numpy()][which]
+    index = 1 / (1 + np.exp(-(1.1 * field + np.where(peat, 0.6, -1.2))))
+    values = np.where(which > 0, np.clip(index, 0, 1), RASTER_NODATA).astype(np.float32)
+    return values, tuple(transform)[:6]
+
+
+def _raster_cache_path(scope: str, seed: int) -> Path:
+    key = cache.key_for([cache_file("provinsi")],
+                        extra=f"hazard-raster|{RASTER_VERSION}|{scope}|{seed}")
+    return cache.path(f"sample-hazard-index-{RASTER_TYPE}-{scope}-{seed}-{key}.tif")
+
+
+def sample_index_raster_path(scope: str = "62", seed: int = 0) -> Path:
+    """Path of the SAMPLE karhutla index GeoTIFF in the cache (generated when missing); it
+    is then read like any user's InaRISK file (geo.hazard_raster.read_raster)."""
+    import os
+    import tempfile
+    import rasterio
+    from affine import Affine
+    scope_provinces(scope)
+    path = _raster_cache_path(scope, seed)
+    if path.exists():
+        return path
+    values, transform = generate_index_raster(scope, seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".tif", dir=path.parent)
+    os.close(fd)
+    with rasterio.open(tmp, "w", driver="GTiff", height=values.shape[0], width=values.shape[1],
+                       count=1, dtype="float32", crs=CRS, transform=Affine(*transform),
+                       nodata=RASTER_NODATA, compress="deflate", tiled=True) as dst:
+        dst.write(values, 1)
+        dst.update_tags(JENIS=RASTER_TYPE, SAMPEL=1,
+                        SUMBER="DATA SAMPEL — indeks karhutla buatan, bukan InaRISK")
+    os.replace(tmp, path)
+    return path
+
+
+def sample_index_raster(scope: str = "62", seed: int = 0):
+    """The SAMPLE karhutla index raster, classed with the InaRISK default breaks."""
+    from .hazard_raster import read_raster
+    return read_raster(sample_index_raster_path(scope, seed), RASTER_TYPE, sample=True,
+                       source_name="sampel")

@@ -8,7 +8,8 @@ Layout (``geo.config.workspace_dir()``, env ``PETA_WORKSPACE_DIR``)::
     <kind>/current.json               {"version": "<version>"} — the dataset in use
 
 Kinds: ``posyandu``, ``batas_provinsi``, ``batas_kabupaten``, ``batas_kecamatan``,
-``batas_desa``, ``indikator``, ``bahaya``.
+``batas_desa``, ``indikator``, ``bahaya``, ``bahaya_raster`` (data.parquet lists the
+rasters; the GeoTIFFs are stored next to it, given to ``save`` as ``files``).
 
 A save writes a complete version into a hidden temporary folder, renames it into place
 (atomic), then switches ``current.json`` (written to a temporary file and renamed): a
@@ -34,13 +35,14 @@ from .cache import write_text_atomic
 from .config import workspace_dir
 
 KINDS = ("posyandu", "batas_provinsi", "batas_kabupaten", "batas_kecamatan", "batas_desa",
-         "indikator", "agregat", "bahaya")
+         "indikator", "agregat", "bahaya", "bahaya_raster")
 KIND_LABELS = {
     "posyandu": "Registri Posyandu", "batas_provinsi": "Batas provinsi",
     "batas_kabupaten": "Batas kabupaten/kota", "batas_kecamatan": "Batas kecamatan",
     "batas_desa": "Batas desa/kelurahan", "indikator": "Tabel indikator",
     "agregat": "Tabel agregat per wilayah",
     "bahaya": "Zona bahaya",
+    "bahaya_raster": "Raster bahaya",
 }
 KEEP = 5
 _VERSION_RE = re.compile(r"^\d{8}T\d{6}\d{6}Z-[0-9a-f]{6}$")
@@ -150,8 +152,11 @@ def _set_current(kind: str, version: str) -> None:
 
 
 def save(kind: str, data: gpd.GeoDataFrame | pd.DataFrame, *, name: str, source: str = "",
-         report=None, extra: dict | None = None, keep: int = KEEP) -> Version:
+         report=None, extra: dict | None = None, keep: int = KEEP,
+         files: dict[str, Path] | None = None) -> Version:
     """Store ``data`` as the new current version of ``kind``; returns it.
+
+    ``files`` (name → path) are copied into the version folder next to the data.
 
     ``report`` is an ImportReport (its counts go into the manifest, its CSV next to it).
     """
@@ -173,6 +178,8 @@ def save(kind: str, data: gpd.GeoDataFrame | pd.DataFrame, *, name: str, source:
     try:
         frame = data.copy()
         frame.to_parquet(tmp / "data.parquet", index=False, compression="zstd")
+        for fname, src in (files or {}).items():
+            shutil.copyfile(src, tmp / Path(fname).name)
         if report is not None:
             (tmp / "report.csv").write_bytes(report.to_csv().encode("utf-8-sig"))
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),

@@ -1,26 +1,25 @@
-"""Risiko Bencana (BPBD): hazard zones over the choropleth; Posyandu per hazard class."""
+"""Risiko Bencana (BPBD): hazards of one InaRISK type (or all) over the choropleth of the
+exposure indicators; exposure per kecamatan; the exposed Posyandu by name."""
 from components import shell
 
 shell.ensure()  # a first link after a server start runs the page inside the app
 
 
-from components import data, sidebar, state
+from components import data, hazard_view, sidebar, state
 from components.choropleth import map_section
-from components.hazard_view import exposure_table, zones_in_view
 from components.i18n import t
-from components.mapview import HAZARD_COLORS
 from components.notices import dataset_notice, page_header
 from geo.indicators import REGISTRY_PERIOD
 
 view = state.current()
 page_header("page_bencana", "bencana_intro", view.projector)
-options = ["posyandu_bahaya_tinggi", "posyandu_bahaya_tinggi_pct"]
-indicator = sidebar.indicator_select(options)
+hazard_type = hazard_view.type_select()
+indicator = sidebar.indicator_select(hazard_view.indicator_options(hazard_type))
 if not view.projector:
     dataset_notice(hazards=True)
-level = data.map_level(view.region)
-exposure = None if view.projector else exposure_table(level, view.region)
-map_section(view, indicator, REGISTRY_PERIOD, page="bencana", hazards=zones_in_view(view.region),
-            extra_legend=[(f"background:{c};opacity:.7", f"{t('hazard_layer')}: {t(k)}")
-                          for k, c in HAZARD_COLORS.items()],
-            table_extra=exposure)
+map_section(view, indicator, REGISTRY_PERIOD, page="bencana",
+            hazards=hazard_view.map_layer(view.region, hazard_type, view.lang),
+            extra_legend=hazard_view.legend(hazard_type))
+if not view.projector:
+    hazard_view.kecamatan_section(view.region, hazard_type)
+    hazard_view.exposed_section(view.region, hazard_type, data.hazard_layers()[1].sample)

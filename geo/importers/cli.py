@@ -4,7 +4,8 @@ Kelola Data page).
     python -m geo import posyandu FILE --report report.csv [--out accepted.csv] [--save]
     python -m geo import boundaries FILE --level kabupaten [--parent 62] [--out out.geojson]
     python -m geo import indicators FILE [--indikator NAMA] [--level L] [--out out.csv]
-    python -m geo import hazards FILE [--jenis banjir] [--out out.geojson]
+    python -m geo import hazards FILE --type TYPE [--breaks 0.333,0.666] [--save]
+                                      [--out out.geojson|out.tif]
 
 Exit status: 0 when at least one row was imported, 1 when nothing could be imported.
 geo/cli.py calls ``register(subparsers)``; ``main(argv)`` runs it standalone
@@ -78,9 +79,16 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--sheet")
     p.set_defaults(import_handler=_aggregates)
 
-    p = kinds.add_parser("hazards", help="zona bahaya (InaRISK/BPBD; GeoJSON, zip, GPKG, KML)")
-    _common(p, "tulis GeoJSON EPSG:4326 (jenis, kelas)")
-    p.add_argument("--jenis", help="jenis bahaya bila berkas tidak punya kolomnya")
+    p = kinds.add_parser("hazards", help="bahaya (InaRISK/BPBD): raster GeoTIFF indeks/kelas "
+                                         "atau zona poligon (GeoJSON, zip, GPKG, KML)")
+    _common(p, "tulis hasil: GeoJSON EPSG:4326 (zona) atau GeoTIFF kelas (raster)")
+    from .. import hazard_types
+    p.add_argument("--type", "--jenis", dest="jenis", metavar="TYPE",
+                   help="jenis bahaya seluruh berkas: " + ", ".join(hazard_types.ORDER)
+                        + " (bila tidak diberikan: dari kolom jenis atau nama berkas)")
+    p.add_argument("--breaks", metavar="A,B",
+                   help="ambang kelas indeks 0–1 (rendah < A ≤ sedang < B ≤ tinggi); bawaan "
+                        "InaRISK 0.333,0.666, kecuali legenda berkas (tag BREAKS) berkata lain")
     p.add_argument("--crs")
     p.add_argument("--layer")
     p.set_defaults(import_handler=_hazards)
@@ -98,7 +106,7 @@ def _mapping(items: list[str]) -> dict[str, str | None] | None:
     return out or None
 
 
-def _finish(args, report, data, kind: str, write_out) -> int:
+def _finish(args, report, data, kind: str, write_out, saver=None) -> int:
     report, data = _scoped(args, kind, report, data)
     print(report.summary())
     for note in report.notes:
@@ -114,12 +122,12 @@ def _finish(args, report, data, kind: str, write_out) -> int:
     if args.save and report.ok:
         from ..cache import sha256_file
         from ..store import WorkspaceError, get_store
+        save = saver or (lambda **kw: get_store().save(kind, data, report=report, **kw))
         try:
-            v = get_store().save(kind, data, name=args.name or Path(args.file).name,
-                                 source=Path(args.file).name, report=report,
-                                 base_version=getattr(args, "base_for_save", None),
-                                 user=getattr(args, "save_user", None),
-                                 source_sha256=sha256_file(Path(args.file)))
+            v = save(name=args.name or Path(args.file).name, source=Path(args.file).name,
+                     base_version=getattr(args, "base_for_save", None),
+                     user=getattr(args, "save_user", None),
+                     source_sha256=sha256_file(Path(args.file)))
         except WorkspaceError as exc:
             print(f"GAGAL menyimpan: {exc}", file=sys.stderr)
             return 1
@@ -189,9 +197,23 @@ def _aggregates(args) -> int:
 
 
 def _hazards(args) -> int:
+    from .. import hazard_types
+    from ..hazard_store import save_import
     from .hazards import import_hazards
-    res = import_hazards(args.file, jenis=args.jenis, crs=args.crs, layer=args.layer)
-    return _finish(args, res.report, res.data, "bahaya", _geojson(res.data))
+    try:
+        breaks = hazard_types.parse_breaks(args.breaks) if args.breaks else None
+    except ValueError as exc:
+        print(f"GAGAL: {exc}", file=sys.stderr)
+        return 2
+    res = import_hazards(args.file, jenis=args.jenis, crs=args.crs, layer=args.layer,
+                         breaks=breaks)
+    if res.raster is not None:
+        from ..hazard_raster import write_class_raster
+        write_out = lambda path: write_class_raster(res.raster, path)  # noqa: E731
+    else:
+        write_out = _geojson(res.data)
+    return _finish(args, res.report, res.data, "bahaya", write_out,
+                   saver=lambda **kw: save_import(res, **kw))
 
 
 SAVE_KIND = {"posyandu": "posyandu", "indicators": "indikator", "hazards": "bahaya"}

@@ -1,9 +1,11 @@
 """Hazard zones (BPBD/InaRISK exports): polygons with a hazard type and a class
 rendah/sedang/tinggi, any CRS (see geo.importers.vector).
 
-Hazard type: from a field (``jenis``, ``bahaya``, ``hazard``…), else the caller's ``jenis``,
-else the file name (``INDEKS_BAHAYA_BANJIR.zip`` → banjir, noted). Known types are
-normalised to BNPB's names; other text is kept with a warning.
+Hazard type: the caller's ``jenis`` for the whole file (one of the ten InaRISK types of
+geo.hazard_types; anything else is refused), else a field (``jenis``, ``bahaya``,
+``hazard``…), else the file name (``INDEKS_BAHAYA_BANJIR.zip`` → banjir, noted). Field
+values are normalised to the InaRISK ids; other text is kept with a warning (counted only
+in "semua bahaya"). A GeoTIFF (.tif) goes to geo.hazard_raster instead (``raster``).
 Class: ``rendah``/``sedang``/``tinggi`` (also low/medium/high, 1/2/3); ``sangat rendah`` and
 ``sangat tinggi`` folded into rendah/tinggi, and an InaRISK index 0–1 classed with
 InaRISK's thresholds (< 0,333 rendah, < 0,666 sedang, else tinggi) — both reported as
@@ -23,6 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .. import hazard_types as ht
 from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
 from .vector import WGS84, find_field, geometry_findings, only_polygons, read_vector, repair
 
@@ -32,24 +35,13 @@ TYPE_FIELDS = ("jenis_bahaya", "jenis", "bahaya", "hazard", "hazard_type", "benc
                "type", "kategori")
 CLASS_FIELDS = ("kelas", "kelas_bahaya", "class", "tingkat", "tingkat_bahaya", "kls",
                 "indeks_bahaya", "indeks", "index", "gridcode", "grid_code", "value")
-# (pattern, BNPB name); order matters (banjir bandang before banjir).
-HAZARD_TYPES = [
-    (r"banjir\s*bandang|flash\s*flood", "banjir_bandang"),
-    (r"banjir|flood", "banjir"),
-    (r"longsor|landslide|gerakan\s*tanah", "tanah_longsor"),
-    (r"tsunami", "tsunami"),
-    (r"gempa|earthquake", "gempa_bumi"),
-    (r"kebakaran|karhutla|forest\s*fire|wildfire", "kebakaran_hutan_lahan"),
-    (r"kekeringan|drought", "kekeringan"),
-    (r"cuaca\s*ekstrem|angin|puting\s*beliung|extreme\s*weather", "cuaca_ekstrem"),
-    (r"abrasi|gelombang|abrasion", "gelombang_ekstrem_abrasi"),
-    (r"gunung\s*api|gunungapi|erupsi|letusan|volcan", "letusan_gunung_api"),
-    (r"likuefaksi|liquefaction", "likuefaksi"),
-]
 _CLASS_WORDS = {"rendah": "rendah", "low": "rendah", "r": "rendah", "1": "rendah",
                 "sedang": "sedang", "medium": "sedang", "moderate": "sedang", "s": "sedang",
                 "2": "sedang", "tinggi": "tinggi", "high": "tinggi", "t": "tinggi",
                 "3": "tinggi"}
+
+
+RASTER_SUFFIXES = (".tif", ".tiff")
 
 
 @dataclass
@@ -57,6 +49,7 @@ class HazardImport:
     data: gpd.GeoDataFrame
     report: ImportReport
     fields: dict[str, str | None]
+    raster: object = None          # geo.hazard_raster.HazardRaster for a GeoTIFF
 
 
 COLUMNS = ["id", "jenis", "kelas", "sumber", "sampel", "baris"]
@@ -68,19 +61,17 @@ def _empty() -> gpd.GeoDataFrame:
 
 
 def hazard_type(text) -> str | None:
-    s = str(text or "").strip().lower().replace("_", " ")
-    for pattern, name in HAZARD_TYPES:
-        if re.search(pattern, s):
-            return name
-    return None
+    """One of the ten InaRISK type ids (geo.hazard_types) named in ``text``, or None."""
+    return ht.recognise(text)
 
 
 def _slug(text) -> str:
     return re.sub(r"[^0-9a-z]+", "_", str(text).strip().lower()).strip("_")
 
 
-def hazard_class(value) -> tuple[str | None, str | None]:
-    """(class, note when changed) — class None when unreadable."""
+def hazard_class(value, breaks=ht.DEFAULT_BREAKS) -> tuple[str | None, str | None]:
+    """(class, note when changed) — class None when unreadable. An index 0–1 is classed
+    with ``breaks`` (default InaRISK's 0.333/0.666)."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None, None
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
@@ -88,8 +79,10 @@ def hazard_class(value) -> tuple[str | None, str | None]:
         if f in (1.0, 2.0, 3.0):
             return CLASSES[int(f) - 1], None
         if 0.0 <= f <= 1.0:
-            cls = "rendah" if f < 0.333 else "sedang" if f < 0.666 else "tinggi"
-            return cls, f"indeks {f:g} diklasifikasikan menjadi '{cls}' (ambang InaRISK)"
+            cls = CLASSES[int(ht.class_of_index([f], breaks)[0]) - 1]
+            why = "ambang InaRISK" if tuple(breaks) == ht.DEFAULT_BREAKS else \
+                f"ambang {breaks[0]:g}/{breaks[1]:g}"
+            return cls, f"indeks {f:g} diklasifikasikan menjadi '{cls}' ({why})"
         return None, None
     s = re.sub(r"\s+", " ", str(value).strip().lower().replace("_", " "))
     s = re.sub(r"^(kelas|bahaya|tingkat)\s+", "", s)
@@ -100,16 +93,30 @@ def hazard_class(value) -> tuple[str | None, str | None]:
     if s in ("sangat tinggi", "very high"):
         return "tinggi", "'sangat tinggi' digolongkan 'tinggi'"
     try:
-        return hazard_class(float(s.replace(",", ".")))
+        return hazard_class(float(s.replace(",", ".")), breaks)
     except ValueError:
         return None, None
 
 
 def import_hazards(path: str | Path, *, jenis: str | None = None, crs: str | None = None,
                    layer: str | None = None, type_field: str | None = None,
-                   class_field: str | None = None, source_name: str | None = None) -> HazardImport:
+                   class_field: str | None = None, source_name: str | None = None,
+                   breaks=None) -> HazardImport:
+    """Polygon zones (GeoJSON, zipped Shapefile, GPKG, KML) or a GeoTIFF raster. ``jenis``
+    is the hazard type of the whole file (else read from a field or the file name);
+    ``breaks`` class index values (default InaRISK's, a raster's own legend overrides)."""
     path = Path(path)
     source = source_name or path.name
+    if path.suffix.lower() in RASTER_SUFFIXES:
+        return import_raster(path, jenis=jenis, crs=crs, source_name=source, breaks=breaks)
+    if jenis and hazard_type(jenis) is None:
+        return HazardImport(_empty(), ImportReport.refused(
+            KIND, source, f"jenis bahaya '{jenis}' tidak dikenal; pilihan: "
+                          f"{', '.join(ht.ORDER)}"), {})
+    try:
+        breaks = ht.check_breaks(breaks) if breaks is not None else ht.DEFAULT_BREAKS
+    except ValueError as exc:
+        return HazardImport(_empty(), ImportReport.refused(KIND, source, str(exc)), {})
     try:
         read = read_vector(path, KIND, crs=crs, layer=layer)
     except ImportRefused as exc:
@@ -121,7 +128,7 @@ def import_hazards(path: str | Path, *, jenis: str | None = None, crs: str | Non
     notes = list(read.notes)
     notes.append(f"Kolom jenis bahaya: {fields['jenis'] or '(tidak ada)'}; kolom kelas: "
                  f"{fields['kelas'] or '(tidak ada)'}.")
-    default_type = hazard_type(jenis) or (_slug(jenis) if jenis else None)
+    default_type = hazard_type(jenis)
     if fields["jenis"] is None and default_type is None:
         default_type = hazard_type(Path(source).stem)
         if default_type:
@@ -154,7 +161,7 @@ def import_hazards(path: str | Path, *, jenis: str | None = None, crs: str | Non
                     rf.append(finding(n, fields["jenis"], raw, "jenis bahaya tidak dikenal; "
                                       "disimpan apa adanya", WARNING))
         raw_cls = row.get(fields["kelas"])
-        cls, note = hazard_class(raw_cls)
+        cls, note = hazard_class(raw_cls, breaks)
         if cls is None:
             rf.append(finding(n, fields["kelas"], raw_cls, "kelas bahaya harus rendah, sedang "
                               "atau tinggi", REJECTED))
@@ -179,3 +186,21 @@ def import_hazards(path: str | Path, *, jenis: str | None = None, crs: str | Non
     report = ImportReport.build(KIND, source, len(gdf), [k["baris"] for k in kept], findings,
                                 notes)
     return HazardImport(data, report, fields)
+
+
+def import_raster(path: Path, *, jenis: str | None = None, crs: str | None = None,
+                  source_name: str | None = None, breaks=None) -> HazardImport:
+    """A GeoTIFF index or class raster (geo.hazard_raster): the report counts its cells."""
+    from ..hazard_raster import RasterRefused, read_raster
+    source = source_name or path.name
+    try:
+        raster = read_raster(path, jenis, breaks=breaks, crs=crs, source_name=source)
+    except (RasterRefused, ValueError) as exc:
+        return HazardImport(_empty(), ImportReport.refused(KIND, source, str(exc)), {})
+    counts = raster.counts()
+    notes = [*raster.notes, f"Raster {raster.shape[1]} × {raster.shape[0]} sel, jenis "
+             f"{raster.jenis}; sel per kelas: " + ", ".join(f"{k} {v}" for k, v in counts.items())]
+    classed = sum(counts[k] for k in CLASSES)
+    report = ImportReport.build(KIND, source, 1, [1] if classed else [], [], notes,
+                                fatal=None if classed else "tidak ada sel berkelas bahaya")
+    return HazardImport(_empty(), report, {}, raster)

@@ -39,7 +39,7 @@ EXTENSIONS = {
     "posyandu": (".csv", ".txt", ".xlsx"),
     "indikator": (".csv", ".txt", ".xlsx"),
     "batas": (".geojson", ".json", ".zip", ".gpkg", ".kml", ".kmz"),
-    "bahaya": (".geojson", ".json", ".zip", ".gpkg", ".kml", ".kmz"),
+    "bahaya": (".geojson", ".json", ".zip", ".gpkg", ".kml", ".kmz", ".tif", ".tiff"),
     "situs": (".csv", ".txt", ".xlsx", ".geojson", ".json"),
 }
 # Files of a zipped vector dataset that may be extracted (the rest is ignored).

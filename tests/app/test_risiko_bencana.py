@@ -1,0 +1,68 @@
+"""Risiko Bencana through AppTest: the hazard-type selector (semua + the sample types),
+per-type exposure indicators on the map, the kecamatan table and the exposed list, all
+equal to what geo computes here; sample data is labelled."""
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+
+from test_pages import _navigation_mode, _sample_data, component_args, open_page  # noqa: F401
+
+PAGE = "pages/risiko_bencana.py"
+
+
+@pytest.fixture(scope="module")
+def expected():
+    from geo import datasets, regions
+    from geo.exposure import class_ranks, exposed_list
+    joined = datasets.joined_posyandu()
+    layers, _ = datasets.hazard_layers()
+    types, ranks = class_ranks(joined, layers)
+    listing = exposed_list(joined, types, ranks, regions.region_names())
+    where = joined["kode_agregasi"].astype(str).to_numpy()
+    return types, listing, where
+
+
+def test_type_selector_and_karhutla_list(expected):
+    types, listing, where = expected
+    assert {"banjir", "tanah_longsor", "karhutla"} <= set(types)
+    at = open_page(PAGE, wilayah="62")
+    assert not at.exception, at.exception
+    radio = next(r for r in at.radio if r.label == "Jenis bahaya")
+    assert radio.options[0] == "Semua bahaya" and "Kebakaran hutan dan lahan" in radio.options
+    radio.set_value("karhutla").run()
+    assert not at.exception, at.exception
+    texts = " ".join(m.value for m in at.warning)
+    assert "DATA SAMPEL" in texts
+    # the map carries the karhutla zones and the choropleth of the karhutla indicator
+    (args,) = component_args(at)
+    script = args["script"]
+    assert "Kebakaran hutan dan lahan \\u2014 tinggi" in script or \
+        "Kebakaran hutan dan lahan — tinggi" in script
+    assert "Banjir \\u2014" not in script and "Banjir —" not in script   # one type only
+    assert "Posyandu di zona tinggi (kebakaran hutan dan lahan)" in script
+    # the exposed list (default class tinggi) = Posyandu of province 62 in karhutla tinggi
+    inside = (where == "62") | pd_startswith(where, "62.")
+    want = listing.loc[inside & (listing["karhutla_kelas"] == "tinggi").to_numpy()]
+    table = at.dataframe[-1].value
+    assert len(table) == len(want) > 0
+    assert set(table["Nama"] if "Nama" in table else table.iloc[:, 1]) == set(want["nama"])
+    assert table["data"].str.contains("DATA SAMPEL").all()
+
+
+def pd_startswith(values, prefix):
+    import numpy as np
+    return np.char.startswith(values.astype(str), prefix)
+
+
+def test_kecamatan_table_adds_up(expected):
+    types, listing, where = expected
+    at = open_page(PAGE, wilayah="62")
+    assert not at.exception, at.exception
+    kec = at.dataframe[-2].value
+    inside = pd_startswith(where, "62.")
+    # semua bahaya: Posyandu per class over all kecamatan = the list's highest class
+    for k in ("rendah", "sedang", "tinggi"):
+        col = next(c for c in kec.columns if c == f"Posyandu {k}")
+        assert kec[col].sum() == int((listing.loc[inside, "kelas_tertinggi"] == k).sum())
+    st.cache_resource.clear()
