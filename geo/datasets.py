@@ -11,6 +11,7 @@ import functools
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from . import cache
@@ -215,4 +216,25 @@ def long_table(joined: pd.DataFrame | None = None, levels: tuple[str, ...] | Non
         parts.append(indicators.aggregate(
             joined, levels or indicators.LEVELS, hazard,
             indicators.DEFAULT_MIN_DENOMINATOR if min_denominator is None else min_denominator))
-    return pd.concat(parts, ignore_index=True)
+    return concat_long([p for p in parts if len(p)] or parts[:1])
+
+
+def concat_long(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate long tables keeping compact dtypes: text columns as categoricals over the
+    union of their values, numbers as float64, ``unstable`` as bool. (A plain concat of a
+    categorical registry table with a small text table gives object columns: millions of
+    Python strings, several GB for the national registry.)"""
+    from pandas.api.types import union_categoricals
+    out = {}
+    for col in parts[0].columns:
+        series = [p[col] for p in parts]
+        if col in ("value", "numerator", "denominator"):
+            out[col] = np.concatenate([pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+                                       for s in series])
+        elif col == "unstable":
+            out[col] = np.concatenate([s.fillna(False).to_numpy(dtype=bool) for s in series])
+        else:
+            cats = [s.astype("category") for s in series]
+            cats = [c.cat.set_categories(c.cat.categories.astype(object)) for c in cats]
+            out[col] = union_categoricals(cats, ignore_order=True)
+    return pd.DataFrame(out)
