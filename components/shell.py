@@ -67,7 +67,8 @@ def run() -> None:
         nav = _navigation(PAGES[-1:])
     else:
         nav = _navigation()
-        from components import sidebar
+        from components import mapdata, sidebar
+        mapdata.start_warm_up()   # normally already started with the server (serve.py)
         view = sidebar.render()
         if view.projector:
             _projector_chrome()
