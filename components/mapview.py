@@ -20,6 +20,7 @@ from jinja2 import Template
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from folium.elements import JSCSSMixin
 from folium.plugins import FastMarkerCluster
 from streamlit_folium import st_folium
 
@@ -142,7 +143,7 @@ def _points_text() -> dict:
                                             "sample_badge")} | {"sample": html.escape(t("sample_badge"))}
 
 
-class _Choropleth(MacroElement):
+class _Choropleth(JSCSSMixin, MacroElement):
     """The choropleth layer, drawn by static/vendor/_project/peta-map.js: geometry from a
     static file (``geometry_url``) or inline, values and colours per code from here."""
     _template = Template("""
