@@ -94,11 +94,11 @@ def _wait_health(url: str, proc: subprocess.Popen | None, timeout: float = TIMEO
 
 def _streamlit(args: list[str], port: int, log: Path) -> subprocess.Popen:
     env = dict(os.environ, PYTHONUNBUFFERED="1",
+               STREAMLIT_SERVER_COOKIE_SECRET="bench-load-shared-secret",
                PYTHONPATH=os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p))
     cmd = [sys.executable, *args, "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none", "--server.runOnSave", "false",
-           "--server.cookieSecret", "bench-load-shared-secret"]
+           "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
     return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=open(log, "w"),  # noqa: SIM115
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             start_new_session=True)

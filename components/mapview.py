@@ -25,7 +25,7 @@ from folium.plugins import FastMarkerCluster
 from streamlit_folium import st_folium
 
 from components.i18n import fmt_number, t
-from components.offline import local_url, use_local_assets
+from components.offline import GESTURE_CSS, GESTURE_JS, PETA_MAP_JS, local_url, use_local_assets
 from geo import classify as geo_classify
 from geo import display as geo_display
 from geo import mapfiles
@@ -33,9 +33,6 @@ from geo.indicators import Indicator
 
 use_local_assets()
 
-PETA_MAP_JS = "_project/peta-map.js"
-GESTURE_JS = "leaflet-gesture-handling-1.2.2/leaflet-gesture-handling.min.js"
-GESTURE_CSS = "leaflet-gesture-handling-1.2.2/leaflet-gesture-handling.min.css"
 HAZARD_COLORS = {"rendah": "#fee391", "sedang": "#fe9929", "tinggi": "#cc4c02"}
 BORDER = "#4d4d4d"
 
