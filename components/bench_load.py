@@ -28,6 +28,7 @@ import asyncio
 import json
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -168,8 +169,8 @@ class Meter:
 
 _DRAWN = """([n, stale]) => {
   const f = document.querySelector('%s');
-  if (!f || !f.contentDocument) return false;
-  const d = f.contentDocument;
+  const d = f && f.contentDocument;
+  if (!d || !d.documentElement) return false;
   if (stale && d.documentElement.getAttribute('data-bench-stale')) return false;
   return d.querySelectorAll('path.leaflet-interactive').length >= n;
 }""" % IFRAME
@@ -298,15 +299,21 @@ async def _run(args) -> dict:
                     "caches warm" not in (tmp / f"app-{p}.log").read_text() for p in app_ports):
                 await asyncio.sleep(0.5)
             _wait_health(f"http://127.0.0.1:{floor_port}", floor)
+            floor_meter = Meter([floor.pid])
+            floor_cpu0 = floor_meter.cpu()
             floors = []
             for _ in range(4):
                 ctx, page = await _new_page(browser, external)
                 floors.append(await _time_to_map(page, f"http://127.0.0.1:{floor_port}", "/", 4))
                 await ctx.close()
             floor_s = statistics.median(floors[1:])
+            floor_cpu = (floor_meter.cpu() - floor_cpu0) / len(floors)
+            floor_meter.close()
             out["floor_s"] = round(floor_s, 2)
+            out["floor_cpu_s_per_view"] = round(floor_cpu, 3)
             print(f"floor (4-polygon page): {floor_s:.2f} s (median of {len(floors) - 1}; "
-                  f"{', '.join(f'{f:.2f}' for f in floors[1:])})", flush=True)
+                  f"{', '.join(f'{f:.2f}' for f in floors[1:])}); its server CPU "
+                  f"{floor_cpu:.3f} s/view", flush=True)
             for n in args.sessions:
                 times: list[float] = []
                 errors: list[str] = []
@@ -365,6 +372,8 @@ def main(argv: list[str] | None = None) -> dict:
     args = ap.parse_args(argv)
     if args.processes > 1 and not shutil.which("haproxy") and not Path("/usr/sbin/haproxy").exists():
         ap.error("--processes > 1 needs HAProxy (apt-get install haproxy)")
+    # SIGTERM (e.g. `timeout`) ends like Ctrl+C, so the servers started here are stopped.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     return asyncio.run(_run(args))
 
 

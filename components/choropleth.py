@@ -77,7 +77,9 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
     title = map_title(ind, level, view.region, period, lang)
 
     if posyandu.get("symbols"):
-        extra_legend = list(extra_legend or []) + [("#2171b5", t("posyandu_symbols"))]
+        extra_legend = list(extra_legend or []) + [
+            ("background:rgba(33,113,181,.45);border:1px solid #08306b;border-radius:50%",
+             t("posyandu_symbols"))]
     if view.projector:
         st.markdown(f"<h1 style='font-size:36px;margin:0'>{html.escape(title)}</h1>",
                     unsafe_allow_html=True)

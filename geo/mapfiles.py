@@ -158,4 +158,5 @@ def counts(joined: pd.DataFrame, level: str, offline_only: bool = False) -> pd.S
     at_level[cats.str.count(r"\.") < parts - 1] = None
     n = np.bincount(codes.cat.codes.to_numpy()[codes.cat.codes.to_numpy() >= 0],
                     minlength=len(cats))
-    return pd.Series(n, index=at_level.to_numpy()).groupby(level=0).sum()
+    out = pd.Series(n, index=at_level.to_numpy()).groupby(level=0).sum()
+    return out[out > 0]
