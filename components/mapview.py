@@ -1,12 +1,19 @@
 """The one map builder of the dashboard (folium inside Streamlit), used by every page.
 
-* A choropleth of the level below the selected region, drawn from cached simplified
-  display geometry; boundaries are the background (no tiles unless the user asks).
-* Styles travel inside each feature's properties (no per-feature Python style function),
-  and the layer's bounds come from geopandas, so building the map stays cheap.
-* Every text that reaches HTML (names in tooltips and popups) is escaped here.
-* Clicking a region returns its code (``st_folium`` returns only the clicked feature, so
-  panning and zooming do not rerun the app).
+* A choropleth of the level below the selected region. Its geometry is a static file
+  (geo.mapfiles, written at warm-up, served at /app/static/geo/..., named by its source
+  key): the browser fetches it once and keeps it; the map HTML carries only colour, value
+  and rank per code, so a rerun costs milliseconds of server time, not seconds. Without
+  a geometry_url the geometry is embedded (small maps).
+* The layer is drawn by static/vendor/_project/peta-map.js: hover tooltip; click or tap
+  opens a popup with the name, the value and "Buka wilayah ini", which drills down (a
+  tap while scrolling never does); gesture handling (one finger scrolls the page, two
+  move the map); projector labels, hidden where they would overlap a larger region's.
+* Posyandu: proportional circles per region (national and province maps) or clustered
+  points fetched per kabupaten; points still embeds rows (add_points).
+* Every text that reaches HTML (names, values, labels) is escaped on the server.
+* The drill-down returns the region's code as streamlit-folium's last_active_drawing
+  (st_folium returns only that, so panning and zooming do not rerun the app).
 """
 from __future__ import annotations
 
