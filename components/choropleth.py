@@ -14,7 +14,7 @@ from components.mapview import Choropleth, build_map, point_rows, show_map
 
 # Projector: the map iframe takes the window height minus the title and the exit button.
 PROJECTOR_MAP_CSS = ("iframe[title='streamlit_folium.st_folium']"
-                     "{height:calc(100vh - 150px) !important;min-height:360px}")
+                     "{height:calc(100vh - 200px) !important;min-height:360px}")
 from components import tables
 from geo import classify as geo_classify
 from geo import indicators, published, ranking
@@ -69,7 +69,7 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
         st.info(t("old_geography", period=period))
     m = build_map(ch, hazards=hazards, basemap=view.basemap, labels=view.projector,
                   geometry_url=mapdata.geometry_url(level, view.region),
-                  drill=level != "desa", **posyandu)
+                  drill=level != "desa", fill_height=view.projector, **posyandu)
     labels = classification.labels_id if lang == "id" else classification.labels_en
     counts = list(pd.Series(classification.class_of(
         layer["code"].map(vals.set_index("code")["value"]).to_numpy(dtype=float))).value_counts()

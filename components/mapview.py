@@ -182,7 +182,8 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
     Posyandu: ``points`` (rows of :func:`point_rows`, embedded), or ``points_urls``
     (points files, filtered to ``points_prefix`` and optionally to those without internet),
     or ``symbols`` (code -> count, drawn as proportional circles). ``drill``: the popup
-    offers to open the clicked region.
+    offers to open the clicked region. ``fill_height``: the map fills its iframe's
+    height (projector mode sizes the iframe to the window).
     """
     layer = ch.layer
     bounds = _bounds(layer)
@@ -213,6 +214,9 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
         add_points(m, points)
     m.add_child(_Choropleth(cfg))
     m.get_root().header.add_child(folium.Element(_MAP_CSS))
+    if fill_height:
+        m.get_root().header.add_child(folium.Element(
+            "<style>.folium-map,#map_div{height:100vh !important}</style>"))
     m.fit_bounds(bounds)
     return m
 
