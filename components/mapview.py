@@ -174,7 +174,7 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
               labels: bool = False, geometry_url: str | None = None,
               symbols: dict[str, int] | None = None, points_urls: list[str] | None = None,
               points_prefix: str = "", offline_only: bool = False,
-              drill: bool = True) -> folium.Map:
+              drill: bool = True, fill_height: bool = False) -> folium.Map:
     """Folium map of a choropleth, with optional hazard zones, Posyandu and labels.
 
     ``geometry_url``: the layer's geometry file (geo.mapfiles, served under /app/static);
