@@ -45,4 +45,4 @@ if ! "$VPY" -c 'import sys; from geo.fetch import has_data; sys.exit(0 if has_da
     fi
 fi
 
-exec "$VPY" -m streamlit run app.py "$@"
+exec "$VPY" -m components.serve "$@"

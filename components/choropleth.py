@@ -7,11 +7,15 @@ import html
 import pandas as pd
 import streamlit as st
 
-from components import data, export_view, state
+from components import data, export_view, mapdata, state
 from components.breadcrumb import show_breadcrumb
 from components.i18n import t
 from components.legend import show_legend
 from components.mapview import Choropleth, build_map, point_rows, show_map
+
+# Projector: the map iframe takes the window height minus the title and the exit button.
+PROJECTOR_MAP_CSS = ("iframe[title='streamlit_folium.st_folium']"
+                     "{height:calc(100vh - 200px) !important;min-height:360px}")
 from components import tables
 from geo import classify as geo_classify
 from geo import indicators, published, ranking
@@ -66,23 +70,30 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
     colors = geo_classify.colors_for(ind, len(classification.labels_id))
     ch = Choropleth(layer=layer, values=vals, indicator=ind, classification=classification,
                     colors=colors, lang=lang, marked=marked or set(), marked_label=marked_label)
-    points = points_for(view.region, lang, offline_only) if show_points else None
+    posyandu = mapdata.posyandu_layer(view.region, offline_only) if show_points else {}
     if (not view.projector and ind.id == "stunting" and level == "provinsi"
             and published.old_papua_geography(period)):
         st.info(t("old_geography", period=period))
-    m = build_map(ch, points=points, hazards=hazards,
-                  basemap=view.basemap, labels=view.projector)
+    m = build_map(ch, hazards=hazards, basemap=view.basemap, labels=view.projector,
+                  geometry_url=mapdata.geometry_url(level, view.region),
+                  drill=level != "desa", fill_height=view.projector, **posyandu)
     labels = classification.labels_id if lang == "id" else classification.labels_en
     counts = list(pd.Series(classification.class_of(
         layer["code"].map(vals.set_index("code")["value"]).to_numpy(dtype=float))).value_counts()
         .reindex(list(range(len(labels))) + [-1], fill_value=0))
     title = map_title(ind, level, view.region, period, lang)
 
+    if posyandu.get("symbols"):
+        extra_legend = list(extra_legend or []) + [
+            ("background:rgba(33,113,181,.45);border:1px solid #08306b;border-radius:50%",
+             t("posyandu_symbols"))]
     if view.projector:
-        st.markdown(f"<h1 style='font-size:44px;margin:0'>{html.escape(title)}</h1>",
+        st.markdown(f"<h1 style='font-size:36px;margin:0'>{html.escape(title)}</h1>",
                     unsafe_allow_html=True)
+        # The map fills the window height (a 1366x768 projector shows it whole).
+        st.markdown(f"<style>{PROJECTOR_MAP_CSS}</style>", unsafe_allow_html=True)
         col_map, col_legend = st.columns([5, 1.3])
-        height = 820
+        height = 520
     else:
         st.subheader(title)
         col_map, col_legend = st.columns([4, 1.2])

@@ -1,12 +1,19 @@
 """The one map builder of the dashboard (folium inside Streamlit), used by every page.
 
-* A choropleth of the level below the selected region, drawn from cached simplified
-  display geometry; boundaries are the background (no tiles unless the user asks).
-* Styles travel inside each feature's properties (no per-feature Python style function),
-  and the layer's bounds come from geopandas, so building the map stays cheap.
-* Every text that reaches HTML (names in tooltips and popups) is escaped here.
-* Clicking a region returns its code (``st_folium`` returns only the clicked feature, so
-  panning and zooming do not rerun the app).
+* A choropleth of the level below the selected region. Its geometry is a static file
+  (geo.mapfiles, written at warm-up, served at /app/static/geo/..., named by its source
+  key): the browser fetches it once and keeps it; the map HTML carries only colour, value
+  and rank per code, so a rerun costs milliseconds of server time, not seconds. Without
+  a geometry_url the geometry is embedded (small maps).
+* The layer is drawn by static/vendor/_project/peta-map.js: hover tooltip; click or tap
+  opens a popup with the name, the value and "Buka wilayah ini", which drills down (a
+  tap while scrolling never does); gesture handling (one finger scrolls the page, two
+  move the map); projector labels, hidden where they would overlap a larger region's.
+* Posyandu: proportional circles per region (national and province maps) or clustered
+  points fetched per kabupaten; points still embeds rows (add_points).
+* Every text that reaches HTML (names, values, labels) is escaped on the server.
+* The drill-down returns the region's code as streamlit-folium's last_active_drawing
+  (st_folium returns only that, so panning and zooming do not rerun the app).
 """
 from __future__ import annotations
 
@@ -20,14 +27,15 @@ from jinja2 import Template
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
+from folium.elements import JSCSSMixin
 from folium.plugins import FastMarkerCluster
 from streamlit_folium import st_folium
 
 from components.i18n import fmt_number, t
-from components.offline import use_local_assets
+from components.offline import GESTURE_CSS, GESTURE_JS, PETA_MAP_JS, local_url, use_local_assets
 from geo import classify as geo_classify
 from geo import display as geo_display
+from geo import mapfiles
 from geo.indicators import Indicator
 
 use_local_assets()
@@ -115,72 +123,118 @@ def _tooltip_fields(ch: Choropleth) -> tuple[list[str], list[str]]:
     return fields, aliases
 
 
+def _text(ch: Choropleth) -> dict:
+    """Labels of the tooltip and popup (escaped)."""
+    return {k: html.escape(v) for k, v in {
+        "name": t("name"), "value": ch.indicator.label(ch.lang), "rank": t("rank"),
+        "note": t("note"), "noData": t("no_data"), "posyandu": t("posyandu_count"),
+        "open": t("open_region")}.items()}
+
+
+def _values_config(ch: Choropleth) -> tuple[dict, dict]:
+    """Per code: [fill, outlined] and [value text, rank text, note] (escaped)."""
+    props = _feature_properties(ch)
+    style = {c: [s["fillColor"], 1 if s["color"] == "#000000" else 0]
+             for c, s in zip(props["code"], props["style"])}
+    notes = props["catatan"] if "catatan" in props else [""] * len(props)
+    info = {c: [v, r, n] for c, v, r, n in zip(props["code"], props["nilai"], props["peringkat"],
+                                               notes)}
+    return style, info
+
+
+def _points_text() -> dict:
+    return {k: html.escape(t(k)) for k in ("village", "kader", "internet", "strata", "yes", "no",
+                                            "sample_badge")} | {"sample": html.escape(t("sample_badge"))}
+
+
+class _Choropleth(JSCSSMixin, MacroElement):
+    """The choropleth layer, drawn by static/vendor/_project/peta-map.js: geometry from a
+    static file (``geometry_url``) or inline, values and colours per code from here."""
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        PetaMap.choropleth({{ this._parent.get_name() }}, {{ this.cfg|tojson }});
+        {% endmacro %}
+    """)
+    default_js = [("peta_map", local_url(PETA_MAP_JS)),
+                  ("leaflet_gesture_handling", local_url(GESTURE_JS)),
+                  ("markerclusterjs", local_url("leaflet.markercluster-1.1.0/leaflet.markercluster.js"))]
+    default_css = [("leaflet_gesture_handling_css", local_url(GESTURE_CSS)),
+                   ("markerclustercss", local_url("leaflet.markercluster-1.1.0/MarkerCluster.css")),
+                   ("markerclusterdefaultcss",
+                    local_url("leaflet.markercluster-1.1.0/MarkerCluster.Default.css"))]
+
+    def __init__(self, cfg: dict):
+        super().__init__()
+        self._name = "PetaChoropleth"
+        self.cfg = cfg
+
+
 def build_map(ch: Choropleth, *, points: list[list] | None = None,
               hazards: gpd.GeoDataFrame | None = None, basemap: bool = False,
-              labels: bool = False) -> folium.Map:
-    """Folium map of a choropleth, with optional hazard zones, Posyandu points and labels."""
+              labels: bool = False, geometry_url: str | None = None,
+              symbols: dict[str, int] | None = None, points_urls: list[str] | None = None,
+              points_prefix: str = "", offline_only: bool = False,
+              drill: bool = True, fill_height: bool = False) -> folium.Map:
+    """Folium map of a choropleth, with optional hazard zones, Posyandu and labels.
+
+    ``geometry_url``: the layer's geometry file (geo.mapfiles, served under /app/static);
+    without it the geometry is written into the map (small maps, e.g. a site plan).
+    Posyandu: ``points`` (rows of :func:`point_rows`, embedded), or ``points_urls``
+    (points files, filtered to ``points_prefix`` and optionally to those without internet),
+    or ``symbols`` (code -> count, drawn as proportional circles). ``drill``: the popup
+    offers to open the clicked region. ``fill_height``: the map fills its iframe's
+    height (projector mode sizes the iframe to the window).
+    """
     layer = ch.layer
+    bounds = _bounds(layer)
     # maxZoom: without a tile layer Leaflet has none, and MarkerCluster refuses to start.
+    # gestureHandling (static/vendor/leaflet-gesture-handling): one finger scrolls the
+    # page, two fingers move the map; on a desktop Ctrl + wheel zooms.
     m = folium.Map(tiles=None, control_scale=False, prefer_canvas=False, zoom_snap=0.25,
-                   attribution_control=basemap, maxZoom=18)
+                   attribution_control=basemap, maxZoom=18, gestureHandling=True,
+                   gestureHandlingOptions={"text": {
+                       "touch": t("gesture_touch"), "scroll": t("gesture_scroll"),
+                       "scrollMac": t("gesture_scroll_mac")}, "duration": 1500})
     if basemap:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
-    props = _feature_properties(ch)
-    payload = json.loads(geo_display.geojson_payload(layer, props))
-    fields, aliases = _tooltip_fields(ch)
-    _GeoJson(
-        payload, _bounds(layer), name=ch.indicator.label(ch.lang),
-        highlight_function=lambda _f: {"weight": 3, "color": "#000000", "fillOpacity": 0.95},
-        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True,
-                                      style="font-size: 15px;"),
-        zoom_on_click=False,
-    ).add_to(m)
+    style, info = _values_config(ch)
+    cfg = {"style": style, "info": info, "text": _text(ch), "border": BORDER, "bounds": bounds,
+           "drill": bool(drill), "labels": bool(labels), "symbols": symbols or None}
+    if geometry_url:
+        cfg["url"] = geometry_url
+    else:
+        cfg["data"] = json.loads(geo_display.geojson_payload(
+            layer, mapfiles.geometry_properties(layer)))
+    if points_urls:
+        cfg["points"] = {"urls": list(points_urls), "prefix": points_prefix,
+                         "offlineOnly": bool(offline_only), "text": _points_text()}
     if hazards is not None and len(hazards):
         add_hazards(m, hazards, ch.lang)
     if points:
         add_points(m, points)
-    if labels:
-        add_labels(m, layer)
-    m.fit_bounds(_bounds(layer))
-    _refit_on_resize(m, _bounds(layer))
+    m.add_child(_Choropleth(cfg))
+    m.get_root().header.add_child(folium.Element(_MAP_CSS))
+    if fill_height:
+        m.get_root().header.add_child(folium.Element(
+            "<style>.folium-map,#map_div{height:100vh !important}</style>"))
+    m.fit_bounds(bounds)
     return m
 
 
-class _Refit(MacroElement):
-    """A metric scale bar, and the bounds fitted again once the iframe has its final size:
-    Streamlit sizes it after the map script ran, which otherwise leaves a country-wide map
-    cut off."""
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            var bounds = {{ this.bounds|tojson }};
-            L.control.scale({imperial: false, maxWidth: 160}).addTo(map);  // km only
-            function refit() { map.invalidateSize(); map.fitBounds(bounds); }
-            setTimeout(refit, 300);
-            setTimeout(refit, 1200);
-        })();
-        {% endmacro %}
-    """)
-
-    def __init__(self, bounds):
-        super().__init__()
-        self._name = "Refit"
-        self.bounds = bounds
-
-
-# Point clusters in neutral blues, so they do not read as choropleth classes.
+# Point clusters in neutral blues, so they do not read as choropleth classes; labels.
 _MAP_CSS = (
     "<style>.marker-cluster-small,.marker-cluster-medium,.marker-cluster-large"
     "{background-color:rgba(33,113,181,.35)}"
     ".marker-cluster-small div,.marker-cluster-medium div,.marker-cluster-large div"
     "{background-color:rgba(8,48,107,.85);color:#fff;font-weight:700}"
-    ".leaflet-tooltip{font-size:15px}</style>")
-
-
-def _refit_on_resize(m: folium.Map, bounds) -> None:
-    m.add_child(_Refit(bounds))
-    m.get_root().header.add_child(folium.Element(_MAP_CSS))
+    ".leaflet-tooltip,.pp-popup{font-size:15px}"
+    ".pp-info th{padding-right:8px;text-align:left;font-weight:600}"
+    ".pp-open{margin-top:8px;width:100%;min-height:40px;font:600 15px sans-serif;color:#fff;"
+    "background:#0b6e4f;border:0;border-radius:6px;cursor:pointer}"
+    ".pp-label-icon{background:none;border:0}"
+    ".pp-label{font:700 15px/1.1 sans-serif;color:#111;text-align:center;"
+    "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;white-space:nowrap;"
+    "pointer-events:none;transform:translate(-50%,-50%);display:inline-block}</style>")
 
 
 def add_hazards(m: folium.Map, zones: gpd.GeoDataFrame, lang: str) -> None:
@@ -256,21 +310,6 @@ def add_points(m: folium.Map, rows: list[list]) -> None:
     """Posyandu as clustered points (FastMarkerCluster: thousands stay fast)."""
     FastMarkerCluster(rows, callback=_POINT_CALLBACK, name=t("posyandu_layer"),
                       options={"disableClusteringAtZoom": 13, "chunkedLoading": True}).add_to(m)
-
-
-def add_labels(m: folium.Map, layer: gpd.GeoDataFrame) -> None:
-    """Region names at a point inside each polygon (projector mode)."""
-    pts = shapely.point_on_surface(layer.geometry.values)
-    short = layer["name"].astype(str).str.replace(r"^Kabupaten ", "", regex=True)
-    for name, p in zip(short, pts):
-        folium.Marker(
-            [p.y, p.x],
-            icon=folium.DivIcon(html=f"<div class='pp-label'>{html.escape(str(name))}</div>",
-                                icon_size=(160, 24), icon_anchor=(80, 12))).add_to(m)
-    m.get_root().header.add_child(folium.Element(
-        "<style>.pp-label{font:700 15px/1.1 sans-serif;color:#111;text-align:center;"
-        "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;white-space:nowrap;"
-        "pointer-events:none}</style>"))
 
 
 def show_map(m: folium.Map, key: str, height: int = 640) -> str | None:

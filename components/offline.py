@@ -59,6 +59,7 @@ from typing import Any
 __all__ = [
     "CDN_TO_LOCAL",
     "LEAFLET_ICON_PATH_JS",
+    "MAP_ASSETS",
     "OfflineAssetError",
     "OfflineAssetWarning",
     "REQUIRED_CLASS_NAMES",
@@ -145,6 +146,14 @@ CDN_TO_LOCAL: dict[str, str] = {
 #: otherwise derives from leaflet.css -- racy under streamlit-folium, which does not
 #: wait for the CSS before running the map script (default markers then 404).
 LEAFLET_ICON_PATH_JS = "_project/leaflet-icon-path.js"
+
+#: Files the project's map layer loads itself (components.mapview._Choropleth, not a
+#: folium class): its own script, and the gesture plugin (one finger scrolls the page,
+#: two fingers move the map).
+PETA_MAP_JS = "_project/peta-map.js"
+GESTURE_JS = "leaflet-gesture-handling-1.2.2/leaflet-gesture-handling.min.js"
+GESTURE_CSS = "leaflet-gesture-handling-1.2.2/leaflet-gesture-handling.min.css"
+MAP_ASSETS: tuple[str, ...] = (PETA_MAP_JS, GESTURE_JS, GESTURE_CSS)
 _ICON_PATH_NAME = "leaflet_default_icon_path"
 
 #: Classes the project uses: each must end up with local links only.
@@ -292,7 +301,7 @@ def _resolve(dotted: str) -> type:
 
 
 def _check_vendored_files() -> None:
-    wanted = {*CDN_TO_LOCAL.values(), LEAFLET_ICON_PATH_JS}
+    wanted = {*CDN_TO_LOCAL.values(), LEAFLET_ICON_PATH_JS, *MAP_ASSETS}
     missing = sorted(rel for rel in wanted if not (VENDOR_DIR / rel).is_file())
     if missing:
         raise OfflineAssetError(

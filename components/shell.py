@@ -114,7 +114,8 @@ def run() -> None:
                 _RUN.inside = False
             return
         nav = _navigation()
-        from components import sidebar
+        from components import mapdata, sidebar
+        mapdata.start_warm_up()   # normally already started with the server (serve.py)
         view = sidebar.render(quick_bar=nav.url_path not in NO_QUICK_BAR)
         _compact_chrome()
         if view.projector:

@@ -239,9 +239,15 @@ def test_click_drills_down_to_kecamatan(server, page, external_requests, failed_
     hit = next(r for r in frame.locator("body").evaluate(_TAG_AND_HIT_POINTS) if r["code"] == code)
     assert hit["hit"], hit
 
+    # A click opens a popup with the region's name and value and "Buka wilayah ini";
+    # only that button drills down (a tap while scrolling must not).
+    frame.locator(f'path[data-code="{code}"]').click(position=hit["hit"])
+    popup = frame.locator(".leaflet-popup")
+    expect(popup).to_contain_text(kabupaten[code])
+    assert re.search(rf"[?&]wilayah={re.escape(PROVINCE)}(&|$)", page.url), page.url
     _mark_map_stale(page)
     started = time.monotonic()
-    frame.locator(f'path[data-code="{code}"]').click(position=hit["hit"])
+    popup.get_by_role("button", name="Buka wilayah ini").click()
     # The URL changes through the history API (no navigation event): poll it.
     expect(page).to_have_url(re.compile(rf"[?&]wilayah={re.escape(code)}(&|$)"),
                              timeout=LOAD_TIMEOUT * 1000)
@@ -287,17 +293,98 @@ def test_language_toggle(server, page, external_requests, failed_requests, page_
     _no_traffic_problems(external_requests, failed_requests, page_errors, page)
 
 
-def test_projector_mode(server, page, external_requests, failed_requests, page_errors,
+_VISIBLE_LABEL_BOXES = """
+() => [...document.querySelectorAll('.pp-label')]
+  .filter(el => getComputedStyle(el).visibility !== 'hidden')
+  .map(el => { const r = el.getBoundingClientRect();
+               return {text: el.innerText, l: r.left, r: r.right, t: r.top, b: r.bottom}; })
+"""
+
+
+@pytest.mark.parametrize("region", ["", PROVINCE], ids=["indonesia", "prov62"])
+def test_projector_mode(server, page, region, external_requests, failed_requests, page_errors,
                         screenshot_dir):
-    _open(page, server, f"/?proyektor=1&wilayah={PROVINCE}")
-    kabupaten = _expected_children("kabupaten", PROVINCE)
+    # The projector of a meeting room: 1366x768; the map must fit the window.
+    page.set_viewport_size({"width": 1366, "height": 768})
+    _open(page, server, "/?proyektor=1" + (f"&wilayah={region}" if region else ""))
+    kabupaten = (_expected_children("kabupaten", region) if region
+                 else _expected_children("provinsi", None))
     frame = _wait_for_choropleth(page, len(kabupaten))
     expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+    box = page.locator(ST_FOLIUM_IFRAME).bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 768 + 1, box
+    assert box["height"] >= 360, box
     legend = page.locator(".pp-legend")
     expect(legend).to_be_visible()
     expect(legend).to_contain_text("Tidak ada data")
-    # Region names are written on the map.
+    # Region names are written on the map; those that would overlap a larger region's
+    # name are hidden, so the visible ones never pile up.
     expect(frame.locator(".pp-label")).to_have_count(len(kabupaten))
-    _screenshot(page, screenshot_dir / "dashboard_proyektor_prov62.png")
+    boxes = frame.locator("body").evaluate(_VISIBLE_LABEL_BOXES)
+    assert len(boxes) >= len(kabupaten) // 2, boxes
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert (a["r"] <= b["l"] or b["r"] <= a["l"] or a["b"] <= b["t"]
+                    or b["b"] <= a["t"]), (a, b)
+    _screenshot(page, screenshot_dir / f"dashboard_proyektor_{region or 'indonesia'}_1366.png")
     _hover_region(page, frame, kabupaten)
     _no_traffic_problems(external_requests, failed_requests, page_errors, page)
+
+
+def test_national_map_shows_posyandu_in_aggregate(server, page, external_requests,
+                                                  failed_requests, page_errors):
+    """Indonesia: one proportional circle per province with Posyandu (not 300k points),
+    and the count in each province's tooltip."""
+    from geo import datasets
+
+    _open(page, server, "/")
+    provinces = _expected_children("provinsi", None)
+    frame = _wait_for_choropleth(page, len(provinces))
+    with_posyandu = datasets.joined_posyandu()["kode_agregasi"].astype(str).str[:2].nunique()
+    expect(frame.locator("path.pp-symbol")).to_have_count(with_posyandu)
+    expect(frame.locator('path.leaflet-interactive[stroke="#08306b"]')).to_have_count(0)
+    _, tooltip = _hover_region(page, frame, provinces)
+    assert "Jumlah Posyandu" in tooltip, tooltip
+    expect(page.locator(".pp-legend")).to_contain_text("jumlah Posyandu per wilayah")
+    _no_traffic_problems(external_requests, failed_requests, page_errors, page)
+
+
+def test_touch_tap_shows_region_and_button_drills_down(server, browser, screenshot_dir):
+    """A phone: one finger scrolls the page (gesture handling on), a tap on a region
+    shows its name and value without drilling down, "Buka wilayah ini" drills down."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
+                                  is_mobile=True, device_scale_factor=2,
+                                  service_workers="block")
+    external: list[str] = []
+
+    def handle(route, request):
+        host = request.url.split("/")[2].split(":")[0] if "//" in request.url else ""
+        if request.url.startswith(("data:", "blob:", "about:")) or host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            external.append(request.url)
+            route.abort("blockedbyclient")
+
+    page = context.new_page()
+    page.route("**/*", handle)
+    try:
+        _open(page, server, f"/?wilayah={PROVINCE}")
+        kabupaten = _expected_children("kabupaten", PROVINCE)
+        frame = _wait_for_choropleth(page, len(kabupaten))
+        assert frame.locator("body").evaluate("() => window.map.gestureHandling.enabled()")
+        _center_map(page)
+        regions = [r for r in frame.locator("body").evaluate(_TAG_AND_HIT_POINTS) if r["hit"]]
+        region = max(regions, key=lambda r: r["area"])
+        frame.locator(f'path[data-code="{region["code"]}"]').tap(position=region["hit"])
+        popup = frame.locator(".leaflet-popup")
+        expect(popup).to_contain_text(kabupaten[region["code"]])
+        expect(popup).to_contain_text("Jumlah Posyandu")
+        page.wait_for_timeout(1000)
+        assert re.search(rf"[?&]wilayah={PROVINCE}(&|$)", page.url), page.url
+        page.screenshot(path=str(screenshot_dir / "dashboard_touch_popup_390.png"))
+        popup.get_by_role("button", name="Buka wilayah ini").tap()
+        expect(page).to_have_url(re.compile(rf"[?&]wilayah={re.escape(region['code'])}(&|$)"),
+                                 timeout=LOAD_TIMEOUT * 1000)
+        assert external == []
+    finally:
+        context.close()

@@ -13,6 +13,7 @@ from components import offline
 from components.offline import (
     CDN_TO_LOCAL,
     LEAFLET_ICON_PATH_JS,
+    MAP_ASSETS,
     VENDOR_BASE,
     VENDOR_DIR,
     OfflineAssetError,
@@ -96,7 +97,7 @@ def _all_links(m: folium.Map) -> list[str]:
 
 
 def test_every_mapped_local_file_exists():
-    wanted = [*CDN_TO_LOCAL.values(), LEAFLET_ICON_PATH_JS]
+    wanted = [*CDN_TO_LOCAL.values(), LEAFLET_ICON_PATH_JS, *MAP_ASSETS]
     missing = [rel for rel in wanted if not (VENDOR_DIR / rel).is_file()]
     assert missing == []
 
@@ -121,7 +122,7 @@ def test_every_vendored_file_is_used():
     """No dead weight: each file is mapped, a licence, or referenced by a vendored CSS."""
     used = {
         (VENDOR_DIR / rel).resolve()
-        for rel in [*CDN_TO_LOCAL.values(), *USED_BY_JS, LEAFLET_ICON_PATH_JS]
+        for rel in [*CDN_TO_LOCAL.values(), *USED_BY_JS, LEAFLET_ICON_PATH_JS, *MAP_ASSETS]
     }
     for css in VENDOR_DIR.rglob("*.css"):
         for ref in CSS_URL_RE.findall(css.read_text(encoding="utf-8")):
@@ -279,3 +280,30 @@ def test_st_folium_links_for_colormap_warn_or_raise():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         offline._localize_links([f"{VENDOR_BASE}/leaflet-1.9.3/leaflet.js"], "js_links")
+
+
+def test_dashboard_map_loads_only_local_assets():
+    """The dashboard's map (choropleth layer, gesture plugin, clusters) links only files
+    served by the app, and each exists."""
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    from components.mapview import Choropleth, build_map
+    from geo import classify, indicators
+
+    layer = gpd.GeoDataFrame({"code": ["62.01"], "name": ["A"]},
+                             geometry=[shapely.box(110, -2, 111, -1)], crs="EPSG:4326")
+    ind = indicators.get("posyandu")
+    vals = pd.DataFrame({"code": ["62.01"], "value": [3.0], "unstable": [False]})
+    cls = classify.classify(vals["value"], ind)
+    m = build_map(Choropleth(layer=layer, values=vals, indicator=ind, classification=cls,
+                             colors=classify.colors_for(ind, len(cls.labels_id))),
+                  geometry_url="/app/static/geo/x.json", points_urls=["/app/static/geo/p.json"])
+    assert offline.external_links(m) == []
+    links = [u for el in offline._walk(m) for attr in ("default_js", "default_css")
+             for _, u in getattr(el, attr, None) or []]
+    for rel in MAP_ASSETS:
+        assert offline.local_url(rel) in links
+    for url in links:
+        assert (VENDOR_DIR / url.removeprefix(VENDOR_BASE + "/")).is_file(), url

@@ -1,0 +1,134 @@
+"""What a map needs besides its values, prepared once per server process.
+
+* Geometry and Posyandu files (geo.mapfiles) in ``static/geo`` (git-ignored), served by
+  Streamlit at ``/app/static/geo/...``: a browser downloads each once.
+* Posyandu counts per region (the national and province maps show proportional circles).
+* :func:`start_warm_up`: a background thread, started when the server process starts
+  (``python -m components.serve``) or at the latest by the first script run, that builds
+  every cache a first visitor would otherwise wait for.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from components import data
+from components.offline import _default_base
+from geo import mapfiles
+from geo.codes import PARTS, level_of
+
+_LOG = logging.getLogger(__name__)
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+GEO_DIR = STATIC_DIR / "geo"
+# Up to this level the map shows Posyandu as proportional circles per region; below it,
+# as clustered points (one file per kabupaten).
+SYMBOL_LEVELS = ("provinsi", "kabupaten")
+
+
+def static_url(rel: str) -> str:
+    """URL of a file below static/geo (under server.baseUrlPath when one is set)."""
+    base = _default_base().rsplit("/vendor", 1)[0]   # /app/static
+    return f"{base}/geo/{rel}"
+
+
+@st.cache_resource(max_entries=1024, show_spinner=False)
+def geometry_url(level: str, parent: str) -> str:
+    return static_url(mapfiles.geometry_file(GEO_DIR, level, parent or None))
+
+
+def _registry_key() -> str:
+    info = data.posyandu_info()
+    return f"{info.path}|{info.rows}|{info.date}|{mapfiles.layer_key('kecamatan')}"
+
+
+@st.cache_resource(show_spinner=False)
+def _counts(level: str, offline_only: bool) -> pd.Series:
+    return mapfiles.counts(data.joined(), level, offline_only)
+
+
+def symbols(level: str, parent: str, offline_only: bool = False) -> dict[str, int]:
+    """Posyandu per region of ``level`` under ``parent`` (code -> count)."""
+    c = _counts(level, offline_only)
+    if parent:
+        c = c.loc[c.index.str.startswith(parent + ".")]
+    return {str(k): int(v) for k, v in c.items() if v}
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _points_files(key: str) -> dict[str, str]:
+    return mapfiles.points_files(GEO_DIR, data.joined(), key, data.names())
+
+
+def points_urls(region: str) -> list[str]:
+    """Points files to draw under ``region`` (a kabupaten or below)."""
+    kab = ".".join(region.split(".")[:PARTS["kabupaten"]])
+    rel = _points_files(_registry_key()).get(kab)
+    return [static_url(rel)] if rel else []
+
+
+def posyandu_layer(region: str, offline_only: bool = False) -> dict:
+    """build_map arguments that draw the Posyandu of the map of ``region``."""
+    level = data.map_level(region)
+    if level in SYMBOL_LEVELS:
+        return {"symbols": symbols(level, region, offline_only)}
+    return {"points_urls": points_urls(region), "points_prefix": region,
+            "offline_only": offline_only}
+
+
+# ---------------------------------------------------------------- warm-up
+
+_warm = {"thread": None, "done": False, "seconds": None, "error": None}
+_warm_lock = threading.Lock()
+
+
+def warm_up() -> float:
+    """Build what the first map views need: joined registry, indicator table, hazard
+    classes, display layers and their files, points files, counts. Returns seconds."""
+    started = time.perf_counter()
+    data.long_table()
+    data._by_key()
+    data.names()
+    geometry_url("provinsi", "")
+    for level in SYMBOL_LEVELS:
+        for off in (False, True):
+            _counts(level, off)
+    provinces = data.display_layer("provinsi", None)["code"].tolist()
+    for code in provinces:
+        data.display_layer("kabupaten", code)
+        geometry_url("kabupaten", code)
+    _points_files(_registry_key())
+    kab = data.display_layer("kabupaten", None)["code"].tolist()
+    for code in kab:
+        geometry_url("kecamatan", code)
+    return time.perf_counter() - started
+
+
+def _run() -> None:
+    try:
+        _warm["seconds"] = warm_up()
+        print(f"Peta Posyandu: caches warm in {_warm['seconds']:.1f} s", file=sys.stderr,
+              flush=True)
+    except Exception as exc:  # the app still works, only slower on first views
+        _warm["error"] = repr(exc)
+        _LOG.exception("Peta Posyandu: warm-up failed")
+    finally:
+        _warm["done"] = True
+
+
+def start_warm_up() -> None:
+    """Start the warm-up thread once per process (idempotent, returns at once)."""
+    with _warm_lock:
+        if _warm["thread"] is None:
+            th = threading.Thread(target=_run, name="peta-warm-up", daemon=True)
+            _warm["thread"] = th
+            th.start()
+
+
+def warm_status() -> dict:
+    return {k: v for k, v in _warm.items() if k != "thread"}

@@ -1,0 +1,175 @@
+/*
+ * Peta Posyandu (project code, not vendored): the choropleth layer of every map.
+ *
+ * components.mapview writes one call per map: PetaMap.choropleth(map, cfg). The geometry
+ * comes from a static file (cfg.url, keyed by its source data, so it is fetched with
+ * cache "force-cache": downloaded once per browser) or inline (cfg.data); the map HTML
+ * carries only values and colours per code. All texts in cfg and in the files are
+ * HTML-escaped by the server.
+ *
+ * - hover: tooltip with name, value, rank (and Posyandu count / note);
+ * - click or tap: popup with the same and a "Buka wilayah ini" button that drills down
+ *   (sent to Streamlit as streamlit-folium's last_active_drawing), so a tap while
+ *   scrolling never drills down by accident;
+ * - projector: region names, dropped where they would overlap a larger region's name;
+ * - Posyandu: proportional circles per region (cfg.symbols) or clustered points fetched
+ *   per kabupaten (cfg.points).
+ */
+(function () {
+  "use strict";
+  if (typeof L === "undefined") { return; }
+  var NO_DATA = "#d9d9d9";
+
+  function rows(fields) {
+    return fields.filter(function (f) { return f[1] !== null && f[1] !== undefined && f[1] !== ""; })
+      .map(function (f) { return "<tr><th>" + f[0] + "</th><td>" + f[1] + "</td></tr>"; }).join("");
+  }
+
+  function info(cfg, code, props) {
+    var v = cfg.info[code] || [cfg.text.noData, "–", ""];
+    var fields = [[cfg.text.name, props.name], [cfg.text.value, v[0]], [cfg.text.rank, v[1]]];
+    if (cfg.symbols) { fields.push([cfg.text.posyandu, cfg.symbols[code] || 0]); }
+    if (v[2]) { fields.push([cfg.text.note, v[2]]); }
+    return "<table class='pp-info'>" + rows(fields) + "</table>";
+  }
+
+  function send(code) {
+    // What streamlit-folium sends for a clicked GeoJSON feature (returned_objects).
+    var feature = {type: "Feature", properties: {code: code}, geometry: null};
+    if (window.__GLOBAL_DATA__) { window.__GLOBAL_DATA__.last_active_drawing = feature; }
+    if (window.Streamlit) { window.Streamlit.setComponentValue({last_active_drawing: feature}); }
+  }
+
+  function labels(map, data) {
+    var group = L.layerGroup().addTo(map);
+    var items = data.features.map(function (f) {
+      var p = f.properties;
+      var m = L.marker(p.lp, {interactive: false, keyboard: false,
+        icon: L.divIcon({className: "pp-label-icon", iconSize: null,
+                         html: "<div class='pp-label'>" + p.name.replace(/^Kabupaten /, "") + "</div>"})});
+      m.addTo(group);
+      return {marker: m, area: p.ar || 0};
+    });
+    items.sort(function (a, b) { return b.area - a.area; });
+    function declutter() {
+      var kept = [];
+      items.forEach(function (it) {
+        var el = it.marker.getElement();
+        if (!el) { return; }
+        el.style.visibility = "";
+        var div = el.firstChild, r = div.getBoundingClientRect();
+        var box = {l: r.left - 2, r: r.right + 2, t: r.top - 1, b: r.bottom + 1};
+        var clash = kept.some(function (k) {
+          return box.l < k.r && box.r > k.l && box.t < k.b && box.b > k.t;
+        });
+        if (clash) { el.style.visibility = "hidden"; div.classList.add("pp-label-hidden"); }
+        else { div.classList.remove("pp-label-hidden"); kept.push(box); }
+      });
+    }
+    map.on("zoomend moveend resize", declutter);
+    declutter();
+    return declutter;
+  }
+
+  function symbols(map, cfg, data) {
+    var max = 0, code;
+    for (code in cfg.symbols) { max = Math.max(max, cfg.symbols[code]); }
+    if (!max) { return; }
+    var group = L.featureGroup();
+    data.features.slice().sort(function (a, b) {
+      return (cfg.symbols[b.properties.code] || 0) - (cfg.symbols[a.properties.code] || 0);
+    }).forEach(function (f) {
+      var n = cfg.symbols[f.properties.code] || 0;
+      if (!n) { return; }
+      L.circleMarker(f.properties.lp, {radius: 3 + 25 * Math.sqrt(n / max), interactive: false,
+        color: "#08306b", weight: 1, fillColor: "#2171b5", fillOpacity: 0.45,
+        className: "pp-symbol"}).addTo(group);
+    });
+    group.addTo(map);
+  }
+
+  function popupOfPoint(cfg, r) {
+    var t = cfg.points.text;
+    var net = r[5] === null ? "–" : (r[5] ? t.yes : t.no);
+    return "<b>" + r[2] + "</b><br>" + t.village + ": " + r[3] + "<br>" + t.kader + ": " +
+      (r[4] === null ? "–" : r[4]) + "<br>" + t.internet + ": " + net + "<br>" + t.strata + ": " +
+      (r[6] === null ? "–" : r[6]) +
+      (r[7] ? "<br><b style='color:#b30000'>" + t.sample + "</b>" : "");
+  }
+
+  function points(map, cfg) {
+    var p = cfg.points;
+    var make = function (r) {
+      var m = L.circleMarker([r[0], r[1]], {radius: 6, color: "#08306b", weight: 1,
+        fillColor: r[5] === 0 ? "#ef3b2c" : "#2171b5", fillOpacity: 0.9});
+      m.bindPopup(function () { return popupOfPoint(cfg, r); }, {maxWidth: 320});
+      return m;
+    };
+    var group = L.markerClusterGroup ?
+      L.markerClusterGroup({disableClusteringAtZoom: 13, chunkedLoading: true}) : L.featureGroup();
+    group.addTo(map);
+    p.urls.forEach(function (url) {
+      fetch(url, {cache: "force-cache"}).then(function (r) { return r.json(); }).then(function (d) {
+        var add = d.rows.filter(function (r) {
+          return (!p.prefix || r[8] === p.prefix || r[8].indexOf(p.prefix + ".") === 0) &&
+                 (!p.offlineOnly || r[5] === 0);
+        }).map(make);
+        group.addLayers ? group.addLayers(add) : add.forEach(function (m) { group.addLayer(m); });
+      });
+    });
+  }
+
+  function draw(map, cfg, data) {
+    var style = function (f) {
+      var s = cfg.style[f.properties.code], marked = s && s[1];
+      return {fillColor: s ? s[0] : NO_DATA, color: marked ? "#000000" : cfg.border,
+              weight: marked ? 3 : 0.8, fillOpacity: 0.85, dashArray: marked ? "6 4" : null};
+    };
+    var layer = L.geoJson(data, {
+      style: style,
+      onEachFeature: function (f, l) {
+        var code = f.properties.code;
+        l.bindTooltip(function () { return info(cfg, code, f.properties); },
+                      {sticky: true, className: "pp-tooltip"});
+        l.bindPopup(function () {
+          var body = info(cfg, code, f.properties);
+          if (cfg.drill) {
+            body += "<button type='button' class='pp-open' data-code='" + code + "'>" +
+                    cfg.text.open + "</button>";
+          }
+          return body;
+        }, {maxWidth: 340, className: "pp-popup"});
+        l.on("mouseover", function () { l.setStyle({weight: 3, color: "#000000", fillOpacity: 0.95}); });
+        l.on("mouseout", function () { layer.resetStyle(l); });
+      }
+    }).addTo(map);
+    window.pp_choropleth = layer;
+    map.on("popupopen", function (e) {
+      var btn = e.popup.getElement() && e.popup.getElement().querySelector(".pp-open");
+      if (btn) {
+        L.DomEvent.on(btn, "click", function (ev) {
+          L.DomEvent.stop(ev);
+          btn.disabled = true;
+          send(btn.getAttribute("data-code"));
+        });
+      }
+    });
+    if (cfg.symbols) { symbols(map, cfg, data); }
+    if (cfg.points) { points(map, cfg); }
+    var declutter = cfg.labels ? labels(map, data) : null;
+    // Streamlit sizes the iframe after this script ran: fit the bounds again then.
+    function refit() { map.invalidateSize(); map.fitBounds(cfg.bounds); if (declutter) { declutter(); } }
+    setTimeout(refit, 300);
+    setTimeout(refit, 1200);
+    map.getContainer().setAttribute("data-pp-ready", "1");
+  }
+
+  window.PetaMap = {
+    choropleth: function (map, cfg) {
+      L.control.scale({imperial: false, maxWidth: 160}).addTo(map);  // km only
+      var got = cfg.data ? Promise.resolve(cfg.data) :
+        fetch(cfg.url, {cache: "force-cache"}).then(function (r) { return r.json(); });
+      return got.then(function (data) { draw(map, cfg, data); });
+    }
+  };
+})();
