@@ -30,25 +30,34 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def _read_registry(path: str, sheet: str | None = None):
+    """A registry file through the one import pipeline (geo.importers.posyandu: the same
+    reader, rules and report as ``python -m geo import posyandu`` and Kelola Data)."""
+    from .importers.posyandu import import_posyandu
+    return import_posyandu(path, sheet=sheet)
+
+
 def cmd_validate(args) -> int:
-    from . import registry
-    result = registry.read(args.file)
-    problems = result.problems
+    result = _read_registry(args.file, getattr(args, "sheet", None))
+    rep = result.report
     report = {
         "berkas": args.file,
-        "baris_dibaca": result.total_rows,
-        "baris_diterima": int(len(result.data)),
-        "baris_ditolak": len(result.rejected_rows),
-        "masalah": problems.to_dict(orient="records"),
+        "baris_dibaca": rep.total,
+        "baris_diterima": rep.accepted,
+        "baris_diperbaiki": rep.repaired,
+        "baris_ditolak": rep.rejected,
+        "gagal": rep.fatal,
+        "keterangan": rep.notes,
+        "masalah": rep.problems.to_dict(orient="records"),
     }
     print(json.dumps(report, ensure_ascii=False, indent=1, default=str))
-    return 0 if len(result.data) else 1
+    return 0 if rep.ok else 1
 
 
 def cmd_join(args) -> int:
-    from . import join, registry
-    result = registry.read(args.posyandu)
-    for rec in result.problems.to_dict(orient="records"):
+    from . import join
+    result = _read_registry(args.posyandu)
+    for rec in result.report.problems.to_dict(orient="records"):
         print(f"baris {rec['baris']}, kolom {rec['kolom']}: {rec['pesan']} [{rec['tingkat']}]",
               file=sys.stderr)
     joined = join.join(result.data)
@@ -68,8 +77,8 @@ def cmd_join(args) -> int:
 def _joined_for(args):
     from . import datasets
     if getattr(args, "posyandu", None):
-        from . import join, registry
-        joined = join.join(registry.read(args.posyandu).data)
+        from . import join
+        joined = join.join(_read_registry(args.posyandu).data)
         return joined, datasets.hazard_max(joined)
     return datasets.joined_posyandu(), datasets.hazard_max()
 
@@ -125,8 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="berkas keluaran: .csv, .xlsx, .geojson, .parquet")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("validate", help="periksa berkas registri Posyandu, laporan JSON")
+    p = sub.add_parser("validate", help="periksa berkas registri Posyandu, laporan JSON "
+                                        "(aturan yang sama dengan 'import posyandu')")
     p.add_argument("file")
+    p.add_argument("--sheet", help="nama lembar XLSX (bawaan: lembar pertama)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("join", help="tempatkan Posyandu di desa/kecamatan (gabung spasial)")
@@ -180,3 +191,12 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, KeyError, FileNotFoundError) as exc:
         print(f"Galat: {exc}", file=sys.stderr)
         return 2
+    except Exception:  # never a traceback for a user; kept for the developer on request
+        import logging
+        import os
+        logging.getLogger("geo.cli").debug("unexpected error", exc_info=True)
+        if os.environ.get("PETA_DEBUG"):
+            raise
+        print("Galat tak terduga; jalankan ulang dengan PETA_DEBUG=1 untuk rinciannya.",
+              file=sys.stderr)
+        return 3
