@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components.i18n import lang, pick
+from components.i18n import lang, pick, plain
 from geo import workspace
 from geo.codes import LEVELS, LABEL
 from geo.importers.safety import EXTENSIONS, max_upload_bytes
@@ -89,11 +89,7 @@ def _t(key: str, **values) -> str:
     return pick(TEXT[key], **values)
 
 
-def md_escape(text) -> str:
-    """Text safe to put inside st.markdown/st.success (no Markdown, no HTML)."""
-    s = str(text)
-    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~$])", r"\\\1", s)
+md_escape = plain   # (kept name) text safe in Markdown, see components.i18n.plain
 
 
 def _safe_name(name: str) -> str:

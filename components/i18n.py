@@ -7,6 +7,7 @@ kept in the URL by components.state). Numbers are formatted the Indonesian way i
 from __future__ import annotations
 
 import math
+import re
 
 import streamlit as st
 
@@ -155,7 +156,35 @@ TEXT: dict[str, tuple[str, str]] = {
                      "Checks on load (unique codes, parents exist, valid geometry): {n} findings"),
     "about_indicators": ("Indikator publikasi", "Published indicators"),
     "about_libraries": ("Pustaka peta (luring)", "Map libraries (offline)"),
+    # errors and bad links
+    "page_error": ("Maaf, terjadi galat sehingga bagian ini tidak dapat ditampilkan. Galat "
+                   "sudah dicatat di server. Muat ulang halaman, atau pilih wilayah atau "
+                   "indikator lain.",
+                   "Sorry, an error stopped this part from showing. It has been logged on the "
+                   "server. Reload the page, or choose another region or indicator."),
+    "url_bad_region": ("Kode wilayah '{value}' pada tautan tidak dikenal; ditampilkan {shown}.",
+                       "Region code '{value}' in the link is unknown; showing {shown}."),
+    "url_village": ("Tautan menunjuk desa/kelurahan '{value}'; peta tersedia sampai tingkat "
+                    "kecamatan, jadi ditampilkan {shown}.",
+                    "The link points to village '{value}'; maps go down to district level, so "
+                    "{shown} is shown."),
+    "url_bad_value": ("Nilai '{value}' untuk '{param}' pada tautan tidak dikenal; dipakai "
+                      "pilihan bawaan.",
+                      "Value '{value}' for '{param}' in the link is unknown; the default is "
+                      "used."),
 }
+
+
+def plain(text, limit: int | None = None) -> str:
+    """Text safe inside anything Streamlit renders as Markdown (st.markdown, captions,
+    messages, widget labels, radio options): no Markdown, no HTML, no image or link. Use it
+    for every user- or file-provided string (file names, column headers, cell values, URL
+    parameters). ``limit`` shortens long text first."""
+    s = str(text)
+    if limit is not None and len(s) > limit:
+        s = s[:limit] + "…"
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~$:])", r"\\\1", s)
 
 
 def lang() -> str:

@@ -82,6 +82,7 @@ def indicator_select(options: list[str]) -> str:
     """Indicator picker for pages with several; keeps the choice in the URL."""
     labels = {o: indicators.get(o).label(lang()) for o in options}
     if st.session_state.get("indicator") not in options:
+        state.reject_url_value("indikator", st.session_state.get("indicator"))
         state.set_value("indicator", options[0])
     if len(options) > 1:
         with st.sidebar:
@@ -107,6 +108,8 @@ def period_select(options: list[str], default: str | None = None, key: str = "pe
     if not options:
         return ""
     if st.session_state.get(key) not in options:
+        param = next(p for p, (k, _) in state.PARAMS.items() if k == key)
+        state.reject_url_value(param, st.session_state.get(key))
         state.set_value(key, default if default in options else options[-1])
     with st.sidebar:
         _bound_widget(st.selectbox, t(label_key), key, str, lambda v: v, options=options,
