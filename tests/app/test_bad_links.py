@@ -63,3 +63,26 @@ def test_error_boundary_logs_and_shows_short_message(monkeypatch, caplog):
     assert any("galat" in e for e in errors), errors
     assert "boom" not in _texts(at) and "/srv/secret" not in _texts(at)
     assert any(r.exc_info and "boom" in str(r.exc_info[1]) for r in caplog.records)
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as hst  # noqa: E402
+
+_PARAM_VALUES = hst.one_of(hst.text(max_size=120), hst.sampled_from(
+    ["99.99", "62.71.01.1001", "<script>alert(1)</script>", "![x](http://h/p.png)", "%ZZ",
+     "62.71.01.9999", "1e308", "x" * 2000]))
+
+
+@settings(max_examples=3, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(hst.fixed_dictionaries({}, optional={
+    "wilayah": _PARAM_VALUES, "lang": _PARAM_VALUES, "kelas": _PARAM_VALUES,
+    "proyektor": _PARAM_VALUES, "indikator": _PARAM_VALUES, "survei": _PARAM_VALUES}))
+def test_generated_links_never_break_a_page(params):
+    at = open_page("pages/tentang_data.py", **params)
+    assert not at.exception, at.exception
+    text = _texts(at)
+    assert "Traceback" not in text
+    assert at.session_state["lang"] in ("id", "en")
+    region = at.session_state["region"]
+    assert region == "" or region.count(".") <= 2
