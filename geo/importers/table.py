@@ -69,13 +69,28 @@ MAX_FIELD_CHARS = 131_072      # one cell (Python's csv default); longer → the
 MAX_COLUMNS = 256              # cells kept per row (header width, then this cap)
 
 
+DEFAULT_MAX_ROWS = 250_000
+
+
 def max_rows() -> int:
-    """Data rows accepted in one file (env ``PETA_MAX_ROWS``, default 500,000 — Indonesia
-    has about 300,000 Posyandu). A longer file is refused while it is being read."""
+    """Data rows accepted in one file (env ``PETA_MAX_ROWS``, default 250,000: more than any
+    province, and the size whose import stays under the documented 1.5 GB memory ceiling,
+    see benchmarks/bench_import.py). A longer file is refused before it is parsed."""
     try:
-        return max(int(os.environ.get("PETA_MAX_ROWS", 500_000)), 1)
+        return max(int(os.environ.get("PETA_MAX_ROWS", DEFAULT_MAX_ROWS)), 1)
     except ValueError:
-        return 500_000
+        return DEFAULT_MAX_ROWS
+
+
+def _count_lines(path: Path, encoding: str, stop: int) -> int:
+    """Line breaks in a text file (streamed, stops counting past ``stop``)."""
+    n = 0
+    with open(path, encoding=encoding, errors="replace", newline="") as fh:
+        while block := fh.read(1 << 20):
+            n += block.count("\n")
+            if n > stop:
+                break
+    return n
 
 
 def _too_many_rows(limit: int) -> ImportRefused:
@@ -219,6 +234,8 @@ def read_csv_cells(path: Path) -> RawTable:
         raise ImportRefused("berkas tidak berisi data (hanya baris kosong atau spasi)")
     delim = detect_delimiter(head)
     limit = max_rows()
+    if _count_lines(path, enc, limit + HEADER_SCAN_ROWS + 1000) > limit + HEADER_SCAN_ROWS + 1000:
+        raise _too_many_rows(limit)      # refused early: before any row is parsed
     rows: list[tuple[int, list]] = []
     findings: list[dict] = []
 
