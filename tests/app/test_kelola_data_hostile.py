@@ -22,7 +22,7 @@ def _ws(tmp_path, monkeypatch):
 
 
 def _app() -> AppTest:
-    return AppTest.from_file(str(ROOT / "pages" / "kelola_data.py"), default_timeout=120).run()
+    return AppTest.from_file(str(ROOT / "pages" / "kelola_data.py"), default_timeout=300).run()
 
 
 def test_markdown_image_header_is_a_plain_label():
