@@ -53,6 +53,7 @@ def server(streamlit_server, data_dir):
 def test_twenty_bad_urls(server, page, page_errors, external_requests):
     assert len(BAD_URLS) == 20
     SHOTS.mkdir(exist_ok=True)
+    page.set_default_timeout(300_000)     # a shared, loaded machine: patience, not speed
     problems = []
     for path, expected in BAD_URLS:
         page.goto(server.url + path, wait_until="domcontentloaded", timeout=300_000)
