@@ -1,7 +1,7 @@
 """Benchmark of the import pipeline on hostile and large inputs (issue 9): prints wall time
 and peak memory per case (not a test; numbers in README, "Import: cost and memory ceiling").
 
-    python benchmarks/bench_import.py [--cases xlsx_xfd,csv_100k,csv_1m,geojson_200mb]
+    python benchmarks/bench_import.py [--cases xlsx_xfd,csv_100k,csv_250k,csv_1m,geojson_200mb]
                                       [--keep DIR]
 
 Inputs are generated into a temporary folder (never committed): the 21 KB-class XLSX with
