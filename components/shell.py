@@ -87,7 +87,7 @@ def _show_notices() -> None:
         shown = values.get("shown")
         if "shown" in values:
             values = {**values, "shown": data.region_name(shown) + (f" ({shown})" if shown else "")}
-        st.warning(t(key, **{k: plain(v, 60) for k, v in values.items()}), icon="🔗")
+        st.warning(t(key, **{k: plain(v, 60) for k, v in values.items()}))
 
 
 def run() -> None:

@@ -87,7 +87,7 @@ def reject_url_value(param: str, value) -> None:
     falls back to its default)."""
     if from_url(param) and value:
         from components.i18n import plain, t
-        st.warning(t("url_bad_value", param=param, value=plain(value, 60)), icon="🔗")
+        st.warning(t("url_bad_value", param=param, value=plain(value, 60)))
 
 
 def nearest_region(code: str, known: Callable[[str], bool]) -> tuple[str, str | None]:
