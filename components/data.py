@@ -139,6 +139,47 @@ def display_layer(level: str, parent: str | None):
     return display.display_layer(level, parent or None)
 
 
+# What each cached loader depends on, by workspace kind: a save of one kind clears only
+# the loaders that read it (and those built on them). Region names come from the code
+# lists, which no import changes.
+_DEPENDS: dict[str, tuple[str, ...]] = {
+    "posyandu": ("joined", "posyandu_info", "hazard_classes", "exposure", "long_table",
+                 "_by_key", "subtree"),
+    "bahaya": ("hazard_zones", "hazard_classes", "exposure", "long_table", "_by_key"),
+    "indikator": ("long_table", "_by_key"),
+    # boundaries: the join, the indicators on it and the drawn polygons
+    "batas": ("joined", "hazard_classes", "exposure", "long_table", "_by_key", "subtree",
+              "display_layer"),
+}
+# Caches of other components built on the loaders above ("module.function").
+_DEPENDS_ELSEWHERE: dict[str, tuple[str, ...]] = {
+    "posyandu": ("components.choropleth.points_for",),
+    "bahaya": ("components.hazard_view.zones_in_view",),
+    "indikator": (),
+    "batas": ("components.choropleth.points_for", "components.hazard_view.zones_in_view",
+              "components.about.load_report"),
+}
+
+
+def invalidate(kind: str) -> list[str]:
+    """Clear the cached loaders that depend on workspace ``kind`` (posyandu, bahaya,
+    indikator, batas_<level>); returns their names."""
+    family = "batas" if kind.startswith("batas") else kind
+    names = _DEPENDS.get(family)
+    if names is None:        # an unknown kind: be safe
+        st.cache_resource.clear()
+        return ["*"]
+    import importlib
+    for name in names:
+        globals()[name].clear()
+    for dotted in _DEPENDS_ELSEWHERE[family]:
+        module, func = dotted.rsplit(".", 1)
+        getattr(importlib.import_module(module), func).clear()
+    if family == "batas":
+        display.clear_memo()
+    return [*names, *_DEPENDS_ELSEWHERE[family]]
+
+
 def region_name(code: str) -> str:
     if not code:
         return "Indonesia"

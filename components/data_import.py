@@ -2,8 +2,14 @@
 restore an earlier version. All the work is done by geo.importers and geo.workspace (the
 same code as ``python -m geo import``); this module is only the widgets.
 
-User-provided text (file names, column headers, cell values) is shown through
-st.dataframe/st.text or escaped for Markdown, never as HTML.
+User-provided text (file names, column headers, sheet names, cell values) is shown through
+st.dataframe/st.text or escaped for Markdown (components.i18n.plain), never as Markdown or
+HTML: a column header ``![x](http://host/p.png)`` is a label, not an image.
+
+Saves are version-checked (geo.workspace): the page remembers the version in use when the
+file was read, and a save made by someone else in between is named, not overwritten; the
+user reviews it and saves again explicitly. A save clears only the caches that depend on
+the saved kind (components.data.invalidate).
 """
 from __future__ import annotations
 
@@ -15,8 +21,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components.i18n import lang, pick, t
-from geo.store import WorkspaceError, get_store
+from components.i18n import lang, pick, plain, t
+from geo.store import WorkspaceConflict, WorkspaceError, get_store
 from geo.codes import LEVELS, LABEL
 from geo.importers.safety import EXTENSIONS, max_upload_bytes
 
@@ -72,6 +78,12 @@ TEXT = {
     "save": ("Simpan dan pakai data ini", "Save and use this data"),
     "saved": ("Tersimpan: {label}. Peta kini memakai data ini.",
               "Saved: {label}. The maps now use this data."),
+    "saved_boundaries": ("Tersimpan: {label}. Peta, penggabungan Posyandu dan indikator kini "
+                         "memakai batas ini untuk provinsi {provinces}.",
+                         "Saved: {label}. Maps, the Posyandu join and the indicators now use "
+                         "these boundaries for province(s) {provinces}."),
+    "conflict_retry": ("Saya sudah meninjau; simpan data saya", "I have reviewed it; save mine"),
+    "sheet": ("Lembar (sheet) yang dibaca", "Sheet to read"),
     "nothing": ("Tidak ada baris yang dapat diimpor.", "No row could be imported."),
     "versions": ("Data tersimpan dan versinya", "Saved data and versions"),
     "none_saved": ("Belum ada data yang diimpor; peta memakai data sampel.",
@@ -97,11 +109,7 @@ def _t(key: str, **values) -> str:
     return pick(TEXT[key], **values)
 
 
-def md_escape(text) -> str:
-    """Text safe to put inside st.markdown/st.success (no Markdown, no HTML)."""
-    s = str(text)
-    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~$])", r"\\\1", s)
+md_escape = plain   # (kept name) text safe in Markdown, see components.i18n.plain
 
 
 def _safe_name(name: str) -> str:
@@ -115,7 +123,8 @@ def _run_import(kind: str, path: Path, source: str, options: dict):
     if kind == "posyandu":
         from geo.importers.posyandu import import_posyandu
         return import_posyandu(path, mapping=options.get("mapping"), source_name=source,
-                               parent=options.get("parent") or None)
+                               parent=options.get("parent") or None,
+                               sheet=options.get("sheet"))
     if kind == "batas":
         from geo.importers.boundaries import import_boundaries
         return import_boundaries(path, options["level"], parent=options.get("parent") or None,
@@ -126,7 +135,8 @@ def _run_import(kind: str, path: Path, source: str, options: dict):
     if kind == "indikator":
         from geo.importers.indicators import import_indicators
         return import_indicators(path, indicator=options.get("indikator") or None,
-                                 mapping=options.get("mapping"), source_name=source)
+                                 mapping=options.get("mapping"), source_name=source,
+                                 sheet=options.get("sheet"))
     from geo.importers.hazards import import_hazards
     from geo.hazard_types import parse_breaks
     try:
@@ -165,7 +175,7 @@ def _mapping_step(result, kind: str, key: str) -> dict | None:
         for col in header.columns:
             current = col.field if col.field in fields else None
             choice[col.label] = st.selectbox(
-                col.label, options, index=options.index(current),
+                plain(col.label, 200), options, index=options.index(current),
                 format_func=lambda f: _t("ignore") if f is None else f"{labels.get(f, f)} ({f})",
                 key=f"{key}-map-{col.index}")
         if st.button(_t("apply_mapping"), key=f"{key}-apply-map"):
@@ -239,32 +249,92 @@ def _versions_section(user=None) -> None:
                             format_func=lambda name, vs=versions: next(
                                 v.label() for v in vs if v.version == name),
                             key=f"ver-{kind}", label_visibility="collapsed")
+        seen = st.session_state.setdefault(f"ver-seen-{kind}", cur.version if cur else "")
         if c2.button(_t("restore"), key=f"restore-{kind}"):
             try:
-                v = workspace.restore(kind, pick, user=user)
+                v = workspace.restore(kind, pick, user=user, base_version=seen)
             except WorkspaceError as exc:
-                st.error(t("save_failed", msg=md_escape(exc)))
-                continue
-            _clear_caches()
-            # Rerun so the table above marks the restored version "dipakai".
-            st.session_state["import-restored"] = _t("restored", label=md_escape(v.label()))
-            st.rerun()
+                st.session_state.pop(f"ver-seen-{kind}", None)   # reviewed on the rerun
+                st.error(plain(str(exc)))
+            else:
+                _clear_caches(kind)
+                st.session_state[f"ver-seen-{kind}"] = v.version
+                # Rerun so the table above marks the restored version "dipakai".
+                st.session_state["import-restored"] = _t("restored", label=md_escape(v.label()))
+                st.rerun()
         if cur is not None and c3.button(_t("use_sample"), key=f"discard-{kind}"):
             try:
-                workspace.discard(kind, user=user)
+                workspace.discard(kind, user=user, base_version=seen)
             except WorkspaceError as exc:
-                st.error(t("save_failed", msg=md_escape(exc)))
-                continue
-            _clear_caches()
-            st.rerun()
+                st.session_state.pop(f"ver-seen-{kind}", None)
+                st.error(plain(str(exc)))
+            else:
+                _clear_caches(kind)
+                st.session_state[f"ver-seen-{kind}"] = ""
+                st.rerun()
     if not any_saved:
         st.info(_t("none_saved"))
 
 
-def _clear_caches() -> None:
-    """The maps read the workspace through cached loaders: drop them after a change."""
-    st.cache_resource.clear()
-    st.cache_data.clear()
+def _clear_caches(kind: str) -> None:
+    """The maps read the workspace through cached loaders: drop those that depend on the
+    kind just changed (not every cache: a new registry keeps the drawn boundaries)."""
+    from components import data
+    data.invalidate(kind)
+
+
+def _sheet_choice(kind: str, key: str, data: bytes, name: str) -> str | None:
+    """A sheet picker for workbooks with several sheets (the first may be instructions)."""
+    if kind not in ("posyandu", "indikator") or not name.lower().endswith(".xlsx"):
+        return None
+    skey = f"{key}-sheets"
+    if skey not in st.session_state:
+        from geo.importers.report import ImportRefused
+        from geo.importers.table import sheet_names
+        with tempfile.TemporaryDirectory(prefix="peta-upload-") as tmp:
+            path = Path(tmp) / "book.xlsx"
+            path.write_bytes(data)
+            try:
+                st.session_state[skey] = sheet_names(path)
+            except ImportRefused:
+                st.session_state[skey] = []      # the import itself reports why
+    names = st.session_state[skey]
+    if len(names) < 2:
+        return None
+    return st.selectbox(_t("sheet"), names, key=f"{key}-sheet")
+
+
+def _save(result, kind: str, ws_kind: str, key: str, base: str | None, user) -> None:
+    """Save through the store in use, based on the version the user saw (``base``); a
+    save that happened in between is named and the user may review and retry."""
+    save_args = dict(name=result.report.source, source=result.report.source,
+                     base_version=base, user=user,
+                     source_sha256=st.session_state.get("import-sha256"))
+    try:
+        if kind == "bahaya":      # replaces only the hazard types of this file
+            from geo.hazard_store import save_import
+            v = save_import(result, **save_args)
+        else:
+            v = get_store().save(ws_kind, result.data, report=result.report, **save_args)
+    except WorkspaceConflict as exc:
+        # retrying means basing the save on the version now in use (named in the message)
+        st.session_state[f"{key}-conflict"] = exc.current.version if exc.current else ""
+        st.error(plain(str(exc)))
+        return
+    except WorkspaceError as exc:
+        st.error(t("save_failed", msg=md_escape(exc)))
+        return
+    st.session_state.pop(f"{key}-conflict", None)
+    st.session_state[f"{key}-base"] = v.version
+    st.session_state[f"ver-seen-{ws_kind}"] = v.version
+    _clear_caches(ws_kind)
+    if ws_kind.startswith("batas_"):
+        from geo import regions
+        provinces = regions.saved_boundary_provinces(ws_kind.removeprefix("batas_"))
+        st.success(_t("saved_boundaries", label=md_escape(v.label()),
+                      provinces=md_escape(", ".join(provinces))))
+    else:
+        st.success(_t("saved", label=md_escape(v.label())))
 
 
 def render_data_import(user=None) -> None:
@@ -317,10 +387,14 @@ def render_data_import(user=None) -> None:
     data = upload.getvalue()
     digest = hashlib.sha256(data).hexdigest()[:16]
     key = f"imp-{kind}-{digest}"
+    sheet = _sheet_choice(kind, key, data, upload.name)
+    if sheet:
+        options["sheet"] = sheet
     mapping = st.session_state.get(f"{key}-mapping")
     if mapping:
         options["mapping"] = mapping
     run_key = f"{key}-{sorted((k, str(v)) for k, v in options.items())}"
+    ws_kind = _workspace_kind(kind, options)
     if st.session_state.get("import-run-key") != run_key:
         source = _safe_name(upload.name)
         with tempfile.TemporaryDirectory(prefix="peta-upload-") as tmp:
@@ -328,7 +402,7 @@ def render_data_import(user=None) -> None:
             path.write_bytes(data)
             # the version this import is based on: taken before reading (a save after
             # someone else's change to the same region is refused, not overwritten)
-            base = store.base_version(_workspace_kind(kind, options), user)
+            base = store.base_version(ws_kind, user)
             with st.spinner("Membaca berkas …" if lang() == "id" else "Reading the file …"):
                 result = _run_import(kind, path, source, options)
                 if user is not None and user.scope:
@@ -336,7 +410,7 @@ def render_data_import(user=None) -> None:
                     result.data, result.report = apply_scope(
                         _workspace_kind(kind, options), result.data, result.report,
                         list(user.scope))
-        st.session_state["import-base"] = base
+        st.session_state[f"{key}-base"] = base
         st.session_state["import-sha256"] = hashlib.sha256(data).hexdigest()
         st.session_state["import-run-key"] = run_key
         st.session_state["import-result"] = result
@@ -356,23 +430,13 @@ def render_data_import(user=None) -> None:
         with st.expander(_t("preview")):
             preview = pd.DataFrame(result.data.drop(columns="geometry", errors="ignore")).head(200)
             st.dataframe(preview, hide_index=True, width="stretch")
+        base = st.session_state.get(f"{key}-base")
         if st.button(_t("save"), type="primary", key=f"{key}-save"):
-            ws_kind = _workspace_kind(kind, options)
-            save_args = dict(name=result.report.source, source=result.report.source,
-                             base_version=st.session_state.get("import-base"), user=user,
-                             source_sha256=st.session_state.get("import-sha256"))
-            try:
-                if kind == "bahaya":      # replaces only the hazard types of this file
-                    from geo.hazard_store import save_import
-                    v = save_import(result, **save_args)
-                else:
-                    v = store.save(ws_kind, result.data, report=result.report, **save_args)
-            except WorkspaceError as exc:
-                st.error(t("save_failed", msg=md_escape(exc)))
-            else:
-                _clear_caches()
-                st.session_state["import-base"] = v.version
-                st.success(_t("saved", label=md_escape(v.label())))
+            _save(result, kind, ws_kind, key, base, user)
+        conflict = st.session_state.get(f"{key}-conflict")
+        if conflict is not None and st.button(_t("conflict_retry"), key=f"{key}-retry"):
+            # an explicit decision after reviewing the named save: based on it now
+            _save(result, kind, ws_kind, key, conflict, user)
     else:
         st.warning(_t("nothing"))
     _versions_section(user)

@@ -7,6 +7,7 @@ kept in the URL by components.state). Numbers are formatted the Indonesian way i
 from __future__ import annotations
 
 import math
+import re
 
 import streamlit as st
 
@@ -224,7 +225,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_kader": ("Kader", "Kader"), "col_blank_desa": ("Desa blank spot", "Blank-spot village"),
     "col_blank_kab": ("Blank spot di kabupaten", "Blank spots in regency"),
     "col_blank_src": ("Sumber blank spot", "Blank-spot source"),
-    "download_geojson": ("Unduh GeoJSON", "Download GeoJSON"),
     "plan_title": ("Rencana lokasi situs konektivitas", "Connectivity site plan"),
     "plan_intro": ("Di mana {k} situs (BTS, VSAT/Starlink, Wi-Fi desa) menjangkau Posyandu tanpa "
                    "internet terbanyak? Jarak lingkaran besar (haversine) dalam meter; calon "
@@ -447,7 +447,35 @@ TEXT: dict[str, tuple[str, str]] = {
     "user_added": ("Pengguna {name} dibuat.", "User {name} created."),
     "user_disable": ("Nonaktifkan pengguna", "Deactivate user"),
     "user_disabled": ("Pengguna {name} dinonaktifkan.", "User {name} deactivated."),
+    # errors and bad links
+    "page_error": ("Maaf, terjadi galat sehingga bagian ini tidak dapat ditampilkan. Galat "
+                   "sudah dicatat di server. Muat ulang halaman, atau pilih wilayah atau "
+                   "indikator lain.",
+                   "Sorry, an error stopped this part from showing. It has been logged on the "
+                   "server. Reload the page, or choose another region or indicator."),
+    "url_bad_region": ("Kode wilayah '{value}' pada tautan tidak dikenal; ditampilkan {shown}.",
+                       "Region code '{value}' in the link is unknown; showing {shown}."),
+    "url_village": ("Tautan menunjuk desa/kelurahan '{value}'; peta tersedia sampai tingkat "
+                    "kecamatan, jadi ditampilkan {shown}.",
+                    "The link points to village '{value}'; maps go down to district level, so "
+                    "{shown} is shown."),
+    "url_bad_value": ("Nilai '{value}' untuk '{param}' pada tautan tidak dikenal; dipakai "
+                      "pilihan bawaan.",
+                      "Value '{value}' for '{param}' in the link is unknown; the default is "
+                      "used."),
 }
+
+
+def plain(text, limit: int | None = None) -> str:
+    """Text safe inside anything Streamlit renders as Markdown (st.markdown, captions,
+    messages, widget labels, radio options): no Markdown, no HTML, no image or link. Use it
+    for every user- or file-provided string (file names, column headers, cell values, URL
+    parameters). ``limit`` shortens long text first."""
+    s = str(text)
+    if limit is not None and len(s) > limit:
+        s = s[:limit] + "…"
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~$:])", r"\\\1", s)
 
 
 def lang() -> str:

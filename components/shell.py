@@ -7,9 +7,18 @@ script calls ``st.navigation``. ``ensure()`` notices a page running outside the 
 registers the navigation and reruns, so the same link opens inside the app. The URL paths
 equal the file names, so that legacy mode finds every page too (no "page not found").
 A page file run as its own main script (a unit test of one page) is left alone.
+
+Error boundary: the sidebar and the page each run inside ``guard``. An exception there is
+logged with its traceback on the server (logger ``peta``) and the user sees one short
+message in their language, never a traceback or a server path (``client.showErrorDetails
+= "none"`` in .streamlit/config.toml is the last line of defence). URL parameters are
+checked first (components.state.validate): a bad link opens the nearest sensible view with
+a notice.
 """
 from __future__ import annotations
 
+import contextlib
+import logging
 import threading
 from pathlib import Path
 
@@ -17,8 +26,10 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from components import mobile, state
-from components.i18n import t
+from components.i18n import plain, t
 from geo.config import DataDirError, require_data_dir
+
+log = logging.getLogger("peta")
 
 PAGES = [
     ("pages/ringkasan.py", "page_ringkasan", "ringkasan"),
@@ -79,17 +90,43 @@ def ensure() -> None:
     st.rerun()
 
 
+@contextlib.contextmanager
+def guard(where: str):
+    """Error boundary: an exception inside is logged with its traceback on the server and
+    shown to the user as one short message (Streamlit's rerun/stop signals pass through:
+    they are BaseExceptions)."""
+    try:
+        yield
+    except Exception:
+        log.exception("error in %s", where)
+        st.error(t("page_error"), icon="⚠️")
+
+
+def _known_region(code: str) -> bool:
+    from components import data
+    return code in data.names().index
+
+
+def _show_notices() -> None:
+    from components import data
+    for key, values in state.take_notices():
+        shown = values.get("shown")
+        if "shown" in values:
+            values = {**values, "shown": data.region_name(shown) + (f" ({shown})" if shown else "")}
+        st.warning(t(key, **{k: plain(v, 60) for k, v in values.items()}))
+
+
 def run() -> None:
     # "auto": expanded on desktop, collapsed at or below 768 px (phones), where the
     # pickers are in the quick bar at the top of the page (components.mobile).
     st.set_page_config(page_title="Peta Posyandu", page_icon=str(FAVICON), layout="wide",
                        initial_sidebar_state="auto")
     mobile.inject_css()
-    state.sync_from_url()
     try:
         require_data_dir()
     except DataDirError as exc:
         # No boundaries yet: say how to get them, and offer only the data page.
+        state.sync_from_url()
         st.title(t("app_title"))
         st.error(t("no_data_dir"))
         st.code(str(exc), language=None)
@@ -105,28 +142,35 @@ def run() -> None:
             st.title(t("app_title"))
             st.error(t("db_unavailable"))
             st.stop()
+        with guard("url"):
+            state.sync_from_url(_known_region)
         if not auth.can_view():
             nav = _navigation()
             _RUN.inside = True
             try:
-                nav.run()
+                with guard("login"):
+                    nav.run()
             finally:
                 _RUN.inside = False
             return
         nav = _navigation()
-        from components import mapdata, sidebar
-        mapdata.start_warm_up()   # normally already started with the server (serve.py)
-        view = sidebar.render(quick_bar=nav.url_path not in NO_QUICK_BAR)
-        _compact_chrome()
-        if view.projector:
-            _projector_chrome()
-        state.write_to_url()
+        with guard("sidebar"):
+            from components import mapdata, sidebar
+            mapdata.start_warm_up()   # normally already started with the server (serve.py)
+            view = sidebar.render(quick_bar=nav.url_path not in NO_QUICK_BAR)
+            _compact_chrome()
+            if view.projector:
+                _projector_chrome()
+            state.write_to_url()
+        with guard("notices"):
+            _show_notices()
     _RUN.inside = True
     try:
-        nav.run()
-        # A page may have replaced a choice the view does not offer (an unavailable
-        # survey, an indicator of another page): the URL says what is shown.
-        state.write_to_url()
+        with guard(f"page {getattr(nav, 'url_path', '') or getattr(nav, 'title', '')}"):
+            nav.run()
+            # A page may have replaced a choice the view does not offer (an unavailable
+            # survey, an indicator of another page): the URL says what is shown.
+            state.write_to_url()
     finally:
         _RUN.inside = False
 

@@ -14,7 +14,7 @@ import threading
 import streamlit as st
 
 from components import data, mobile, state
-from components.i18n import lang, t
+from components.i18n import lang, plain, t
 from geo import indicators, regions
 from geo.codes import LEVELS
 
@@ -108,6 +108,7 @@ def indicator_select(options: list[str]) -> str:
     """Indicator picker for pages with several; keeps the choice in the URL."""
     labels = {o: indicators.get(o).label(lang()) for o in options}
     if st.session_state.get("indicator") not in options:
+        state.reject_url_value("indikator", st.session_state.get("indicator"))
         state.set_value("indicator", options[0])
     if len(options) > 1:
         for place, suffix in _places():
@@ -164,9 +165,10 @@ def period_select(options: list[str], default: str | None = None, key: str = "pe
     asked = st.session_state.get(key)
     if asked not in options:
         fallback = default if default in options else options[-1]
-        if asked and state.from_url(key):   # a link asked for it: say what is shown instead
+        param = next(p for p, (k, _) in state.PARAMS.items() if k == key)
+        if asked and state.from_url(param):   # a link asked for it: say what is shown instead
             fallback = nearest_period(asked, options) if key == "period" else fallback
-            st.info(t("period_unavailable", asked=str(asked), used=fallback or "—"), icon="ℹ️")
+            st.info(t("period_unavailable", asked=plain(asked, 60), used=fallback or "—"))
         state.set_value(key, fallback)
     for place, suffix in _places():
         with place:

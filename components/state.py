@@ -9,8 +9,11 @@ value wins and is written back to the URL.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import streamlit as st
+
+from geo.codes import is_code, level_of
 
 # URL parameter → (session-state key, default)
 PARAMS: dict[str, tuple[str, str]] = {
@@ -24,7 +27,16 @@ PARAMS: dict[str, tuple[str, str]] = {
     "peta_dasar": ("basemap", "0"),
 }
 _WRITTEN = "_url_written"
-_FROM_URL = "_url_changed"
+_FROM_URL = "_url_applied"     # parameters taken from the URL in this run
+_NOTICES = "_url_notices"      # (i18n key, values) to show once, at the top of the page
+MAX_PARAM_CHARS = 100          # longer URL values are cut before any use
+# Allowed values of the parameters that have a closed set (others: see validate()).
+CHOICES: dict[str, tuple[str, ...]] = {
+    "lang": ("id", "en"),
+    "proyektor": ("0", "1"),
+    "kelas": ("fisher_jenks", "quantiles"),
+    "peta_dasar": ("0", "1"),
+}
 
 
 @dataclass(frozen=True)
@@ -36,22 +48,88 @@ class View:
     basemap: bool
 
 
-def sync_from_url() -> None:
-    """Apply URL parameters that were changed from outside this session's last write."""
+def sync_from_url(known_region: Callable[[str], bool] | None = None) -> None:
+    """Apply URL parameters that were changed from outside this session's last write, then
+    check them (``validate``): a link never breaks a page, it opens the nearest sensible
+    view with a notice saying what was changed."""
     written: dict = st.session_state.setdefault(_WRITTEN, {})
-    changed = st.session_state[_FROM_URL] = set()
+    applied = set()
     for param, (key, default) in PARAMS.items():
-        url_value = st.query_params.get(param)
+        try:
+            url_value = st.query_params.get(param)
+        except Exception:       # pragma: no cover - a malformed query string
+            url_value = None
         if url_value is not None and url_value != written.get(param):
-            st.session_state[key] = url_value
-            changed.add(key)
+            st.session_state[key] = str(url_value)[:MAX_PARAM_CHARS]
+            applied.add(param)
         elif key not in st.session_state:
             st.session_state[key] = default
+    st.session_state[_FROM_URL] = applied
+    validate(applied, known_region)
 
 
-def from_url(key: str) -> bool:
-    """True when ``key`` was set by a link in this run (not by a widget or a page)."""
-    return key in st.session_state.get(_FROM_URL, ())
+def _notice(key: str, **values) -> None:
+    st.session_state.setdefault(_NOTICES, []).append((key, values))
+
+
+def take_notices() -> list[tuple[str, dict]]:
+    """Notices about changed link parameters (each shown once)."""
+    return st.session_state.pop(_NOTICES, [])
+
+
+def from_url(param: str) -> bool:
+    """True when ``param`` was taken from the URL in this run (a pasted link)."""
+    return param in st.session_state.get(_FROM_URL, set())
+
+
+def reject_url_value(param: str, value) -> None:
+    """A page found the URL value of ``param`` unusable: say so where the page is (it
+    falls back to its default)."""
+    if from_url(param) and value:
+        from components.i18n import plain, t
+        st.warning(t("url_bad_value", param=param, value=plain(value, 60)))
+
+
+def nearest_region(code: str, known: Callable[[str], bool]) -> tuple[str, str | None]:
+    """(region to show, notice key or None) for a region code from a link: a known
+    provinsi/kabupaten/kecamatan code is kept; a village opens its kecamatan (maps go down
+    to the villages of a kecamatan); an unknown or malformed code opens its nearest known
+    ancestor, else Indonesia."""
+    if not code:
+        return "", None
+    if not is_code(code):
+        return "", "url_bad_region"
+    if level_of(code) == "desa":
+        parent = code.rsplit(".", 1)[0]
+        shown, _ = nearest_region(parent, known)
+        return shown, ("url_village" if shown == parent else "url_bad_region")
+    if known(code):
+        return code, None
+    parts = code.split(".")
+    while parts:
+        parts.pop()
+        cand = ".".join(parts)
+        if cand and known(cand):
+            return cand, "url_bad_region"
+    return "", "url_bad_region"
+
+
+def validate(params: set[str] | None = None,
+             known_region: Callable[[str], bool] | None = None) -> None:
+    """Replace unusable state values (from ``params``, default all) by the nearest sensible
+    ones, with a notice. Region codes are checked with ``known_region`` when given."""
+    s = st.session_state
+    for param in (params if params is not None else PARAMS):
+        key, default = PARAMS[param]
+        value = str(s.get(key, default) or "")
+        if param in CHOICES and value not in CHOICES[param]:
+            s[key] = default
+            _notice("url_bad_value", param=param, value=value)
+        elif param == "wilayah" and known_region is not None:
+            shown, why = nearest_region(value.strip(), known_region)
+            if why:
+                s[key] = shown
+                _notice(why, value=value, shown=shown)
 
 
 def set_value(key: str, value: str) -> None:

@@ -30,19 +30,28 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def _read_registry(path: str, sheet: str | None = None):
+    """A registry file through the one import pipeline (geo.importers.posyandu: the same
+    reader, rules and report as ``python -m geo import posyandu`` and Kelola Data)."""
+    from .importers.posyandu import import_posyandu
+    return import_posyandu(path, sheet=sheet)
+
+
 def cmd_validate(args) -> int:
-    from . import registry
-    result = registry.read(args.file)
-    problems = result.problems
+    result = _read_registry(args.file, getattr(args, "sheet", None))
+    rep = result.report
     report = {
         "berkas": args.file,
-        "baris_dibaca": result.total_rows,
-        "baris_diterima": int(len(result.data)),
-        "baris_ditolak": len(result.rejected_rows),
-        "masalah": problems.to_dict(orient="records"),
+        "baris_dibaca": rep.total,
+        "baris_diterima": rep.accepted,
+        "baris_diperbaiki": rep.repaired,
+        "baris_ditolak": rep.rejected,
+        "gagal": rep.fatal,
+        "keterangan": rep.notes,
+        "masalah": rep.problems.to_dict(orient="records"),
     }
     print(json.dumps(report, ensure_ascii=False, indent=1, default=str))
-    return 0 if len(result.data) else 1
+    return 0 if rep.ok else 1
 
 
 def cmd_join(args) -> int:
@@ -141,8 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="berkas keluaran: .csv, .xlsx, .geojson, .parquet")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("validate", help="periksa berkas registri Posyandu, laporan JSON")
+    p = sub.add_parser("validate", help="periksa berkas registri Posyandu, laporan JSON "
+                                        "(aturan yang sama dengan 'import posyandu')")
     p.add_argument("file")
+    p.add_argument("--sheet", help="nama lembar XLSX (bawaan: lembar pertama)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("join", help="tempatkan Posyandu di desa/kecamatan (gabung spasial)")
@@ -198,3 +209,12 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, KeyError, FileNotFoundError) as exc:
         print(f"Galat: {exc}", file=sys.stderr)
         return 2
+    except Exception:  # never a traceback for a user; kept for the developer on request
+        import logging
+        import os
+        logging.getLogger("geo.cli").debug("unexpected error", exc_info=True)
+        if os.environ.get("PETA_DEBUG"):
+            raise
+        print("Galat tak terduga; jalankan ulang dengan PETA_DEBUG=1 untuk rinciannya.",
+              file=sys.stderr)
+        return 3

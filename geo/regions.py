@@ -116,11 +116,23 @@ def check_code_lists() -> list[LoadProblem]:
 
 # ---------------------------------------------------------------- boundaries
 
+def _workspace_boundary(level: str) -> Path | None:
+    """The data file of the user's saved boundaries of ``level`` (Kelola Data), if any."""
+    from . import workspace
+    try:
+        version = workspace.current(f"batas_{level}")
+    except Exception:       # an unreadable workspace must not take the maps down
+        return None
+    return version.data_path if version is not None else None
+
+
 def _boundary_sources(level: str, root: Path) -> list[Path]:
-    """Files holding the polygons of one level, main file first, then per-province files.
+    """Files holding the polygons of one level, main file first, then per-province files,
+    then the boundaries of this level saved by the user in the workspace (Kelola Data).
 
     Per-province files (e.g. ``kalteng62_districts.geojson`` dissolved from the village
-    layer) replace the main file's polygons of the provinces they cover.
+    layer) and saved boundaries replace the earlier files' polygons of the provinces they
+    cover: maps, joins and indicators all read this merged layer.
     """
     main = root / BOUNDARY_FILES[level]
     word = {"provinsi": "provinces", "kabupaten": "regencies", "kecamatan": "districts",
@@ -136,7 +148,19 @@ def _boundary_sources(level: str, root: Path) -> list[Path]:
                        if p.suffix in (".geojson", ".parquet") and p not in sources
                        and not p.name.startswith("id_"))
         sources.extend(extra)
+    saved = _workspace_boundary(level)
+    if saved is not None and saved.exists():
+        sources.append(saved)
     return sources
+
+
+def saved_boundary_provinces(level: str) -> list[str]:
+    """Provinces whose ``level`` polygons come from the user's saved boundaries."""
+    saved = _workspace_boundary(level)
+    if saved is None or not saved.exists():
+        return []
+    codes = pq.read_table(saved, columns=["code"]).column("code").to_pylist()
+    return sorted({str(c)[:2] for c in codes if c})
 
 
 def _read_any(path: Path) -> gpd.GeoDataFrame:

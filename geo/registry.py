@@ -62,6 +62,10 @@ REJECTED = "ditolak"
 WARNING = "peringatan"
 PROBLEM_COLUMNS = ["baris", "kolom", "nilai", "pesan", "tingkat"]
 
+# Largest count a Posyandu row can hold (kader, balita): far above any real value, far
+# below Int64's limit, so a value such as 1e19 or 1e308 is reported, not a crash.
+MAX_COUNT = 1_000_000
+
 _TRUE = {"ya", "y", "yes", "true", "1", "ada", "benar", "aktif"}
 _FALSE = {"tidak", "t", "no", "n", "false", "0", "tidak ada", "salah", "tidak aktif", "tdk"}
 
@@ -114,6 +118,16 @@ def is_blank(value) -> bool:
         or (isinstance(value, str) and not value.strip())
 
 
+_HYPHENS = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d_ "), "-")
+
+
+def id_key(pid: str) -> str:
+    """An id folded for near-duplicate detection: Unicode compatibility form (full-width
+    letters → ASCII), case folded, every kind of hyphen (and _ or space) as '-'."""
+    import unicodedata
+    return unicodedata.normalize("NFKC", pid).casefold().translate(_HYPHENS)
+
+
 def _to_number(value) -> float | None:
     if is_blank(value):
         return None
@@ -162,6 +176,7 @@ def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
     generated: list[int] = []   # positions in ``out`` whose id is generated after the loop
     pre_rejected = frame["status_titik"].tolist() if "status_titik" in frame.columns \
         else [None] * n
+    seen_keys: dict[str, tuple[str, int]] = {}
     records = frame.to_dict("records")
     for i, rec in enumerate(records):
         row = rows[i]
@@ -184,6 +199,11 @@ def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
             pid = str(int(raw_id))
         if pid is not None and pid in seen_ids:
             reject("id", f"id '{pid}' sudah dipakai di baris {seen_ids[pid]} (id ganda)")
+        elif pid is not None and id_key(pid) in seen_keys:
+            other, other_row = seen_keys[id_key(pid)]
+            warn("id", f"id '{pid}' hanya berbeda huruf besar/kecil, tanda hubung atau lebar "
+                       f"huruf dengan id '{other}' di baris {other_row}; periksa apakah "
+                       "keduanya Posyandu yang sama")
         # nama
         nama = None if is_blank(rec.get("nama")) else str(rec.get("nama")).strip()
         if nama is None:
@@ -251,8 +271,12 @@ def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
             if val is None:
                 if not is_blank(raw):
                     warn(col, "bukan angka; nilai dikosongkan")
-            elif val < 0 or not float(val).is_integer():
+            elif not np.isfinite(val) or val < 0 or not float(val).is_integer():
                 warn(col, "harus bilangan bulat tidak negatif; nilai dikosongkan")
+                val = None
+            elif val > MAX_COUNT:
+                warn(col, f"nilai terlalu besar (lebih dari {MAX_COUNT:,}); nilai dikosongkan"
+                     .replace(",", "."))
                 val = None
             counts[col] = val
         for part, whole, msg in (
@@ -279,6 +303,7 @@ def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
             generated.append(len(keep))
         else:
             seen_ids[pid] = row
+            seen_keys.setdefault(id_key(pid), (pid, row))
         keep.append(i)
         values = {"id": pid, "nama": nama, "kode_desa": kode, "lat": lat, "lon": lon,
                   "strata": strata, **counts, **flags,

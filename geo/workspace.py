@@ -15,9 +15,22 @@ A save writes a complete version into a hidden temporary folder, renames it into
 (atomic), then switches ``current.json`` (written to a temporary file and renamed): a
 reader sees either the old or the new dataset, never half of one. Previous versions are
 kept (the ``keep`` newest, never the current one removed) and ``restore`` switches back.
+
+Concurrent editors: a save (and a restore or discard) may carry ``base_version``, the
+version its user saw (``current_version(kind)`` when the page was read; ``NO_VERSION``
+when nothing was in use). If the current version is no longer that one, another save
+happened in between: the save is refused with ``WorkspaceConflict`` naming that save, and
+the user reviews it and retries. ``base_version=None`` skips the check (an explicit
+overwrite, e.g. ``python -m geo import … --save``). The check and the switch of
+``current.json`` run under an exclusive lock (``<kind>/.lock``, fcntl), so two saves
+cannot both pass it. A store on another backend (PostgreSQL) keeps the same signature.
+
+Interrupted saves: the temporary folder is named ``.tmp-<version>-<pid>-…``; a later save
+removes those whose process is gone (a killed save) at once, and any older than an hour.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -48,8 +61,28 @@ KEEP = 5
 _VERSION_RE = re.compile(r"^\d{8}T\d{6}\d{6}Z-[0-9a-f]{6}$")
 
 
+NO_VERSION = ""      # base_version of a user who saw nothing imported for the kind
+
+
 class WorkspaceError(Exception):
     """User-facing (Indonesian) workspace problem."""
+
+
+class WorkspaceConflict(WorkspaceError):
+    """The data changed since the user read it: ``current`` is the version saved in
+    between (None when it was discarded), ``base_version`` what the user saw."""
+
+    def __init__(self, kind: str, base_version: str, current: "Version | None"):
+        self.kind, self.base_version, self.current = kind, base_version, current
+        what = KIND_LABELS.get(kind, kind)
+        if current is None:
+            msg = (f"{what} diubah oleh pengguna lain sejak Anda membukanya (data impor tidak "
+                   "lagi dipakai). Tinjau keadaan terbaru, lalu simpan ulang bila tetap perlu.")
+        else:
+            msg = (f"{what} telah disimpan oleh pengguna lain sejak Anda membukanya: "
+                   f"{current.label()} [versi {current.version}]. Tinjau data tersebut, lalu "
+                   "simpan ulang bila data Anda tetap harus dipakai.")
+        super().__init__(msg)
 
 
 @dataclass(frozen=True)
@@ -140,6 +173,35 @@ def current(kind: str) -> Version | None:
     return _read_version(kind, root / name)
 
 
+def current_version(kind: str) -> str:
+    """The id of the version in use (``NO_VERSION`` when none): what a page remembers as
+    the ``base_version`` of a later save."""
+    v = current(kind)
+    return v.version if v else NO_VERSION
+
+
+@contextlib.contextmanager
+def _locked(kind: str):
+    """Exclusive lock of one kind (across processes) for check-then-switch."""
+    import fcntl
+    root = _kind_dir(kind)
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _check_base(kind: str, base_version: str | None) -> None:
+    if base_version is None:
+        return
+    cur = current(kind)
+    if (cur.version if cur else NO_VERSION) != base_version:
+        raise WorkspaceConflict(kind, base_version, cur)
+
+
 def load(kind: str) -> gpd.GeoDataFrame | pd.DataFrame | None:
     """Data of the current version, or None."""
     v = current(kind)
@@ -153,15 +215,18 @@ def _set_current(kind: str, version: str) -> None:
 
 def save(kind: str, data: gpd.GeoDataFrame | pd.DataFrame, *, name: str, source: str = "",
          report=None, extra: dict | None = None, keep: int = KEEP,
-         files: dict[str, Path] | None = None) -> Version:
+         files: dict[str, Path] | None = None, base_version: str | None = None) -> Version:
     """Store ``data`` as the new current version of ``kind``; returns it.
 
     ``files`` (name → path) are copied into the version folder next to the data.
 
     ``report`` is an ImportReport (its counts go into the manifest, its CSV next to it).
+    ``base_version``: the version the user saw (see the module docstring); when another
+    save happened since, nothing is switched and WorkspaceConflict is raised.
     """
     root = _kind_dir(kind)
     root.mkdir(parents=True, exist_ok=True)
+    _check_base(kind, base_version)     # early: no needless write
     now = datetime.now(timezone.utc)
     version = f"{now:%Y%m%dT%H%M%S%f}Z-{uuid.uuid4().hex[:6]}"
     is_geo = isinstance(data, gpd.GeoDataFrame)
@@ -174,7 +239,7 @@ def save(kind: str, data: gpd.GeoDataFrame | pd.DataFrame, *, name: str, source:
         "counts": dict(report.counts) if report is not None else None,
         **(extra or {}),
     }
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=root))
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-{os.getpid()}-", dir=root))
     try:
         frame = data.copy()
         frame.to_parquet(tmp / "data.parquet", index=False, compression="zstd")
@@ -188,17 +253,27 @@ def save(kind: str, data: gpd.GeoDataFrame | pd.DataFrame, *, name: str, source:
             with open(p, "rb") as fh:
                 os.fsync(fh.fileno())
         os.chmod(tmp, 0o755)
-        os.rename(tmp, root / version)
+        with _locked(kind):
+            _check_base(kind, base_version)
+            os.rename(tmp, root / version)
+            _set_current(kind, version)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _set_current(kind, version)
     _prune(kind, keep)
     return Version(kind, version, root / version, manifest)
 
 
-def restore(kind: str, version: str | None = None) -> Version:
-    """Make an earlier version current again: ``version``, or the one before the current."""
+def restore(kind: str, version: str | None = None, *,
+            base_version: str | None = None) -> Version:
+    """Make an earlier version current again: ``version``, or the one before the current.
+    ``base_version`` as in ``save``."""
+    with _locked(kind):
+        _check_base(kind, base_version)
+        return _restore(kind, version)
+
+
+def _restore(kind: str, version: str | None) -> Version:
     versions = list_versions(kind)
     if not versions:
         raise WorkspaceError("belum ada data yang diimpor untuk jenis ini")
@@ -220,10 +295,12 @@ def restore(kind: str, version: str | None = None) -> Version:
     return target
 
 
-def discard(kind: str) -> None:
+def discard(kind: str, *, base_version: str | None = None) -> None:
     """Stop using imported data of ``kind`` (the app falls back to its samples); the
-    versions stay on disk and can be restored."""
-    (_kind_dir(kind) / "current.json").unlink(missing_ok=True)
+    versions stay on disk and can be restored. ``base_version`` as in ``save``."""
+    with _locked(kind):
+        _check_base(kind, base_version)
+        (_kind_dir(kind) / "current.json").unlink(missing_ok=True)
 
 
 def _prune(kind: str, keep: int) -> None:
@@ -231,11 +308,34 @@ def _prune(kind: str, keep: int) -> None:
     for v in list_versions(kind)[max(keep, 2):]:
         if cur is None or v.version != cur.version:
             shutil.rmtree(v.path, ignore_errors=True)
+    clean_interrupted(kind)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_interrupted(kind: str, max_age_s: float = 3600) -> list[Path]:
+    """Remove the temporary folders of interrupted saves of ``kind``: those whose process
+    is gone (killed), and any older than ``max_age_s``. Returns what was removed."""
     root = _kind_dir(kind)
     now = datetime.now().timestamp()
-    for p in root.glob(".tmp-*"):      # leftovers of interrupted saves (not a running one)
+    removed = []
+    for p in root.glob(".tmp-*"):
+        m = re.match(r"^\.tmp-[^-]+-[0-9a-f]{6}-(\d+)-", p.name)
         try:
-            if now - p.stat().st_mtime > 3600:
+            dead = m is not None and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1)))
+            if dead or m is None or now - p.stat().st_mtime > max_age_s:
+                if m is None and now - p.stat().st_mtime <= max_age_s:
+                    continue        # an old-style name: only by age
                 shutil.rmtree(p, ignore_errors=True)
+                removed.append(p)
         except OSError:
             pass
+    return removed

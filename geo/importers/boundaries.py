@@ -34,7 +34,8 @@ from ..codes import LEVELS, PARTS, level_of, normalize_code
 from ..regions import BOUNDARY_COLUMNS, CRS as WGS84, repair_geometries
 from . import names as namematch
 from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
-from .vector import find_field, geometry_findings, only_polygons, read_vector, repair
+from .vector import (dropped_parts_finding, find_field, geometry_findings, only_polygons,
+                     read_vector, repair)
 
 CODE_FIELDS = {
     "provinsi": ("KDPPUM", "kode_prov", "kd_prov", "kode_provinsi", "kdprov", "prov_code"),
@@ -201,6 +202,9 @@ def import_boundaries(path: str | Path, level: str, *, parent: str | None = None
         if any(f["tingkat"] == REJECTED for f in row_f):
             findings.extend(row_f)
             continue
+        dropped = dropped_parts_finding(n, geom)
+        if dropped:
+            row_f.append(dropped)
         geom = only_polygons(geom)
         geom, reason = repair(geom)
         if reason:

@@ -25,7 +25,10 @@ _TRAIL = re.compile(rf"(?<![A-Za-z])\s*{_HEMI}\.?$", re.I)
 _NUM = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
 _ALLOWED_REST = re.compile(r"^[-+\d.,\s°'\"dDmM]*$")
 _SYMBOLS = str.maketrans({"′": "'", "’": "'", "‘": "'", "´": "'", "`": "'", "″": '"',
-                          "”": '"', "“": '"', "º": "°", "˚": "°", "\u00a0": " "})
+                          "”": '"', "“": '"', "º": "°", "˚": "°", "\u00a0": " ",
+                          # minus signs as word processors write them
+                          "\u2212": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+                          "\ufe63": "-", "\uff0d": "-", "\u2010": "-", "\u2011": "-"})
 
 
 @dataclass(frozen=True)

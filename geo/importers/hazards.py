@@ -27,7 +27,8 @@ import pandas as pd
 
 from .. import hazard_types as ht
 from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
-from .vector import WGS84, find_field, geometry_findings, only_polygons, read_vector, repair
+from .vector import (WGS84, dropped_parts_finding, find_field, geometry_findings,
+                     only_polygons, read_vector, repair)
 
 KIND = "bahaya"
 CLASSES = ("rendah", "sedang", "tinggi")
@@ -171,6 +172,9 @@ def import_hazards(path: str | Path, *, jenis: str | None = None, crs: str | Non
         if any(f["tingkat"] == REJECTED for f in rf):
             findings.extend(rf)
             continue
+        dropped = dropped_parts_finding(n, geom)
+        if dropped:
+            rf.append(dropped)
         geom, reason = repair(only_polygons(geom))
         if reason:
             rf.append(finding(n, "geometry", "", f"geometri tidak valid ({reason}); diperbaiki",

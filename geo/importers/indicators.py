@@ -137,7 +137,7 @@ def import_indicators(path: str | Path, *, indicator: str | None = None,
     name_levels = [level] if level else ["provinsi", "kabupaten"]
     pcode = normalize_code(parent) if parent else None
 
-    findings, out, seen = [], [], {}
+    findings, out, seen = list(table.findings), [], {}
     official = {lv: namematch._candidates(lv, None).set_index("code")["name"] for lv in LEVELS}
     for rownum, values in rows:
         rec = {f: (values[i] if i < len(values) else None) for f, i in fidx.items()}
@@ -230,5 +230,5 @@ def import_indicators(path: str | Path, *, indicator: str | None = None,
     data["nilai"] = data["nilai"].astype(float)
     for c in ("code", "name", "level", "indikator", "survei", "satuan", "sumber"):
         data[c] = data[c].astype(object)
-    report = ImportReport.build(KIND, source, len(rows), list(data["baris"]), findings, notes)
+    report = ImportReport.build(KIND, source, len(rows) + table.rejected_rows, list(data["baris"]), findings, notes)
     return IndicatorImport(data, report, header)

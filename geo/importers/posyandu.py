@@ -279,7 +279,7 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
     if known_villages is None:
         known_villages = namematch.known_codes("desa")
     fidx = header.field_index()
-    findings: list[dict] = []
+    findings: list[dict] = list(table.findings)   # rows the reader refused or changed
     records, rownums = [], []
     seen_rows: dict[tuple, int] = {}
     decimal_comma = dms_rows = 0
@@ -468,7 +468,8 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
                          f"({no_point} tanpa koordinat, {refused} koordinat ditolak): dihitung "
                          "di desanya menurut kode desa, tidak digambar sebagai titik.")
     result.data = data
-    result.report = ImportReport.build(KIND, source, len(data_rows), accepted, findings, notes)
+    result.report = ImportReport.build(KIND, source, len(data_rows) + table.rejected_rows,
+                                       accepted, findings, notes)
     if sugg_rows:
         result.suggestions = pd.DataFrame(sugg_rows)
     return result

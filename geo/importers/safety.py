@@ -23,6 +23,7 @@ import os
 import re
 import stat
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
@@ -103,7 +104,8 @@ def check_type(path: str | Path, kind: str) -> str:
         raise ImportRefused(f"berkas {path.name} bukan berkas {ext} yang sah (isinya tidak sesuai)")
     if ext == ".gpkg" and not head.startswith(b"SQLite format 3"):
         raise ImportRefused(f"berkas {path.name} bukan GeoPackage yang sah")
-    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    from .table import _utf16_without_bom
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(head) is not None
     if ext in (".csv", ".txt", ".geojson", ".json", ".kml") and (
             head.startswith(b"PK\x03\x04") or (b"\x00" in head and not utf16)):
         raise ImportRefused(f"berkas {path.name} bukan berkas teks {ext} (isinya biner)")
@@ -175,21 +177,24 @@ def extract_zip(path: str | Path, dest: str | Path, suffixes=VECTOR_MEMBERS,
             if dest not in target.parents:
                 raise ImportRefused(f"zip ditolak: entri '{info.filename}' keluar dari folder")
             target.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(info) as src, open(target, "wb") as dst:
-                while block := src.read(1 << 20):
-                    written += len(block)
-                    if written > max_total:
-                        raise ImportRefused("zip ditolak: isi setelah diekstrak melebihi batas "
-                                            f"{_mb(max_total)} (kemungkinan 'zip bomb')")
-                    dst.write(block)
+            try:
+                with zf.open(info) as src, open(target, "wb") as dst:
+                    while block := src.read(1 << 20):
+                        written += len(block)
+                        if written > max_total:
+                            raise ImportRefused("zip ditolak: isi setelah diekstrak melebihi "
+                                                f"batas {_mb(max_total)} (kemungkinan 'zip bomb')")
+                        dst.write(block)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+                raise ImportRefused(
+                    f"zip rusak: entri '{info.filename}' tidak dapat diekstrak (CRC salah, "
+                    f"ukuran tidak sesuai atau data terpotong: {exc}). Buat ulang berkas zip "
+                    "lalu unggah lagi.") from None
             out.append(target)
     return out
 
 
-def read_xlsx_rows(path: str | Path, sheet: str | None = None) -> tuple[list[tuple], str, list[str]]:
-    """All rows of one sheet as value tuples (row 1 first, empty rows included), the sheet's
-    name and the names of all sheets. Cached values only (``data_only``): formulas are not
-    evaluated; a formula cell without a cached value reads as empty."""
+def _open_workbook(path: str | Path):
     import warnings
 
     import openpyxl
@@ -197,21 +202,69 @@ def read_xlsx_rows(path: str | Path, sheet: str | None = None) -> tuple[list[tup
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False,
-                                        keep_vba=False)
+            return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False,
+                                          keep_vba=False)
     except Exception as exc:  # openpyxl raises many types for broken files
         raise ImportRefused(f"berkas XLSX tidak dapat dibaca ({type(exc).__name__}); simpan "
                             "ulang dari Excel sebagai .xlsx") from None
+
+
+def xlsx_sheet_names(path: str | Path) -> list[str]:
+    wb = _open_workbook(path)
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+def read_xlsx_rows(path: str | Path, sheet: str | None = None, *, max_rows: int | None = None,
+                   max_columns: int = 256) -> tuple[list[tuple[int, list]], str, list[str], int]:
+    """The non-empty rows of one sheet as (row number, values), the sheet's name, the names
+    of all sheets and the number of cells dropped beyond ``max_columns``.
+
+    Cached values only (``data_only``): formulas are not evaluated; a formula cell without
+    a cached value reads as empty. The sheet XML is streamed cell by cell (openpyxl's
+    parser, as its read-only mode does) without padding rows to the sheet's declared width,
+    so the cost follows the cells present: one cell in column XFD does not make every row
+    16,384 cells wide. More than ``max_rows`` rows → ImportRefused."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+    wb = _open_workbook(path)
     try:
         names = list(wb.sheetnames)
         if sheet is not None and sheet not in names:
             raise ImportRefused(f"lembar '{sheet}' tidak ada; lembar yang tersedia: "
                                 f"{', '.join(names)}")
         ws = wb[sheet] if sheet else wb.worksheets[0]
-        if hasattr(ws, "reset_dimensions"):
-            ws.reset_dimensions()       # some exporters write a wrong <dimension>
-        rows = [tuple(r) for r in ws.iter_rows(min_row=1, values_only=True)]
-        return rows, ws.title, names
+        if not hasattr(ws, "_get_source"):      # a chartsheet
+            raise ImportRefused(f"lembar '{ws.title}' bukan lembar data")
+        rows: list[tuple[int, list]] = []
+        dropped = 0
+        with ws._get_source() as src:
+            parser = WorkSheetParser(src, ws._shared_strings, data_only=True,
+                                     epoch=wb.epoch, date_formats=wb._date_formats,
+                                     timedelta_formats=wb._timedelta_formats)
+            for idx, cells in parser.parse():
+                values: dict[int, object] = {}
+                for c in cells:
+                    if c["value"] is None:
+                        continue
+                    if c["column"] > max_columns:
+                        dropped += 1
+                        continue
+                    values[c["column"]] = c["value"]
+                if not values:
+                    continue
+                if max_rows is not None and len(rows) >= max_rows:
+                    raise ImportRefused(f"lembar berisi lebih dari {max_rows:,} baris; batas "
+                                        "satu impor (PETA_MAX_ROWS)".replace(",", "."))
+                width = max(values)
+                rows.append((idx, [values.get(j) for j in range(1, width + 1)]))
+        return rows, ws.title, names, dropped
+    except ImportRefused:
+        raise
+    except Exception as exc:  # a corrupt sheet inside a valid zip (bad CRC, broken XML)
+        raise ImportRefused(f"lembar XLSX rusak dan tidak dapat dibaca ({type(exc).__name__}); "
+                            "simpan ulang dari Excel sebagai .xlsx") from None
     finally:
         wb.close()
 

@@ -13,7 +13,7 @@ dropped but still counted, so every message points at the row the user sees.
 from __future__ import annotations
 
 import csv
-import io
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,17 +42,61 @@ def _without_parentheses(text) -> str:
 
 @dataclass
 class RawTable:
-    """Cells of a file as read: ``rows`` is a list of (row number, values)."""
+    """Cells of a file as read: ``rows`` is a list of (row number, values).
+
+    ``findings`` are rows the reader could not split into cells (an unclosed quote, a cell
+    above ``MAX_FIELD_CHARS``) — reported as ``ditolak`` with their row number — and
+    cells it changed (NUL characters removed), as ``peringatan``."""
     rows: list[tuple[int, list]]
     notes: list[str] = field(default_factory=list)
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({f["baris"] for f in self.findings if f["tingkat"] == "ditolak"})
 
 
 # A title/total row label ("Jumlah", "Total", "Sub total", "Grand total", "Jml.").
 TOTAL_RE = re.compile(r"^(grand\s*)?(sub\s*)?(total|jumlah|jml)\b\.?", re.I)
+
+# Bounds of every table read (documented in data/README.md, "Batas ukuran"): they keep
+# the time and memory of an import proportional to the data actually present.
+MAX_FIELD_CHARS = 131_072      # one cell (Python's csv default); longer → the row is refused
+MAX_COLUMNS = 256              # cells kept per row (header width, then this cap)
+
+
+DEFAULT_MAX_ROWS = 250_000
+
+
+def max_rows() -> int:
+    """Data rows accepted in one file (env ``PETA_MAX_ROWS``, default 250,000: more than any
+    province, and the size whose import stays under the documented 1.5 GB memory ceiling,
+    see benchmarks/bench_import.py). A longer file is refused before it is parsed."""
+    try:
+        return max(int(os.environ.get("PETA_MAX_ROWS", DEFAULT_MAX_ROWS)), 1)
+    except ValueError:
+        return DEFAULT_MAX_ROWS
+
+
+def _count_lines(path: Path, encoding: str, stop: int) -> int:
+    """Line breaks in a text file (streamed, stops counting past ``stop``)."""
+    n = 0
+    with open(path, encoding=encoding, errors="replace", newline="") as fh:
+        while block := fh.read(1 << 20):
+            n += block.count("\n")
+            if n > stop:
+                break
+    return n
+
+
+def _too_many_rows(limit: int) -> ImportRefused:
+    return ImportRefused(f"berkas berisi lebih dari {limit:,} baris data".replace(",", ".")
+                         + "; batas satu impor. Bagi berkas per provinsi/kabupaten, atau minta "
+                         "admin menaikkan PETA_MAX_ROWS.")
 
 
 def _clean(v):
@@ -62,27 +106,78 @@ def _clean(v):
     return v
 
 
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when the bytes look like UTF-16 text without a BOM (every
+    second byte NUL, as in ASCII-range text), else None."""
+    n = len(head) - len(head) % 2
+    if n < 4:
+        return None
+    even, odd = head[0:n:2], head[1:n:2]
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+_ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 dengan BOM", "utf-16": "UTF-16",
+                    "utf-16-le": "UTF-16LE tanpa BOM", "utf-16-be": "UTF-16BE tanpa BOM",
+                    "cp1252": "Windows-1252", "latin-1": "Latin-1"}
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    """True when the whole file decodes (streamed in 1 MB blocks)."""
+    import codecs
+    dec = codecs.getincrementaldecoder(encoding)()
+    try:
+        with open(path, "rb") as fh:
+            while block := fh.read(1 << 20):
+                dec.decode(block)
+        dec.decode(b"", final=True)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def detect_encoding(path: Path) -> str:
+    """The Python codec of a text file: BOM, UTF-16 without BOM, UTF-8, Windows-1252,
+    else Latin-1 (which reads any byte)."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    utf16 = _utf16_without_bom(head)
+    if utf16:
+        return utf16
+    for enc in ("utf-8", "cp1252"):
+        if _decodes(path, enc):
+            return enc
+    return "latin-1"
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
-    """Text and the encoding's Indonesian label."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "UTF-16"
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "UTF-8 dengan BOM"
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "Latin-1"
+    """Text and the encoding's Indonesian label (small in-memory inputs)."""
+    import tempfile
+    with tempfile.NamedTemporaryFile(suffix=".txt") as tmp:
+        tmp.write(data)
+        tmp.flush()
+        enc = detect_encoding(Path(tmp.name))
+    return data.decode(enc, errors="replace"), _ENCODING_LABELS[enc]
 
 
-def detect_delimiter(text: str) -> str:
-    lines = [ln for ln in text.splitlines() if ln.strip()][:60]
+def detect_delimiter(text: str | list[str]) -> str:
+    lines = text.splitlines() if isinstance(text, str) else list(text)
+    lines = [ln[:4096] for ln in lines if ln.strip()][:60]
     best, best_score = ",", (-1, -1)
     for d in DELIMITERS:
-        counts = [len(r) for r in csv.reader(lines, delimiter=d)]
+        counts = []
+        for ln in lines:   # line by line: one unbalanced quote must not hide the rest
+            try:
+                counts.append(len(next(csv.reader([ln], delimiter=d), [])))
+            except csv.Error:
+                counts.append(ln.count(d) + 1)
         multi = [c for c in counts if c > 1]
         if not multi:
             continue
@@ -93,34 +188,132 @@ def detect_delimiter(text: str) -> str:
     return best
 
 
+class _Lines:
+    """The text lines fed to csv.reader, remembering those of the current record."""
+
+    def __init__(self, fh):
+        self.fh = fh
+        self.current: list[str] = []
+        self.nul_lines: list[int] = []
+        self.number = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.fh.readline()
+        if not line:
+            raise StopIteration
+        self.number += 1
+        if "\x00" in line:
+            line = line.replace("\x00", "")
+            self.nul_lines.append(self.number)
+        self.current.append(line)
+        return line
+
+
+def _swallowed(rec: list[str], delim: str) -> bool:
+    """True when a cell holds a line break followed by more delimited cells: the sign of
+    a quote opened and never closed (a genuine multi-line cell holds no delimiter)."""
+    for v in rec:
+        for brk in ("\n", "\r"):
+            if brk in v and delim in v.split(brk, 1)[1]:
+                return True
+    return False
+
+
 def read_csv_cells(path: Path) -> RawTable:
-    data = Path(path).read_bytes()
-    text, enc = decode_text(data)
-    delim = detect_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-    rows, start = [], 1
-    try:
-        for rec in reader:
-            values = [_clean(v) for v in rec]
-            if any(not is_blank(v) for v in values):
-                rows.append((start, values))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise ImportRefused(f"CSV tidak dapat dibaca di baris {reader.line_num}: {exc}") from None
-    notes = [f"Pengodean teks: {enc}; pemisah kolom: {DELIMITER_NAMES[delim]}."]
-    return RawTable(rows, notes, encoding=enc, delimiter=delim)
+    """Cells of a CSV/TXT file, streamed: one line at a time (never the whole file as one
+    string), cells bounded by MAX_FIELD_CHARS, rows by max_rows()."""
+    from .report import REJECTED, WARNING, finding
+    path = Path(path)
+    enc = detect_encoding(path)
+    with open(path, encoding=enc, errors="replace", newline="") as fh:
+        head = [ln.replace("\x00", "") for _, ln in zip(range(60), fh)]
+    if not any(ln.strip() for ln in head):
+        raise ImportRefused("berkas tidak berisi data (hanya baris kosong atau spasi)")
+    delim = detect_delimiter(head)
+    limit = max_rows()
+    if _count_lines(path, enc, limit + HEADER_SCAN_ROWS + 1000) > limit + HEADER_SCAN_ROWS + 1000:
+        raise _too_many_rows(limit)      # refused early: before any row is parsed
+    rows: list[tuple[int, list]] = []
+    findings: list[dict] = []
+
+    def keep(rownum: int, rec: list) -> None:
+        values = [_clean(v) for v in rec[:MAX_COLUMNS]]
+        if any(not is_blank(v) for v in values):
+            if len(rows) > limit + HEADER_SCAN_ROWS:
+                raise _too_many_rows(limit)
+            rows.append((rownum, values))
+
+    with open(path, encoding=enc, errors="replace", newline="") as fh:
+        lines = _Lines(fh)
+        reader = csv.reader(lines, delimiter=delim)
+        start = 1
+        while True:
+            lines.current = []
+            try:
+                rec = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                if "field larger" in str(exc):
+                    msg = (f"sel lebih dari {MAX_FIELD_CHARS:,} karakter".replace(",", ".")
+                           + "; baris tidak dapat dibaca dan tidak diimpor")
+                else:
+                    msg = f"baris tidak dapat dibaca sebagai CSV ({exc}); tidak diimpor"
+                findings.append(finding(start, "", "", msg, REJECTED))
+                start = lines.number + 1
+                continue
+            span = lines.current
+            if len(span) > 1 and _swallowed(rec, delim):
+                # An unclosed quote swallowed the following lines into one cell: the row
+                # with the quote is refused, the swallowed lines are read as their own rows.
+                findings.append(finding(
+                    start, "", span[0].strip()[:200],
+                    f"tanda petik (\") tidak ditutup; baris {start + 1}–{start + len(span) - 1} "
+                    "ikut terbaca ke dalam satu sel. Baris ini tidak diimpor (perbaiki tanda "
+                    "petiknya); baris sesudahnya dibaca terpisah", REJECTED))
+                for k, ln in enumerate(span[1:], start=1):
+                    try:
+                        sub = next(csv.reader([ln], delimiter=delim,
+                                              quoting=csv.QUOTE_NONE), [])
+                    except csv.Error:
+                        sub = ln.rstrip("\r\n").split(delim)
+                    keep(start + k, sub)
+            else:
+                keep(start, rec)
+            start = lines.number + 1
+    for n in lines.nul_lines:
+        findings.append(finding(n, "", "", "karakter NUL (\\0) dihapus dari baris ini "
+                                "(berkas mungkin rusak); periksa nilainya", WARNING))
+    notes = [f"Pengodean teks: {_ENCODING_LABELS[enc]}; pemisah kolom: "
+             f"{DELIMITER_NAMES[delim]}."]
+    return RawTable(rows, notes, encoding=_ENCODING_LABELS[enc], delimiter=delim,
+                    findings=findings)
 
 
 def read_xlsx_cells(path: Path, sheet: str | None = None) -> RawTable:
-    values, title, names = read_xlsx_rows(path, sheet)
+    values, title, names, dropped = read_xlsx_rows(path, sheet, max_rows=max_rows() + HEADER_SCAN_ROWS,
+                                                   max_columns=MAX_COLUMNS)
     rows = []
-    for i, rec in enumerate(values, start=1):
+    for i, rec in values:
         vals = [_clean(v) for v in rec]
         if any(not is_blank(v) for v in vals):
             rows.append((i, vals))
+    if len(rows) > max_rows() + HEADER_SCAN_ROWS:
+        raise _too_many_rows(max_rows())
     notes = [f"Lembar yang dibaca: '{title}'" + (f" (lembar lain: {', '.join(n for n in names if n != title)})"
                                                   if len(names) > 1 else "") + "."]
+    if dropped:
+        notes.append(f"{dropped} sel di luar kolom ke-{MAX_COLUMNS} diabaikan.")
     return RawTable(rows, notes, sheet=title, sheets=names)
+
+
+def sheet_names(path: str | Path) -> list[str]:
+    """Names of the sheets of an XLSX workbook (checked like any upload)."""
+    from .safety import xlsx_sheet_names
+    return xlsx_sheet_names(path)
 
 
 def read_cells(path: str | Path, sheet: str | None = None) -> RawTable:

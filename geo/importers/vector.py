@@ -20,7 +20,7 @@ import shapely
 from pyproj import CRS
 
 from ..geometry import polygon_parts
-from .report import REJECTED, ImportRefused, finding
+from .report import REJECTED, REPAIRED, ImportRefused, finding
 from .safety import check_size, check_type, extract_zip
 
 WGS84 = "EPSG:4326"
@@ -168,6 +168,23 @@ def only_polygons(geom):
     if geom.geom_type == "GeometryCollection":
         return shapely.union_all(polygon_parts(geom))
     return geom
+
+
+def dropped_parts_finding(row: int, geom) -> dict | None:
+    """A ``diperbaiki`` finding naming the point/line parts of a GeometryCollection that
+    ``only_polygons`` leaves out, or None."""
+    if geom is None or geom.geom_type != "GeometryCollection":
+        return None
+    dropped: dict[str, int] = {}
+    for part in shapely.get_parts(geom):
+        for sub in shapely.get_parts(part):   # nested multi-parts
+            if sub.geom_type not in _POLYGON_TYPES and not sub.is_empty:
+                dropped[sub.geom_type] = dropped.get(sub.geom_type, 0) + 1
+    if not dropped:
+        return None
+    what = ", ".join(f"{n} {t}" for t, n in sorted(dropped.items()))
+    return finding(row, "geometry", "", f"GeometryCollection: bagian bukan poligon dibuang "
+                   f"({what}); hanya bagian poligon yang dipakai", REPAIRED)
 
 
 def outside_extent(geom) -> bool:

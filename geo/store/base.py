@@ -5,15 +5,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .. import workspace
-from ..workspace import KIND_LABELS, KINDS, WorkspaceError
-
-# Helper 9 adds WorkspaceConflict to geo.workspace (version-checked saves of the file
-# store); use that class when it is there so one ``except`` catches both stores.
-WorkspaceConflict = getattr(workspace, "WorkspaceConflict", None)
-if WorkspaceConflict is None:
-    class WorkspaceConflict(WorkspaceError):  # type: ignore[no-redef]
-        """A save based on an older version than the current one (refused)."""
+from ..workspace import KIND_LABELS, KINDS, WorkspaceConflict, WorkspaceError
 
 EDITOR = "editor"
 ADMIN = "admin"

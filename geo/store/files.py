@@ -1,11 +1,9 @@
 """The file store: geo.workspace as it is (a folder on one disk, no users)."""
 from __future__ import annotations
 
-import inspect
-
 from .. import workspace
 from ..config import workspace_dir
-from .base import Store, WorkspaceConflict
+from .base import Store
 
 
 class FileStore(Store):
@@ -23,23 +21,17 @@ class FileStore(Store):
         extra = dict(extra or {})
         if source_sha256:
             extra["sha256"] = source_sha256
-        if "base_version" in inspect.signature(workspace.save).parameters:
-            return workspace.save(kind, data, name=name, source=source, report=report,
-                                  extra=extra or None, base_version=base_version)
-        if base_version is not None:      # until geo.workspace checks it itself
-            cur = workspace.current(kind)
-            if (cur.version if cur else None) != base_version:
-                raise WorkspaceConflict(
-                    "data ini sudah diubah orang lain sejak Anda mulai (versi "
-                    f"{cur.version if cur else '-'}); muat ulang halaman lalu impor lagi")
         return workspace.save(kind, data, name=name, source=source, report=report,
-                              extra=extra or None)
+                              extra=extra or None, base_version=base_version)
 
-    def restore(self, kind, version=None, *, user=None):
-        return workspace.restore(kind, version)
+    def restore(self, kind, version=None, *, user=None, base_version=None):
+        return workspace.restore(kind, version, base_version=base_version)
 
-    def discard(self, kind, *, user=None):
-        workspace.discard(kind)
+    def discard(self, kind, *, user=None, base_version=None):
+        workspace.discard(kind, base_version=base_version)
+
+    def base_version(self, kind, user=None):
+        return workspace.current_version(kind)
 
     def data_version(self) -> str:
         """mtime of every ``current.json``: a save by another process shows on its next

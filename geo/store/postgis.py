@@ -376,14 +376,7 @@ class PostgisStore(UsersMixin, Store):
         frame = self._rows_frame(kind, data, vid, codes)
         with self.engine.begin() as conn:
             cur = self._lock(conn, kind)
-            if base_version is not None:
-                latest = self._latest_touching(conn, kind, scope)
-                if (latest or "") != (base_version or ""):
-                    raise WorkspaceConflict(
-                        f"{KIND_LABELS.get(kind, kind)} untuk {scope_text(scope)} sudah diubah "
-                        f"sejak Anda mulai (Anda mulai dari versi {base_version or '(kosong)'}, "
-                        f"kini versi {latest}). Tidak ada yang disimpan; muat ulang lalu "
-                        "impor lagi.")
+            self._check_base(conn, kind, scope, base_version)
             self._insert_version(conn, kind, vid, "impor", user, scope, name=str(name),
                                  source=str(source), sha256=source_sha256, base=base_version,
                                  counts=dict(report.counts) if report is not None else None,
@@ -395,7 +388,17 @@ class PostgisStore(UsersMixin, Store):
             self._finish(conn, kind, vid)
             return self._version_row(conn, vid)
 
-    def restore(self, kind, version=None, *, user=None):
+    def _check_base(self, conn, kind, scope, base_version) -> None:
+        """Refuse a change based on an older version than the latest one that touched the
+        editor's region (no silent last-writer-wins); ``None`` skips the check."""
+        if base_version is None:
+            return
+        latest = self._latest_touching(conn, kind, scope)
+        if (latest or "") != (base_version or ""):
+            raise WorkspaceConflict(kind, base_version or "",
+                                    self._version_row(conn, latest) if latest else None)
+
+    def restore(self, kind, version=None, *, user=None, base_version=None):
         """Make ``version``'s rows of the user's region current again (a new version that
         records where it came from); default: the version before the latest one that
         touched the region."""
@@ -404,6 +407,7 @@ class PostgisStore(UsersMixin, Store):
         scope = self._scope_of(user)
         with self.engine.begin() as conn:
             cur = self._lock(conn, kind)
+            self._check_base(conn, kind, scope, base_version)
             if version is None:
                 # the version just before the latest one that touched the region
                 rows = conn.execute(text("SELECT id, scope FROM peta_version WHERE kind = :k "
@@ -432,7 +436,7 @@ class PostgisStore(UsersMixin, Store):
             self._finish(conn, kind, vid)
             return self._version_row(conn, vid)
 
-    def discard(self, kind, *, user=None) -> None:
+    def discard(self, kind, *, user=None, base_version=None) -> None:
         """Remove the user's region from the current data (an admin: everything — the app
         falls back to its samples). Recorded as a version; restorable."""
         self._check_kind(kind)
@@ -440,6 +444,7 @@ class PostgisStore(UsersMixin, Store):
         scope = self._scope_of(user)
         with self.engine.begin() as conn:
             cur = self._lock(conn, kind)
+            self._check_base(conn, kind, scope, base_version)
             if cur is None:
                 return
             vid = _new_id()

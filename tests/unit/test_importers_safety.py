@@ -105,10 +105,11 @@ def test_xlsx_formulas_are_never_evaluated(tmp_path):
     wb.active.append(["1", "Posyandu A", "=1+1"])
     wb.active.append(["2", "Posyandu B", '=WEBSERVICE("http://example.invalid")'])
     wb.save(path)
-    rows, sheet, sheets = read_xlsx_rows(path)
-    assert rows == [("id", "nama", "hitung"), ("1", "Posyandu A", None),
-                    ("2", "Posyandu B", None)]
-    assert sheets == [sheet]
+    rows, sheet, sheets, dropped = read_xlsx_rows(path)
+    # (row number, cells up to the last filled one): the formulas read as empty
+    assert rows == [(1, ["id", "nama", "hitung"]), (2, ["1", "Posyandu A"]),
+                    (3, ["2", "Posyandu B"])]
+    assert sheets == [sheet] and dropped == 0
 
 
 def test_neutralize_cells_and_exports():
