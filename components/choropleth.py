@@ -13,13 +13,15 @@ from components.i18n import t
 from components.legend import show_legend
 from components.mapview import Choropleth, build_map, point_rows, show_map
 
-# Projector: the map iframe takes the window height minus the title and the exit button.
-PROJECTOR_MAP_CSS = ("iframe[title='streamlit_folium.st_folium']"
-                     "{height:calc(100vh - 200px) !important;min-height:360px}")
 from components import tables
 from geo import classify as geo_classify
 from geo import indicators, published, ranking
 from geo.codes import LABEL
+
+# Projector: the map iframe takes the window height minus the exit button, the region's
+# rank and the map title above it.
+PROJECTOR_MAP_CSS = ("iframe[title='streamlit_folium.st_folium']"
+                     "{height:calc(100vh - 270px) !important;min-height:360px}")
 
 
 def ranked_values(indicator_id: str, level: str, period: str, region: str) -> pd.DataFrame:
@@ -35,7 +37,7 @@ def ranked_values(indicator_id: str, level: str, period: str, region: str) -> pd
 def points_for(region: str, lang: str, offline_only: bool = False) -> list[list] | None:
     """Marker rows of the Posyandu to draw (from province level down), cached per view and
     data version (a save by another process shows on the next rerun)."""
-    return _points_for(data.data_version(), region, lang, offline_only)
+    return _points_for(data.data_version("posyandu", "batas"), region, lang, offline_only)
 
 
 @st.cache_resource(max_entries=48, show_spinner=False)

@@ -20,17 +20,32 @@ from geo.store import get_store
 _RUN = threading.local()
 
 
-def refresh_data_version() -> str:
-    """Ask the store for its data version (one cheap query; the shell calls this at the
-    start of every rerun). The cached tables below are keyed on it, so data saved through
-    another app process show on this process's next rerun."""
-    _RUN.dv = get_store().data_version()
+_EXPOSURE = ("posyandu", "batas", "bahaya")
+# Workspace kinds behind each family of cached tables.
+FAMILY_KINDS = {
+    "posyandu": ("posyandu",),
+    "batas": ("batas_provinsi", "batas_kabupaten", "batas_kecamatan", "batas_desa"),
+    "bahaya": ("bahaya", "bahaya_raster"),
+    "indikator": ("indikator", "agregat"),
+}
+
+
+def refresh_data_version() -> dict[str, str]:
+    """Ask the store for the version of each kind (one cheap query; the shell calls this at
+    the start of every rerun). The cached tables below are keyed on the versions of the
+    kinds they depend on, so data saved through another app process show on this
+    process's next rerun, and a save rebuilds only what depends on its kind."""
+    _RUN.dv = get_store().data_versions()
     return _RUN.dv
 
 
-def data_version() -> str:
-    dv = getattr(_RUN, "dv", None)
-    return dv if dv is not None else refresh_data_version()
+def data_version(*families: str) -> str:
+    """Cache key: the versions of the kinds of ``families`` (all kinds when none given)."""
+    versions = getattr(_RUN, "dv", None)
+    if versions is None:
+        versions = refresh_data_version()
+    kinds = [k for f in (families or FAMILY_KINDS) for k in FAMILY_KINDS[f]]
+    return "|".join(f"{k}={versions.get(k, versions.get('*', ''))}" for k in kinds)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -39,7 +54,7 @@ def _joined(dv: str):
 
 
 def joined():
-    return _joined(data_version())
+    return _joined(data_version("posyandu", "batas"))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -48,7 +63,7 @@ def _posyandu_info(dv: str) -> datasets.DatasetInfo:
 
 
 def posyandu_info() -> datasets.DatasetInfo:
-    return _posyandu_info(data_version())
+    return _posyandu_info(data_version("posyandu"))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -58,7 +73,7 @@ def _hazard_layers(dv: str):
 
 def hazard_layers():
     """(geo.exposure.HazardLayers, DatasetInfo): the user's hazards, else the SAMPLE ones."""
-    return _hazard_layers(data_version())
+    return _hazard_layers(data_version("bahaya"))
 
 
 def hazard_zones():
@@ -69,58 +84,58 @@ def hazard_zones():
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _hazard_ranks(dv: str) -> tuple[list[str], np.ndarray]:
     from geo.exposure import class_ranks
-    layers, _ = _hazard_layers(dv)
-    return class_ranks(_joined(dv), layers)
+    layers, _ = hazard_layers()
+    return class_ranks(joined(), layers)
 
 
 def hazard_ranks() -> tuple[list[str], np.ndarray]:
     """(types present, class rank per Posyandu and type + highest) — geo.exposure."""
-    return _hazard_ranks(data_version())
+    return _hazard_ranks(data_version(*_EXPOSURE))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _hazard_classes(dv: str) -> pd.DataFrame:
     from geo.exposure import LABELS
-    types, ranks = _hazard_ranks(dv)
+    types, ranks = hazard_ranks()
     cols = {f"hazard_{t}": LABELS[ranks[:, i]] for i, t in enumerate(types)}
     cols["hazard_max"] = LABELS[ranks[:, -1]]
-    return pd.DataFrame(cols, index=_joined(dv).index)
+    return pd.DataFrame(cols, index=joined().index)
 
 
 def hazard_classes() -> pd.DataFrame:
     """hazard_<type> … and hazard_max (rendah/sedang/tinggi or None) per Posyandu."""
-    return _hazard_classes(data_version())
+    return _hazard_classes(data_version(*_EXPOSURE))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _exposure_counts(dv: str) -> pd.DataFrame:
     from geo.exposure import exposure_counts as counts
-    types, ranks = _hazard_ranks(dv)
-    return counts(_joined(dv), types, ranks, LEVELS)
+    types, ranks = hazard_ranks()
+    return counts(joined(), types, ranks, LEVELS)
 
 
 def exposure_counts() -> pd.DataFrame:
     """Posyandu, balita sasaran, kader per region (every level), type and class."""
-    return _exposure_counts(data_version())
+    return _exposure_counts(data_version(*_EXPOSURE))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _exposed_list(dv: str) -> pd.DataFrame:
     from geo.exposure import exposed_list as listing
-    types, ranks = _hazard_ranks(dv)
-    out = listing(_joined(dv), types, ranks, names())
-    out["kode_agregasi"] = _joined(dv)["kode_agregasi"].astype(object).to_numpy()
+    types, ranks = hazard_ranks()
+    out = listing(joined(), types, ranks, names())
+    out["kode_agregasi"] = joined()["kode_agregasi"].astype(object).to_numpy()
     return out
 
 
 def exposed_list() -> pd.DataFrame:
     """Every Posyandu with its class per hazard type (geo.exposure.exposed_list)."""
-    return _exposed_list(data_version())
+    return _exposed_list(data_version(*_EXPOSURE))
 
 
 @st.cache_resource(show_spinner="Menghitung indikator …", max_entries=2)
 def _long_table(dv: str) -> pd.DataFrame:
-    return datasets.long_table(_joined(dv), LEVELS, _hazard_classes(dv))
+    return datasets.long_table(joined(), LEVELS, hazard_classes())
 
 
 def long_table() -> pd.DataFrame:
@@ -135,49 +150,57 @@ def names() -> pd.Series:
 
 
 @st.cache_resource(show_spinner=False)
-def display_layer(level: str, parent: str | None):
+def _display_layer(dv: str, level: str, parent: str | None):
     return display.display_layer(level, parent or None)
+
+
+def display_layer(level: str, parent: str | None):
+    """Simplified display geometry (saved boundaries included) of a level under a parent."""
+    return _display_layer(data_version("batas"), level, parent)
 
 
 # What each cached loader depends on, by workspace kind: a save of one kind clears only
 # the loaders that read it (and those built on them). Region names come from the code
 # lists, which no import changes.
 _DEPENDS: dict[str, tuple[str, ...]] = {
-    "posyandu": ("joined", "posyandu_info", "hazard_classes", "exposure", "long_table",
-                 "_by_key", "subtree"),
-    "bahaya": ("hazard_zones", "hazard_classes", "exposure", "long_table", "_by_key"),
-    "indikator": ("long_table", "_by_key"),
+    "posyandu": ("_joined", "_posyandu_info", "_hazard_ranks", "_hazard_classes",
+                 "_exposure_counts", "_exposed_list", "_long_table", "_by_key_of", "_subtree"),
+    "bahaya": ("_hazard_layers", "_hazard_ranks", "_hazard_classes", "_exposure_counts",
+               "_exposed_list", "_long_table", "_by_key_of"),
+    "indikator": ("_long_table", "_by_key_of"),
     # boundaries: the join, the indicators on it and the drawn polygons
-    "batas": ("joined", "hazard_classes", "exposure", "long_table", "_by_key", "subtree",
-              "display_layer"),
+    "batas": ("_joined", "_hazard_ranks", "_hazard_classes", "_exposure_counts",
+              "_exposed_list", "_long_table", "_by_key_of", "_subtree", "_display_layer"),
 }
 # Caches of other components built on the loaders above ("module.function").
 _DEPENDS_ELSEWHERE: dict[str, tuple[str, ...]] = {
-    "posyandu": ("components.choropleth.points_for",),
-    "bahaya": ("components.hazard_view.zones_in_view",),
+    "posyandu": ("components.choropleth._points_for", "components.mapdata._counts"),
+    "bahaya": ("components.hazard_view._map_layer",),
     "indikator": (),
-    "batas": ("components.choropleth.points_for", "components.hazard_view.zones_in_view",
-              "components.about.load_report"),
+    "batas": ("components.choropleth._points_for", "components.hazard_view._map_layer",
+              "components.mapdata._counts", "components.about.load_report"),
 }
 
 
 def invalidate(kind: str) -> list[str]:
-    """Clear the cached loaders that depend on workspace ``kind`` (posyandu, bahaya,
-    indikator, batas_<level>); returns their names."""
-    family = "batas" if kind.startswith("batas") else kind
-    names = _DEPENDS.get(family)
-    if names is None:        # an unknown kind: be safe
+    """After a save of workspace ``kind`` (posyandu, bahaya, indikator, agregat,
+    batas_<level>, …): take the new versions for this rerun and drop the cached tables
+    that depend on that kind — no other (a new registry keeps the drawn boundaries).
+    Returns the names of the caches dropped."""
+    family = next((f for f, kinds in FAMILY_KINDS.items() if kind in kinds), None)
+    refresh_data_version()
+    if family is None:        # an unknown kind: be safe
         st.cache_resource.clear()
         return ["*"]
     import importlib
-    for name in names:
+    for name in _DEPENDS[family]:
         globals()[name].clear()
     for dotted in _DEPENDS_ELSEWHERE[family]:
         module, func = dotted.rsplit(".", 1)
         getattr(importlib.import_module(module), func).clear()
     if family == "batas":
         display.clear_memo()
-    return [*names, *_DEPENDS_ELSEWHERE[family]]
+    return [n.lstrip("_") for n in (*_DEPENDS[family], *_DEPENDS_ELSEWHERE[family])]
 
 
 def region_name(code: str) -> str:
@@ -197,7 +220,7 @@ def map_level(region: str) -> str | None:
 def _by_key_of(dv: str) -> dict:
     cols = ["code", "value", "numerator", "denominator", "unstable"]
     return {key: frame[cols].reset_index(drop=True)
-            for key, frame in _long_table(dv).groupby(["indicator", "level", "period"],
+            for key, frame in long_table().groupby(["indicator", "level", "period"],
                                                       sort=False)}
 
 
@@ -257,12 +280,12 @@ def _period_order(period: str) -> tuple:
 
 def subtree(region: str) -> pd.DataFrame:
     """Posyandu (joined) inside a region (all of them for Indonesia)."""
-    return _subtree(data_version(), region)
+    return _subtree(data_version("posyandu", "batas"), region)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _subtree(dv: str, region: str) -> pd.DataFrame:
-    j = _joined(dv)
+    j = joined()
     if not region:
         return j
     codes = j["kode_agregasi"]   # a Categorical: test its distinct codes, not every row

@@ -46,7 +46,7 @@ def _area(region: str):
 
 def map_layer(region: str, hazard_type: str, language: str) -> gpd.GeoDataFrame:
     """Zones of ``hazard_type`` in the view (cached per data version, see _map_layer)."""
-    return _map_layer(data.data_version(), region, hazard_type, language)
+    return _map_layer(data.data_version("bahaya", "batas"), region, hazard_type, language)
 
 
 @st.cache_resource(max_entries=48, show_spinner=False)

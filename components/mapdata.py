@@ -47,14 +47,14 @@ def _registry_key() -> str:
     return f"{info.path}|{info.rows}|{info.date}|{mapfiles.layer_key('kecamatan')}"
 
 
-@st.cache_resource(show_spinner=False)
-def _counts(level: str, offline_only: bool) -> pd.Series:
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _counts(dv: str, level: str, offline_only: bool) -> pd.Series:
     return mapfiles.counts(data.joined(), level, offline_only)
 
 
 def symbols(level: str, parent: str, offline_only: bool = False) -> dict[str, int]:
     """Posyandu per region of ``level`` under ``parent`` (code -> count)."""
-    c = _counts(level, offline_only)
+    c = _counts(data.data_version("posyandu", "batas"), level, offline_only)
     if parent:
         c = c.loc[c.index.str.startswith(parent + ".")]
     return {str(k): int(v) for k, v in c.items() if v}

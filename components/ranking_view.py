@@ -96,7 +96,10 @@ def show_position(indicator: str, region: str, period: str, compare: str | None,
         return
     lines = position_lines(indicator, region, period, compare, lang)
     if lines:
-        _box(*lines, large=large)
+        headline, detail = lines
+        if large:   # projector: the count without the list of names, so the map fits
+            detail = detail.split("; ")[0]
+        _box(headline, detail, large=large)
 
 
 def show_own_rank(indicator: str, region: str, period: str, lang: str,

@@ -71,8 +71,13 @@ class Store:
         raise NotImplementedError
 
     def data_version(self) -> str:
-        """Changes whenever any dataset changes (cheap: called once per rerun)."""
+        """Changes whenever any dataset changes (cheap)."""
         return ""
+
+    def data_versions(self) -> dict[str, str]:
+        """The version of each kind (``"*"``: all kinds alike), asked once per rerun; the
+        app keys its cached tables on the kinds they depend on."""
+        return {"*": self.data_version()}
 
     # users (database only)
     def authenticate(self, username: str, password: str) -> User | None:

@@ -33,14 +33,17 @@ class FileStore(Store):
     def base_version(self, kind, user=None):
         return workspace.current_version(kind)
 
-    def data_version(self) -> str:
-        """mtime of every ``current.json``: a save by another process shows on its next
-        rerun (cheap: a few stat calls)."""
+    def data_versions(self) -> dict[str, str]:
+        """mtime of each kind's ``current.json``: a save by another process shows on its
+        next rerun (cheap: a few stat calls)."""
         root = workspace_dir()
-        parts = []
+        out = {}
         for kind in workspace.KINDS:
             try:
-                parts.append(str((root / kind / "current.json").stat().st_mtime_ns))
+                out[kind] = str((root / kind / "current.json").stat().st_mtime_ns)
             except OSError:
-                parts.append("-")
-        return "files:" + ",".join(parts)
+                out[kind] = "-"
+        return out
+
+    def data_version(self) -> str:
+        return "files:" + ",".join(self.data_versions().values())

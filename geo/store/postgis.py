@@ -161,6 +161,12 @@ class PostgisStore(UsersMixin, Store):
             return "db:" + str(conn.execute(text(
                 "SELECT data_version FROM peta_state WHERE id = 1")).scalar())
 
+    def data_versions(self) -> dict[str, str]:
+        """The current version id of each kind (one small query per rerun)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(text("SELECT kind, version_id FROM peta_current")).all()
+        return {kind: str(vid or "-") for kind, vid in rows}
+
     # ------------------------------------------------------------------ versions
     def _version_row(self, conn, vid: str) -> DbVersion | None:
         row = conn.execute(text(
@@ -269,7 +275,9 @@ class PostgisStore(UsersMixin, Store):
         for c in fixed:
             out[c] = data[c] if c in data.columns else None
         recs = data[extra].astype(object).to_dict("records") if extra else [{}] * len(data)
-        out["attrs"] = [{k: _json_value(v) for k, v in r.items()} for r in recs]
+        # JSON text (geopandas writes with COPY, which would print a dict as Python repr)
+        out["attrs"] = [json.dumps({k: _json_value(v) for k, v in r.items()}, ensure_ascii=False)
+                        for r in recs]
         if geo:
             frame = data.to_crs(4326) if data.crs is not None and data.crs.to_epsg() != 4326 \
                 else data

@@ -71,6 +71,8 @@ def test_ids_unique_and_formatted(kalteng):
 def test_dtypes_match_registry_validation(kalteng, tmp_path):
     path = generate.write_registry(kalteng, tmp_path / "r.csv")
     read = registry.read(path).data.drop(columns="baris")
+    # validation adds where each point comes from: every sample post has its own point
+    assert (read.pop("status_titik") == registry.POINT).all()
     assert read.dtypes.to_dict() == kalteng.dtypes.to_dict()
 
 
@@ -275,6 +277,7 @@ def test_round_trip_through_registry_read(kalteng, tmp_path, ext):
     assert result.rejected_rows == []
     assert result.problems.empty
     read = pd.DataFrame(result.data).drop(columns=["baris", "geometry"]).reset_index(drop=True)
+    assert (read.pop("status_titik") == registry.POINT).all()
     expected = pd.DataFrame(kalteng).drop(columns="geometry").reset_index(drop=True)
     pd.testing.assert_frame_equal(read, expected)
 

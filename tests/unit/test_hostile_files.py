@@ -96,7 +96,9 @@ def test_validate_reads_what_import_reads(tmp_path, encoding, capsys):
     assert "Traceback" not in out.err and rc == 0
     report = json.loads(out.out)
     imported = import_posyandu(path)
-    assert report["baris_diterima"] == imported.report.accepted == 5
+    # 7: the rows at sea (Laut Jawa) and in Manila keep their known village code, so they
+    # are kept without a point (issue 14); the duplicate, unknown and unplaceable are not.
+    assert report["baris_diterima"] == imported.report.accepted == 7
     assert report["baris_ditolak"] == imported.report.rejected
 
 

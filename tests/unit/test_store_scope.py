@@ -38,14 +38,18 @@ def test_file_store_is_the_workspace_and_checks_base_version(tmp_path, monkeypat
     monkeypatch.setenv("PETA_WORKSPACE_DIR", str(tmp_path))
     from geo import workspace
     store = get_store()
-    assert not store.requires_login and store.base_version("indikator") is None
+    # nothing imported yet: the base of a first save is "no version" (a save by someone
+    # else in between is then refused too)
+    assert not store.requires_login and store.base_version("indikator") == workspace.NO_VERSION
     frame = pd.DataFrame({"code": ["62"], "nilai": [1.0]})
     v1 = store.save("indikator", frame, name="a.csv", source_sha256="ab" * 32)
     assert workspace.current("indikator").version == v1.version
     assert workspace.current("indikator").manifest["sha256"] == "ab" * 32
-    dv = store.data_version()
+    dv, dvs = store.data_version(), store.data_versions()
     store.save("indikator", frame, name="b.csv", base_version=v1.version)
     assert store.data_version() != dv
+    changed = {k for k, v in store.data_versions().items() if dvs.get(k) != v}
+    assert changed == {"indikator"}         # only the saved kind's version moves
     with pytest.raises(WorkspaceConflict):
         store.save("indikator", frame, name="c.csv", base_version=v1.version)
     assert workspace.current("indikator").name == "b.csv"

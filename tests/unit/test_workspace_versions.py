@@ -105,7 +105,7 @@ def test_a_save_clears_only_the_caches_of_its_kind(monkeypatch):
         calls.append((level, parent))
         return real(level, parent)
     monkeypatch.setattr(display, "display_layer", counting)
-    data.display_layer.clear()
+    data._display_layer.clear()
     data.display_layer("kabupaten", "62")
     data.display_layer("kabupaten", "62")
     assert len(calls) == 1
