@@ -329,8 +329,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "order_rank": ("Peringkat", "Rank"),
     "order_improved": ("Paling membaik", "Most improved"),
     "order_worsened": ("Paling memburuk", "Most worsened"),
-    "period_unavailable": ("{asked} tidak tersedia untuk tampilan ini; ditampilkan {used}.",
-                           "{asked} is not available for this view; showing {used}."),
+    "period_unavailable": ("Survei «{asked}» dari tautan tidak tersedia untuk tampilan ini; "
+                           "ditampilkan {used}.", "Survey «{asked}» from the link is not "
+                           "available for this view; showing {used}."),
     "national": ("Indonesia (nasional)", "Indonesia (national)"),
     "year": ("Tahun", "Year"),
     "trend_title": ("Tren {indicator} — {region}", "{indicator} trend — {region}"),

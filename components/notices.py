@@ -1,18 +1,18 @@
 """Plain notices about which data a page shows (samples are always said to be samples).
 
-One compact line under the page title, so that at 1366×768 the map still starts on the
-first screen: the sample warnings in bold red, then the datasets shown."""
+One compact notice under the page title, so that at 1366×768 the map still starts on the
+first screen."""
 from __future__ import annotations
-
-import html
 
 import streamlit as st
 
 from components import data
-from components.i18n import lang, t
+from components.i18n import lang, plain, t
 
 
 def dataset_notice(hazards: bool = False) -> None:
+    """One notice: the sample warnings first, then the datasets shown (their names come
+    from files: plain text)."""
     info = data.posyandu_info()
     warnings, shown = [], []
     if info.sample:
@@ -24,11 +24,9 @@ def dataset_notice(hazards: bool = False) -> None:
             warnings.append(t("hazard_sample"))
         else:
             shown.append(zones_info.label(lang()))
-    parts = [f"<b style='color:#a50f15'>⚠ {html.escape(w)}</b>" for w in warnings]
-    parts.append(html.escape(t("dataset_shown", label="; ".join(shown))))
-    st.markdown("<div class='pp-notice' style='font-size:.9rem;line-height:1.35;"
-                "margin:-.4rem 0 .3rem 0'>" + " · ".join(parts) + "</div>",
-                unsafe_allow_html=True)
+    text = " ".join(plain(w) for w in warnings)
+    text += (" · " if text else "") + plain(t("dataset_shown", label="; ".join(shown)))
+    (st.warning if warnings else st.caption)(text)
 
 
 def page_header(title_key: str, intro_key: str | None = None, projector: bool = False) -> None:

@@ -168,7 +168,7 @@ def period_select(options: list[str], default: str | None = None, key: str = "pe
         param = next(p for p, (k, _) in state.PARAMS.items() if k == key)
         if asked and state.from_url(param):   # a link asked for it: say what is shown instead
             fallback = nearest_period(asked, options) if key == "period" else fallback
-            st.info(t("period_unavailable", asked=plain(asked, 60), used=fallback or "—"))
+            st.warning(t("period_unavailable", asked=plain(asked, 60), used=fallback or "—"))
         state.set_value(key, fallback)
     for place, suffix in _places():
         with place:

@@ -77,11 +77,12 @@ class WorkspaceConflict(WorkspaceError):
         what = KIND_LABELS.get(kind, kind)
         if current is None:
             msg = (f"{what} diubah oleh pengguna lain sejak Anda membukanya (data impor tidak "
-                   "lagi dipakai). Tinjau keadaan terbaru, lalu simpan ulang bila tetap perlu.")
+                   "lagi dipakai). Tidak ada yang disimpan. Tinjau keadaan terbaru, lalu simpan "
+                   "ulang bila tetap perlu.")
         else:
             msg = (f"{what} telah disimpan oleh pengguna lain sejak Anda membukanya: "
-                   f"{current.label()} [versi {current.version}]. Tinjau data tersebut, lalu "
-                   "simpan ulang bila data Anda tetap harus dipakai.")
+                   f"{current.label()} [versi {current.version}]. Tidak ada yang disimpan. "
+                   "Tinjau data tersebut, lalu simpan ulang bila data Anda tetap harus dipakai.")
         super().__init__(msg)
 
 

@@ -361,7 +361,8 @@ def test_province_view_shows_its_national_rank_with_the_count():
 def test_unavailable_survey_in_url_gives_notice_and_nearest():
     at = open_page("pages/stunting.py", wilayah="62", survei="SSGI 2030")
     assert not at.exception
-    assert any("SSGI 2030 tidak tersedia" in i.value and "SSGI 2024" in i.value for i in at.info)
+    assert any("SSGI 2030» dari tautan tidak tersedia" in w.value and "SSGI 2024" in w.value
+               for w in at.warning)
     assert at.query_params["survei"] == "SSGI 2024"
 
 

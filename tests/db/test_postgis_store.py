@@ -132,7 +132,7 @@ def test_concurrent_saves_from_same_base_one_lands(store):
     errors = [r for r in results.values() if isinstance(r, Exception)]
     landed = [r for r in results.values() if isinstance(r, str)]
     assert len(errors) == 1 and len(landed) == 1, results
-    assert "sudah diubah" in str(errors[0]) and "Tidak ada yang disimpan" in str(errors[0])
+    assert "oleh pengguna lain" in str(errors[0]) and "Tidak ada yang disimpan" in str(errors[0])
     assert store.current("posyandu").version == landed[0]
     assert len(store.current("posyandu").load()) == 50
 
