@@ -97,7 +97,7 @@ def warm_up() -> float:
     geometry_url("provinsi", "")
     for level in SYMBOL_LEVELS:
         for off in (False, True):
-            _counts(level, off)
+            _counts(data.data_version("posyandu", "batas"), level, off)
     provinces = data.display_layer("provinsi", None)["code"].tolist()
     for code in provinces:
         data.display_layer("kabupaten", code)

@@ -11,8 +11,8 @@ from components.i18n import lang, plain, t
 
 
 def dataset_notice(hazards: bool = False) -> None:
-    """One notice: the sample warnings first, then the datasets shown (their names come
-    from files: plain text)."""
+    """The sample warnings in one box, then the datasets shown in one line (their names
+    come from files: plain text)."""
     info = data.posyandu_info()
     warnings, shown = [], []
     if info.sample:
@@ -24,9 +24,9 @@ def dataset_notice(hazards: bool = False) -> None:
             warnings.append(t("hazard_sample"))
         else:
             shown.append(zones_info.label(lang()))
-    text = " ".join(plain(w) for w in warnings)
-    text += (" · " if text else "") + plain(t("dataset_shown", label="; ".join(shown)))
-    (st.warning if warnings else st.caption)(text)
+    if warnings:
+        st.warning(" ".join(plain(w) for w in warnings))
+    st.caption(plain(t("dataset_shown", label="; ".join(shown))))
 
 
 def page_header(title_key: str, intro_key: str | None = None, projector: bool = False) -> None:

@@ -65,6 +65,9 @@ def sync_from_url(known_region: Callable[[str], bool] | None = None) -> None:
         elif key not in st.session_state:
             st.session_state[key] = default
     st.session_state[_FROM_URL] = applied
+    if applied:                 # a new link: its own notices replace those of the last one
+        st.session_state.pop(_NOTICES, None)
+        st.session_state.pop(_NOTICES + "_region", None)
     validate(applied, known_region)
 
 
@@ -73,8 +76,16 @@ def _notice(key: str, **values) -> None:
 
 
 def take_notices() -> list[tuple[str, dict]]:
-    """Notices about changed link parameters (each shown once)."""
-    return st.session_state.pop(_NOTICES, [])
+    """Notices about changed link parameters. They stay while the view is the one the
+    link opened (a map's first value or another rerun must not wipe them before they are
+    read) and go with the first change of region."""
+    notices = st.session_state.get(_NOTICES, [])
+    shown_for = st.session_state.setdefault(_NOTICES + "_region", st.session_state.get("region"))
+    if not notices or shown_for != st.session_state.get("region"):
+        st.session_state.pop(_NOTICES, None)
+        st.session_state.pop(_NOTICES + "_region", None)
+        return []
+    return notices
 
 
 def from_url(param: str) -> bool:

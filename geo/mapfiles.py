@@ -108,7 +108,9 @@ def _text(values) -> list:
 
 
 def point_rows(points: pd.DataFrame, names: pd.Series) -> list[list]:
-    """Rows of the points file (see module docstring) of some joined Posyandu."""
+    """Rows of the points file (see module docstring) of some joined Posyandu; posts
+    without a usable point (placed by their village code only) are not drawn."""
+    points = points.loc[points["lat"].notna() & points["lon"].notna()]
     code = points["kode_agregasi"].astype(str)
     village = code.map(names).fillna(points["kode_desa"])
     internet = points["internet"].astype("boolean")

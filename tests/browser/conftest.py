@@ -60,9 +60,9 @@ VIEWPORT = {"width": 1920, "height": 1080}
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 #: The iframe in which st_folium renders a map (one per st_folium call).
 ST_FOLIUM_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-#: Choropleth polygons, by stroke colour (mapview.BORDER; black = outlined/highlighted).
-CHOROPLETH = ('path.leaflet-interactive[stroke="#4d4d4d"], '
-              'path.leaflet-interactive[stroke="#000000"]')
+#: Choropleth polygons (class given by static/vendor/_project/peta-map.js; hazard zones
+#: and Posyandu symbols drawn over them are other paths).
+CHOROPLETH = 'path.pp-region'
 
 
 def pytest_collection_modifyitems(config, items):

@@ -148,7 +148,7 @@ def _wait_for_choropleth(page: Page, expected: int, timeout: float = LOAD_TIMEOU
 def _center_map(page: Page) -> None:
     """Scroll the map to the middle of the window (away from Streamlit's sticky header),
     so that the points aimed at below stay where they are."""
-    page.locator(ST_FOLIUM_IFRAME).evaluate("el => el.scrollIntoView({block: 'center'})")
+    page.locator(ST_FOLIUM_IFRAME).first.evaluate("el => el.scrollIntoView({block: 'center'})")
     page.wait_for_timeout(100)
 
 
@@ -311,7 +311,7 @@ def test_projector_mode(server, page, region, external_requests, failed_requests
                  else _expected_children("provinsi", None))
     frame = _wait_for_choropleth(page, len(kabupaten))
     expect(page.get_by_test_id("stSidebar")).to_be_hidden()
-    box = page.locator(ST_FOLIUM_IFRAME).bounding_box()
+    box = page.locator(ST_FOLIUM_IFRAME).first.bounding_box()
     assert box["y"] >= 0 and box["y"] + box["height"] <= 768 + 1, box
     assert box["height"] >= 360, box
     legend = page.locator(".pp-legend")

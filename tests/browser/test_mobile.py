@@ -33,12 +33,13 @@ BREADCRUMB = "nav.pp-breadcrumb"
 PHONE_PAGES = {"/": ("Ringkasan", 8), "/stunting": ("Stunting", 1),
                "/konektivitas": ("Konektivitas", 0)}
 
-# Every element of a key figure (st.metric label, value, delta and what they contain)
+# Every element of a key figure (st.metric label, value, delta, the region's rank box
+# .pp-keyfig, and what they contain)
 # whose content is wider or taller than its box, i.e. cut off or scrolled.
 _TRUNCATED = """
 () => {
   const sel = '[data-testid="stMetricValue"], [data-testid="stMetricLabel"], '
-            + '[data-testid="stMetricDelta"]';
+            + '[data-testid="stMetricDelta"], .pp-keyfig';
   const out = [];
   let count = 0;
   for (const fig of document.querySelectorAll(sel)) {

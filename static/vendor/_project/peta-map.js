@@ -126,6 +126,7 @@
               weight: marked ? 3 : 0.8, fillOpacity: 0.85, dashArray: marked ? "6 4" : null};
     };
     var layer = L.geoJson(data, {
+      className: "pp-region",   // the choropleth's polygons (hazard zones, points: others)
       style: style,
       onEachFeature: function (f, l) {
         var code = f.properties.code;
