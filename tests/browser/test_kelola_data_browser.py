@@ -88,7 +88,7 @@ def write_messy_registry(path: Path) -> dict[str, tuple[float, float]]:
         ("UJI-005", VALID[c5], c5, _dec(where[c5][0]), _dec(where[c5][1]), str(KADER[c5])),
         # row 7: the id of row 4 again -> rejected
         ("UJI-003", "Posyandu Uji Dahlia", c6, _dec(where[c6][0]), _dec(where[c6][1]), "4"),
-        # row 8: in the sea -> rejected
+        # row 8: in the sea, but its village code is known -> kept without a point
         ("UJI-007", "Posyandu Uji Laut", c1, _dec(SEA[0]), _dec(SEA[1]), "2"),
     ]
     text = "\r\n".join(";".join(r) for r in rows) + "\r\n"
@@ -206,8 +206,8 @@ def test_upload_messy_registry_then_map_after_restart(
     expect(page.get_by_text("Beberapa kolom wajib tidak dikenali")).to_have_count(0)
     expect(page.get_by_test_id("stMetric")).to_have_count(4)
     metrics = _metrics(page)
-    assert metrics == {"Diterima": "5", "Diperbaiki": "2", "Ditolak": "2",
-                       "Peringatan": "1"}, metrics
+    assert metrics == {"Diterima": "6", "Diperbaiki": "2", "Ditolak": "1",
+                       "Peringatan": "2"}, metrics
     rows = _report_rows(page)
     by_row: dict[int, list[list[str]]] = {}
     for cells in rows:
@@ -217,8 +217,9 @@ def test_upload_messy_registry_then_map_after_restart(
     assert dup[1] == "id" and dup[2] == "UJI-003" and dup[4] == "ditolak", dup
     assert "id ganda" in dup[3] and "baris 4" in dup[3], dup
     (sea,) = by_row[8]
-    assert sea[1] == "lat, lon" and sea[4] == "ditolak", sea
+    assert sea[1] == "lat, lon" and sea[4] == "peringatan", sea
     assert "di laut" in sea[3] and "km dari daratan" in sea[3], sea
+    assert "koordinat dikosongkan" in sea[3] and "tetap dihitung di desa" in sea[3], sea
     (code,) = by_row[3]
     assert code[2] == "6271011002" and "62.71.01.1002" in code[3] and code[4] == "diperbaiki"
     assert {c[1] for c in by_row[4]} == {"lat", "lon"} and all(
@@ -253,7 +254,7 @@ def test_upload_messy_registry_then_map_after_restart(
     wait_for_script_run(page, LOAD_TIMEOUT)
     timings["save"] = time.monotonic() - t
     expect(saved).to_contain_text(f"Registri Posyandu: {FILE_NAME}")
-    expect(saved).to_contain_text("5 baris")
+    expect(saved).to_contain_text("6 baris")
     expect(page.get_by_text("Belum ada data yang diimpor")).to_have_count(0)
     assert (workspace / "posyandu" / "current.json").is_file()
     page.screenshot(path=str(screenshot_dir / "kelola_data_saved.png"), full_page=True)
@@ -265,8 +266,8 @@ def test_upload_messy_registry_then_map_after_restart(
     expect(notice).to_contain_text(FILE_NAME, timeout=LOAD_TIMEOUT * 1000)
     expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=LOAD_TIMEOUT * 1000)
     wait_for_script_run(page, LOAD_TIMEOUT)
-    assert _metrics(page)["Posyandu"] == "5"
-    _wait_points_drawn(page, 5)
+    assert _metrics(page)["Posyandu"] == "6"      # the row at sea counts in its village…
+    _wait_points_drawn(page, 5)                   # …and is not drawn (it has no point)
     timings["ringkasan_before_restart"] = time.monotonic() - t
 
     # --- 4. Restart the app ------------------------------------------------------------
@@ -286,7 +287,7 @@ def test_upload_messy_registry_then_map_after_restart(
     notice = page.get_by_test_id("stCaptionContainer").filter(has_text="Data yang ditampilkan")
     expect(notice).to_be_visible(timeout=LOAD_TIMEOUT * 1000)
     expect(notice).to_contain_text(FILE_NAME)
-    expect(notice).to_contain_text("5 baris")
+    expect(notice).to_contain_text("6 baris")
     expect(notice).to_contain_text(re.compile(r"diimpor \d{4}-\d{2}-\d{2} \d{2}:\d{2}"))
     expect(notice).not_to_contain_text("sampel", ignore_case=True)
     # The map title says which region; it comes after the indicator table is computed.
@@ -302,9 +303,9 @@ def test_upload_messy_registry_then_map_after_restart(
     expect(page.get_by_test_id("stMetric").first).to_be_visible()
     metrics = _metrics(page)
     accepted_here = sum(c.startswith(REGION + ".") for c in where)
-    assert metrics["Posyandu"] == str(accepted_here) == "5", metrics
+    assert metrics["Posyandu"] == str(accepted_here + 1) == "6", metrics   # + the row at sea
     # Kader per Posyandu of the accepted rows (decimal comma in Bahasa Indonesia).
-    kader = sum(KADER.values()) / len(KADER)
+    kader = (sum(KADER.values()) + 2) / (len(KADER) + 1)
     assert metrics["Kader per Posyandu"] == f"{kader:.2f}".replace(".", ","), metrics
 
     # --- 6. The new Posyandu on the map ---------------------------------------------------
