@@ -86,11 +86,9 @@ class WorkspaceConflict(WorkspaceError):
         super().__init__(msg)
 
 
-@dataclass(frozen=True)
-class Version:
-    kind: str
-    version: str
-    path: Path
+class ManifestFields:
+    """What a saved version tells of itself, read from its ``manifest`` (shared by this
+    store's Version and the database store's DbVersion)."""
     manifest: dict
 
     @property
@@ -108,6 +106,14 @@ class Version:
     @property
     def rows(self) -> int:
         return int(self.manifest.get("rows", 0))
+
+
+@dataclass(frozen=True)
+class Version(ManifestFields):
+    kind: str
+    version: str
+    path: Path
+    manifest: dict
 
     def load(self) -> gpd.GeoDataFrame | pd.DataFrame:
         path = self.path / "data.parquet"

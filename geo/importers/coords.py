@@ -86,3 +86,18 @@ def parse_coordinate(value) -> Coordinate | None:
     if negative or sign < 0:
         val = -val
     return Coordinate(round(val, 7), axis, True)
+
+
+def parse_point(rec: dict) -> tuple[dict, list[tuple[str, object, str]]]:
+    """The ``lat`` and ``lon`` of one row: ``{axis: Coordinate | None}`` and, for each value
+    that cannot be read, ``(axis, raw value, message)`` (the message shows readable forms)."""
+    parsed, bad = {}, []
+    for axis in ("lat", "lon"):
+        raw = rec.get(axis)
+        try:
+            parsed[axis] = parse_coordinate(raw)
+        except CoordinateError as exc:
+            parsed[axis] = None
+            bad.append((axis, raw, f"{exc}; contoh yang dapat dibaca: -2.2083, -2,2083 atau "
+                                   "2°12'30\" LS"))
+    return parsed, bad

@@ -57,7 +57,7 @@ from .. import registry
 from ..registry import is_blank
 from ..codes import is_code, normalize_code
 from . import names as namematch
-from .coords import CoordinateError, parse_coordinate
+from .coords import parse_point
 from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
 from .safety import check_type
 from .table import TOTAL_RE, Header, RawTable, apply_mapping, find_header, read_cells
@@ -303,17 +303,11 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
         seen_rows[key] = rownum
         row_findings: list[dict] = []
         # Coordinates
-        parsed = {}
-        for axis in ("lat", "lon"):
-            raw = rec.get(axis)
-            try:
-                parsed[axis] = parse_coordinate(raw)
-            except CoordinateError as exc:
-                parsed[axis] = None
-                rec.setdefault("_bad_point", []).append(
-                    (axis, raw, f"{exc}; contoh yang dapat dibaca: -2.2083, -2,2083 atau "
-                                "2°12'30\" LS"))
-                rec[axis] = None
+        parsed, bad = parse_point(rec)
+        for axis, _, _ in bad:
+            rec[axis] = None
+        if bad:
+            rec.setdefault("_bad_point", []).extend(bad)
         plat, plon = parsed["lat"], parsed["lon"]
         if plat is not None and plon is not None:
             lat, lon = plat.value, plon.value

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..registry import in_extent, is_blank
-from .coords import CoordinateError, parse_coordinate
+from .coords import parse_point
 from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
 from .safety import check_type
 from .table import find_header, read_cells
@@ -131,19 +131,11 @@ def import_sites(path: str | Path, *, source_name: str | None = None,
             findings.append(finding(rownum, "geometry", "", rec["_geom"] + "; tidak diimpor",
                                     REJECTED))
             continue
-        parsed = {}
-        for axis in ("lat", "lon"):
-            raw = rec.get(axis)
-            try:
-                parsed[axis] = parse_coordinate(raw)
-            except CoordinateError as exc:
-                parsed[axis] = None
-                bad.append(finding(rownum, axis, raw, f"{exc}; contoh yang dapat dibaca: "
-                                   "-2.2083, -2,2083 atau 2°12'30\" LS", REJECTED))
-                continue
-            if parsed[axis] is None:
-                bad.append(finding(rownum, axis, "", "koordinat kosong; baris tidak diimpor",
-                                   REJECTED))
+        parsed, unreadable = parse_point(rec)
+        bad = [finding(rownum, axis, raw, msg, REJECTED) for axis, raw, msg in unreadable]
+        bad += [finding(rownum, axis, "", "koordinat kosong; baris tidak diimpor", REJECTED)
+                for axis in ("lat", "lon")
+                if parsed[axis] is None and axis not in {a for a, _, _ in unreadable}]
         if bad:
             findings.extend(bad)
             continue

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import create_engine, text
 
-from ..workspace import KIND_LABELS, KINDS, WorkspaceError
+from ..workspace import KIND_LABELS, KINDS, ManifestFields, WorkspaceError
 from .base import EDITOR, ROLES, AuthError, Store, User, WorkspaceConflict
 from .scope import in_scope, region_codes, scope_text
 from .users import UsersMixin
@@ -84,28 +84,12 @@ def _json_value(v):
 
 
 @dataclass(frozen=True)
-class DbVersion:
+class DbVersion(ManifestFields):
     """A version in the database; the same attributes as geo.workspace.Version."""
     kind: str
     version: str
     manifest: dict
     store: "PostgisStore"
-
-    @property
-    def name(self) -> str:
-        return self.manifest.get("name", "")
-
-    @property
-    def source(self) -> str:
-        return self.manifest.get("source", "")
-
-    @property
-    def imported_at(self) -> str:
-        return self.manifest.get("imported_at", "")
-
-    @property
-    def rows(self) -> int:
-        return int(self.manifest.get("rows", 0))
 
     @property
     def data_path(self) -> str:
