@@ -1,6 +1,7 @@
-"""Risiko Bencana pieces: hazard-type picker, zones for the map (polygons and polygonised
-rasters, per-type colours, Posyandu in tinggi ringed), the per-kecamatan table and the
-list of exposed Posyandu with CSV/XLSX/GeoJSON downloads."""
+"""Risiko Bencana pieces: hazard-type picker, the hazards of the map (polygons and
+polygonised rasters in per-type colours, Posyandu in tinggi ringed; written to a static
+file per view, so the map HTML carries none of it), the per-kecamatan table and the list
+of exposed Posyandu with CSV/XLSX/GeoJSON downloads."""
 from __future__ import annotations
 
 import html
@@ -10,9 +11,10 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from components import data, tables
+from components import data, mapdata, tables
 from components.i18n import fmt_number, lang, t
 from geo import hazard_types as ht
+from geo import mapfiles
 from geo.exposure import COUNT_KELAS, exposure_wide
 from geo.indicators import hazard_indicator_id, hazard_share_id
 
@@ -44,54 +46,54 @@ def _area(region: str):
                              .geometry.values)
 
 
-def map_layer(region: str, hazard_type: str, language: str) -> gpd.GeoDataFrame:
-    """Zones of ``hazard_type`` in the view (cached per data version, see _map_layer)."""
-    return _map_layer(data.data_version("bahaya", "batas"), region, hazard_type, language)
+def map_config(region: str, hazard_type: str, language: str) -> dict | None:
+    """What the map needs to draw the hazards of the view: the URL of its hazard file
+    (geo.mapfiles.hazard_file: zones and Posyandu in tinggi, fetched once per browser) and
+    the colour and label of each type and class (escaped). None when there is nothing."""
+    rel = _hazard_file(data.data_version("bahaya", "batas", "posyandu"), region, hazard_type)
+    if rel is None:
+        return None
+    types = data.hazard_layers()[0].types() if hazard_type == ht.ALL else [hazard_type]
+    colors, labels = {}, {}
+    for j in types:
+        for k in ht.KELAS:
+            colors[f"{j}|{k}"] = ht.BY_ID[j].color(k) if j in ht.BY_ID else "#999999"
+            labels[f"{j}|{k}"] = html.escape(f"{ht.label(j, language)} — {t(k)}")
+    return {"url": mapdata.static_url(rel), "colors": colors, "labels": labels,
+            "sample": html.escape(t("sample_mark")), "high": html.escape(t("posyandu_high"))}
 
 
-@st.cache_resource(max_entries=48, show_spinner=False)
-def _map_layer(dv: str, region: str, hazard_type: str, language: str) -> gpd.GeoDataFrame:
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _hazard_file(dv: str, region: str, hazard_type: str) -> str | None:
+    zones = view_zones(region, hazard_type)
+    high = exposed(region, hazard_type, ("tinggi",))[["lat", "lon", "nama"]]
+    if not len(zones) and not len(high):
+        return None
+    return mapfiles.hazard_file(mapdata.GEO_DIR, dv, f"{region or 'id'}-{hazard_type}", zones,
+                                high)
+
+
+def view_zones(region: str, hazard_type: str) -> gpd.GeoDataFrame:
     """Zones of ``hazard_type`` (all types for "semua") clipped to the view, rasters
-    polygonised for the view, coloured by each type's ramp; plus a ring around every
-    Posyandu in tinggi (sized to the view)."""
+    polygonised for the view: columns jenis, kelas, sampel, geometry."""
     from geo.hazard_raster import display_zones
     layers, _ = data.hazard_layers()
-    area = _area(region)
+    area = _area(region) if region else None
     zones = layers.zones
     if hazard_type != ht.ALL:
         zones = zones.loc[zones["jenis"].astype(str) == hazard_type]
     if len(zones) and region:
         zones = zones.loc[zones.intersects(area)].copy()
         zones["geometry"] = zones.geometry.intersection(area)
-    parts = [zones[["jenis", "kelas", "sampel", "geometry"]]] if len(zones) else []
+    cols = ["jenis", "kelas", "sampel", "geometry"]
+    parts = [zones[cols]] if len(zones) else []
     for r in layers.rasters:
         if hazard_type in (ht.ALL, r.jenis):
-            parts.append(display_zones(r, area if region else None)[["jenis", "kelas", "sampel",
-                                                                      "geometry"]])
+            parts.append(display_zones(r, area)[cols])
     out = pd.concat(parts, ignore_index=True) if parts else \
         gpd.GeoDataFrame({"jenis": [], "kelas": [], "sampel": []}, geometry=[], crs="EPSG:4326")
     out = gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
-    out = out.loc[~out.geometry.is_empty]
-    sample = t("sample_mark")
-    out["label"] = [html.escape(f"{ht.label(j, language)} — {t(k)}" + (f" ({sample})" if s else ""))
-                    for j, k, s in zip(out["jenis"], out["kelas"], out["sampel"])]
-    out["style"] = [{"fillColor": ht.BY_ID[j].color(k) if j in ht.BY_ID else "#999999",
-                     "color": ht.BY_ID[j].color(k) if j in ht.BY_ID else "#999999",
-                     "weight": 1, "fillOpacity": 0.55} for j, k in zip(out["jenis"], out["kelas"])]
-    return pd.concat([out, _high_rings(region, hazard_type, area)], ignore_index=True)
-
-
-def _high_rings(region: str, hazard_type: str, area) -> gpd.GeoDataFrame:
-    """Posyandu in tinggi of the type (drawn as black rings through the hazard layer)."""
-    listing = exposed(region, hazard_type, ("tinggi",))
-    minx, miny, maxx, maxy = shapely.bounds(area)
-    radius = max(maxx - minx, maxy - miny) / 220.0
-    rings = shapely.buffer(shapely.points(listing["lon"], listing["lat"]), radius, quad_segs=4)
-    return gpd.GeoDataFrame({
-        "jenis": hazard_type, "kelas": "tinggi", "sampel": False,
-        "label": [html.escape(f"{n} — {t('posyandu_high')}") for n in listing["nama"]],
-        "style": [{"fillColor": "#ffffff", "color": HIGHLIGHT, "weight": 2, "fillOpacity": 0.6}]
-        * len(listing)}, geometry=list(rings), crs="EPSG:4326")
+    return out.loc[~out.geometry.is_empty]
 
 
 def legend(hazard_type: str) -> list[tuple[str, str]]:

@@ -89,7 +89,8 @@ _warm_lock = threading.Lock()
 
 def warm_up() -> float:
     """Build what the first map views need: joined registry, indicator table, hazard
-    classes, display layers and their files, points files, counts. Returns seconds."""
+    classes, display layers and their files, points files, counts, the national hazard
+    file. Returns seconds."""
     started = time.perf_counter()
     data.long_table()
     data._by_key()
@@ -106,6 +107,9 @@ def warm_up() -> float:
     kab = data.display_layer("kabupaten", None)["code"].tolist()
     for code in kab:
         geometry_url("kecamatan", code)
+    from components import hazard_view     # (imports this module)
+    from geo.hazard_types import ALL
+    hazard_view.map_config("", ALL, "id")  # Risiko Bencana, national: the largest hazard file
     return time.perf_counter() - started
 
 

@@ -40,7 +40,6 @@ from geo.indicators import Indicator
 
 use_local_assets()
 
-HAZARD_COLORS = {"rendah": "#fee391", "sedang": "#fe9929", "tinggi": "#cc4c02"}
 BORDER = "#4d4d4d"
 
 
@@ -55,17 +54,6 @@ class Choropleth:
     lang: str = "id"
     marked: set[str] = field(default_factory=set)   # codes to outline (e.g. below a standard)
     marked_label: str = ""
-
-
-class _GeoJson(folium.GeoJson):
-    """GeoJson whose bounds are given (folium would walk every vertex in Python)."""
-
-    def __init__(self, data, bounds, **kwargs):
-        super().__init__(data, **kwargs)
-        self._bounds = bounds
-
-    def _get_self_bounds(self):
-        return self._bounds
 
 
 def _bounds(gdf: gpd.GeoDataFrame):
@@ -170,7 +158,7 @@ class _Choropleth(JSCSSMixin, MacroElement):
 
 
 def build_map(ch: Choropleth, *, points: list[list] | None = None,
-              hazards: gpd.GeoDataFrame | None = None, basemap: bool = False,
+              hazards: dict | None = None, basemap: bool = False,
               labels: bool = False, geometry_url: str | None = None,
               symbols: dict[str, int] | None = None, points_urls: list[str] | None = None,
               points_prefix: str = "", offline_only: bool = False,
@@ -181,7 +169,9 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
     without it the geometry is written into the map (small maps, e.g. a site plan).
     Posyandu: ``points`` (rows of :func:`point_rows`, embedded), or ``points_urls``
     (points files, filtered to ``points_prefix`` and optionally to those without internet),
-    or ``symbols`` (code -> count, drawn as proportional circles). ``drill``: the popup
+    or ``symbols`` (code -> count, drawn as proportional circles). ``hazards``: the
+    configuration of components.hazard_view.map_config (a hazard file's URL, colours and
+    labels), drawn over the choropleth. ``drill``: the popup
     offers to open the clicked region. ``fill_height``: the map fills its iframe's
     height (projector mode sizes the iframe to the window).
     """
@@ -208,8 +198,8 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
     if points_urls:
         cfg["points"] = {"urls": list(points_urls), "prefix": points_prefix,
                          "offlineOnly": bool(offline_only), "text": _points_text()}
-    if hazards is not None and len(hazards):
-        add_hazards(m, hazards, ch.lang)
+    if hazards:
+        cfg["hazards"] = hazards
     if points:
         add_points(m, points)
     m.add_child(_Choropleth(cfg))
@@ -235,23 +225,6 @@ _MAP_CSS = (
     ".pp-label{font:700 15px/1.1 sans-serif;color:#111;text-align:center;"
     "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;white-space:nowrap;"
     "pointer-events:none;transform:translate(-50%,-50%);display:inline-block}</style>")
-
-
-def add_hazards(m: folium.Map, zones: gpd.GeoDataFrame, lang: str) -> None:
-    """Hazard zones coloured by class (rendah/sedang/tinggi), drawn over the choropleth."""
-    fg = folium.FeatureGroup(name=t("hazard_layer"))
-    data = zones[["jenis", "kelas", "geometry"]].copy()
-    # A caller may give its own (escaped) label and style per zone (e.g. per-type colours).
-    data["label"] = zones["label"] if "label" in zones else \
-        [html.escape(f"{t(j)} — {t(k)}") for j, k in zip(data["jenis"], data["kelas"])]
-    data["style"] = zones["style"] if "style" in zones else \
-        [{"fillColor": HAZARD_COLORS.get(k, "#999999"), "color": HAZARD_COLORS.get(k),
-          "weight": 1, "fillOpacity": 0.55} for k in data["kelas"]]
-    payload = json.loads(geo_display.geojson_payload(data[["geometry"]], data[["label", "style"]]))
-    _GeoJson(payload, _bounds(zones), name=t("hazard_layer"),
-             tooltip=folium.GeoJsonTooltip(fields=["label"], aliases=[t("hazard_class")]),
-             ).add_to(fg)
-    fg.add_to(m)
 
 
 _POINT_CALLBACK = """

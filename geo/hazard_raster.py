@@ -256,7 +256,7 @@ def display_zones(raster: HazardRaster, area=None, *, max_cells: int = DISPLAY_C
     block = raster.ranks[r0:r0 + int(win.height), c0:c0 + int(win.width)]
     k = max(1, int(np.ceil(np.sqrt(block.size / max_cells))))
     block = _block_max(block, k)
-    tr = Affine(*raster.transform) * Affine.translation(c0, r0) * Affine.scale(k)
+    tr = Affine(*raster.transform) @ Affine.translation(c0, r0) @ Affine.scale(k)
     shapes = list(rasterio.features.shapes(block, mask=block > 0, transform=tr, connectivity=4))
     if not shapes:
         return _empty_zones()

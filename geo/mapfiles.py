@@ -12,6 +12,10 @@ sources. The URL changes when the data change, so a browser may keep a file fore
   the polygon) and ``ar`` (area, deg², to decide which label wins when labels overlap).
 * Points file ``pts-<key>/<kabupaten>.json``: ``{"rows": [[lat, lon, name, village,
   kader, internet, strata, sample, code], ...]}``; texts HTML-escaped; internet 1/0/null.
+* Hazard file ``hz-<key>/<region or "id">-<type>.json`` (Risiko Bencana): ``{"zones": a
+  FeatureCollection with properties j (type), k (class), s (1 = sample), "high": [[lat,
+  lon, name], ...]}`` — the zones of one view and its Posyandu in class tinggi; labels
+  and colours come with the map, so one file serves every language.
 
 Files are written atomically (several app processes may write the same file at once).
 Nothing here imports streamlit or folium.
@@ -145,6 +149,30 @@ def points_files(root: Path, joined: pd.DataFrame, registry_key: str, names: pd.
             _written.add(str(target))
         out[code] = rel
     return out
+
+
+def hazard_file(root: Path, key: str, name: str, zones: gpd.GeoDataFrame,
+                high: pd.DataFrame) -> str:
+    """Write (once) the hazard zones (``jenis``, ``kelas``, ``sampel``, geometry) and the
+    Posyandu in tinggi (``lat``, ``lon``, ``nama``) of one view; return the path relative
+    to ``root``. ``key`` names the source data, ``name`` the view."""
+    folder = "hz-" + hashlib.sha256(f"{MAPFILES_VERSION}|{key}".encode()).hexdigest()[:12]
+    rel = f"{folder}/{name}.json"
+    target = root / rel
+    if str(target) not in _written and not target.exists():
+        props = pd.DataFrame({"j": zones["jenis"].astype(str).to_numpy(),
+                              "k": zones["kelas"].astype(str).to_numpy(),
+                              "s": zones["sampel"].astype(bool).astype(int).to_numpy()},
+                             index=zones.index)
+        high = high.loc[high["lat"].notna() & high["lon"].notna()]
+        rows = [[round(float(a), 5), round(float(b), 5), n]
+                for a, b, n in zip(high["lat"], high["lon"], _text(high["nama"]))]
+        text = ('{"zones":' + display.geojson_payload(zones[["geometry"]], props) +
+                ',"high":' + json.dumps(rows, ensure_ascii=False, separators=(",", ":")) + "}")
+        _write_atomic(target, text)
+    with _lock:
+        _written.add(str(target))
+    return rel
 
 
 def counts(joined: pd.DataFrame, level: str, offline_only: bool = False) -> pd.Series:

@@ -1,6 +1,7 @@
-"""geo.mapfiles: the geometry and Posyandu files the browser fetches once (real data, 62)."""
+"""geo.mapfiles: the geometry, Posyandu and hazard files the browser fetches once (real data, 62)."""
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
@@ -70,3 +71,24 @@ def test_counts_per_region_sum_to_the_posyandu_located_there(joined62):
     assert off.sum() == int((no_net & (codes.str.count(r"\.") >= 1)).sum())
     assert (off <= c.reindex(off.index)).all()
     assert mapfiles.counts(joined62, "provinsi").to_dict() == {"62": len(joined62)}
+
+
+def test_hazard_file_holds_zones_and_escaped_high_posyandu(tmp_path, joined62):
+    layers, _ = datasets.hazard_layers()
+    zones = layers.zones.loc[layers.zones["jenis"].astype(str) != ""].head(40)
+    high = joined62[["lat", "lon", "nama"]].head(5).copy()
+    high.iloc[0, high.columns.get_loc("nama")] = "<img src=x onerror=alert(1)>"
+    high.iloc[1, high.columns.get_loc("lat")] = float("nan")     # no point: not drawn
+    rel = mapfiles.hazard_file(tmp_path, "key-1", "62-semua", zones, high)
+    assert rel.endswith("/62-semua.json")
+    got = json.loads((tmp_path / rel).read_text(encoding="utf-8"))
+    feats = got["zones"]["features"]
+    assert len(feats) == len(zones)
+    assert [f["properties"]["j"] for f in feats] == zones["jenis"].astype(str).tolist()
+    assert [f["properties"]["k"] for f in feats] == zones["kelas"].astype(str).tolist()
+    assert {f["properties"]["s"] for f in feats} <= {0, 1}
+    assert len(got["high"]) == 4
+    assert got["high"][0][2] == "&lt;img src=x onerror=alert(1)&gt;"
+    assert [r[2] for r in got["high"][1:]] == [html.escape(str(n)) for n in high["nama"].iloc[2:]]
+    other = mapfiles.hazard_file(tmp_path, "key-2", "62-semua", zones.head(1), high.head(0))
+    assert other != rel                                          # new data, new URL

@@ -13,7 +13,9 @@
  *   scrolling never drills down by accident;
  * - projector: region names, dropped where they would overlap a larger region's name;
  * - Posyandu: proportional circles per region (cfg.symbols) or clustered points fetched
- *   per kabupaten (cfg.points).
+ *   per kabupaten (cfg.points);
+ * - hazards (cfg.hazards, Risiko Bencana): zones and Posyandu in class tinggi from a static
+ *   file, drawn over the choropleth; a click on them opens the popup of the region below.
  */
 (function () {
   "use strict";
@@ -119,6 +121,62 @@
     });
   }
 
+  // Is latlng inside the polygon layer? (even-odd rule over every ring, so holes and
+  // multipolygons count right)
+  function inside(layer, latlng) {
+    var x = latlng.lng, y = latlng.lat, odd = false;
+    (function walk(parts) {
+      if (!parts.length) { return; }
+      if (parts[0] instanceof L.LatLng) {
+        for (var i = 0, j = parts.length - 1; i < parts.length; j = i++) {
+          var a = parts[i], b = parts[j];
+          if ((a.lat > y) !== (b.lat > y) &&
+              x < (b.lng - a.lng) * (y - a.lat) / (b.lat - a.lat) + a.lng) { odd = !odd; }
+        }
+        return;
+      }
+      parts.forEach(walk);
+    })(layer.getLatLngs());
+    return odd;
+  }
+
+  function openRegionAt(choropleth, latlng) {
+    var hit = null;
+    choropleth.eachLayer(function (l) {
+      if (!hit && l.getBounds().contains(latlng) && inside(l, latlng)) { hit = l; }
+    });
+    if (hit) { hit.openPopup(latlng); }
+  }
+
+  function hazards(map, h, choropleth, data) {
+    var key = function (p) { return p.j + "|" + p.k; };
+    var forward = function (e) { L.DomEvent.stop(e); openRegionAt(choropleth, e.latlng); };
+    L.geoJson(data.zones, {
+      className: "pp-hazard",
+      style: function (f) {
+        var c = h.colors[key(f.properties)] || "#999999";
+        return {fillColor: c, color: c, weight: 1, fillOpacity: 0.55};
+      },
+      onEachFeature: function (f, l) {
+        var p = f.properties;
+        l.bindTooltip((h.labels[key(p)] || key(p)) + (p.s ? " (" + h.sample + ")" : ""),
+                      {sticky: true, className: "pp-tooltip"});
+        l.on("click", forward);
+      }
+    }).addTo(map);
+    // Thousands of rings (a national view) go to one canvas; a few stay SVG paths.
+    var renderer = data.high.length > 3000 ? L.canvas({padding: 0.2}) : undefined;
+    var group = L.featureGroup();
+    data.high.forEach(function (r) {
+      var m = L.circleMarker([r[0], r[1]], {radius: 6, color: "#000000", weight: 2,
+        fillColor: "#ffffff", fillOpacity: 0.6, renderer: renderer, className: "pp-high"});
+      m.bindTooltip(r[2] + " — " + h.high, {className: "pp-tooltip"});
+      m.on("click", forward);
+      m.addTo(group);
+    });
+    group.addTo(map);
+  }
+
   function draw(map, cfg, data) {
     var style = function (f) {
       var s = cfg.style[f.properties.code], marked = s && s[1];
@@ -157,6 +215,10 @@
     });
     if (cfg.symbols) { symbols(map, cfg, data); }
     if (cfg.points) { points(map, cfg); }
+    if (cfg.hazards) {
+      fetch(cfg.hazards.url, {cache: "force-cache"}).then(function (r) { return r.json(); })
+        .then(function (d) { hazards(map, cfg.hazards, layer, d); });
+    }
     var declutter = cfg.labels ? labels(map, data) : null;
     // Streamlit sizes the iframe after this script ran: fit the bounds again then.
     function refit() { map.invalidateSize(); map.fitBounds(cfg.bounds); if (declutter) { declutter(); } }
