@@ -49,7 +49,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
 IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 # Second page of each session (rotating): (path, expected polygons).
 OTHER_PAGES = [("/stunting?wilayah=62", 14), ("/kader?wilayah=62", 14), ("/konektivitas", 38),
-               ("/risiko_bencana?wilayah=62", 14), ("/peringkat", 38)]
+               ("/risiko_bencana?wilayah=62", 14), ("/peringkat", 38), ("/risiko_bencana", 38)]
 HOME = ("/", 38)
 TIMEOUT = 180.0
 HAPROXY_CFG = """
