@@ -7,6 +7,9 @@ A rate whose denominator is below ``min_denominator`` (default 20) is flagged un
 Published survey values (geo.published) and registry-derived values share one long shape:
 
     indicator, code, level, period, value, numerator, denominator, unstable, source
+
+The hazard-exposure indicators (one set per InaRISK hazard type) are defined and summed in
+geo.hazard_indicators and registered here.
 """
 from __future__ import annotations
 
@@ -20,6 +23,9 @@ import pandas as pd
 from . import published
 from .codes import LEVELS
 from .codetable import CodeTable, table_of
+from .hazard_indicators import hazard_definitions, hazard_sums
+# re-exported for components/hazard_view.py (lead-owned); drop once it imports geo.hazard_indicators
+from .hazard_indicators import hazard_indicator_id, hazard_share_id  # noqa: F401
 
 REGISTRY_PERIOD = "Registri"
 DEFAULT_MIN_DENOMINATOR = 20
@@ -338,7 +344,7 @@ def aggregate(joined: pd.DataFrame, levels: tuple[str, ...] = LEVELS,
             hazard_max = hazard_max.reindex(joined.index)
     sums = _sums_per_code(joined, post, len(table), hazard_max)
     if isinstance(hazard_max, pd.DataFrame):
-        sums.update(_hazard_sums(joined, post, len(table), hazard_max))
+        sums.update(hazard_sums(joined, post, len(table), hazard_max))
     columns = list(sums)
     col_of = {key: i for i, key in enumerate(columns)}
     by_code = np.vstack([sums[key] for key in columns])        # quantity × code
@@ -437,61 +443,5 @@ def table(long: pd.DataFrame, level: str, parent: str | None = None) -> pd.DataF
     return long[cols].sort_values(["indicator", "period", "code"]).reset_index(drop=True)
 
 
-# ---------------------------------------------------------------- hazard exposure (issue 13)
-# Per InaRISK hazard type (geo.hazard_types) and for "semua" (highest over all types):
-# Posyandu, balita sasaran and kader in each class, and the share of Posyandu in tinggi.
-# Registered for every type; aggregated only for the types present in the hazard data.
-
-HAZARD_MEASURES = {"posyandu": ("Posyandu", "Posyandu"),
-                   "balita": ("Balita sasaran", "Target under-fives"),
-                   "kader": ("Kader", "Kader")}
-_KELAS_EN = {"rendah": "low", "sedang": "medium", "tinggi": "high"}
-
-
-def hazard_indicator_id(hazard_type: str, measure: str = "posyandu", kelas: str = "tinggi") -> str:
-    return f"bahaya_{hazard_type}_{measure}_{kelas}"
-
-
-def hazard_share_id(hazard_type: str) -> str:
-    return f"bahaya_{hazard_type}_tinggi_pct"
-
-
-def _hazard_indicators() -> list[Indicator]:
-    from . import hazard_types as ht
-    out = []
-    for t in (*ht.ORDER, ht.ALL):
-        lid = "semua bahaya" if t == ht.ALL else ht.label(t, "id").lower()
-        len_ = "any hazard" if t == ht.ALL else ht.label(t, "en").lower()
-        for measure, (mid, men) in HAZARD_MEASURES.items():
-            for kelas in ht.KELAS:
-                out.append(Indicator(
-                    hazard_indicator_id(t, measure, kelas),
-                    f"{mid} di zona {kelas} ({lid})", f"{men} in {_KELAS_EN[kelas]} zones ({len_})",
-                    mid.lower() if measure != "posyandu" else "Posyandu",
-                    men.lower() if measure != "posyandu" else "Posyandu", True,
-                    f"{mid.lower()} pada Posyandu di zona {kelas} {lid}", None, "registri",
-                    decimals=0))
-        out.append(Indicator(hazard_share_id(t), f"Posyandu di zona tinggi ({lid}, %)",
-                             f"Posyandu in high zones ({len_}, %)", "%", "%", True,
-                             f"Posyandu di zona tinggi {lid}", "Posyandu", "registri",
-                             scale=100.0))
-    return out
-
-
-INDICATORS.update({i.id: i for i in _hazard_indicators()})
-
-
-def _hazard_sums(joined: pd.DataFrame, post: np.ndarray, size: int,
-                 classes: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
-    from . import hazard_types as ht
-    from .exposure import per_code, ranks_of
-    types, ranks = ranks_of(classes.reindex(joined.index))
-    sums = per_code(joined, ranks, post, size)        # (type+1, class 0-3, measure, code)
-    out = {}
-    for j, t in enumerate([*types, ht.ALL]):
-        for m, measure in enumerate(HAZARD_MEASURES):
-            for r, kelas in enumerate(ht.KELAS, start=1):
-                out[(hazard_indicator_id(t, measure, kelas), "num")] = sums[j, r, m]
-        out[(hazard_share_id(t), "num")] = sums[j, 3, 0]
-        out[(hazard_share_id(t), "den")] = sums[j, :, 0].sum(axis=0)
-    return out
+# Hazard-exposure indicators (per InaRISK hazard type) live in geo.hazard_indicators.
+INDICATORS.update({i.id: i for i in hazard_definitions()})
