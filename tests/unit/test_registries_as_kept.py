@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import indicators, join, regions
+from geo import indicators, join, join_index, regions
 from geo.importers.posyandu import apply_suggestions, import_posyandu
 from tests.helpers import D, R, W, problems
 
@@ -33,7 +33,7 @@ def _workspace(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def palangka_index():
-    return join.build_index(regions.analysis_layer(["62"]))
+    return join_index.build_index(regions.analysis_layer(["62"]))
 
 
 def _write(tmp_path, text, name="sip.csv"):
