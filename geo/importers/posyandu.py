@@ -58,9 +58,10 @@ from ..registry import is_blank
 from ..codes import is_code, normalize_code
 from . import names as namematch
 from .coords import parse_point
+from .header import Header, apply_mapping, find_header
 from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
 from .safety import check_type
-from .table import TOTAL_RE, Header, RawTable, apply_mapping, find_header, read_cells
+from .table import TOTAL_RE, RawTable, read_cells
 
 KIND = "posyandu"
 SEA_TOLERANCE_M = 5000.0
