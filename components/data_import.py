@@ -159,7 +159,7 @@ def _mapping_step(result, kind: str, key: str) -> dict | None:
     if header is None or not header.columns:
         return None
     if kind == "posyandu":
-        from geo.importers.posyandu import FIELD_LABELS, FIELDS
+        from geo.importers.posyandu_columns import FIELD_LABELS, FIELDS
         fields = list(FIELDS)
         labels = FIELD_LABELS
     else:
