@@ -1,6 +1,7 @@
-"""Kelola Data: upload a file, map its columns, read the report, save it to the workspace,
-restore an earlier version. All the work is done by geo.importers and geo.workspace (the
-same code as ``python -m geo import``); this module is only the widgets.
+"""Kelola Data: upload a file, map its columns, read the report, save it to the workspace
+(the saved versions and their restore are components.data_versions). All the work is done
+by geo.importers and geo.workspace (the same code as ``python -m geo import``); this module
+is only the widgets.
 
 User-provided text (file names, column headers, sheet names, cell values) is shown through
 st.dataframe/st.text or escaped for Markdown (components.i18n.plain), never as Markdown or
@@ -21,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from components.data_versions import clear_caches, render_versions
 from components.i18n import lang, pick, plain, t
 from geo.store import WorkspaceConflict, WorkspaceError, get_store
 from geo.codes import LEVELS, LABEL
@@ -85,14 +87,6 @@ TEXT = {
     "conflict_retry": ("Saya sudah meninjau; simpan data saya", "I have reviewed it; save mine"),
     "sheet": ("Lembar (sheet) yang dibaca", "Sheet to read"),
     "nothing": ("Tidak ada baris yang dapat diimpor.", "No row could be imported."),
-    "versions": ("Data tersimpan dan versinya", "Saved data and versions"),
-    "none_saved": ("Belum ada data yang diimpor; peta memakai data sampel.",
-                   "Nothing imported yet; the maps use the sample data."),
-    "current": ("dipakai", "in use"),
-    "restore": ("Pulihkan versi ini", "Restore this version"),
-    "restored": ("Dipulihkan: {label}.", "Restored: {label}."),
-    "use_sample": ("Kembali ke data sampel", "Back to the sample data"),
-    "version": ("Versi", "Version"),
 }
 KINDS = {
     "posyandu": ("Registri Posyandu (CSV/XLSX)", "Posyandu registry (CSV/XLSX)"),
@@ -159,7 +153,7 @@ def _mapping_step(result, kind: str, key: str) -> dict | None:
     if header is None or not header.columns:
         return None
     if kind == "posyandu":
-        from geo.importers.posyandu import FIELD_LABELS, FIELDS
+        from geo.importers.posyandu_columns import FIELD_LABELS, FIELDS
         fields = list(FIELDS)
         labels = FIELD_LABELS
     else:
@@ -221,68 +215,6 @@ def _suggestions_step(result, key: str):
     return result
 
 
-def _versions_section(user=None) -> None:
-    workspace = get_store()
-    st.subheader(_t("versions"))
-    restored = st.session_state.pop("import-restored", None)
-    if restored:
-        st.success(restored)
-    any_saved = False
-    for kind in workspace.kinds:
-        versions = workspace.list_versions(kind)
-        if not versions:
-            continue
-        any_saved = True
-        cur = workspace.current(kind)
-        st.markdown(f"**{md_escape(workspace.kind_labels[kind])}**")
-        table = pd.DataFrame({
-            _t("version"): [v.version for v in versions],
-            "nama": [v.name for v in versions],
-            "diimpor": [v.imported_at.replace("T", " ")[:16] for v in versions],
-            "baris": [v.rows for v in versions],
-            "status": [_t("current") if cur and v.version == cur.version else ""
-                       for v in versions],
-        })
-        st.dataframe(table, hide_index=True, width="stretch")
-        c1, c2, c3 = st.columns([3, 1, 1])
-        pick = c1.selectbox(_t("version"), [v.version for v in versions],
-                            format_func=lambda name, vs=versions: next(
-                                v.label() for v in vs if v.version == name),
-                            key=f"ver-{kind}", label_visibility="collapsed")
-        seen = st.session_state.setdefault(f"ver-seen-{kind}", cur.version if cur else "")
-        if c2.button(_t("restore"), key=f"restore-{kind}"):
-            try:
-                v = workspace.restore(kind, pick, user=user, base_version=seen)
-            except WorkspaceError as exc:
-                st.session_state.pop(f"ver-seen-{kind}", None)   # reviewed on the rerun
-                st.error(plain(str(exc)))
-            else:
-                _clear_caches(kind)
-                st.session_state[f"ver-seen-{kind}"] = v.version
-                # Rerun so the table above marks the restored version "dipakai".
-                st.session_state["import-restored"] = _t("restored", label=md_escape(v.label()))
-                st.rerun()
-        if cur is not None and c3.button(_t("use_sample"), key=f"discard-{kind}"):
-            try:
-                workspace.discard(kind, user=user, base_version=seen)
-            except WorkspaceError as exc:
-                st.session_state.pop(f"ver-seen-{kind}", None)
-                st.error(plain(str(exc)))
-            else:
-                _clear_caches(kind)
-                st.session_state[f"ver-seen-{kind}"] = ""
-                st.rerun()
-    if not any_saved:
-        st.info(_t("none_saved"))
-
-
-def _clear_caches(kind: str) -> None:
-    """The maps read the workspace through cached loaders: drop those that depend on the
-    kind just changed (not every cache: a new registry keeps the drawn boundaries)."""
-    from components import data
-    data.invalidate(kind)
-
-
 def _sheet_choice(kind: str, key: str, data: bytes, name: str) -> str | None:
     """A sheet picker for workbooks with several sheets (the first may be instructions)."""
     if kind not in ("posyandu", "indikator") or not name.lower().endswith(".xlsx"):
@@ -327,7 +259,7 @@ def _save(result, kind: str, ws_kind: str, key: str, base: str | None, user) -> 
     st.session_state.pop(f"{key}-conflict", None)
     st.session_state[f"{key}-base"] = v.version
     st.session_state[f"ver-seen-{ws_kind}"] = v.version
-    _clear_caches(ws_kind)
+    clear_caches(ws_kind)
     if ws_kind.startswith("batas_"):
         from geo import regions
         provinces = regions.saved_boundary_provinces(ws_kind.removeprefix("batas_"))
@@ -378,11 +310,11 @@ def render_data_import(user=None) -> None:
     exts = [e.lstrip(".") for e in EXTENSIONS["indikator" if kind == "agregat" else kind]]
     upload = st.file_uploader(_t("upload", mb=limit // 2 ** 20), type=exts, key=f"upload-{kind}")
     if upload is None:
-        _versions_section(user)
+        render_versions(user)
         return
     if upload.size > limit:
         st.error(_t("too_big", size=f"{upload.size / 2 ** 20:.0f}", mb=limit // 2 ** 20))
-        _versions_section(user)
+        render_versions(user)
         return
     data = upload.getvalue()
     digest = hashlib.sha256(data).hexdigest()[:16]
@@ -439,7 +371,7 @@ def render_data_import(user=None) -> None:
             _save(result, kind, ws_kind, key, conflict, user)
     else:
         st.warning(_t("nothing"))
-    _versions_section(user)
+    render_versions(user)
 
 
 __all__ = ["render_data_import", "md_escape"]

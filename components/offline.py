@@ -12,7 +12,8 @@ declares them, to copies vendored under ``static/vendor/`` (see
 (``[server] enableStaticServing = true``) at ``/app/static/vendor/...``.
 
 * The mapping is the explicit table :data:`CDN_TO_LOCAL` (CDN URL -> file below
-  ``static/vendor``).
+  ``static/vendor``); it, the project's own map scripts and :data:`REQUIRED_CLASS_NAMES`
+  are in components.vendor_assets.
 * ``folium.Map`` also gets a small project script after leaflet.js that sets Leaflet's
   default marker image path (see :data:`LEAFLET_ICON_PATH_JS`).
 * Classes are found by walking all modules of folium and branca plus every subclass of
@@ -52,22 +53,20 @@ import re
 import threading
 import warnings
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 from typing import Any
 
+from components.vendor_assets import (CDN_TO_LOCAL, LEAFLET_ICON_PATH_JS, REQUIRED_CLASS_NAMES,
+                                      VENDOR_BASE, OfflineAssetError, check_vendored_files,
+                                      local_url)
+# re-exported for components/mapview.py (lead-owned); drop once it imports vendor_assets
+from components.vendor_assets import GESTURE_CSS, GESTURE_JS, PETA_MAP_JS  # noqa: F401
+
 __all__ = [
-    "CDN_TO_LOCAL",
-    "LEAFLET_ICON_PATH_JS",
-    "MAP_ASSETS",
     "OfflineAssetError",
     "OfflineAssetWarning",
-    "REQUIRED_CLASS_NAMES",
-    "VENDOR_BASE",
-    "VENDOR_DIR",
     "external_links",
     "is_external",
-    "local_url",
     "restore_cdn_assets",
     "unmapped_external_links",
     "use_local_assets",
@@ -75,104 +74,7 @@ __all__ = [
 
 _LOG = logging.getLogger(__name__)
 
-#: URL path under which Streamlit serves ``static/vendor`` (``/app/static/`` + folder).
-VENDOR_BASE = "/app/static/vendor"
-
-#: The vendored files on disk.
-VENDOR_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor"
-
-_LEAFLET = "leaflet-1.9.3"
-_JQUERY = "jquery-3.7.1/jquery.min.js"
-_CLUSTER = "leaflet.markercluster-1.1.0"
-_AWESOME = "leaflet.awesome-markers-2.0.2"
-_FULLSCREEN = "leaflet.fullscreen-3.0.0"
-
-#: Path of a CDN URL (as folium/branca/streamlit-folium write it, without scheme and host,
-#: so no CDN host name appears in the project) -> file below VENDOR_DIR.
-#: Add a row here (and the file plus a row in static/vendor/VENDOR.md) to vendor more.
-CDN_TO_LOCAL: dict[str, str] = {
-    # folium.Map (loaded for every map)
-    "/npm/leaflet@1.9.3/dist/leaflet.js": f"{_LEAFLET}/leaflet.js",
-    "/npm/leaflet@1.9.3/dist/leaflet.css": f"{_LEAFLET}/leaflet.css",
-    "/jquery-3.7.1.min.js": _JQUERY,
-    "/npm/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js": (
-        "bootstrap-5.2.2/bootstrap.bundle.min.js"
-    ),
-    "/npm/bootstrap@5.2.2/dist/css/bootstrap.min.css": (
-        "bootstrap-5.2.2/bootstrap.min.css"
-    ),
-    "/bootstrap/3.0.0/css/bootstrap-glyphicons.css": (
-        "bootstrap-3.4.1/css/bootstrap-glyphicons.css"
-    ),
-    "/npm/@fortawesome/fontawesome-free@6.2.0/css/all.min.css": (
-        "fontawesome-free-6.2.0/css/all.min.css"
-    ),
-    "/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.js": (
-        f"{_AWESOME}/leaflet.awesome-markers.js"
-    ),
-    "/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.css": (
-        f"{_AWESOME}/leaflet.awesome-markers.css"
-    ),
-    "/gh/python-visualization/folium/folium/templates/leaflet.awesome.rotate.min.css": (
-        "folium-0.20.0/leaflet.awesome.rotate.css"
-    ),
-    # folium.plugins.MarkerCluster / FastMarkerCluster
-    "/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js": (
-        f"{_CLUSTER}/leaflet.markercluster.js"
-    ),
-    "/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css": (
-        f"{_CLUSTER}/MarkerCluster.css"
-    ),
-    "/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css": (
-        f"{_CLUSTER}/MarkerCluster.Default.css"
-    ),
-    # folium.plugins.HeatMap (the file ships inside the folium wheel)
-    "/gh/python-visualization/folium@main/folium/templates/leaflet_heat.min.js": (
-        "folium-0.20.0/leaflet_heat.min.js"
-    ),
-    # folium.plugins.Fullscreen (the npm package has no .min.js; same code unminified)
-    "/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.min.js": (
-        f"{_FULLSCREEN}/Control.FullScreen.js"
-    ),
-    "/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.css": (
-        f"{_FULLSCREEN}/Control.FullScreen.css"
-    ),
-    # The same jQuery, as other plugins spell it (TimestampedGeoJson, ...).
-    "/ajax/libs/jquery/3.7.1/jquery.min.js": _JQUERY,
-}
-
-#: Project-written script (not vendored) that use_local_assets() loads right after
-#: leaflet.js for every folium.Map: it sets L.Icon.Default.imagePath, which Leaflet
-#: otherwise derives from leaflet.css -- racy under streamlit-folium, which does not
-#: wait for the CSS before running the map script (default markers then 404).
-LEAFLET_ICON_PATH_JS = "_project/leaflet-icon-path.js"
-
-#: Files the project's map layer loads itself (components.mapview._Choropleth, not a
-#: folium class): its own script, and the gesture plugin (one finger scrolls the page,
-#: two fingers move the map).
-PETA_MAP_JS = "_project/peta-map.js"
-GESTURE_JS = "leaflet-gesture-handling-1.2.2/leaflet-gesture-handling.min.js"
-GESTURE_CSS = "leaflet-gesture-handling-1.2.2/leaflet-gesture-handling.min.css"
-MAP_ASSETS: tuple[str, ...] = (PETA_MAP_JS, GESTURE_JS, GESTURE_CSS)
 _ICON_PATH_NAME = "leaflet_default_icon_path"
-
-#: Classes the project uses: each must end up with local links only.
-REQUIRED_CLASS_NAMES: tuple[str, ...] = (
-    "folium.Map",
-    "folium.GeoJson",
-    "folium.GeoJsonTooltip",
-    "folium.GeoJsonPopup",
-    "folium.FeatureGroup",
-    "folium.LayerControl",
-    "folium.Marker",
-    "folium.CircleMarker",
-    "folium.Popup",
-    "folium.Tooltip",
-    "folium.plugins.MarkerCluster",
-    "folium.plugins.FastMarkerCluster",
-    "folium.plugins.HeatMap",
-    "folium.plugins.Fullscreen",
-)
 
 #: Paths of the d3 links that st_folium adds itself for a branca ColorMap on the map
 #: (not vendored: the project draws legends in Streamlit).
@@ -187,10 +89,6 @@ def _is_colormap_d3(url: str) -> bool:
 _ASSET_ATTRS = ("default_js", "default_css")
 _SCAN_PACKAGES = ("branca", "folium")
 _EXTERNAL_RE = re.compile(r"^(?:[a-z][a-z0-9+.\-]*:)?//", re.IGNORECASE)
-
-
-class OfflineAssetError(RuntimeError):
-    """A folium asset has no vendored copy, or a vendored file is missing."""
 
 
 class OfflineAssetWarning(UserWarning):
@@ -215,11 +113,6 @@ _STATE = _State()
 def is_external(url: str) -> bool:
     """True for ``http(s)://...`` and protocol-relative ``//...`` URLs."""
     return bool(_EXTERNAL_RE.match(url.strip()))
-
-
-def local_url(relative_path: str, base: str = VENDOR_BASE) -> str:
-    """URL at which Streamlit serves ``static/vendor/<relative_path>``."""
-    return f"{base.rstrip('/')}/{relative_path.lstrip('/')}"
 
 
 def _default_base() -> str:
@@ -300,16 +193,6 @@ def _resolve(dotted: str) -> type:
     return getattr(importlib.import_module(module_name), attr)
 
 
-def _check_vendored_files() -> None:
-    wanted = {*CDN_TO_LOCAL.values(), LEAFLET_ICON_PATH_JS, *MAP_ASSETS}
-    missing = sorted(rel for rel in wanted if not (VENDOR_DIR / rel).is_file())
-    if missing:
-        raise OfflineAssetError(
-            "Vendored map assets are missing from "
-            f"{VENDOR_DIR}: {', '.join(missing)}. See static/vendor/VENDOR.md."
-        )
-
-
 def use_local_assets(base: str | None = None, *, strict: bool = False) -> None:
     """Point folium/branca/streamlit-folium at the vendored assets. Idempotent.
 
@@ -332,7 +215,7 @@ def use_local_assets(base: str | None = None, *, strict: bool = False) -> None:
     """
     base = base or _default_base()
     with _STATE.lock:
-        _check_vendored_files()
+        check_vendored_files()
         unmapped: dict[str, list[str]] = {}
         for cls in _asset_classes():
             for attr in _ASSET_ATTRS:
@@ -364,7 +247,7 @@ def use_local_assets(base: str | None = None, *, strict: bool = False) -> None:
                 "These map assets have no vendored copy, so maps would not render "
                 "offline:\n  " + "\n  ".join(problems) + "\nDownload each file with "
                 "`npm pack <package>@<version>`, put it under static/vendor/"
-                "<package>-<version>/, and add it to components.offline.CDN_TO_LOCAL "
+                "<package>-<version>/, and add it to components.vendor_assets.CDN_TO_LOCAL "
                 "and static/vendor/VENDOR.md."
             )
 

@@ -16,8 +16,9 @@ from components import data, state, tables
 from components.i18n import fmt_number, lang, t
 from geo import indicators
 from geo.codes import LABEL, level_of
-from geo.indicators import (REGISTRY_PERIOD, SPM_ALL, SPM_FIELDS, SPM_INDICATORS, SPM_LABELS,
-                            STRATA_INDICATORS, STRATA_LEVELS, STRATA_TOP)
+from geo.indicators import REGISTRY_PERIOD
+from geo.transformation_indicators import (SPM_ALL, SPM_FIELDS, SPM_INDICATORS, SPM_LABELS,
+                                           STRATA_INDICATORS, STRATA_LEVELS, STRATA_TOP)
 
 MAP_OPTIONS = [*SPM_INDICATORS, SPM_ALL, STRATA_TOP]
 STRATA_COLORS = {"Pratama": "#d7301f", "Madya": "#fdae61", "Purnama": "#74add1",

@@ -21,7 +21,7 @@ import time
 import numpy as np
 import shapely
 
-from . import indicators, join, regions
+from . import indicators, join, join_index, regions
 
 
 def _points(n: int, seed: int):
@@ -37,7 +37,7 @@ def _points(n: int, seed: int):
     return out
 
 
-def run_layer(name: str, index: join.JoinIndex, posyandu, load_s: float, index_s: float,
+def run_layer(name: str, index: join_index.JoinIndex, posyandu, load_s: float, index_s: float,
               pts: np.ndarray) -> dict:
     """One timed run: the floor query, the join and the aggregation on a built index."""
     t = time.perf_counter()
@@ -75,7 +75,7 @@ def main(n: int = 300_000, seed: int = 0, repeat: int = 1) -> list[dict]:
         layer = loader()
         load_s = time.perf_counter() - t + registry_s
         t = time.perf_counter()
-        index = join.build_index(layer)
+        index = join_index.build_index(layer)
         index_s = time.perf_counter() - t
         pts = shapely.points(posyandu["lon"].to_numpy(float), posyandu["lat"].to_numpy(float))
         runs = [run_layer(name, index, posyandu, load_s, index_s, pts)

@@ -189,11 +189,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=1, help="ulangi dan laporkan yang tercepat")
     p.set_defaults(func=cmd_bench)
 
-    from . import display, exposure_cli, fetch, siteplan_cli
+    from . import display_bench, exposure_cli, fetch, siteplan_cli
     from .export import cli as export_cli
     from .importers import cli as import_cli
     from .store import cli as store_cli
-    for module in (fetch, import_cli, display, export_cli, store_cli, siteplan_cli, exposure_cli):
+    for module in (fetch, import_cli, display_bench, export_cli, store_cli, siteplan_cli, exposure_cli):
         module.register(sub)
     return parser
 

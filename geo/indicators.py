@@ -7,6 +7,10 @@ A rate whose denominator is below ``min_denominator`` (default 20) is flagged un
 Published survey values (geo.published) and registry-derived values share one long shape:
 
     indicator, code, level, period, value, numerator, denominator, unstable, source
+
+The hazard-exposure indicators (one set per InaRISK hazard type) are defined and summed in
+geo.hazard_indicators, the Posyandu transformation indicators (SPM services, strata) in
+geo.transformation_indicators; both are registered here.
 """
 from __future__ import annotations
 
@@ -20,6 +24,12 @@ import pandas as pd
 from . import published
 from .codes import LEVELS
 from .codetable import CodeTable, table_of
+from .hazard_indicators import hazard_definitions, hazard_sums
+from .transformation_indicators import transformation_definitions, transformation_sums
+# re-exported for components/mapview.py (lead-owned); drop once it imports the new module
+from .transformation_indicators import SPM_FIELDS, SPM_LABELS  # noqa: F401
+# re-exported for components/hazard_view.py (lead-owned); drop once it imports geo.hazard_indicators
+from .hazard_indicators import hazard_indicator_id, hazard_share_id  # noqa: F401
 
 REGISTRY_PERIOD = "Registri"
 DEFAULT_MIN_DENOMINATOR = 20
@@ -111,19 +121,6 @@ INDICATORS: dict[str, Indicator] = {i.id: i for i in (
 )}
 
 
-# ---- Posyandu transformation (Permendagri 13/2024): six SPM fields, strata -------------
-SPM_FIELDS = ("kesehatan", "pendidikan", "pekerjaan_umum", "perumahan", "trantibumlinmas",
-              "sosial")
-SPM_LABELS = {"kesehatan": ("kesehatan", "health"), "pendidikan": ("pendidikan", "education"),
-              "pekerjaan_umum": ("pekerjaan umum", "public works"),
-              "perumahan": ("perumahan rakyat", "public housing"),
-              "trantibumlinmas": ("trantibumlinmas", "public order and safety"),
-              "sosial": ("sosial", "social affairs")}
-SPM_INDICATORS = tuple(f"layanan_{f}_pct" for f in SPM_FIELDS)
-SPM_ALL = "layanan_semua_pct"
-STRATA_LEVELS = ("Pratama", "Madya", "Purnama", "Mandiri")
-STRATA_INDICATORS = tuple(f"strata_{s.lower()}" for s in STRATA_LEVELS)
-STRATA_TOP = "strata_purnama_mandiri_pct"
 INDICATORS.update({i.id: i for i in (
     # counts that aggregate tables per kecamatan/desa publish (geo.importers.aggregates),
     # also summed from a registry
@@ -133,62 +130,10 @@ INDICATORS.update({i.id: i for i in (
               "jumlah_kader", None, "registri", decimals=0),
     Indicator("kader_terlatih_jumlah", "Jumlah kader terlatih", "Trained kader (count)",
               "kader", "kader", False, "kader_terlatih", None, "registri", decimals=0),
-    *(Indicator(f"layanan_{f}_pct", f"Posyandu dengan layanan bidang {SPM_LABELS[f][0]}",
-                f"Posyandu offering {SPM_LABELS[f][1]} services", "%", "%", False,
-                f"Posyandu dengan layanan_{f} = ya", f"Posyandu dengan layanan_{f} terisi",
-                "registri", scale=100.0) for f in SPM_FIELDS),
-    Indicator(SPM_ALL, "Posyandu dengan keenam layanan SPM", "Posyandu offering all six SPM "
-              "services", "%", "%", False, "Posyandu dengan keenam layanan = ya",
-              "Posyandu dengan keenam layanan terisi", "registri", scale=100.0),
-    *(Indicator(f"strata_{s.lower()}", f"Posyandu strata {s}", f"Posyandu of stratum {s}",
-                "Posyandu", "Posyandu", False, f"Posyandu dengan strata {s}", None, "registri",
-                decimals=0) for s in STRATA_LEVELS),
-    Indicator(STRATA_TOP, "Posyandu strata Purnama dan Mandiri",
-              "Posyandu of stratum Purnama or Mandiri", "%", "%", False,
-              "Posyandu strata Purnama atau Mandiri", "Posyandu dengan strata terisi",
-              "registri", scale=100.0),
 )})
-
-
-def _transformation_sums(joined: pd.DataFrame, post: np.ndarray, size: int
-                         ) -> dict[tuple[str, str], np.ndarray]:
-    """Numerator and denominator sums per code of the SPM service and strata indicators:
-    a share counts only the Posyandu whose value is filled in."""
-    n = len(joined)
-
-    def total(weights):
-        return np.bincount(post, weights, minlength=size).astype(float)
-
-    sums: dict[tuple[str, str], np.ndarray] = {}
-    all_yes, all_known = np.ones(n, dtype=bool), np.ones(n, dtype=bool)
-    for f, ind_id in zip(SPM_FIELDS, SPM_INDICATORS):
-        col = f"layanan_{f}"
-        if col not in joined:
-            values = np.full(n, np.nan)
-        else:
-            flags = joined[col]
-            if not isinstance(flags.dtype, pd.BooleanDtype):
-                flags = flags.astype("boolean")
-            values = flags.to_numpy(dtype=float, na_value=np.nan)
-        known = ~np.isnan(values)
-        sums[(ind_id, "num")] = total(values == 1)
-        sums[(ind_id, "den")] = total(known)
-        all_yes &= values == 1
-        all_known &= known
-    sums[(SPM_ALL, "num")] = total(all_yes)
-    sums[(SPM_ALL, "den")] = total(all_known)
-    if "strata" in joined:   # factorize once, then look the few distinct values up
-        codes, uniques = pd.factorize(joined["strata"])
-        lookup = np.append(pd.Index(list(STRATA_LEVELS)).get_indexer(
-            pd.Index(uniques).astype(object)), -1)
-        strata = lookup[codes]          # code -1 (missing) → the appended -1
-    else:
-        strata = np.full(n, -1, dtype=np.int8)
-    for k, ind_id in enumerate(STRATA_INDICATORS):
-        sums[(ind_id, "num")] = total(strata == k)
-    sums[(STRATA_TOP, "num")] = total(strata >= 2)
-    sums[(STRATA_TOP, "den")] = total(strata >= 0)
-    return sums
+# Posyandu transformation (SPM services, strata) indicators live in
+# geo.transformation_indicators.
+INDICATORS.update({i.id: i for i in transformation_definitions()})
 
 
 def _count_sums(joined: pd.DataFrame, post: np.ndarray, size: int
@@ -298,7 +243,7 @@ def _sums_per_code(joined: pd.DataFrame, post: np.ndarray, size: int,
         sums[("posyandu_bahaya_tinggi", "num")] = done["high"]
         sums[("posyandu_bahaya_tinggi_pct", "num")] = done["high"]
         sums[("posyandu_bahaya_tinggi_pct", "den")] = done["count"]
-    sums.update(_transformation_sums(joined, post, size))
+    sums.update(transformation_sums(joined, post, size))
     sums.update(_count_sums(joined, post, size))
     return sums
 
@@ -338,7 +283,7 @@ def aggregate(joined: pd.DataFrame, levels: tuple[str, ...] = LEVELS,
             hazard_max = hazard_max.reindex(joined.index)
     sums = _sums_per_code(joined, post, len(table), hazard_max)
     if isinstance(hazard_max, pd.DataFrame):
-        sums.update(_hazard_sums(joined, post, len(table), hazard_max))
+        sums.update(hazard_sums(joined, post, len(table), hazard_max))
     columns = list(sums)
     col_of = {key: i for i, key in enumerate(columns)}
     by_code = np.vstack([sums[key] for key in columns])        # quantity × code
@@ -437,61 +382,5 @@ def table(long: pd.DataFrame, level: str, parent: str | None = None) -> pd.DataF
     return long[cols].sort_values(["indicator", "period", "code"]).reset_index(drop=True)
 
 
-# ---------------------------------------------------------------- hazard exposure (issue 13)
-# Per InaRISK hazard type (geo.hazard_types) and for "semua" (highest over all types):
-# Posyandu, balita sasaran and kader in each class, and the share of Posyandu in tinggi.
-# Registered for every type; aggregated only for the types present in the hazard data.
-
-HAZARD_MEASURES = {"posyandu": ("Posyandu", "Posyandu"),
-                   "balita": ("Balita sasaran", "Target under-fives"),
-                   "kader": ("Kader", "Kader")}
-_KELAS_EN = {"rendah": "low", "sedang": "medium", "tinggi": "high"}
-
-
-def hazard_indicator_id(hazard_type: str, measure: str = "posyandu", kelas: str = "tinggi") -> str:
-    return f"bahaya_{hazard_type}_{measure}_{kelas}"
-
-
-def hazard_share_id(hazard_type: str) -> str:
-    return f"bahaya_{hazard_type}_tinggi_pct"
-
-
-def _hazard_indicators() -> list[Indicator]:
-    from . import hazard_types as ht
-    out = []
-    for t in (*ht.ORDER, ht.ALL):
-        lid = "semua bahaya" if t == ht.ALL else ht.label(t, "id").lower()
-        len_ = "any hazard" if t == ht.ALL else ht.label(t, "en").lower()
-        for measure, (mid, men) in HAZARD_MEASURES.items():
-            for kelas in ht.KELAS:
-                out.append(Indicator(
-                    hazard_indicator_id(t, measure, kelas),
-                    f"{mid} di zona {kelas} ({lid})", f"{men} in {_KELAS_EN[kelas]} zones ({len_})",
-                    mid.lower() if measure != "posyandu" else "Posyandu",
-                    men.lower() if measure != "posyandu" else "Posyandu", True,
-                    f"{mid.lower()} pada Posyandu di zona {kelas} {lid}", None, "registri",
-                    decimals=0))
-        out.append(Indicator(hazard_share_id(t), f"Posyandu di zona tinggi ({lid}, %)",
-                             f"Posyandu in high zones ({len_}, %)", "%", "%", True,
-                             f"Posyandu di zona tinggi {lid}", "Posyandu", "registri",
-                             scale=100.0))
-    return out
-
-
-INDICATORS.update({i.id: i for i in _hazard_indicators()})
-
-
-def _hazard_sums(joined: pd.DataFrame, post: np.ndarray, size: int,
-                 classes: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
-    from . import hazard_types as ht
-    from .exposure import per_code, ranks_of
-    types, ranks = ranks_of(classes.reindex(joined.index))
-    sums = per_code(joined, ranks, post, size)        # (type+1, class 0-3, measure, code)
-    out = {}
-    for j, t in enumerate([*types, ht.ALL]):
-        for m, measure in enumerate(HAZARD_MEASURES):
-            for r, kelas in enumerate(ht.KELAS, start=1):
-                out[(hazard_indicator_id(t, measure, kelas), "num")] = sums[j, r, m]
-        out[(hazard_share_id(t), "num")] = sums[j, 3, 0]
-        out[(hazard_share_id(t), "den")] = sums[j, :, 0].sum(axis=0)
-    return out
+# Hazard-exposure indicators (per InaRISK hazard type) live in geo.hazard_indicators.
+INDICATORS.update({i.id: i for i in hazard_definitions()})

@@ -35,10 +35,11 @@ import pandas as pd
 from ..codes import level_of, normalize_code
 from ..registry import is_blank
 from . import names as namematch
+from .header import apply_mapping, find_header
 from .indicators import ALIASES as IND_ALIASES, OUT_COLUMNS, IndicatorImport, _year, parse_value
 from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
 from .safety import check_type
-from .table import TOTAL_RE, apply_mapping, find_header, read_cells
+from .table import TOTAL_RE, read_cells
 
 KIND = "agregat"
 TIERS = ("kader_purwa", "kader_madya", "kader_utama")

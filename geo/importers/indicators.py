@@ -26,9 +26,10 @@ import pandas as pd
 from ..codes import LEVELS, level_of, normalize_code
 from ..registry import is_blank
 from . import names as namematch
+from .header import Header, apply_mapping, find_header, normalize_header
 from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
 from .safety import check_type
-from .table import TOTAL_RE, Header, apply_mapping, find_header, normalize_header, read_cells
+from .table import TOTAL_RE, read_cells
 
 KIND = "indikator"
 OUT_COLUMNS = ["code", "name", "level", "indikator", "tahun", "survei", "nilai", "satuan",

@@ -41,6 +41,9 @@ normalisation, score 100) is applied and reported as ``diperbaiki``; a near matc
 never applied: it is listed in ``PosyanduImport.suggestions`` (also for a row that is
 rejected for want of a place) and applied only by the user (``apply_suggestions``, which
 imports the file again with the confirmed codes).
+
+The look-ups that place a row (distance to land, the village for a row's names) are in
+geo.importers.placement; the column names a file may use in geo.importers.posyandu_columns.
 """
 from __future__ import annotations
 
@@ -51,82 +54,23 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from .. import registry
 from ..registry import is_blank
-from ..codes import is_code, normalize_code
+from ..codes import normalize_code
 from . import names as namematch
 from .coords import parse_point
+from .header import Header, apply_mapping, find_header
+from .placement import SEA_TOLERANCE_M, exact_match, land_distance_m, match_hint, suggest_village
+from .posyandu_columns import (ALIASES, AUX, FIELD_LABELS, FIELDS, HEADER_FIELDS,
+                               PLACEMENT_COLUMNS, REQUIRED_COLUMNS)
 from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
 from .safety import check_type
-from .table import TOTAL_RE, Header, RawTable, apply_mapping, find_header, read_cells
+from .table import TOTAL_RE, RawTable, read_cells
 
 KIND = "posyandu"
-SEA_TOLERANCE_M = 5000.0
-_M_PER_DEGREE = 111_320.0
 
-AUX = ("nama_desa", "nama_kecamatan", "nama_kabupaten")
-FIELDS = (*registry.COLUMNS, "sampel", *AUX)
-FIELD_LABELS = {
-    "id": "ID Posyandu", "nama": "Nama Posyandu", "kode_desa": "Kode desa (Kemendagri)",
-    "lat": "Lintang (lat)", "lon": "Bujur (lon)", "strata": "Strata", "aktif": "Aktif",
-    "jumlah_kader": "Jumlah kader", "kader_terlatih": "Kader terlatih",
-    "balita_sasaran": "Balita sasaran", "balita_ditimbang": "Balita ditimbang",
-    "balita_stunting": "Balita stunting", "internet": "Akses internet",
-    "layanan_kesehatan": "Layanan kesehatan", "layanan_pendidikan": "Layanan pendidikan",
-    "layanan_pekerjaan_umum": "Layanan pekerjaan umum", "layanan_perumahan": "Layanan perumahan",
-    "layanan_trantibumlinmas": "Layanan trantibumlinmas", "layanan_sosial": "Layanan sosial",
-    "sampel": "Data contoh", "nama_desa": "Nama desa/kelurahan",
-    "nama_kecamatan": "Nama kecamatan", "nama_kabupaten": "Nama kabupaten/kota",
-}
 
-ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("id posyandu", "id_posyandu", "kode posyandu", "kd posyandu", "no registrasi",
-           "nomor registrasi", "no reg", "noreg", "register", "kode registrasi", "id sip"),
-    "nama": ("nama posyandu", "posyandu", "nama_posyandu", "nm posyandu", "name"),
-    "kode_desa": ("kode desa", "kd desa", "kode kelurahan", "kode desa kelurahan",
-                  "kode desa kel", "kode kel desa", "kode wilayah", "kode kemendagri",
-                  "kode wilayah desa", "kdepum", "kode_desa_kemendagri", "village code"),
-    "lat": ("lintang", "latitude", "lat", "garis lintang", "koordinat lintang", "y",
-            "koordinat y", "lat dd"),
-    "lon": ("bujur", "longitude", "long", "lng", "lon", "garis bujur", "koordinat bujur", "x",
-            "koordinat x", "lon dd", "long dd"),
-    "strata": ("strata posyandu", "tingkat perkembangan", "strata tingkat perkembangan",
-               "tingkat strata"),
-    "aktif": ("status aktif", "status", "keaktifan", "posyandu aktif", "aktif tidak",
-              "active"),
-    "jumlah_kader": ("jumlah kader", "jml kader", "kader", "total kader", "jumlah kader aktif",
-                     "jml kader aktif", "kader aktif"),
-    "kader_terlatih": ("kader terlatih", "jml kader terlatih", "jumlah kader terlatih",
-                       "kader yang terlatih", "kader dilatih"),
-    "balita_sasaran": ("balita sasaran", "jumlah balita", "jml balita", "sasaran balita",
-                       "balita s", "s", "jumlah balita sasaran", "jml balita sasaran"),
-    "balita_ditimbang": ("balita ditimbang", "ditimbang", "balita d", "d",
-                         "jml balita ditimbang", "jumlah balita ditimbang"),
-    "balita_stunting": ("balita stunting", "stunting", "jml stunting", "jumlah stunting",
-                        "jml balita stunting", "jumlah balita stunting"),
-    "internet": ("akses internet", "sinyal internet", "internet tersedia", "ada internet"),
-    "layanan_kesehatan": ("kesehatan", "bidang kesehatan", "layanan bidang kesehatan"),
-    "layanan_pendidikan": ("pendidikan", "bidang pendidikan", "layanan bidang pendidikan"),
-    "layanan_pekerjaan_umum": ("pekerjaan umum", "bidang pekerjaan umum", "layanan pu", "pu"),
-    "layanan_perumahan": ("perumahan", "bidang perumahan", "perumahan rakyat",
-                          "layanan perumahan rakyat"),
-    "layanan_trantibumlinmas": ("trantibumlinmas", "bidang trantibumlinmas",
-                                "trantibum linmas", "layanan trantibum"),
-    "layanan_sosial": ("sosial", "bidang sosial", "layanan bidang sosial"),
-    "sampel": ("contoh", "data contoh"),
-    "nama_desa": ("desa", "kelurahan", "desa kelurahan", "kelurahan desa", "nama desa",
-                  "nama kelurahan", "nama desa kelurahan", "desa kel", "kel desa", "wadmkd"),
-    "nama_kecamatan": ("kecamatan", "nama kecamatan", "kec", "wadmkc"),
-    "nama_kabupaten": ("kabupaten", "kabupaten kota", "kab kota", "nama kabupaten", "kota kab",
-                       "kabupaten kota nama", "wadmkk"),
-}
-# Columns a file must have: the name, and a way to place each row (coordinates, a village
-# code, or village names matched to codes). id is generated when absent.
-REQUIRED_COLUMNS = ("nama",)
-PLACEMENT_COLUMNS = (("lat", "lon"), ("kode_desa",), ("nama_desa",))
-HEADER_FIELDS = ("id", "nama", "kode_desa", "lat", "lon")   # scoring of header candidates
 @dataclass
 class PosyanduImport:
     """Result of one registry import."""
@@ -162,33 +106,6 @@ def _fmt(x: float) -> str:
     return f"{x:.6f}".rstrip("0").rstrip(".")
 
 
-def land_distance_m(lon: np.ndarray, lat: np.ndarray, land=None) -> np.ndarray:
-    """Approximate distance (m) from each point to the nearest land polygon (0 on land).
-    NaN for every point when no land layer is available."""
-    n = len(lon)
-    if n == 0:
-        return np.zeros(0)
-    if land is None:
-        from ..regions import boundaries
-        try:
-            land = boundaries("provinsi").geometry.values
-        except Exception:      # no data directory: the check is skipped (noted)
-            return np.full(n, np.nan)
-    geoms = np.asarray(land, dtype=object)
-    tree = shapely.STRtree(geoms)
-    pts = shapely.points(np.asarray(lon, float), np.asarray(lat, float))
-    dist = np.full(n, np.nan)
-    hit = tree.query(pts, predicate="intersects")
-    on_land = np.zeros(n, bool)
-    on_land[hit[0]] = True
-    dist[on_land] = 0.0
-    off = np.flatnonzero(~on_land)
-    if len(off):
-        idx, d = tree.query_nearest(pts[off], return_distance=True, all_matches=False)
-        dist[off[idx[0]]] = d * _M_PER_DEGREE
-    return dist
-
-
 def _code_fix_message(raw, code: str) -> str | None:
     if isinstance(raw, (int, np.integer)) or (isinstance(raw, (float, np.floating))):
         return f"kode desa tersimpan sebagai angka; dinormalkan menjadi {code}"
@@ -198,48 +115,6 @@ def _code_fix_message(raw, code: str) -> str | None:
     if "." not in text:
         return f"kode desa ditulis tanpa titik; dinormalkan menjadi {code}"
     return f"penulisan kode desa dinormalkan menjadi {code}"
-
-
-def _suggest(rec: dict, code: str | None, known: set[str],
-             declared: str | None = None) -> namematch.Match | None:
-    """Best Kemendagri village for the row's names, within what the code/names tell (and
-    within ``declared``, the parent region chosen by the user, when given)."""
-    desa = rec.get("nama_desa")
-    if is_blank(desa):
-        return None
-    parent = declared if declared and declared.count(".") >= 2 else None
-    if parent is None and code and is_code(code) and (not declared or
-                                                      code.startswith(declared + ".")):
-        for depth in (3, 2):      # district, then regency prefix of the given code
-            prefix = ".".join(code.split(".")[:depth])
-            level = "kecamatan" if depth == 3 else "kabupaten"
-            if prefix in namematch.known_codes(level):
-                parent = prefix
-                break
-    if parent is None and not is_blank(rec.get("nama_kabupaten")):
-        m = namematch.match_name(rec["nama_kabupaten"], "kabupaten",
-                                 declared if declared and "." not in declared else None)
-        parent = m.code if m and m.auto else None
-    if parent is None and declared:
-        parent = declared
-    if (parent is None or parent.count(".") == 1) and not is_blank(rec.get("nama_kecamatan")):
-        m = namematch.match_name(rec["nama_kecamatan"], "kecamatan", parent)
-        if m and m.auto:
-            parent = m.code
-    return namematch.match_name(desa, "desa", parent)
-
-
-def _match_hint(rec: dict) -> str:
-    m = rec.get("_match")
-    if m is None:
-        return ""
-    return (f"; saran dari nama desa '{rec.get('nama_desa')}': {m.describe()} — belum "
-            "diterapkan, periksa lalu terapkan saran bila benar")
-
-
-def _exact(m: namematch.Match | None) -> bool:
-    """A name match that is applied without asking: the same name, and only one such."""
-    return m is not None and m.score >= 100 and not m.ambiguous
 
 
 def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = None,
@@ -353,8 +228,8 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
                                         "atas persetujuan pengguna", REPAIRED))
             rec["kode_desa"] = overrides[rownum]
         elif (code is None or code not in known_villages) and "nama_desa" in fidx:
-            m = _suggest(rec, code, known_villages, parent)
-            if _exact(m) and code is None:
+            m = suggest_village(rec, code, known_villages, parent)
+            if exact_match(m) and code is None:
                 rec["kode_desa"] = m.code
                 row_findings.append(finding(rownum, "nama_desa", rec.get("nama_desa"),
                                             f"kode desa diisi dari nama desa: {m.describe()}",
@@ -401,7 +276,7 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
                     f"{msg}; Posyandu tidak dapat ditempatkan: "
                     + ("kode desa kosong" if code is None else
                        f"kode desa {code} tidak ada di daftar kode Kemendagri")
-                    + _match_hint(rec), WARNING if placed else REJECTED))
+                    + match_hint(rec), WARNING if placed else REJECTED))
             rec["lat"] = rec["lon"] = None
             rec["status_titik"] = registry.POINT_REJECTED
         elif not np.isnan(d) and d > 0:
@@ -433,7 +308,7 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
     by_row = dict(zip(rownums, records))
     for p in vprob:
         if p["kolom"] in ("kode_desa", "kode_desa, lat, lon") and p["baris"] in by_row:
-            p["pesan"] += _match_hint(by_row[p["baris"]])
+            p["pesan"] += match_hint(by_row[p["baris"]])
     sugg_rows = [{"baris": row, "kode_desa": rec["kode_desa"] if isinstance(
                       rec.get("kode_desa"), str) else "",
                   "saran_kode": rec["_match"].code, "saran_nama": rec["_match"].name,

@@ -19,9 +19,10 @@ import pandas as pd
 
 from ..registry import in_extent, is_blank
 from .coords import parse_point
+from .header import find_header
 from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
 from .safety import check_type
-from .table import find_header, read_cells
+from .table import read_cells
 
 KIND = "situs"
 COLUMNS = ["site_id", "nama", "kode_desa", "lon", "lat", "baris"]

@@ -13,6 +13,9 @@ by editors of different kabupaten both land. A save is one transaction (all or n
 it locks the kind's ``peta_current`` row, refuses a save whose ``base_version`` is not the
 latest version that touched an overlapping region (``WorkspaceConflict``), writes, switches
 ``peta_current`` and bumps the data version last.
+
+This module keeps the versions (bookkeeping, conflicts, restore, audit); how a version's
+frame becomes rows of its data table and back is geo.store.tables.
 """
 from __future__ import annotations
 
@@ -23,36 +26,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 from sqlalchemy import create_engine, text
 
 from ..workspace import KIND_LABELS, KINDS, ManifestFields, WorkspaceError
 from .base import EDITOR, ROLES, AuthError, Store, User, WorkspaceConflict
 from .scope import in_scope, region_codes, scope_text
+from .tables import TABLE, DataTablesMixin
 from .users import UsersMixin
 
-TABLE = {"posyandu": "posyandu", "bahaya": "bahaya", "indikator": "indikator",
-         **{k: "batas" for k in KINDS if k.startswith("batas_")}}
-GEO = {"posyandu": True, "bahaya": True, "indikator": False,
-       **{k: True for k in KINDS if k.startswith("batas_")}}
-POSYANDU_COLUMNS = ("id", "nama", "kode_desa", "lat", "lon", "strata", "jumlah_kader",
-                    "kader_terlatih", "balita_sasaran", "balita_ditimbang", "balita_stunting",
-                    "aktif", "internet", "layanan_kesehatan", "layanan_pendidikan",
-                    "layanan_pekerjaan_umum", "layanan_perumahan", "layanan_trantibumlinmas",
-                    "layanan_sosial", "sampel")
-_INTS = ("jumlah_kader", "kader_terlatih", "balita_sasaran", "balita_ditimbang",
-         "balita_stunting")
-_BOOLS = ("aktif", "internet", "layanan_kesehatan", "layanan_pendidikan",
-          "layanan_pekerjaan_umum", "layanan_perumahan", "layanan_trantibumlinmas",
-          "layanan_sosial")
-_IN_SCOPE = ("(wilayah = ANY(CAST(:scope AS text[])) OR EXISTS (SELECT 1 FROM "
-             "unnest(CAST(:scope AS text[])) s WHERE wilayah LIKE s || '.%'))")
 ACTIONS = {"impor": "impor", "pulihkan": "pulihkan", "hapus": "hapus"}
-
-
-def _fixed_columns(kind: str) -> tuple[str, ...]:
-    return POSYANDU_COLUMNS if kind == "posyandu" else ()
 
 
 def _new_id() -> str:
@@ -65,22 +48,6 @@ def _overlaps(a, b) -> bool:
     if a is None or b is None:
         return True
     return any(x == y or x.startswith(y + ".") or y.startswith(x + ".") for x in a for y in b)
-
-
-def _json_value(v):
-    if v is None or v is pd.NA:
-        return None
-    if isinstance(v, float) and np.isnan(v):
-        return None
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (np.floating,)):
-        return float(v)
-    if isinstance(v, (np.bool_,)):
-        return bool(v)
-    if isinstance(v, (pd.Timestamp, datetime)):
-        return v.isoformat()
-    return v
 
 
 @dataclass(frozen=True)
@@ -119,7 +86,7 @@ class DbVersion(ManifestFields):
                 f"{self.rows} baris{by})")
 
 
-class PostgisStore(UsersMixin, Store):
+class PostgisStore(UsersMixin, DataTablesMixin, Store):
     kind_name = "postgis"
     requires_login = True
 
@@ -204,96 +171,6 @@ class PostgisStore(UsersMixin, Store):
     def _check_kind(kind: str) -> None:
         if kind not in KINDS:
             raise WorkspaceError(f"jenis data tidak dikenal: {kind!r} (pilih {', '.join(KINDS)})")
-
-    # ------------------------------------------------------------------ data
-    def load_version(self, kind: str, vid: str):
-        table = TABLE[kind]
-        fixed = _fixed_columns(kind)
-        cols = ", ".join(("baris", *fixed, "attrs"))
-        with self.engine.connect() as conn:
-            if GEO[kind]:
-                frame = gpd.read_postgis(
-                    text(f"SELECT {cols}, geom FROM {table} WHERE version_id = :v "
-                         "ORDER BY baris NULLS LAST, ctid"),
-                    conn, geom_col="geom", params={"v": vid})
-                frame = frame.rename_geometry("geometry")
-                if frame.crs is None:
-                    frame = frame.set_crs(4326)
-            else:
-                frame = pd.read_sql(text(f"SELECT {cols} FROM {table} WHERE version_id = :v "
-                                         "ORDER BY baris NULLS LAST, ctid"),
-                                    conn, params={"v": vid})
-            manifest = conn.execute(text("SELECT manifest FROM peta_version WHERE id = :v"),
-                                    {"v": vid}).scalar() or {}
-        attrs = pd.DataFrame([a or {} for a in frame.pop("attrs")], index=frame.index)
-        for c in attrs.columns:
-            frame[c] = attrs[c]
-        for c in _INTS:
-            if c in frame:
-                frame[c] = pd.array(frame[c].astype("Float64").round(), dtype="Int64")
-        for c in _BOOLS:
-            if c in frame:
-                frame[c] = pd.array(frame[c], dtype="boolean")
-        if "sampel" in frame:
-            frame["sampel"] = frame["sampel"].fillna(False).astype(bool)
-        order = [c for c in manifest.get("columns", []) if c in frame.columns]
-        rest = [c for c in frame.columns if c not in order]
-        frame = frame[order + rest]
-        if "geometry" in frame.columns and "geometry" in order:
-            pass
-        if isinstance(frame, gpd.GeoDataFrame):
-            frame = frame.set_geometry("geometry")
-        return frame
-
-    def _rows_frame(self, kind: str, data, vid: str, codes: pd.Series):
-        fixed = _fixed_columns(kind)
-        geo = GEO[kind] and isinstance(data, gpd.GeoDataFrame)
-        skip = {"baris", "geometry", *fixed}
-        if geo:
-            skip.add(data.geometry.name)
-        extra = [c for c in data.columns if c not in skip]
-        out = pd.DataFrame({"version_id": vid, "wilayah": codes.to_numpy()}, index=data.index)
-        out["baris"] = (pd.to_numeric(data["baris"], errors="coerce").astype("Int64")
-                        if "baris" in data.columns else pd.array(range(1, len(data) + 1),
-                                                                 dtype="Int64"))
-        for c in fixed:
-            out[c] = data[c] if c in data.columns else None
-        recs = data[extra].astype(object).to_dict("records") if extra else [{}] * len(data)
-        # JSON text (geopandas writes with COPY, which would print a dict as Python repr)
-        out["attrs"] = [json.dumps({k: _json_value(v) for k, v in r.items()}, ensure_ascii=False)
-                        for r in recs]
-        if geo:
-            frame = data.to_crs(4326) if data.crs is not None and data.crs.to_epsg() != 4326 \
-                else data
-            out = gpd.GeoDataFrame(out, geometry=frame.geometry.values, crs=4326)
-            out = out.rename_geometry("geom")
-        return out
-
-    def _write_rows(self, conn, kind: str, frame) -> None:
-        from sqlalchemy.dialects.postgresql import JSONB
-        if not len(frame):
-            return
-        dtype = {"attrs": JSONB}
-        if isinstance(frame, gpd.GeoDataFrame):
-            from geoalchemy2 import Geometry
-            gtype = "POINT" if kind == "posyandu" else "GEOMETRY"
-            dtype["geom"] = Geometry(gtype, srid=4326)
-            frame.to_postgis(TABLE[kind], conn, if_exists="append", index=False, dtype=dtype,
-                             chunksize=5000)
-        else:
-            pd.DataFrame(frame).to_sql(TABLE[kind], conn, if_exists="append", index=False,
-                                       dtype=dtype, chunksize=5000, method="multi")
-
-    def _copy_rows(self, conn, kind: str, src: str, dst: str, scope, inside: bool) -> None:
-        """Copy rows of version ``src`` to ``dst``: those inside ``scope`` (or outside)."""
-        table = TABLE[kind]
-        cols = ", ".join(("wilayah", "baris", *_fixed_columns(kind), "attrs",
-                          *(("geom",) if GEO[kind] else ())))
-        cond = "" if scope is None else (" AND " + ("" if inside else "NOT ") +
-                                         f"COALESCE({_IN_SCOPE}, false)")
-        conn.execute(text(f"INSERT INTO {table} (version_id, {cols}) SELECT :dst, {cols} "
-                          f"FROM {table} WHERE version_id = :src{cond}"),
-                     {"dst": dst, "src": src, **({"scope": list(scope)} if scope else {})})
 
     # ------------------------------------------------------------------ changes
     def _lock(self, conn, kind: str) -> str | None:

@@ -13,7 +13,7 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from geo import codes, indicators, join, published, ranking, regions, registry
+from geo import codes, indicators, join, join_index, published, ranking, regions, registry
 from geo.config import data_path
 from tests.helpers import desa_layer, points
 
@@ -27,7 +27,7 @@ def kalteng_villages():
 def kalteng_index():
     # Villages of 62 plus kecamatan polygons elsewhere would be the national layer; for the
     # tests the Kalimantan Tengah village layer is the analysis layer.
-    return join.build_index(regions.analysis_layer(["62"]))
+    return join_index.build_index(regions.analysis_layer(["62"]))
 
 
 # ------------------------------------------------------------------ codes and regions
@@ -121,7 +121,7 @@ def test_wrong_kode_desa_is_flagged_not_overwritten(kalteng_villages, kalteng_in
 
 def test_overlap_rule_is_deterministic():
     layer = desa_layer(["99.01.01.2001", "99.01.01.2002"], [(0, 0, 10, 10), (4, 4, 6, 6)])
-    idx = join.build_index(layer)
+    idx = join_index.build_index(layer)
     pts = points([5, 5, 1], [5, 5, 1], ["99.01.01.2001", None, None])
     out = join.join(pts, idx, known_villages=set(layer["code"]))
     assert out["kode_lokasi"].tolist() == ["99.01.01.2001", "99.01.01.2002", "99.01.01.2001"]

@@ -16,7 +16,7 @@ import shapely
 from shapely.geometry import MultiPolygon, box
 
 from geo import display as D
-from geo import regions
+from geo import display_bench, regions
 
 MB = 1_000_000
 
@@ -192,9 +192,9 @@ def test_cached_on_disk_and_memoised():
 
 def test_bench_map_reports_numbers_and_uses_the_render_hook():
     lines = []
-    result = D.bench_map([("62.01.01_desa", "62.01.01", "desa")],
-                         render=lambda layer, text: "<html>" + text + "</html>",
-                         out=lines.append)
+    result = display_bench.bench_map([("62.01.01_desa", "62.01.01", "desa")],
+                                     render=lambda layer, text: "<html>" + text + "</html>",
+                                     out=lines.append)
     case = result["cases"]["62.01.01_desa"]
     assert case["features"] == len(D.display_layer("desa", "62.01.01"))
     assert case["vertices"] <= case["vertices_raw"]
@@ -206,4 +206,4 @@ def test_bench_map_reports_numbers_and_uses_the_render_hook():
 def test_cli_has_bench_map():
     from geo.cli import build_parser
     args = build_parser().parse_args(["bench-map", "--only", "62_kabupaten"])
-    assert args.func is D.cmd_bench_map
+    assert args.func is display_bench.cmd_bench_map

@@ -17,6 +17,7 @@ from affine import Affine
 from geo import generate, hazard_types as ht
 from geo.exposure import (HazardLayers, class_ranks, classify_posyandu, exposed_list,
                           exposure_counts, exposure_wide)
+from geo.hazard_indicators import hazard_indicator_id, hazard_share_id
 from geo.hazard_raster import RasterRefused, display_zones, read_raster, sample_ranks
 from geo.hazards import sample_hazard_zones, sample_index_raster
 from geo.importers.hazards import import_hazards
@@ -225,21 +226,21 @@ def test_indicator_registry_has_exposure(joined, sample_exposure):
     long = indicators.aggregate(joined, ("kabupaten",), classes)
     counts = exposure_counts(joined, types, ranks, ("kabupaten",))
     for t in [*types, "semua"]:
-        ind = indicators.hazard_indicator_id(t, "posyandu", "tinggi")
+        ind = hazard_indicator_id(t, "posyandu", "tinggi")
         assert indicators.get(ind).source == "registri"
         got = long.loc[long["indicator"] == ind].set_index("code")["value"]
         ref = counts.loc[(counts["type"] == t) & (counts["kelas"] == "tinggi")] \
             .set_index("code")["posyandu"]
         assert (got.sort_index() == ref.sort_index().astype(float)).all()
-        kader = indicators.hazard_indicator_id(t, "kader", "sedang")
+        kader = hazard_indicator_id(t, "kader", "sedang")
         got = long.loc[long["indicator"] == kader].set_index("code")["value"]
         ref = counts.loc[(counts["type"] == t) & (counts["kelas"] == "sedang")] \
             .set_index("code")["kader"]
         assert (got.sort_index() == ref.sort_index().astype(float)).all()
-    share = long.loc[long["indicator"] == indicators.hazard_share_id("karhutla")]
+    share = long.loc[long["indicator"] == hazard_share_id("karhutla")]
     assert share["value"].between(0, 100).all() and share["value"].notna().all()
     # types that are not in the data get no rows
-    assert not (long["indicator"] == indicators.hazard_indicator_id("tsunami")).any()
+    assert not (long["indicator"] == hazard_indicator_id("tsunami")).any()
 
 
 def test_exposed_list_names_classes_and_coordinates(joined, sample_exposure):

@@ -14,7 +14,7 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from geo import generate, indicators, join, regions
+from geo import generate, indicators, join, join_index, regions
 from geo.codetable import CodeTable
 from tests.helpers import desa_layer, points
 
@@ -28,7 +28,7 @@ def layer():
 
 @pytest.fixture(scope="module")
 def index(layer):
-    return join.build_index(layer)
+    return join_index.build_index(layer)
 
 
 @pytest.fixture(scope="module")
@@ -84,12 +84,12 @@ def _outside_points(layer, n=400, seed=3):
 
 @pytest.mark.parametrize("eager", [True, False])
 def test_nearest_edge_matches_distance_to_every_polygon(layer, monkeypatch, eager):
-    monkeypatch.setattr(join, "EAGER_PIECES_VERTICES", 10**12 if eager else 0)
-    idx = join.build_index(layer)
+    monkeypatch.setattr(join_index, "EAGER_PIECES_VERTICES", 10**12 if eager else 0)
+    idx = join_index.build_index(layer)
     assert (idx.piece_tree is not None) is eager
     x, y = _outside_points(layer)
     assert len(x) > 100
-    poly, dist = join.nearest_with_distance(idx, x, y)
+    poly, dist = join_index.nearest_with_distance(idx, x, y)
     pts = shapely.points(x, y)
     # Plain check: planar distance to every polygon; the chosen one is a nearest one.
     every = shapely.distance(pts[:, None], idx.geoms[None, :])
@@ -104,8 +104,8 @@ def test_nearest_edge_matches_distance_to_every_polygon(layer, monkeypatch, eage
 
 def test_nearest_edge_tie_goes_to_the_polygon_listed_first():
     layer = desa_layer(["99.01.01.2002", "99.01.01.2001"], [(0, 0, 1, 1), (1, 0, 2, 1)])
-    idx = join.build_index(layer)
-    poly, dist = join.nearest_with_distance(idx, np.array([1.0]), np.array([1.5]))
+    idx = join_index.build_index(layer)
+    poly, dist = join_index.nearest_with_distance(idx, np.array([1.0]), np.array([1.5]))
     assert poly.tolist() == [0] and dist[0] == pytest.approx(55_300, rel=0.01)
 
 
@@ -115,15 +115,15 @@ def test_order_check_tells_a_walk_from_a_shuffle():
     rng = np.random.default_rng(0)
     steps = rng.normal(0, 0.005, (20_000, 2)).cumsum(axis=0) + (113.0, -2.0)
     walk = shapely.points(steps)
-    assert join._is_spatially_ordered(walk)
-    assert not join._is_spatially_ordered(walk[rng.permutation(len(walk))])
+    assert join_index._is_spatially_ordered(walk)
+    assert not join_index._is_spatially_ordered(walk[rng.permutation(len(walk))])
 
 
 @pytest.mark.parametrize("ordered", [True, False])
 def test_join_gives_the_same_answer_with_and_without_the_spatial_sort(index, sample,
                                                                       monkeypatch, ordered):
     reference = join.join(sample, index)
-    monkeypatch.setattr(join, "_is_spatially_ordered", lambda points: ordered)
+    monkeypatch.setattr(join_index, "_is_spatially_ordered", lambda points: ordered)
     shuffled = sample.sample(frac=1, random_state=7)
     other = join.join(shuffled, index).loc[reference.index]
     for col in ("kode_lokasi", "kode_agregasi", "status_lokasi", "jarak_m", "tumpang_tindih",

@@ -11,15 +11,18 @@ import pytest
 
 from components import offline
 from components.offline import (
+    OfflineAssetError,
+    OfflineAssetWarning,
+    external_links,
+    use_local_assets,
+)
+from components.vendor_assets import (
     CDN_TO_LOCAL,
     LEAFLET_ICON_PATH_JS,
     MAP_ASSETS,
     VENDOR_BASE,
     VENDOR_DIR,
-    OfflineAssetError,
-    OfflineAssetWarning,
-    external_links,
-    use_local_assets,
+    local_url,
 )
 
 VENDOR_MD = VENDOR_DIR / "VENDOR.md"
@@ -304,6 +307,6 @@ def test_dashboard_map_loads_only_local_assets():
     links = [u for el in offline._walk(m) for attr in ("default_js", "default_css")
              for _, u in getattr(el, attr, None) or []]
     for rel in MAP_ASSETS:
-        assert offline.local_url(rel) in links
+        assert local_url(rel) in links
     for url in links:
         assert (VENDOR_DIR / url.removeprefix(VENDOR_BASE + "/")).is_file(), url

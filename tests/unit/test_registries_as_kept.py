@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import indicators, join, regions
+from geo import indicators, join, join_index, regions, transformation_indicators
 from geo.importers.posyandu import apply_suggestions, import_posyandu
 from tests.helpers import D, R, W, problems
 
@@ -33,7 +33,7 @@ def _workspace(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def palangka_index():
-    return join.build_index(regions.analysis_layer(["62"]))
+    return join_index.build_index(regions.analysis_layer(["62"]))
 
 
 def _write(tmp_path, text, name="sip.csv"):
@@ -152,7 +152,7 @@ def test_spm_and_strata_aggregate_from_sums_at_every_level(tmp_path):
     alls = get("layanan_semua_pct", "62.71")
     assert (alls["numerator"], alls["denominator"]) == (2, 4)  # the blank row is unknown
     for level_code in ("62", "62.71", "62.71.01", "62.71.01.1001"):
-        parts = [get(i, level_code)["value"] for i in indicators.STRATA_INDICATORS
+        parts = [get(i, level_code)["value"] for i in transformation_indicators.STRATA_INDICATORS
                  if len(long.loc[(long["indicator"] == i) & (long["code"] == level_code)])]
         assert sum(parts) == get("posyandu", level_code)["value"]
     top = get("strata_purnama_mandiri_pct", "62.71")
@@ -165,9 +165,9 @@ def test_spm_and_strata_aggregate_from_sums_at_every_level(tmp_path):
 def test_sample_registry_has_services_and_strata():
     from geo.generate import sample_posyandu
     data = sample_posyandu("62", 0)
-    assert set(data["strata"].dropna()) == set(indicators.STRATA_LEVELS)
+    assert set(data["strata"].dropna()) == set(transformation_indicators.STRATA_LEVELS)
     shares = {c: float(data[c].astype(bool).mean()) for c in
-              [f"layanan_{f}" for f in indicators.SPM_FIELDS]}
+              [f"layanan_{f}" for f in transformation_indicators.SPM_FIELDS]}
     assert shares["layanan_kesehatan"] > 0.9
     assert 0.05 < min(shares.values()) < max(shares.values()) <= 1.0
     assert np.all(data["sampel"])
