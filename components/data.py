@@ -174,10 +174,11 @@ _DEPENDS: dict[str, tuple[str, ...]] = {
 }
 # Caches of other components built on the loaders above ("module.function").
 _DEPENDS_ELSEWHERE: dict[str, tuple[str, ...]] = {
-    "posyandu": ("components.choropleth._points_for", "components.mapdata._counts"),
-    "bahaya": ("components.hazard_view._map_layer",),
+    "posyandu": ("components.choropleth._points_for", "components.mapdata._counts",
+                 "components.hazard_view._hazard_file"),
+    "bahaya": ("components.hazard_view._hazard_file",),
     "indikator": (),
-    "batas": ("components.choropleth._points_for", "components.hazard_view._map_layer",
+    "batas": ("components.choropleth._points_for", "components.hazard_view._hazard_file",
               "components.mapdata._counts", "components.about.load_report"),
 }
 

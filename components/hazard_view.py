@@ -16,7 +16,7 @@ from components.i18n import fmt_number, lang, t
 from geo import hazard_types as ht
 from geo import mapfiles
 from geo.exposure import COUNT_KELAS, exposure_wide
-from geo.indicators import hazard_indicator_id, hazard_share_id
+from geo.hazard_indicators import hazard_indicator_id, hazard_share_id
 
 HIGHLIGHT = "#000000"
 

@@ -32,7 +32,8 @@ from folium.plugins import FastMarkerCluster
 from streamlit_folium import st_folium
 
 from components.i18n import fmt_number, t
-from components.offline import GESTURE_CSS, GESTURE_JS, PETA_MAP_JS, local_url, use_local_assets
+from components.offline import use_local_assets
+from components.vendor_assets import GESTURE_CSS, GESTURE_JS, PETA_MAP_JS, local_url
 from geo import classify as geo_classify
 from geo import display as geo_display
 from geo import mapfiles
@@ -240,7 +241,7 @@ function (row) {
 
 def services_text(points: pd.DataFrame, lang: str) -> list[str]:
     """The SPM fields each Posyandu offers, as plain text ('–' when none is known)."""
-    from geo.indicators import SPM_FIELDS, SPM_LABELS
+    from geo.transformation_indicators import SPM_FIELDS, SPM_LABELS
     k = 0 if lang == "id" else 1
     cols = [(SPM_LABELS[f][k], points[f"layanan_{f}"].astype("boolean").fillna(False)
              .to_numpy(dtype=bool)) for f in SPM_FIELDS if f"layanan_{f}" in points]

@@ -59,8 +59,6 @@ from typing import Any
 from components.vendor_assets import (CDN_TO_LOCAL, LEAFLET_ICON_PATH_JS, REQUIRED_CLASS_NAMES,
                                       VENDOR_BASE, OfflineAssetError, check_vendored_files,
                                       local_url)
-# re-exported for components/mapview.py (lead-owned); drop once it imports vendor_assets
-from components.vendor_assets import GESTURE_CSS, GESTURE_JS, PETA_MAP_JS  # noqa: F401
 
 __all__ = [
     "OfflineAssetError",

@@ -26,10 +26,6 @@ from .codes import LEVELS
 from .codetable import CodeTable, table_of
 from .hazard_indicators import hazard_definitions, hazard_sums
 from .transformation_indicators import transformation_definitions, transformation_sums
-# re-exported for components/mapview.py (lead-owned); drop once it imports the new module
-from .transformation_indicators import SPM_FIELDS, SPM_LABELS  # noqa: F401
-# re-exported for components/hazard_view.py (lead-owned); drop once it imports geo.hazard_indicators
-from .hazard_indicators import hazard_indicator_id, hazard_share_id  # noqa: F401
 
 REGISTRY_PERIOD = "Registri"
 DEFAULT_MIN_DENOMINATOR = 20
