@@ -14,6 +14,9 @@ deployment of ``deploy/``) and, on its own port, the *floor*: a Streamlit page w
   then one other map page (rotating), ``--rounds`` times; time to map p50/p90/max,
   errors, server CPU seconds per view (all app processes), peak server memory (sum of
   resident sets, sampled every 0.2 s);
+* the floor page with the same N sessions at once (the browsers run on the same cores
+  as the server, so this is what N sessions cost with nothing to compute), and the CPU
+  seconds per view of the browsers themselves;
 * drill-down (N = 1 only): on Kalimantan Tengah, click a regency, then "Buka wilayah
   ini", until the kecamatan map is drawn.
 
@@ -167,6 +170,24 @@ class Meter:
         self._stop.set()
 
 
+class BrowserMeter(Meter):
+    """CPU seconds of the Chromium processes this benchmark started (they share the
+    machine's cores with the server: at N sessions they bound every time measured here)."""
+
+    def __init__(self):
+        super().__init__([os.getpid()])
+
+    def _all(self):
+        out = []
+        for p in super()._all():
+            try:
+                if "chrom" in p.name().lower():
+                    out.append(p)
+            except psutil.Error:
+                pass
+        return out
+
+
 _DRAWN = """([n, stale]) => {
   const f = document.querySelector('%s');
   const d = f && f.contentDocument;
@@ -210,6 +231,20 @@ async def _session(browser, base: str, index: int, rounds: int, times: list, err
                         errors.append(f"{path}: exception on page")
                 except Exception as exc:  # timeout, navigation error
                     errors.append(f"{path}: {type(exc).__name__}")
+    finally:
+        await ctx.close()
+
+
+async def _floor_session(browser, base: str, times: list, errors: list,
+                         external: list) -> None:
+    """What _session does, on the 4-polygon floor page (two views)."""
+    ctx, page = await _new_page(browser, external)
+    try:
+        for _ in range(2):
+            try:
+                times.append(await _time_to_map(page, base, "/", 4))
+            except Exception as exc:  # timeout, navigation error
+                errors.append(f"floor: {type(exc).__name__}")
     finally:
         await ctx.close()
 
@@ -319,27 +354,41 @@ async def _run(args) -> dict:
             print(f"floor (4-polygon page): {floor_s:.2f} s (median of {len(floors) - 1}; "
                   f"{', '.join(f'{f:.2f}' for f in floors[1:])}); its server CPU "
                   f"{floor_cpu:.3f} s/view", flush=True)
+            browser_meter = BrowserMeter()
+            floor_base = f"http://127.0.0.1:{floor_port}"
             for n in args.sessions:
                 times: list[float] = []
                 errors: list[str] = []
                 meter.reset_peak()
-                cpu0 = meter.cpu()
+                cpu0, bcpu0 = meter.cpu(), browser_meter.cpu()
                 t0 = time.monotonic()
                 await asyncio.gather(*(_session(browser, base, i, args.rounds, times, errors,
                                                 external) for i in range(n)))
                 wall = time.monotonic() - t0
                 views = len(times) + len(errors)
                 cpu = (meter.cpu() - cpu0) / max(views, 1)
+                bcpu = (browser_meter.cpu() - bcpu0) / max(views, 1)
+                # the floor page under the same number of sessions at once
+                ftimes: list[float] = []
+                await asyncio.gather(*(_floor_session(browser, floor_base, ftimes, errors,
+                                                      external) for _ in range(n)))
                 row = {"p50_s": round(_pct(times, .5), 2), "p90_s": round(_pct(times, .9), 2),
                        "max_s": round(max(times), 2) if times else None,
                        "views": views, "errors": len(errors), "cpu_s_per_view": round(cpu, 3),
                        "peak_rss_mb": round(meter.peak / 1e6), "wall_s": round(wall, 1),
-                       "p50_over_floor": round(_pct(times, .5) / floor_s, 2)}
+                       "browser_cpu_s_per_view": round(bcpu, 3),
+                       "p50_over_floor": round(_pct(times, .5) / floor_s, 2),
+                       "floor_same_n": {"p50_s": round(_pct(ftimes, .5), 2),
+                                        "p90_s": round(_pct(ftimes, .9), 2)},
+                       "p90_over_floor_same_n": round(_pct(times, .9) / _pct(ftimes, .9), 2)
+                       if ftimes else None}
                 out[f"n{n}"] = row
                 print(f"N={n:>2}: time to map {_fmt(times)} ({views} views, {len(errors)} "
                       f"errors{': ' + '; '.join(errors[:3]) if errors else ''}); server CPU "
-                      f"{cpu:.3f} s/view; peak server memory {meter.peak / 1e6:.0f} MB; "
-                      f"p50/floor {row['p50_over_floor']}", flush=True)
+                      f"{cpu:.3f} s/view; browser CPU {bcpu:.2f} s/view; peak server memory "
+                      f"{meter.peak / 1e6:.0f} MB; p50/floor {row['p50_over_floor']}\n"
+                      f"      floor page with {n} sessions at once: {_fmt(ftimes)}; "
+                      f"p90 app/floor {row['p90_over_floor_same_n']}", flush=True)
                 if n == 1:
                     drills = []
                     for _ in range(2):
@@ -351,6 +400,7 @@ async def _run(args) -> dict:
                         out["drill_s"] = [round(d, 2) for d in drills]
                         print("drill-down click to the kecamatan map: "
                               + ", ".join(f"{d:.2f} s" for d in drills), flush=True)
+            browser_meter.close()
             await browser.close()
         meter.close()
         out["external_requests"] = len(external)

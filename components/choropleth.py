@@ -25,7 +25,14 @@ PROJECTOR_MAP_CSS = ("iframe[title='streamlit_folium.st_folium']"
 
 
 def ranked_values(indicator_id: str, level: str, period: str, region: str) -> pd.DataFrame:
-    """Values of the regions under ``region`` with their rank among those siblings."""
+    """Values of the regions under ``region`` with their rank among those siblings (cached
+    per data version: a view repeated by thirty people is computed once)."""
+    return _ranked_values(data.data_version(), indicator_id, level, period, region).copy()
+
+
+@st.cache_resource(max_entries=1024, show_spinner=False)
+def _ranked_values(dv: str, indicator_id: str, level: str, period: str,
+                   region: str) -> pd.DataFrame:
     ind = indicators.get(indicator_id)
     vals = data.values(indicator_id, level, period, region or None)
     ranked = ranking.rank_frame(vals, ind.higher_is_worse)

@@ -71,8 +71,8 @@ def download_row(table: pd.DataFrame, slug: str, key: str, sheet: str) -> None:
              ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
     labels = {".csv": "download_csv", ".xlsx": "download_xlsx", ".geojson": "download_geojson"}
     for col, suffix in zip(cols, connectivity.EXPORT_FORMATS):
-        col.download_button(t(labels[suffix]),
-                            connectivity.export_bytes(table, suffix, sheet=sheet),
+        col.download_button(t(labels[suffix]),   # made on click, not on every run
+                            lambda s=suffix: connectivity.export_bytes(table, s, sheet=sheet),
                             file_name=f"{slug}{suffix}", mime=mimes[suffix],
                             key=f"{key}-{suffix[1:]}", on_click="ignore")
 

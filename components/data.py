@@ -175,10 +175,11 @@ _DEPENDS: dict[str, tuple[str, ...]] = {
 # Caches of other components built on the loaders above ("module.function").
 _DEPENDS_ELSEWHERE: dict[str, tuple[str, ...]] = {
     "posyandu": ("components.choropleth._points_for", "components.mapdata._counts",
-                 "components.hazard_view._hazard_file"),
-    "bahaya": ("components.hazard_view._hazard_file",),
-    "indikator": (),
+                 "components.hazard_view._hazard_file", "components.choropleth._ranked_values"),
+    "bahaya": ("components.hazard_view._hazard_file", "components.choropleth._ranked_values"),
+    "indikator": ("components.choropleth._ranked_values",),
     "batas": ("components.choropleth._points_for", "components.hazard_view._hazard_file",
+              "components.choropleth._ranked_values",
               "components.mapdata._counts", "components.about.load_report"),
 }
 

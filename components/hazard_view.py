@@ -165,8 +165,12 @@ def exposed_section(region: str, hazard_type: str, sample: bool) -> None:
     shown = table.rename(columns=labels)
     name = f"posyandu-terpapar-{hazard_type}-{region or 'indonesia'}"
     tables.show_table(shown, name, key="tbl-bahaya-list", height=360)
-    geo = gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(table["lon"], table["lat"]),
-                           crs="EPSG:4326")
-    st.download_button(t("download_geojson"), geo.to_json(drop_id=True).encode("utf-8"),
-                       file_name=f"{name}.geojson", mime="application/geo+json",
-                       key="tbl-bahaya-list-geojson")
+
+    def geojson() -> bytes:       # made on click, not on every run
+        geo = gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(table["lon"], table["lat"]),
+                               crs="EPSG:4326")
+        return geo.to_json(drop_id=True).encode("utf-8")
+
+    st.download_button(t("download_geojson"), geojson, file_name=f"{name}.geojson",
+                       mime="application/geo+json", key="tbl-bahaya-list-geojson",
+                       on_click="ignore")

@@ -83,7 +83,7 @@ def posyandu_layer(region: str, offline_only: bool = False) -> dict:
 
 # ---------------------------------------------------------------- warm-up
 
-_warm = {"thread": None, "done": False, "seconds": None, "error": None}
+_warm = {"thread": None, "done": False, "seconds": None, "error": None, "steps": {}}
 _warm_lock = threading.Lock()
 
 
@@ -92,32 +92,47 @@ def warm_up() -> float:
     classes, display layers and their files, points files, counts, the national hazard
     file. Returns seconds."""
     started = time.perf_counter()
+    steps = _warm["steps"] = {}
+
+    def mark(name: str) -> None:
+        steps[name] = round(time.perf_counter() - started, 2)
+
+    data.joined()
+    mark("joined")
     data.long_table()
+    mark("long_table")
     data._by_key()
     data.names()
+    data.display_layer("provinsi", None)
     geometry_url("provinsi", "")
     for level in SYMBOL_LEVELS:
         for off in (False, True):
             _counts(data.data_version("posyandu", "batas"), level, off)
+    mark("national_view")
     provinces = data.display_layer("provinsi", None)["code"].tolist()
     for code in provinces:
         data.display_layer("kabupaten", code)
         geometry_url("kabupaten", code)
+    mark("province_views")
     _points_files(_registry_key())
+    mark("points_files")
     kab = data.display_layer("kabupaten", None)["code"].tolist()
     for code in kab:
         geometry_url("kecamatan", code)
     from components import hazard_view     # (imports this module)
     from geo.hazard_types import ALL
+    mark("kabupaten_views")
     hazard_view.map_config("", ALL, "id")  # Risiko Bencana, national: the largest hazard file
+    mark("hazards_national")
     return time.perf_counter() - started
 
 
 def _run() -> None:
     try:
         _warm["seconds"] = warm_up()
-        print(f"Peta Posyandu: caches warm in {_warm['seconds']:.1f} s", file=sys.stderr,
-              flush=True)
+        steps = ", ".join(f"{k} {v} s" for k, v in _warm.get("steps", {}).items())
+        print(f"Peta Posyandu: caches warm in {_warm['seconds']:.1f} s ({steps})",
+              file=sys.stderr, flush=True)
     except Exception as exc:  # the app still works, only slower on first views
         _warm["error"] = repr(exc)
         _LOG.exception("Peta Posyandu: warm-up failed")

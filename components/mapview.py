@@ -32,7 +32,7 @@ from folium.plugins import FastMarkerCluster
 from streamlit_folium import st_folium
 
 from components.i18n import fmt_number, t
-from components.offline import use_local_assets
+from components.offline import leaflet_only, use_local_assets
 from components.vendor_assets import GESTURE_CSS, GESTURE_JS, PETA_MAP_JS, local_url
 from geo import classify as geo_classify
 from geo import display as geo_display
@@ -156,6 +156,9 @@ class _Choropleth(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "PetaChoropleth"
         self.cfg = cfg
+        if not cfg.get("points"):       # clusters only where points are drawn
+            self.default_js = [a for a in self.default_js if a[0] != "markerclusterjs"]
+            self.default_css = [a for a in self.default_css if not a[0].startswith("markercluster")]
 
 
 def build_map(ch: Choropleth, *, points: list[list] | None = None,
@@ -186,6 +189,7 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
                    gestureHandlingOptions={"text": {
                        "touch": t("gesture_touch"), "scroll": t("gesture_scroll"),
                        "scrollMac": t("gesture_scroll_mac")}, "duration": 1500})
+    leaflet_only(m)
     if basemap:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
     style, info = _values_config(ch)

@@ -191,6 +191,19 @@ def _resolve(dotted: str) -> type:
     return getattr(importlib.import_module(module_name), attr)
 
 
+#: The only folium defaults a map of this dashboard uses (folium also loads jQuery,
+#: Bootstrap, Font Awesome and awesome-markers by default: ~0.5 MB for the browser to
+#: parse in every map iframe, used by none of these maps).
+LEAN_JS = ("leaflet", "leaflet_default_icon_path")
+LEAN_CSS = ("leaflet_css",)
+
+
+def leaflet_only(m) -> None:
+    """Drop the folium defaults no map here uses from the map ``m`` (a folium.Map)."""
+    m.default_js = [(n, u) for n, u in m.default_js if n in LEAN_JS]
+    m.default_css = [(n, u) for n, u in m.default_css if n in LEAN_CSS]
+
+
 def use_local_assets(base: str | None = None, *, strict: bool = False) -> None:
     """Point folium/branca/streamlit-folium at the vendored assets. Idempotent.
 

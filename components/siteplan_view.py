@@ -19,7 +19,7 @@ from components import data
 from components.connectivity_view import download_row, labelled, offline_table
 from components.data_import import md_escape
 from components.i18n import fmt_number, t
-from components.offline import use_local_assets
+from components.offline import leaflet_only, use_local_assets
 from geo import connectivity, siteplan
 from geo import display as geo_display
 from geo.importers.safety import max_upload_bytes
@@ -178,6 +178,7 @@ def plan_map(region: str, plan: siteplan.Plan, radius_m: float,
     # throw "Cannot read properties of undefined (reading 'lat')"
     m = folium.Map(tiles=None, maxZoom=18, zoom_snap=0.25, control_scale=True,
                    zoom_animation=False, fade_animation=False, marker_zoom_animation=False)
+    leaflet_only(m)
     props = pd.DataFrame({"name": [html.escape(str(n)) for n in layer["name"]],
                           "style": [{"fillColor": "#f0f0f0", "color": "#737373", "weight": 0.8,
                                      "fillOpacity": 0.7}] * len(layer)}, index=layer.index)

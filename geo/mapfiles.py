@@ -36,7 +36,7 @@ import pandas as pd
 import shapely
 
 from . import display
-from .codes import PARTS
+from .codes import DIGITS, PARTS
 
 MAPFILES_VERSION = "1"
 _written: set[str] = set()
@@ -49,6 +49,7 @@ def _write_atomic(target: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
+        os.chmod(tmp, 0o644)      # mkstemp makes 0600; a proxy or another user may serve it
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -97,13 +98,20 @@ def points_key(registry_key: str) -> str:
     return hashlib.sha256(f"{MAPFILES_VERSION}|{registry_key}".encode()).hexdigest()[:12]
 
 
+def _prefix_at(categories: pd.Index, level: str) -> np.ndarray:
+    """The code at ``level`` of each Kemendagri code (fixed widths: 62, 62.71, 62.71.01,
+    62.71.01.1001); "" for a code coarser than ``level``."""
+    width = sum(DIGITS[:PARTS[level]]) + PARTS[level] - 1
+    s = pd.Series(categories.astype(str))
+    out = s.str.slice(0, width).to_numpy(dtype=object)
+    out[s.str.len().to_numpy() < width] = ""
+    return out
+
+
 def _kabupaten_of(codes: pd.Series) -> pd.Series:
     """Kabupaten code of each (categorical) aggregation code, computed per category."""
     codes = codes.astype("category")
-    cats = pd.Series(codes.cat.categories)
-    kab = cats.str.split(".").str[:PARTS["kabupaten"]].str.join(".")
-    kab[cats.str.count(r"\.") < PARTS["kabupaten"] - 1] = ""
-    arr = np.append(kab.to_numpy(dtype=object), "")
+    arr = np.append(_prefix_at(codes.cat.categories, "kabupaten"), "")
     return pd.Series(arr[codes.cat.codes.to_numpy()], index=codes.index)
 
 
@@ -179,14 +187,11 @@ def counts(joined: pd.DataFrame, level: str, offline_only: bool = False) -> pd.S
     """Posyandu per region of ``level`` (code → count), optionally only those without
     internet. Posyandu located only at a coarser level are not counted at a finer one."""
     codes = joined["kode_agregasi"].astype("category")
+    idx = codes.cat.codes.to_numpy()
     if offline_only:
         keep = (joined["internet"].astype("boolean").fillna(True) == False).to_numpy()  # noqa: E712
-        codes = codes[keep]
-    cats = pd.Series(codes.cat.categories)
-    parts = PARTS[level]
-    at_level = cats.str.split(".").str[:parts].str.join(".")
-    at_level[cats.str.count(r"\.") < parts - 1] = None
-    n = np.bincount(codes.cat.codes.to_numpy()[codes.cat.codes.to_numpy() >= 0],
-                    minlength=len(cats))
-    out = pd.Series(n, index=at_level.to_numpy()).groupby(level=0).sum()
-    return out[out > 0]
+        idx = idx[keep]
+    at_level = _prefix_at(codes.cat.categories, level)
+    n = np.bincount(idx[idx >= 0], minlength=len(at_level))
+    out = pd.Series(n, index=at_level).groupby(level=0).sum()
+    return out[(out.index != "") & (out > 0)]
