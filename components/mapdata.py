@@ -87,10 +87,26 @@ _warm = {"thread": None, "done": False, "seconds": None, "error": None, "steps":
 _warm_lock = threading.Lock()
 
 
+def import_page_modules() -> None:
+    """Import the libraries the pages import (geo with mapclassify/scipy and the
+    exporters, Altair, folium: ~5 s), so the first script run does not. Not the
+    components themselves: streamlit-folium registers its component only when imported
+    inside a script run ("Component not found" otherwise)."""
+    import importlib
+    import pkgutil
+
+    import geo
+    for mod in pkgutil.walk_packages(geo.__path__, "geo."):
+        if not mod.name.endswith(("__main__", "bench")):
+            importlib.import_module(mod.name)
+    for name in ("altair", "folium", "folium.plugins"):
+        importlib.import_module(name)
+
+
 def warm_up() -> float:
-    """Build what the first map views need: joined registry, indicator table, hazard
-    classes, display layers and their files, points files, counts, the national hazard
-    file. Returns seconds."""
+    """Build what the first map views need: the pages' modules, joined registry, indicator
+    table, hazard classes, display layers and their files, points files, counts, the
+    national hazard file. Returns seconds."""
     started = time.perf_counter()
     steps = _warm["steps"] = {}
 
@@ -109,6 +125,8 @@ def warm_up() -> float:
         for off in (False, True):
             _counts(data.data_version("posyandu", "batas"), level, off)
     mark("national_view")
+    import_page_modules()       # after the national view's data (a first visitor imports
+    mark("imports")             # what its page needs itself)
     provinces = data.display_layer("provinsi", None)["code"].tolist()
     for code in provinces:
         data.display_layer("kabupaten", code)
