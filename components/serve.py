@@ -22,9 +22,10 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     # The warm-up thread calls cached functions outside a script run: Streamlit then
-    # warns about a missing ScriptRunContext, which is expected here.
-    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(
-        logging.ERROR)
+    # warns about a missing ScriptRunContext, which is expected here. (A filter: Streamlit
+    # resets its loggers' levels from its config when it starts.)
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        lambda record: "missing ScriptRunContext" not in record.getMessage())
     warnings.filterwarnings("ignore", message=".*ScriptRunContext.*")
     from streamlit.web import cli
 

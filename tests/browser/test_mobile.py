@@ -105,7 +105,8 @@ def _wait_for_choropleth(page: Page, expected: int, timeout: float = LOAD_TIMEOU
     """Wait until the map shows ``expected`` choropleth polygons and has refitted. (On a
     phone some small regions are a pixel wide, which Playwright calls hidden: count the
     attached polygons rather than wait for a visible one.)"""
-    expect(page.locator(ST_FOLIUM_IFRAME)).to_have_count(1, timeout=timeout * 1000)
+    # the page's first map (Konektivitas has a second one, the site plan)
+    expect(page.locator(ST_FOLIUM_IFRAME).first).to_be_attached(timeout=timeout * 1000)
     polygons = page.frame_locator(ST_FOLIUM_IFRAME).first.locator(CHOROPLETH)
     expect(polygons).to_have_count(expected, timeout=timeout * 1000)
     page.wait_for_timeout(1500)  # the map refits 0.3 s and 1.2 s after it is drawn

@@ -15,7 +15,10 @@
  * - Posyandu: proportional circles per region (cfg.symbols) or clustered points fetched
  *   per kabupaten (cfg.points);
  * - hazards (cfg.hazards, Risiko Bencana): zones and Posyandu in class tinggi from a static
- *   file, drawn over the choropleth; a click on them opens the popup of the region below.
+ *   file, drawn over the choropleth. Zones let the mouse through to the region below; a
+ *   ring (a Posyandu) has a tooltip and a click on it opens the region's popup. Above
+ *   3,000 rings (a national view) they are drawn on one canvas that the mouse passes
+ *   through (the names are in the list under the map).
  */
 (function () {
   "use strict";
@@ -153,25 +156,30 @@
     var forward = function (e) { L.DomEvent.stop(e); openRegionAt(choropleth, e.latlng); };
     L.geoJson(data.zones, {
       className: "pp-hazard",
+      interactive: false,     // hover and click reach the region below
       style: function (f) {
         var c = h.colors[key(f.properties)] || "#999999";
         return {fillColor: c, color: c, weight: 1, fillOpacity: 0.55};
-      },
-      onEachFeature: function (f, l) {
-        var p = f.properties;
-        l.bindTooltip((h.labels[key(p)] || key(p)) + (p.s ? " (" + h.sample + ")" : ""),
-                      {sticky: true, className: "pp-tooltip"});
-        l.on("click", forward);
       }
     }).addTo(map);
-    // Thousands of rings (a national view) go to one canvas; a few stay SVG paths.
-    var renderer = data.high.length > 3000 ? L.canvas({padding: 0.2}) : undefined;
+    var many = data.high.length > 3000, renderer;
+    if (many) {   // one canvas in a pane the mouse passes through
+      var pane = map.getPane("pp-high") || map.createPane("pp-high");
+      pane.style.zIndex = 450;
+      pane.style.pointerEvents = "none";
+      renderer = L.canvas({padding: 0.2, pane: "pp-high"});
+    }
     var group = L.featureGroup();
     data.high.forEach(function (r) {
-      var m = L.circleMarker([r[0], r[1]], {radius: 6, color: "#000000", weight: 2,
-        fillColor: "#ffffff", fillOpacity: 0.6, renderer: renderer, className: "pp-high"});
-      m.bindTooltip(r[2] + " — " + h.high, {className: "pp-tooltip"});
-      m.on("click", forward);
+      // small rings where there are thousands, so the choropleth stays readable
+      var m = L.circleMarker([r[0], r[1]], {radius: many ? 2.5 : 6, color: "#000000",
+        weight: many ? 1 : 2, fillColor: "#ffffff", fillOpacity: 0.6, renderer: renderer,
+        interactive: !many,
+        className: "pp-high"});
+      if (!many) {
+        m.bindTooltip(r[2] + " — " + h.high, {className: "pp-tooltip"});
+        m.on("click", forward);
+      }
       m.addTo(group);
     });
     group.addTo(map);
