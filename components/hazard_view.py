@@ -46,21 +46,19 @@ def _area(region: str):
                              .geometry.values)
 
 
-def map_config(region: str, hazard_type: str, language: str) -> dict | None:
+def map_config(region: str, hazard_type: str) -> dict | None:
     """What the map needs to draw the hazards of the view: the URL of its hazard file
-    (geo.mapfiles.hazard_file: zones and Posyandu in tinggi, fetched once per browser) and
-    the colour and label of each type and class (escaped). None when there is nothing."""
+    (geo.mapfiles.hazard_file: zones and Posyandu in tinggi, fetched once per browser), the
+    colour of each type and class (the legend names them) and the rings' tooltip text
+    (escaped). None when there is nothing."""
     rel = _hazard_file(data.data_version("bahaya", "batas", "posyandu"), region, hazard_type)
     if rel is None:
         return None
     types = data.hazard_layers()[0].types() if hazard_type == ht.ALL else [hazard_type]
-    colors, labels = {}, {}
-    for j in types:
-        for k in ht.KELAS:
-            colors[f"{j}|{k}"] = ht.BY_ID[j].color(k) if j in ht.BY_ID else "#999999"
-            labels[f"{j}|{k}"] = html.escape(f"{ht.label(j, language)} — {t(k)}")
-    return {"url": mapdata.static_url(rel), "colors": colors, "labels": labels,
-            "sample": html.escape(t("sample_mark")), "high": html.escape(t("posyandu_high"))}
+    colors = {f"{j}|{k}": ht.BY_ID[j].color(k) if j in ht.BY_ID else "#999999"
+              for j in types for k in ht.KELAS}
+    return {"url": mapdata.static_url(rel), "colors": colors,
+            "high": html.escape(t("posyandu_high"))}
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)

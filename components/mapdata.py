@@ -104,9 +104,9 @@ def import_page_modules() -> None:
 
 
 def warm_up() -> float:
-    """Build what the first map views need: the pages' modules, joined registry, indicator
-    table, hazard classes, display layers and their files, points files, counts, the
-    national hazard file. Returns seconds."""
+    """Build what the first map views need: joined registry, indicator table, hazard
+    classes, counts, display layers and their files, the pages' libraries, points files,
+    the national hazard file. Returns seconds (and the time of each step in _warm)."""
     started = time.perf_counter()
     steps = _warm["steps"] = {}
 
@@ -140,7 +140,7 @@ def warm_up() -> float:
     from components import hazard_view     # (imports this module)
     from geo.hazard_types import ALL
     mark("kabupaten_views")
-    hazard_view.map_config("", ALL, "id")  # Risiko Bencana, national: the largest hazard file
+    hazard_view.map_config("", ALL)        # Risiko Bencana, national: the largest hazard file
     mark("hazards_national")
     return time.perf_counter() - started
 

@@ -3,9 +3,13 @@ per-type exposure indicators on the map, the kecamatan table and the exposed lis
 equal to what geo computes here; sample data is labelled."""
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 import streamlit as st
 
+from components import mapdata
 from test_pages import _navigation_mode, _sample_data, component_args, open_page  # noqa: F401
 
 PAGE = "pages/risiko_bencana.py"
@@ -37,15 +41,21 @@ def test_type_selector_and_karhutla_list(expected):
     # the map carries the karhutla zones and the choropleth of the karhutla indicator
     (args,) = component_args(at)
     script = args["script"]
-    assert "Kebakaran hutan dan lahan \\u2014 tinggi" in script or \
-        "Kebakaran hutan dan lahan — tinggi" in script
-    assert "Banjir \\u2014" not in script and "Banjir —" not in script   # one type only
+    cfg = json.loads(re.search(r"PetaMap\.choropleth\([^,]+, (\{.*\})\);", script).group(1))
+    hazards = cfg["hazards"]
+    assert set(hazards["colors"]) == {f"karhutla|{k}" for k in ("rendah", "sedang", "tinggi")}
+    rel = hazards["url"].split("/static/geo/", 1)[1]      # the file the browser fetches
+    drawn = json.loads((mapdata.GEO_DIR / rel).read_text(encoding="utf-8"))
+    kinds = {(f["properties"]["j"], f["properties"]["k"]) for f in drawn["zones"]["features"]}
+    assert kinds == {("karhutla", k) for k in ("rendah", "sedang", "tinggi")}   # one type only
     assert "Posyandu di zona tinggi (kebakaran hutan dan lahan)" in script
     # the exposed list (default class tinggi) = Posyandu of province 62 in karhutla tinggi
     inside = (where == "62") | pd_startswith(where, "62.")
     want = listing.loc[inside & (listing["karhutla_kelas"] == "tinggi").to_numpy()]
     table = at.dataframe[-1].value
     assert len(table) == len(want) > 0
+    # the map rings every one of them that has a point
+    assert len(drawn["high"]) == int((want["lat"].notna() & want["lon"].notna()).sum()) > 0
     assert set(table["Nama"] if "Nama" in table else table.iloc[:, 1]) == set(want["nama"])
     assert table["data"].str.contains("DATA SAMPEL").all()
 
