@@ -175,7 +175,7 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
     (points files, filtered to ``points_prefix`` and optionally to those without internet),
     or ``symbols`` (code -> count, drawn as proportional circles). ``hazards``: the
     configuration of components.hazard_view.map_config (a hazard file's URL, colours and
-    labels), drawn over the choropleth. ``drill``: the popup
+    the rings' tooltip text), drawn over the choropleth. ``drill``: the popup
     offers to open the clicked region. ``fill_height``: the map fills its iframe's
     height (projector mode sizes the iframe to the window).
     """
