@@ -46,3 +46,20 @@ def problems(result) -> list[tuple]:
     """(row, column, value, message, level) of every finding of an import result."""
     p = result.report.problems
     return list(zip(p["baris"], p["kolom"], p["nilai"], p["pesan"], p["tingkat"]))
+
+
+
+def use_empty_workspace(tmp_path, monkeypatch) -> None:
+    """An empty workspace under ``tmp_path``, run from the repository root (as the server)."""
+    from pathlib import Path
+    monkeypatch.setenv("PETA_WORKSPACE_DIR", str(tmp_path / "ws"))
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+
+
+def kelola_data_app(timeout: float = 300):
+    """The Kelola Data page in AppTest, run once."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+    page = Path(__file__).resolve().parents[1] / "pages" / "kelola_data.py"
+    return AppTest.from_file(str(page), default_timeout=timeout).run()

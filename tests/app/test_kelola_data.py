@@ -2,24 +2,21 @@
 and find it as the dataset in use after a fresh start; restore the previous version."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers import MESSY_CSV
+from tests.helpers import MESSY_CSV, kelola_data_app, use_empty_workspace
 
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
 def _ws(tmp_path, monkeypatch):
-    monkeypatch.setenv("PETA_WORKSPACE_DIR", str(tmp_path / "ws"))
-    monkeypatch.chdir(ROOT)
+    use_empty_workspace(tmp_path, monkeypatch)
 
 
 def _app() -> AppTest:
-    return AppTest.from_file(str(ROOT / "pages" / "kelola_data.py"), default_timeout=90).run()
+    return kelola_data_app(timeout=90)
 
 
 def test_upload_report_save_restart_restore():

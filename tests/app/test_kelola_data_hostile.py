@@ -4,25 +4,22 @@ based on an old version is refused with the other save named, then retried on pu
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers import MESSY_CSV
+from tests.helpers import MESSY_CSV, kelola_data_app, use_empty_workspace
 
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
 def _ws(tmp_path, monkeypatch):
-    monkeypatch.setenv("PETA_WORKSPACE_DIR", str(tmp_path / "ws"))
-    monkeypatch.chdir(ROOT)
+    use_empty_workspace(tmp_path, monkeypatch)
 
 
 def _app() -> AppTest:
-    return AppTest.from_file(str(ROOT / "pages" / "kelola_data.py"), default_timeout=300).run()
+    return kelola_data_app(timeout=300)
 
 
 def test_markdown_image_header_is_a_plain_label():
