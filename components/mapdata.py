@@ -88,18 +88,12 @@ _warm_lock = threading.Lock()
 
 
 def import_page_modules() -> None:
-    """Import the libraries the pages import (geo with mapclassify/scipy and the
-    exporters, Altair, folium: ~5 s), so the first script run does not. Not the
-    components themselves: streamlit-folium registers its component only when imported
-    inside a script run ("Component not found" otherwise)."""
+    """Import the heavy libraries every map page needs (class breaks with mapclassify/scipy,
+    the map exporter with matplotlib, Altair, folium), so a visitor's script run does not.
+    Not the components themselves: streamlit-folium registers its component only when
+    imported inside a script run ("Component not found" otherwise)."""
     import importlib
-    import pkgutil
-
-    import geo
-    for mod in pkgutil.walk_packages(geo.__path__, "geo."):
-        if not mod.name.endswith(("__main__", "bench")):
-            importlib.import_module(mod.name)
-    for name in ("altair", "folium", "folium.plugins"):
+    for name in ("geo.classify", "geo.export.render", "altair", "folium", "folium.plugins"):
         importlib.import_module(name)
 
 
