@@ -6,19 +6,21 @@ Starts the dashboard (``python -m components.serve``, i.e. with its warm-up thre
 ``--processes 2`` two app processes behind HAProxy with cookie-sticky sessions, the
 deployment of ``deploy/``) and, on its own port, the *floor*: a Streamlit page with a
 4-polygon folium map (``benchmarks/floor_app.py``). Then, with headless Chromium
-(/usr/bin/chromium, every request outside 127.0.0.1 aborted and counted as an error):
+(/usr/bin/chromium; every request for an address other than 127.0.0.1 goes to a dead
+proxy, fails and is counted; the browser's HTTP cache works as for a real visitor):
 
-* first view: the national map, opened as soon as the server answers its health check;
-* floor: time to map of the 4-polygon page (median of 3, single session);
-* per N in ``--sessions``: N browser sessions at once, each opening the national map and
-  then one other map page (rotating), ``--rounds`` times; time to map p50/p90/max,
+* first view after start: the national map, opened as soon as the server answers its
+  health check, and the seconds since the server process was started;
+* one visitor at a time (median of 3 new browsers), the app and the floor: the first view
+  (empty browser cache) and the next view (another page by its link, cached files), with
+  the server CPU seconds of each; then drill-downs on Kalimantan Tengah (click a regency,
+  "Buka wilayah ini", until its kecamatan map is drawn) with their server CPU;
+* per N in ``--sessions``: N new browsers at once, each opening the national map and then
+  one other map page (rotating), ``--rounds`` times; first and next views p50/p90/max,
   errors, server CPU seconds per view (all app processes), peak server memory (sum of
-  resident sets, sampled every 0.2 s);
-* the floor page with the same N sessions at once (the browsers run on the same cores
-  as the server, so this is what N sessions cost with nothing to compute), and the CPU
-  seconds per view of the browsers themselves;
-* drill-down (N = 1 only): on Kalimantan Tengah, click a regency, then "Buka wilayah
-  ini", until the kecamatan map is drawn.
+  resident sets, sampled every 0.2 s), the browsers' own CPU seconds per view, and the
+  floor page with the same N sessions at once (the browsers run on the same two cores as
+  the server: this is what N sessions cost with nothing to compute).
 
 "Time to map" = from navigation to the choropleth drawn in the map iframe. Loops are
 bounded (every wait has a timeout). Prints one line per measure and, last, one JSON
@@ -41,9 +43,15 @@ from components.bench_procs import (HAPROXY_CFG, TIMEOUT, BrowserMeter, Meter, _
                                      _stop, _streamlit, _wait_health)
 
 CHROMIUM = "/usr/bin/chromium"
+# No request may leave 127.0.0.1, and the browser's HTTP cache must work as it does for a
+# real visitor (Playwright's request routing would disable it): every non-loopback request
+# goes to a proxy on a closed local port and fails; Chromium never proxies loopback. Each
+# such request is also counted (a `request` listener, which keeps the cache).
+DEAD_PROXY = "http://127.0.0.1:9"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-quic", "--no-first-run",
-                 "--disable-component-update", "--disable-sync"]
+                 "--disable-component-update", "--disable-sync",
+                 f"--proxy-server={DEAD_PROXY}", "--proxy-bypass-list=127.0.0.1;localhost"]
 IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 # Second page of each session (rotating): (path, expected polygons).
 OTHER_PAGES = [("/stunting?wilayah=62", 14), ("/kader?wilayah=62", 14), ("/konektivitas", 38),
@@ -65,29 +73,31 @@ async def _time_to_map(page, base: str, path: str, n: int) -> float:
     return time.monotonic() - t0
 
 
+def _outside(url: str) -> bool:
+    if url.startswith(("data:", "blob:", "about:")):
+        return False
+    host = url.split("/")[2].split(":")[0] if "//" in url else ""
+    return host not in ("127.0.0.1", "localhost")
+
+
 async def _new_page(browser, external: list[str]):
+    """A fresh browser context (empty cache, like a new visitor) and its page."""
     ctx = await browser.new_context(viewport={"width": 1366, "height": 768})
-
-    async def route(r):
-        host = r.request.url.split("/")[2].split(":")[0] if "//" in r.request.url else ""
-        if r.request.url.startswith(("data:", "blob:", "about:")) or host in ("127.0.0.1", "localhost"):
-            await r.continue_()
-        else:
-            external.append(r.request.url)
-            await r.abort()
-
-    await ctx.route("**/*", route)
+    ctx.on("request", lambda r: external.append(r.url) if _outside(r.url) else None)
     return ctx, await ctx.new_page()
 
 
-async def _session(browser, base: str, index: int, rounds: int, times: list, errors: list,
-                   external: list) -> None:
+async def _session(browser, base: str, index: int, rounds: int, first: list, nxt: list,
+                   errors: list, external: list) -> None:
+    """One visitor: a new browser (empty cache) opens the national map, then another map
+    page by its link (the browser now has the app's files)."""
     ctx, page = await _new_page(browser, external)
     try:
         for r in range(rounds):
-            for path, n in (HOME, OTHER_PAGES[(index + r) % len(OTHER_PAGES)]):
+            for i, (path, n) in enumerate((HOME, OTHER_PAGES[(index + r) % len(OTHER_PAGES)])):
                 try:
-                    times.append(await _time_to_map(page, base, path, n))
+                    (first if r == 0 and i == 0 else nxt).append(
+                        await _time_to_map(page, base, path, n))
                     if await page.get_by_test_id("stException").count():
                         errors.append(f"{path}: exception on page")
                 except Exception as exc:  # timeout, navigation error
@@ -96,22 +106,45 @@ async def _session(browser, base: str, index: int, rounds: int, times: list, err
         await ctx.close()
 
 
-async def _floor_session(browser, base: str, times: list, errors: list,
+async def _floor_session(browser, base: str, first: list, nxt: list, errors: list,
                          external: list) -> None:
-    """What _session does, on the 4-polygon floor page (two views)."""
+    """What _session does, on the 4-polygon floor page (a first and a next view)."""
     ctx, page = await _new_page(browser, external)
     try:
-        for _ in range(2):
+        for i in range(2):
             try:
-                times.append(await _time_to_map(page, base, "/", 4))
+                (first if i == 0 else nxt).append(await _time_to_map(page, base, "/", 4))
             except Exception as exc:  # timeout, navigation error
                 errors.append(f"floor: {type(exc).__name__}")
     finally:
         await ctx.close()
 
 
-async def _drill(browser, base: str, external: list) -> float:
-    """Seconds from the click on "Buka wilayah ini" to the kecamatan map drawn."""
+async def _single_visitor(browser, base: str, meter, external: list, home=HOME,
+                          others=OTHER_PAGES, visitors: int = 3) -> dict:
+    """One visitor at a time (median of ``visitors``): time to map and server CPU seconds of
+    the first view of a new browser, and of another page then opened by its link."""
+    kinds: dict[str, list[float]] = {"first_s": [], "next_s": [], "first_cpu_s": [],
+                                     "next_cpu_s": []}
+    for i in range(visitors):
+        ctx, page = await _new_page(browser, external)
+        try:
+            c0 = meter.cpu()
+            kinds["first_s"].append(await _time_to_map(page, base, *home))
+            await page.wait_for_timeout(500)      # the run's last messages, the map's files
+            c1 = meter.cpu()
+            kinds["next_s"].append(await _time_to_map(page, base, *others[i % len(others)]))
+            await page.wait_for_timeout(500)
+            kinds["first_cpu_s"].append(c1 - c0)
+            kinds["next_cpu_s"].append(meter.cpu() - c1)
+        finally:
+            await ctx.close()
+    return {k: round(statistics.median(v), 3) for k, v in kinds.items()}
+
+
+async def _drill(browser, base: str, external: list, meter=None) -> tuple[float, float]:
+    """Seconds from the click on "Buka wilayah ini" to the kecamatan map drawn, and the
+    server CPU seconds meanwhile (with ``meter``)."""
     ctx, page = await _new_page(browser, external)
     try:
         await _time_to_map(page, base, "/?wilayah=62", 14)
@@ -125,10 +158,12 @@ async def _drill(browser, base: str, external: list) -> float:
         await button.wait_for(timeout=30_000)
         await page.locator(IFRAME).evaluate(
             "el => el.contentDocument.documentElement.setAttribute('data-bench-stale', '1')")
-        t0 = time.monotonic()
+        t0, c0 = time.monotonic(), meter.cpu() if meter else 0.0
         await button.click()
         await page.wait_for_function(_DRAWN, arg=[1, True], timeout=TIMEOUT * 1000, polling=50)
-        return time.monotonic() - t0
+        seconds = time.monotonic() - t0
+        await page.wait_for_timeout(500)
+        return seconds, (meter.cpu() - c0 if meter else float("nan"))
     finally:
         await ctx.close()
 
@@ -138,6 +173,11 @@ def _pct(values: list[float], q: float) -> float:
         return float("nan")
     s = sorted(values)
     return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
+
+
+def _stats(values: list[float]) -> dict:
+    return {"p50_s": round(_pct(values, .5), 2), "p90_s": round(_pct(values, .9), 2),
+            "max_s": round(max(values), 2) if values else None}
 
 
 def _fmt(values: list[float]) -> str:
@@ -186,9 +226,12 @@ async def _run(args) -> dict:
             out["server_healthy_s"] = round(healthy, 2)
             try:
                 first = await _time_to_map(page, base, *HOME)
+                since_start = time.monotonic() - started
                 out["first_view_s"] = round(first, 2)
+                out["first_view_since_start_s"] = round(since_start, 2)
                 print(f"first view after start: server healthy after {healthy:.1f} s, then "
-                      f"the national map in {first:.2f} s", flush=True)
+                      f"the national map in {first:.2f} s ({since_start:.2f} s after the "
+                      f"server was started)", flush=True)
             except Exception as exc:  # timeout: reported, the run goes on
                 out["first_view_s"] = None
                 print(f"first view after start: server healthy after {healthy:.1f} s, then "
@@ -200,67 +243,74 @@ async def _run(args) -> dict:
                     "caches warm" not in (tmp / f"app-{p}.log").read_text() for p in app_ports):
                 await asyncio.sleep(0.5)
             _wait_health(f"http://127.0.0.1:{floor_port}", floor)
-            floor_meter = Meter([floor.pid])
-            floor_cpu0 = floor_meter.cpu()
-            floors = []
-            for _ in range(4):
-                ctx, page = await _new_page(browser, external)
-                floors.append(await _time_to_map(page, f"http://127.0.0.1:{floor_port}", "/", 4))
-                await ctx.close()
-            floor_s = statistics.median(floors[1:])
-            floor_cpu = (floor_meter.cpu() - floor_cpu0) / len(floors)
-            floor_meter.close()
-            out["floor_s"] = round(floor_s, 2)
-            out["floor_cpu_s_per_view"] = round(floor_cpu, 3)
-            print(f"floor (4-polygon page): {floor_s:.2f} s (median of {len(floors) - 1}; "
-                  f"{', '.join(f'{f:.2f}' for f in floors[1:])}); its server CPU "
-                  f"{floor_cpu:.3f} s/view", flush=True)
-            browser_meter = BrowserMeter()
             floor_base = f"http://127.0.0.1:{floor_port}"
+            floor_meter = Meter([floor.pid])
+            await _single_visitor(browser, floor_base, floor_meter, external,  # (its imports)
+                                  ("/", 4), [("/", 4)], visitors=1)
+            fl = await _single_visitor(browser, floor_base, floor_meter, external, ("/", 4),
+                                       [("/", 4)])
+            floor_meter.close()
+            app = await _single_visitor(browser, base, meter, external)
+            drills = []
+            for _ in range(3):
+                try:
+                    drills.append(await _drill(browser, base, external, meter))
+                except Exception as exc:
+                    print(f"drill-down failed: {type(exc).__name__}: {exc}"[:300])
+            out["single"] = {"app": app, "floor": fl,
+                             "first_over_floor": round(app["first_s"] / fl["first_s"], 2),
+                             "next_over_floor": round(app["next_s"] / fl["next_s"], 2),
+                             "drill_s": [round(d, 2) for d, _ in drills],
+                             "drill_cpu_s": [round(c, 3) for _, c in drills]}
+            print(f"one visitor at a time (median of 3 new browsers):\n"
+                  f"  first view (empty browser cache): {app['first_s']:.2f} s; floor "
+                  f"{fl['first_s']:.2f} s; ratio {out['single']['first_over_floor']}\n"
+                  f"  next view (another page by its link): {app['next_s']:.2f} s; floor "
+                  f"{fl['next_s']:.2f} s; ratio {out['single']['next_over_floor']}\n"
+                  f"  server CPU per view: first {app['first_cpu_s']:.3f} s (floor "
+                  f"{fl['first_cpu_s']:.3f} s), next {app['next_cpu_s']:.3f} s (floor "
+                  f"{fl['next_cpu_s']:.3f} s)", flush=True)
+            if drills:
+                print("  drill-down click to the kecamatan map: "
+                      + ", ".join(f"{d:.2f} s" for d, _ in drills) + "; server CPU "
+                      + ", ".join(f"{c:.3f} s" for _, c in drills), flush=True)
+            browser_meter = BrowserMeter()
             for n in args.sessions:
-                times: list[float] = []
+                first: list[float] = []
+                nxt: list[float] = []
                 errors: list[str] = []
                 meter.reset_peak()
                 cpu0, bcpu0 = meter.cpu(), browser_meter.cpu()
                 t0 = time.monotonic()
-                await asyncio.gather(*(_session(browser, base, i, args.rounds, times, errors,
-                                                external) for i in range(n)))
+                await asyncio.gather(*(_session(browser, base, i, args.rounds, first, nxt,
+                                                errors, external) for i in range(n)))
                 wall = time.monotonic() - t0
+                times = first + nxt
                 views = len(times) + len(errors)
                 cpu = (meter.cpu() - cpu0) / max(views, 1)
                 bcpu = (browser_meter.cpu() - bcpu0) / max(views, 1)
                 # the floor page under the same number of sessions at once
-                ftimes: list[float] = []
-                await asyncio.gather(*(_floor_session(browser, floor_base, ftimes, errors,
+                ffirst: list[float] = []
+                fnext: list[float] = []
+                await asyncio.gather(*(_floor_session(browser, floor_base, ffirst, fnext, errors,
                                                       external) for _ in range(n)))
-                row = {"p50_s": round(_pct(times, .5), 2), "p90_s": round(_pct(times, .9), 2),
-                       "max_s": round(max(times), 2) if times else None,
+                row = {"first": _stats(first), "next": _stats(nxt),
+                       "floor_first": _stats(ffirst), "floor_next": _stats(fnext),
                        "views": views, "errors": len(errors), "cpu_s_per_view": round(cpu, 3),
                        "peak_rss_mb": round(meter.peak / 1e6), "wall_s": round(wall, 1),
                        "browser_cpu_s_per_view": round(bcpu, 3),
-                       "p50_over_floor": round(_pct(times, .5) / floor_s, 2),
-                       "floor_same_n": {"p50_s": round(_pct(ftimes, .5), 2),
-                                        "p90_s": round(_pct(ftimes, .9), 2)},
-                       "p90_over_floor_same_n": round(_pct(times, .9) / _pct(ftimes, .9), 2)
-                       if ftimes else None}
+                       "p90_over_single": {
+                           "first": round(_pct(first, .9) / app["first_s"], 2) if first else None,
+                           "next": round(_pct(nxt, .9) / app["next_s"], 2) if nxt else None}}
                 out[f"n{n}"] = row
-                print(f"N={n:>2}: time to map {_fmt(times)} ({views} views, {len(errors)} "
-                      f"errors{': ' + '; '.join(errors[:3]) if errors else ''}); server CPU "
-                      f"{cpu:.3f} s/view; browser CPU {bcpu:.2f} s/view; peak server memory "
-                      f"{meter.peak / 1e6:.0f} MB; p50/floor {row['p50_over_floor']}\n"
-                      f"      floor page with {n} sessions at once: {_fmt(ftimes)}; "
-                      f"p90 app/floor {row['p90_over_floor_same_n']}", flush=True)
-                if n == 1:
-                    drills = []
-                    for _ in range(2):
-                        try:
-                            drills.append(await _drill(browser, base, external))
-                        except Exception as exc:
-                            print(f"drill-down failed: {type(exc).__name__}: {exc}"[:300])
-                    if drills:
-                        out["drill_s"] = [round(d, 2) for d in drills]
-                        print("drill-down click to the kecamatan map: "
-                              + ", ".join(f"{d:.2f} s" for d in drills), flush=True)
+                print(f"N={n:>2} at once ({views} views, {len(errors)} errors"
+                      f"{': ' + '; '.join(errors[:3]) if errors else ''}):\n"
+                      f"  first view {_fmt(first)}; floor {_fmt(ffirst)}\n"
+                      f"  next view  {_fmt(nxt)}; floor {_fmt(fnext)}\n"
+                      f"  p90 / one visitor: first {row['p90_over_single']['first']}, next "
+                      f"{row['p90_over_single']['next']}; server CPU {cpu:.3f} s/view; browsers' "
+                      f"CPU {bcpu:.2f} s/view; peak server memory {meter.peak / 1e6:.0f} MB",
+                      flush=True)
             browser_meter.close()
             await browser.close()
         meter.close()

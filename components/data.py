@@ -135,7 +135,8 @@ def exposed_list() -> pd.DataFrame:
 
 @st.cache_resource(show_spinner="Menghitung indikator …", max_entries=2)
 def _long_table(dv: str) -> pd.DataFrame:
-    return datasets.long_table(joined(), LEVELS, hazard_classes())
+    return datasets.long_table_cached(
+        dv, lambda: ordered_for_lookup(datasets.long_table(joined(), LEVELS, hazard_classes())))
 
 
 def long_table() -> pd.DataFrame:
@@ -218,36 +219,91 @@ def map_level(region: str) -> str | None:
     return child_level(level_of(region))
 
 
+VALUE_COLUMNS = ["code", "value", "numerator", "denominator", "unstable"]
+
+
+def _part(indicator: str, level: str, period: str, parent: str | None) -> pd.DataFrame | None:
+    """Rows of one indicator, level and period (under ``parent``), with their source."""
+    found = _by_key().get((indicator, level, period))
+    if found is None:
+        return None
+    rows, rank = found
+    return rows.iloc[_under(rank, parent)] if parent else rows
+
+
+def _code_rank(long: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(rank of each row's code in the sorted list of codes, that sorted list)."""
+    cats = long["code"].cat.categories.to_numpy(dtype=str)
+    order = np.argsort(cats, kind="stable")
+    position = np.empty(len(cats) + 1, dtype=np.int64)   # category → rank in sorted order
+    position[order] = np.arange(len(cats))
+    position[-1] = -1                                     # (a missing code, never expected)
+    return position[long["code"].cat.codes.to_numpy()], cats[order]
+
+
+def _group_ids(long: pd.DataFrame) -> np.ndarray:
+    """One integer per (indicator, level, period) of each row."""
+    gid = np.zeros(len(long), dtype=np.int64)
+    for col in ("indicator", "level", "period"):
+        cat = long[col].cat
+        gid = gid * (len(cat.categories) + 1) + cat.codes.to_numpy().astype(np.int64) + 1
+    return gid
+
+
+def ordered_for_lookup(long: pd.DataFrame) -> pd.DataFrame:
+    """The long table ordered by (indicator, level, period, code), the order _by_key_of
+    slices; kept so on disk, a server start needs no sort."""
+    rank, _ = _code_rank(long)
+    return long.take(np.lexsort((rank, _group_ids(long)))).reset_index(drop=True)
+
+
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _by_key_of(dv: str) -> dict:
-    cols = ["code", "value", "numerator", "denominator", "unstable"]
-    return {key: frame[cols].reset_index(drop=True)
-            for key, frame in long_table().groupby(["indicator", "level", "period"],
-                                                      sort=False)}
+def _by_key_of(dv: str) -> tuple[dict, np.ndarray]:
+    long = long_table()
+    rank, sorted_codes = _code_rank(long)
+    gid = _group_ids(long)
+    step = np.diff(gid)
+    if len(gid) > 1 and not ((step > 0) | ((step == 0) & (np.diff(rank) >= 0))).all():
+        order = np.lexsort((rank, gid))       # (a table not read back from the disk cache)
+        long, rank, gid = long.take(order).reset_index(drop=True), rank[order], gid[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(gid)) + 1] if len(gid) else np.array([], int)
+    ends = np.r_[starts[1:], len(gid)]
+    columns = [long.columns.get_loc(c) for c in ("indicator", "level", "period")]
+    parts = {}
+    for start, end in zip(starts, ends):
+        key = tuple(str(long.iat[int(start), c]) for c in columns)
+        parts[key] = (long.iloc[int(start):int(end)], rank[start:end])
+    return parts, sorted_codes
 
 
 def _by_key() -> dict:
-    """The long table split by (indicator, level, period), so a rerun filters small frames."""
-    return _by_key_of(data_version())
+    """The long table split by (indicator, level, period), each part ordered by code with
+    the rank of its codes: the regions under a parent are one slice found by binary search
+    (a rerun of a kabupaten view used to test every code of the level with str.startswith)."""
+    return _by_key_of(data_version())[0]
+
+
+def _under(rank: np.ndarray, parent: str) -> slice:
+    """Rows of a part (code ranks ``rank``) under ``parent``: codes with the prefix
+    ``parent + '.'`` ('/' is the character after '.')."""
+    sorted_codes = _by_key_of(data_version())[1]
+    first, end = np.searchsorted(sorted_codes, [parent + ".", parent + "/"])
+    lo, hi = np.searchsorted(rank, [first, end])
+    return slice(int(lo), int(hi))
 
 
 def values(indicator: str, level: str, period: str, parent: str | None) -> pd.DataFrame:
     """code, value, numerator, denominator, unstable for the regions under ``parent``."""
-    rows = _by_key().get((indicator, level, period))
+    rows = _part(indicator, level, period, parent)
     if rows is None:
-        return pd.DataFrame(columns=["code", "value", "numerator", "denominator", "unstable"])
-    if parent:
-        rows = rows.loc[rows["code"].str.startswith(parent + ".")]
-    return rows.reset_index(drop=True)
+        return pd.DataFrame(columns=VALUE_COLUMNS)
+    return rows[VALUE_COLUMNS].reset_index(drop=True)
 
 
 def sources(indicator: str, level: str, period: str, parent: str | None) -> list[str]:
     """Distinct sources of the values of one indicator, level and period under ``parent``."""
-    long = long_table()
-    sel = (long["indicator"] == indicator) & (long["level"] == level) & (long["period"] == period)
-    if parent:
-        sel &= long["code"].astype(str).str.startswith(parent + ".")
-    return sorted(set(long.loc[sel, "source"].astype(str)))
+    rows = _part(indicator, level, period, parent)
+    return [] if rows is None else sorted(set(rows["source"].astype(str)))
 
 
 def periods(indicator: str, level: str | None = None, parent: str | None = None) -> list[str]:
@@ -255,10 +311,11 @@ def periods(indicator: str, level: str | None = None, parent: str | None = None)
     (published, imported and registry values alike)."""
     ind = indicators.get(indicator)
     found = []
-    for (i, lv, period), rows in _by_key().items():
+    for (i, lv, period), (_, rank) in _by_key().items():
         if i != indicator or (level and lv != level):
             continue
-        if parent and not rows["code"].str.startswith(parent + ".").any():
+        where = _under(rank, parent) if parent else None
+        if where is not None and where.stop <= where.start:
             continue
         found.append(period)
     if ind.source == "registri":

@@ -85,15 +85,45 @@ def posyandu_layer(region: str, offline_only: bool = False) -> dict:
 
 _warm = {"thread": None, "done": False, "seconds": None, "error": None, "steps": {}}
 _warm_lock = threading.Lock()
+# Script runs in progress and when the last one ended: once the first view's caches are
+# built, the warm-up steps aside while visitors are being served (it would take half of
+# the interpreter from them: one process, one GIL).
+_visitors = {"active": 0, "last": 0.0}
+_visitors_lock = threading.Lock()
+QUIET_S = 3.0          # after a run ends the browser still loads the map and its files
+MAX_STEP_ASIDE_S = 2.0  # per step, so a busy meeting still gets every file written
 
 
-def import_page_modules() -> None:
-    """Import the heavy libraries every map page needs (class breaks with mapclassify/scipy,
-    the map exporter with matplotlib, Altair, folium), so a visitor's script run does not.
-    Not the components themselves: streamlit-folium registers its component only when
-    imported inside a script run ("Component not found" otherwise)."""
+class visitor_run:
+    """Context manager around a script run (components.shell.run)."""
+
+    def __enter__(self):
+        with _visitors_lock:
+            _visitors["active"] += 1
+
+    def __exit__(self, *exc):
+        with _visitors_lock:
+            _visitors["active"] -= 1
+            _visitors["last"] = time.monotonic()
+        return False
+
+
+def _step_aside() -> None:
+    """Wait (at most MAX_STEP_ASIDE_S) while a visitor's run is in progress or just ended."""
+    deadline = time.monotonic() + MAX_STEP_ASIDE_S
+    while time.monotonic() < deadline and (
+            _visitors["active"] or time.monotonic() - _visitors["last"] < QUIET_S):
+        time.sleep(0.05)
+
+
+def import_page_modules(names=("geo.classify", "folium", "folium.plugins")) -> None:
+    """Import the libraries the map pages need (class breaks, folium), so a visitor's
+    script run does not; later in the warm-up, those of other pages and of the exports
+    (Altair for the trend chart, matplotlib for PNG/PDF). Not the components themselves:
+    streamlit-folium registers its component only when imported inside a script run
+    ("Component not found" otherwise)."""
     import importlib
-    for name in ("geo.classify", "geo.export.render", "altair", "folium", "folium.plugins"):
+    for name in names:
         importlib.import_module(name)
 
 
@@ -121,21 +151,29 @@ def warm_up() -> float:
     mark("national_view")
     import_page_modules()       # after the national view's data (a first visitor imports
     mark("imports")             # what its page needs itself)
+    # From here on, visitors first: each step waits while a script run is being served.
     provinces = data.display_layer("provinsi", None)["code"].tolist()
     for code in provinces:
+        _step_aside()
         data.display_layer("kabupaten", code)
         geometry_url("kabupaten", code)
     mark("province_views")
+    _step_aside()
     _points_files(_registry_key())
     mark("points_files")
     kab = data.display_layer("kabupaten", None)["code"].tolist()
     for code in kab:
+        _step_aside()
         geometry_url("kecamatan", code)
     from components import hazard_view     # (imports this module)
     from geo.hazard_types import ALL
     mark("kabupaten_views")
+    _step_aside()
     hazard_view.map_config("", ALL)        # Risiko Bencana, national: the largest hazard file
     mark("hazards_national")
+    _step_aside()
+    import_page_modules(("altair", "geo.export.render"))
+    mark("chart_and_export_imports")
     return time.perf_counter() - started
 
 

@@ -117,6 +117,12 @@ def _show_notices() -> None:
 
 
 def run() -> None:
+    from components.mapdata import visitor_run
+    with visitor_run():     # the warm-up thread steps aside while a visitor is served
+        _run()
+
+
+def _run() -> None:
     # "auto": expanded on desktop, collapsed at or below 768 px (phones), where the
     # pickers are in the quick bar at the top of the page (components.mobile).
     st.set_page_config(page_title="Peta Posyandu", page_icon=str(FAVICON), layout="wide",
@@ -144,6 +150,7 @@ def run() -> None:
             st.stop()
         with guard("url"):
             state.sync_from_url(_known_region)
+            state.apply_map_click(_known_region)
         if not auth.can_view():
             nav = _navigation()
             _RUN.inside = True

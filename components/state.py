@@ -176,6 +176,30 @@ def go_to_region(code: str) -> None:
     st.rerun()
 
 
+# The pages whose map drills down (components.choropleth.map_section's ``page``).
+MAP_PAGES = ("ringkasan", "stunting", "kader", "bencana", "konektivitas", "layanan_spm",
+             "peringkat")
+
+
+def apply_map_click(known_region: Callable[[str], bool]) -> bool:
+    """Open the region the visitor chose on the map ("Buka wilayah ini"), at the start of
+    the run that click caused, before anything is drawn: one script run per drill-down (the
+    page used to be drawn for the old region first, then rerun). True when it moved."""
+    nav = st.session_state.get("_nav", 0)
+    for page in MAP_PAGES:
+        key = f"map-{page}-{nav}"
+        if key not in st.session_state:
+            continue
+        feature = (st.session_state[key] or {}).get("last_active_drawing") or {}
+        code = str((feature.get("properties") or {}).get("code") or "")
+        if (code and code != st.session_state.get("region", "") and is_code(code)
+                and level_of(code) != "desa" and known_region(code)):
+            st.session_state["region"] = code
+            new_map_key()
+            return True
+    return False
+
+
 def new_map_key() -> None:
     """A new map key per navigation: a map identical to one seen before must not replay
     the click it returned then."""

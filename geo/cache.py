@@ -95,3 +95,41 @@ def write_parquet_atomic(gdf, target: Path, row_group_size: int = 4096) -> None:
     """GeoParquet, sorted input in small row groups so province filters skip most of it."""
     _atomic(Path(target), lambda tmp: gdf.to_parquet(tmp, compression="zstd", index=False,
                                                             row_group_size=row_group_size))
+
+
+_CODE_KEY: dict[str, str] = {}
+
+
+def code_key(package: Path | None = None) -> str:
+    """A short key naming the source code of the ``geo`` package (every .py file's
+    content): a cached result computed by that code is rebuilt after any change to it."""
+    package = Path(package or Path(__file__).resolve().parent)
+    if str(package) not in _CODE_KEY:
+        h = hashlib.sha256()
+        for path in sorted(package.rglob("*.py")):
+            h.update(str(path.relative_to(package)).encode())
+            h.update(path.read_bytes())
+        _CODE_KEY[str(package)] = h.hexdigest()[:16]
+    return _CODE_KEY[str(package)]
+
+
+def tree_stamp(folder: Path) -> str:
+    """A short key of a folder's files by (relative path, size, mtime): cheap, changes
+    whenever a file is replaced, added or removed."""
+    h = hashlib.sha256()
+    folder = Path(folder)
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            st = path.stat()
+            h.update(f"{path.relative_to(folder)}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def prune(pattern: str, keep: int) -> None:
+    """Remove all but the ``keep`` newest cache files matching ``pattern``."""
+    files = sorted(cache_dir().glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[keep:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass

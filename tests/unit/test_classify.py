@@ -23,7 +23,7 @@ HEX = re.compile(r"^#[0-9a-f]{6}$")
 @pytest.fixture(autouse=True)
 def _quiet():
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # mapclassify: "Numba not installed"
+        warnings.simplefilter("ignore", UserWarning)
         yield
 
 
@@ -108,6 +108,22 @@ def test_ties_reduce_k_without_error(method):
     cls = c.class_of(values)
     assert (cls >= 0).all()
     assert len(set(cls[values.to_numpy() == 0.0])) == 1  # equal values, one class
+
+
+def test_breaks_of_many_values_are_the_same_on_every_call():
+    """Above FISHER_JENKS_EXACT_MAX values (a national desa map: 83,000) the breaks come
+    from order statistics, not a random sample: every visitor and every export gets the
+    same classes. Real data: Posyandu per desa of the national registry."""
+    from geo import datasets
+    long = datasets.long_table(datasets.joined_posyandu(), ("desa",))
+    rows = long.loc[(long["indicator"] == "posyandu") & (long["level"] == "desa")]
+    values = pd.Series(rows["value"].to_numpy())
+    assert len(values) > C.FISHER_JENKS_EXACT_MAX
+    first = C.classify(values, POSYANDU)
+    assert all(C.classify(values, POSYANDU).bins == first.bins for _ in range(3))
+    assert first.bins[-1] == values.max() and len(first.bins) == 5
+    cls = first.class_of(values)
+    assert set(cls) == {0, 1, 2, 3, 4}       # every class holds villages
 
 
 def test_k_larger_than_distinct_values():

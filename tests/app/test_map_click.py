@@ -1,0 +1,59 @@
+"""A click on "Buka wilayah ini" (the map's value, as streamlit-folium stores it under the
+map's key) opens that region in the run the click causes, before the sidebar and the page
+are drawn; a value that is not a region one may open (a village, an unknown or hostile
+code, the region shown) changes nothing."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.helpers import use_empty_workspace
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+@pytest.fixture()
+def app(tmp_path, monkeypatch):
+    use_empty_workspace(tmp_path, monkeypatch)
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(APP), default_timeout=300)
+    at.query_params["wilayah"] = "62"
+    at.run()
+    assert not at.exception, at.exception
+    yield at
+    st.cache_resource.clear()
+
+
+def _click(at: AppTest, code: str) -> AppTest:
+    """What the map sends when "Buka wilayah ini" is clicked for ``code``."""
+    key = f"map-ringkasan-{at.session_state['_nav'] if '_nav' in at.session_state else 0}"
+    at.session_state[key] = {"last_active_drawing": {"type": "Feature",
+                                                     "properties": {"code": code}}}
+    return at.run()
+
+
+def test_click_opens_the_regency(app):
+    from geo.regions import region_names
+    name = str(region_names()["62.10"])
+    at = _click(app, "62.10")
+    assert not at.exception, at.exception
+    assert at.session_state["region"] == "62.10"
+    assert at.query_params["wilayah"] == "62.10"
+    # the sidebar drawn in that run already follows the click
+    kab = next(s for s in at.sidebar.selectbox if s.label == "Kabupaten/Kota")
+    assert kab.value == "62.10"
+    assert any(name in h.value for h in at.subheader), \
+        [h.value for h in at.subheader]
+
+
+@pytest.mark.parametrize("value", ["62.10.01.2001", "99.99", "<script>x</script>", "62", ""])
+def test_values_that_are_not_a_region_to_open_change_nothing(app, value):
+    nav = app.session_state["_nav"] if "_nav" in app.session_state else 0
+    at = _click(app, value)
+    assert not at.exception, at.exception
+    assert at.session_state["region"] == "62"
+    assert at.query_params["wilayah"] == "62"
+    assert (at.session_state["_nav"] if "_nav" in at.session_state else 0) == nav
