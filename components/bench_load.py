@@ -1,11 +1,13 @@
 """Load benchmark of the maps: real browsers against a real server, on 127.0.0.1.
 
-    python -m components.bench_load --sessions 1,5,10 [--processes 2] [--rounds 1]
+    python -m components.bench_load --sessions 1,5,10 [--processes 2] [--rounds 1] [--direct]
 
-Starts the dashboard (``python -m components.serve``, i.e. with its warm-up thread; with
-``--processes 2`` two app processes behind HAProxy with cookie-sticky sessions, the
-deployment of ``deploy/``) and, on its own port, the *floor*: a Streamlit page with a
-4-polygon folium map (``benchmarks/floor_app.py``). Then, with headless Chromium
+Starts the dashboard as deployed: ``--processes`` app processes (``python -m
+components.serve``, i.e. with its warm-up thread) behind HAProxy with the configuration
+of ``deploy/haproxy.cfg`` (cookie-sticky sessions, static files cached and compressed);
+``--direct`` talks to one process without the proxy. Also the *floor*, a Streamlit page
+with a 4-polygon folium map (``benchmarks/floor_app.py``), served the same way (its own
+HAProxy, same configuration). Then, with headless Chromium
 (/usr/bin/chromium; every request for an address other than 127.0.0.1 goes to a dead
 proxy, fails and is counted; the browser's HTTP cache works as for a real visitor):
 
@@ -39,8 +41,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from components.bench_procs import (HAPROXY_CFG, TIMEOUT, BrowserMeter, Meter, _free_port,
-                                     _stop, _streamlit, _wait_health)
+from components.bench_procs import (TIMEOUT, BrowserMeter, Meter, _free_port,
+                                     _stop, _streamlit, _wait_health, haproxy_config)
 
 CHROMIUM = "/usr/bin/chromium"
 # No request may leave 127.0.0.1, and the browser's HTTP cache must work as it does for a
@@ -185,12 +187,26 @@ def _fmt(values: list[float]) -> str:
             f"max {max(values):.2f} s" if values else "no views")
 
 
+def _start_proxy(cfg: Path, ports: list[int], procs: list) -> str:
+    """HAProxy with the deployment's configuration in front of ``ports``; its base URL."""
+    port = _free_port()
+    cfg.write_text(haproxy_config(port, [(f"app{i}", p) for i, p in enumerate(ports)]))
+    proxy = subprocess.Popen([shutil.which("haproxy") or "/usr/sbin/haproxy", "-f", str(cfg),
+                              "-db"], stdout=open(cfg.with_suffix(".log"), "w"),  # noqa: SIM115
+                             stderr=subprocess.STDOUT, start_new_session=True)
+    procs.append(proxy)
+    base = f"http://127.0.0.1:{port}"
+    _wait_health(base, proxy)
+    return base
+
+
 async def _run(args) -> dict:
     from playwright.async_api import async_playwright
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-load-"))
     procs: list[subprocess.Popen] = []
-    out: dict = {"processes": args.processes, "rounds": args.rounds}
+    out: dict = {"processes": args.processes, "rounds": args.rounds,
+                 "proxy": not args.direct}
     try:
         floor_port = _free_port()
         floor = _streamlit(["-m", "streamlit", "run", "benchmarks/floor_app.py"], floor_port,
@@ -202,20 +218,13 @@ async def _run(args) -> dict:
         procs.extend(apps)
         for p, proc in zip(app_ports, apps):
             _wait_health(f"http://127.0.0.1:{p}", proc)
-        if args.processes > 1:
-            port = _free_port()
-            servers = "\n".join(f"    server app{i} 127.0.0.1:{p} check cookie app{i}"
-                                for i, p in enumerate(app_ports))
-            cfg = tmp / "haproxy.cfg"
-            cfg.write_text(HAPROXY_CFG.format(port=port, servers=servers))
-            haproxy = subprocess.Popen([shutil.which("haproxy") or "/usr/sbin/haproxy", "-f",
-                                        str(cfg), "-db"], stdout=open(tmp / "haproxy.log", "w"),  # noqa: SIM115
-                                       stderr=subprocess.STDOUT, start_new_session=True)
-            procs.append(haproxy)
-            base = f"http://127.0.0.1:{port}"
-            _wait_health(base, haproxy)
-        else:
+        if args.direct:
             base = f"http://127.0.0.1:{app_ports[0]}"
+            floor_base = f"http://127.0.0.1:{floor_port}"
+        else:   # the deployment: HAProxy in front (the floor gets its own, same config)
+            base = _start_proxy(tmp / "haproxy-app.cfg", app_ports, procs)
+            _wait_health(f"http://127.0.0.1:{floor_port}", floor)
+            floor_base = _start_proxy(tmp / "haproxy-floor.cfg", [floor_port], procs)
         healthy = time.monotonic() - started
         meter = Meter([a.pid for a in apps])
         external: list[str] = []
@@ -243,7 +252,6 @@ async def _run(args) -> dict:
                     "caches warm" not in (tmp / f"app-{p}.log").read_text() for p in app_ports):
                 await asyncio.sleep(0.5)
             _wait_health(f"http://127.0.0.1:{floor_port}", floor)
-            floor_base = f"http://127.0.0.1:{floor_port}"
             floor_meter = Meter([floor.pid])
             await _single_visitor(browser, floor_base, floor_meter, external,  # (its imports)
                                   ("/", 4), [("/", 4)], visitors=1)
@@ -332,12 +340,18 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--sessions", default="1,5,10",
                     type=lambda s: [int(x) for x in s.split(",") if x.strip()])
     ap.add_argument("--processes", type=int, default=1,
-                    help="app processes (2+: behind HAProxy with sticky cookies)")
+                    help="app processes behind HAProxy (deploy/haproxy.cfg: sticky cookies, "
+                         "static cache, compression)")
     ap.add_argument("--rounds", type=int, default=1, help="home + other page per session")
+    ap.add_argument("--direct", action="store_true",
+                    help="no HAProxy: the browsers talk to one app process (and the floor) "
+                         "directly")
     ap.add_argument("--keep-logs", action="store_true")
     args = ap.parse_args(argv)
-    if args.processes > 1 and not shutil.which("haproxy") and not Path("/usr/sbin/haproxy").exists():
-        ap.error("--processes > 1 needs HAProxy (apt-get install haproxy)")
+    if args.direct and args.processes > 1:
+        ap.error("--direct runs one process")
+    if not args.direct and not shutil.which("haproxy") and not Path("/usr/sbin/haproxy").exists():
+        ap.error("the deployment's HAProxy is missing (apt-get install haproxy), or use --direct")
     # SIGTERM (e.g. `timeout`) ends like Ctrl+C, so the servers started here are stopped.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     return asyncio.run(_run(args))

@@ -17,24 +17,25 @@ import psutil
 REPO = Path(__file__).resolve().parent.parent
 TIMEOUT = 180.0
 
-HAPROXY_CFG = """
-global
-    maxconn 2000
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 1h
-    timeout server 1h
-    timeout tunnel 1h
-frontend web
-    bind 127.0.0.1:{port}
-    default_backend app
-backend app
-    balance roundrobin
-    cookie PETASRV insert indirect nocache httponly
-    option httpchk GET /_stcore/health
-{servers}
-"""
+DEPLOY_HAPROXY = REPO / "deploy" / "haproxy.cfg"
+
+
+def haproxy_config(port: int, servers: list[tuple[str, int]]) -> str:
+    """The deployment's HAProxy configuration (deploy/haproxy.cfg: sticky cookie, static
+    cache, compression), run unprivileged in the foreground on 127.0.0.1:``port`` with
+    ``servers`` (name, port) as its app processes."""
+    lines = []
+    for line in DEPLOY_HAPROXY.read_text().splitlines():
+        word = line.split()[0] if line.split() else ""
+        if word in ("log", "user", "group", "daemon") or line.strip() == "option httplog":
+            continue                       # no syslog, no privileges, no fork
+        if word == "bind":
+            line = f"    bind 127.0.0.1:{port}"
+        if word == "server":
+            continue
+        lines.append(line)
+    lines += [f"    server {name} 127.0.0.1:{p} check cookie {name}" for name, p in servers]
+    return "\n".join(lines) + "\n"
 
 
 def _free_port() -> int:

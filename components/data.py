@@ -20,7 +20,7 @@ from geo.store import get_store
 _RUN = threading.local()
 
 
-_EXPOSURE = ("posyandu", "batas", "bahaya")
+EXPOSURE = ("posyandu", "batas", "bahaya")   # the families behind hazard exposure
 # Workspace kinds behind each family of cached tables.
 FAMILY_KINDS = {
     "posyandu": ("posyandu",),
@@ -90,7 +90,7 @@ def _hazard_ranks(dv: str) -> tuple[list[str], np.ndarray]:
 
 def hazard_ranks() -> tuple[list[str], np.ndarray]:
     """(types present, class rank per Posyandu and type + highest) — geo.exposure."""
-    return _hazard_ranks(data_version(*_EXPOSURE))
+    return _hazard_ranks(data_version(*EXPOSURE))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -104,7 +104,7 @@ def _hazard_classes(dv: str) -> pd.DataFrame:
 
 def hazard_classes() -> pd.DataFrame:
     """hazard_<type> … and hazard_max (rendah/sedang/tinggi or None) per Posyandu."""
-    return _hazard_classes(data_version(*_EXPOSURE))
+    return _hazard_classes(data_version(*EXPOSURE))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -116,7 +116,7 @@ def _exposure_counts(dv: str) -> pd.DataFrame:
 
 def exposure_counts() -> pd.DataFrame:
     """Posyandu, balita sasaran, kader per region (every level), type and class."""
-    return _exposure_counts(data_version(*_EXPOSURE))
+    return _exposure_counts(data_version(*EXPOSURE))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -130,7 +130,7 @@ def _exposed_list(dv: str) -> pd.DataFrame:
 
 def exposed_list() -> pd.DataFrame:
     """Every Posyandu with its class per hazard type (geo.exposure.exposed_list)."""
-    return _exposed_list(data_version(*_EXPOSURE))
+    return _exposed_list(data_version(*EXPOSURE))
 
 
 @st.cache_resource(show_spinner="Menghitung indikator …", max_entries=2)
@@ -174,12 +174,14 @@ _DEPENDS: dict[str, tuple[str, ...]] = {
               "_exposed_list", "_long_table", "_by_key_of", "_subtree", "_display_layer"),
 }
 # Caches of other components built on the loaders above ("module.function").
+_HAZARD_VIEW = ("components.hazard_view._hazard_file", "components.hazard_view._exposed",
+                "components.hazard_view._kecamatan_wide")
 _DEPENDS_ELSEWHERE: dict[str, tuple[str, ...]] = {
     "posyandu": ("components.choropleth._points_for", "components.mapdata._counts",
-                 "components.hazard_view._hazard_file", "components.choropleth._ranked_values"),
-    "bahaya": ("components.hazard_view._hazard_file", "components.choropleth._ranked_values"),
+                 *_HAZARD_VIEW, "components.choropleth._ranked_values"),
+    "bahaya": (*_HAZARD_VIEW, "components.choropleth._ranked_values"),
     "indikator": ("components.choropleth._ranked_values",),
-    "batas": ("components.choropleth._points_for", "components.hazard_view._hazard_file",
+    "batas": ("components.choropleth._points_for", *_HAZARD_VIEW,
               "components.choropleth._ranked_values",
               "components.mapdata._counts", "components.about.load_report"),
 }
@@ -297,7 +299,11 @@ def values(indicator: str, level: str, period: str, parent: str | None) -> pd.Da
     rows = _part(indicator, level, period, parent)
     if rows is None:
         return pd.DataFrame(columns=VALUE_COLUMNS)
-    return rows[VALUE_COLUMNS].reset_index(drop=True)
+    out = rows[VALUE_COLUMNS].reset_index(drop=True)
+    # plain strings: a categorical over every code of the table (91,000) made each later
+    # .map() of a view's few codes map all 91,000 categories (~0.1 s each)
+    out["code"] = out["code"].to_numpy(dtype=object)
+    return out
 
 
 def sources(indicator: str, level: str, period: str, parent: str | None) -> list[str]:

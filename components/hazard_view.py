@@ -110,7 +110,13 @@ def _under(codes: pd.Series, region: str) -> pd.Series:
 
 
 def exposed(region: str, hazard_type: str, classes=ht.KELAS) -> pd.DataFrame:
-    """Posyandu of the region whose class for ``hazard_type`` is in ``classes``."""
+    """Posyandu of the region whose class for ``hazard_type`` is in ``classes`` (cached per
+    data version: a shared frame, not to be modified)."""
+    return _exposed(data.data_version(*data.EXPOSURE), region, hazard_type, tuple(classes))
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _exposed(dv: str, region: str, hazard_type: str, classes: tuple) -> pd.DataFrame:
     listing = data.exposed_list()
     col = "kelas_tertinggi" if hazard_type == ht.ALL else f"{hazard_type}_kelas"
     sel = listing[col].isin(list(classes)) & _under(listing["kode_agregasi"].fillna(""), region)
@@ -119,14 +125,22 @@ def exposed(region: str, hazard_type: str, classes=ht.KELAS) -> pd.DataFrame:
         .drop(columns="_r")
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _kecamatan_wide(dv: str, hazard_type: str) -> pd.DataFrame:
+    """Per kecamatan: counts per class and the share in tinggi, with names."""
+    wide = exposure_wide(data.exposure_counts(), hazard_type)
+    wide = wide.loc[wide["level"] == "kecamatan"].drop(columns="level")
+    wide["code"] = wide["code"].astype(str)
+    wide.insert(1, "name", wide["code"].map(data.names()))
+    return wide.reset_index(drop=True)
+
+
 def kecamatan_table(region: str, hazard_type: str) -> pd.DataFrame:
     """Per kecamatan under the region: Posyandu, balita sasaran and kader per class, and the
     share of Posyandu in tinggi — the worst first."""
-    wide = exposure_wide(data.exposure_counts(), hazard_type)
-    wide = wide.loc[(wide["level"] == "kecamatan") & _under(wide["code"], region)]
-    wide.insert(1, "name", wide["code"].map(data.names()))
-    wide = wide.drop(columns="level").sort_values(["posyandu_tinggi", "tinggi_pct"],
-                                                  ascending=False)
+    wide = _kecamatan_wide(data.data_version(*data.EXPOSURE), hazard_type)
+    wide = wide.loc[_under(wide["code"], region)]
+    wide = wide.sort_values(["posyandu_tinggi", "tinggi_pct"], ascending=False)
     names = {"code": t("code"), "name": t("name"), "tinggi_pct": t("share_high")}
     for m, label in (("posyandu", "Posyandu"), ("balita_sasaran", t("balita")),
                      ("kader", t("kader"))):

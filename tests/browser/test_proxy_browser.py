@@ -1,0 +1,109 @@
+"""The documented deployment's reverse proxy (deploy/haproxy.cfg, run by
+components.bench_procs.haproxy_config exactly as the load benchmark runs it) in front of
+two Streamlit processes: the configuration is valid, a browser is kept on one process (its
+session lives there), static files are served from HAProxy's cache and compressed, map
+files get their cache headers, and a map drawn through the proxy makes no outside
+request. The app processes are the 4-polygon floor page (what is tested is the proxy)."""
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import subprocess
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from components.bench_procs import (DEPLOY_HAPROXY, _free_port, _stop, _streamlit,
+                                    _wait_health, haproxy_config)
+
+HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
+LEAFLET = "/app/static/vendor/leaflet-1.9.3/leaflet.js"
+
+if not Path(HAPROXY).exists():
+    if os.environ.get("CI"):
+        pytest.fail("haproxy is not installed (test.sh installs it)", pytrace=False)
+    pytest.skip("haproxy is not installed", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def proxy(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("proxy")
+    procs, ports = [], [_free_port(), _free_port()]
+    try:
+        for p in ports:
+            procs.append(_streamlit(["-m", "streamlit", "run", "benchmarks/floor_app.py"], p,
+                                    tmp / f"app-{p}.log"))
+        for p, proc in zip(ports, procs):
+            _wait_health(f"http://127.0.0.1:{p}", proc)
+        port = _free_port()
+        cfg = tmp / "haproxy.cfg"
+        cfg.write_text(haproxy_config(port, [("app0", ports[0]), ("app1", ports[1])]))
+        procs.append(subprocess.Popen([HAPROXY, "-f", str(cfg), "-db"],
+                                      stdout=open(tmp / "haproxy.log", "w"),  # noqa: SIM115
+                                      stderr=subprocess.STDOUT, start_new_session=True))
+        base = f"http://127.0.0.1:{port}"
+        _wait_health(base, procs[-1])
+        yield base
+    finally:
+        for proc in reversed(procs):
+            _stop(proc)
+
+
+def _get(url: str, **headers) -> tuple[int, dict, bytes]:
+    req = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
+
+
+def test_deployment_config_is_valid():
+    out = subprocess.run([HAPROXY, "-c", "-f", str(DEPLOY_HAPROXY)], capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def _sticky_cookie(proxy: str) -> str:
+    req = urllib.request.Request(proxy + "/")
+    with urllib.request.urlopen(req, timeout=30) as r:
+        cookies = [c.split(";")[0] for c in r.headers.get_all("Set-Cookie") or []]
+    found = [c for c in cookies if c.startswith("PETASRV=")]
+    assert len(found) == 1, cookies
+    return found[0]
+
+
+def test_a_browser_stays_on_the_process_that_holds_its_session(proxy):
+    cookie = _sticky_cookie(proxy)
+    assert cookie.split("=")[1] in ("app0", "app1")
+    for _ in range(4):   # with the cookie: the same process, no new PETASRV cookie
+        req = urllib.request.Request(proxy + "/_stcore/health", headers={"Cookie": cookie})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            assert not any(c.startswith("PETASRV=") for c in r.headers.get_all("Set-Cookie") or [])
+
+
+def test_static_files_come_from_the_cache_compressed(proxy):
+    cookie = _sticky_cookie(proxy)     # as a browser: its first page set the cookie
+    status, first, body = _get(proxy + LEAFLET, **{"Accept-Encoding": "gzip", "Cookie": cookie})
+    status2, second, body2 = _get(proxy + LEAFLET, **{"Accept-Encoding": "gzip",
+                                                      "Cookie": cookie})
+    assert status == status2 == 200
+    assert "age" in second, second                          # served by HAProxy's cache
+    assert second.get("content-encoding") == "gzip"
+    assert second["cache-control"] == "public, max-age=3600"
+    plain = gzip.decompress(body2)
+    assert plain.startswith(b"/*") and b"Leaflet" in plain[:400]
+    assert len(body2) < len(plain) / 2
+    # a client that does not accept gzip gets the plain file
+    _, headers, raw = _get(proxy + LEAFLET, Cookie=cookie)
+    assert "content-encoding" not in headers and raw == plain
+
+
+def test_map_drawn_through_the_proxy_without_outside_requests(proxy, page, external_requests,
+                                                            page_errors):
+    page.goto(proxy + "/")
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+    frame.locator("path.leaflet-interactive").nth(3).wait_for(timeout=120_000)
+    assert frame.locator("path.leaflet-interactive").count() == 4
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    assert cookies.get("PETASRV") in ("app0", "app1")
+    assert external_requests == [] and page_errors == []
