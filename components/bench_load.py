@@ -208,29 +208,22 @@ async def _run(args) -> dict:
     out: dict = {"processes": args.processes, "rounds": args.rounds,
                  "proxy": not args.direct}
     try:
-        floor_port = _free_port()
-        floor = _streamlit(["-m", "streamlit", "run", "benchmarks/floor_app.py"], floor_port,
-                           tmp / "floor.log")
-        procs.append(floor)
-        app_ports = [_free_port() for _ in range(args.processes)]
-        started = time.monotonic()
-        apps = [_streamlit(["-m", "components.serve"], p, tmp / f"app-{p}.log") for p in app_ports]
-        procs.extend(apps)
-        for p, proc in zip(app_ports, apps):
-            _wait_health(f"http://127.0.0.1:{p}", proc)
-        if args.direct:
-            base = f"http://127.0.0.1:{app_ports[0]}"
-            floor_base = f"http://127.0.0.1:{floor_port}"
-        else:   # the deployment: HAProxy in front (the floor gets its own, same config)
-            base = _start_proxy(tmp / "haproxy-app.cfg", app_ports, procs)
-            _wait_health(f"http://127.0.0.1:{floor_port}", floor)
-            floor_base = _start_proxy(tmp / "haproxy-floor.cfg", [floor_port], procs)
-        healthy = time.monotonic() - started
-        meter = Meter([a.pid for a in apps])
         external: list[str] = []
         async with async_playwright() as pw:
+            # the browser first: its start is not part of the server's first view
             browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                                args=CHROMIUM_ARGS)
+            app_ports = [_free_port() for _ in range(args.processes)]
+            started = time.monotonic()
+            apps = [_streamlit(["-m", "components.serve"], p, tmp / f"app-{p}.log")
+                    for p in app_ports]
+            procs.extend(apps)
+            for p, proc in zip(app_ports, apps):
+                _wait_health(f"http://127.0.0.1:{p}", proc)
+            base = (f"http://127.0.0.1:{app_ports[0]}" if args.direct else
+                    _start_proxy(tmp / "haproxy-app.cfg", app_ports, procs))
+            healthy = time.monotonic() - started
+            meter = Meter([a.pid for a in apps])
             ctx, page = await _new_page(browser, external)
             out["server_healthy_s"] = round(healthy, 2)
             try:
@@ -246,18 +239,28 @@ async def _run(args) -> dict:
                 print(f"first view after start: server healthy after {healthy:.1f} s, then "
                       f"no map within {TIMEOUT:.0f} s ({type(exc).__name__})", flush=True)
             await ctx.close()
-            # let the warm-up thread finish before measuring warm views
+            # the floor (started now, so it does not slow the app's start), and the end of
+            # the warm-up thread, before measuring warm views
+            floor_port = _free_port()
+            floor = _streamlit(["-m", "streamlit", "run", "benchmarks/floor_app.py"],
+                               floor_port, tmp / "floor.log")
+            procs.append(floor)
+            _wait_health(f"http://127.0.0.1:{floor_port}", floor)
+            floor_base = (f"http://127.0.0.1:{floor_port}" if args.direct else
+                          _start_proxy(tmp / "haproxy-floor.cfg", [floor_port], procs))
             deadline = time.monotonic() + TIMEOUT
             while time.monotonic() < deadline and any(
                     "caches warm" not in (tmp / f"app-{p}.log").read_text() for p in app_ports):
                 await asyncio.sleep(0.5)
-            _wait_health(f"http://127.0.0.1:{floor_port}", floor)
             floor_meter = Meter([floor.pid])
             await _single_visitor(browser, floor_base, floor_meter, external,  # (its imports)
                                   ("/", 4), [("/", 4)], visitors=1)
             fl = await _single_visitor(browser, floor_base, floor_meter, external, ("/", 4),
                                        [("/", 4)])
             floor_meter.close()
+            # warm views: each view is served once before it is measured (the caches of a
+            # view are built by its first visitor)
+            await _single_visitor(browser, base, meter, external)
             app = await _single_visitor(browser, base, meter, external)
             drills = []
             for _ in range(3):

@@ -144,6 +144,12 @@ def points_files(root: Path, joined: pd.DataFrame, registry_key: str, names: pd.
     kab = _kabupaten_of(joined["kode_agregasi"])
     wanted = set(kabupaten) if kabupaten is not None else None
     out: dict[str, str] = {}
+    present = [c for c in sorted(set(kab.to_numpy())) if c and (wanted is None or c in wanted)]
+    rels = {c: f"{folder}/{c}.json" for c in present}
+    if all(str(root / rel) in _written or (root / rel).exists() for rel in rels.values()):
+        with _lock:                  # a restart with the same registry: nothing to split
+            _written.update(str(root / rel) for rel in rels.values())
+        return rels
     for code, rows in joined.groupby(kab.to_numpy(), sort=True):
         if not code or (wanted is not None and code not in wanted):
             continue
