@@ -108,7 +108,7 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
         col_map, col_legend = st.columns([4, 1.2])
         height = 620
     with col_map:
-        clicked = show_map(m, key=state.map_key(page), height=height)
+        show_map(m, key=state.map_key(page), height=height)
     with col_legend:
         show_legend(ind.label(lang), ind.unit(lang), labels, colors, counts=counts,
                     extra=extra_legend, large=view.projector)
@@ -117,8 +117,8 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
         if level != "desa" and not view.projector:
             st.caption(t("click_to_drill"))
         export_view.export_buttons(view, ind.id, level, period)
-    if clicked and level != "desa" and clicked != view.region:
-        state.go_to_region(clicked)
+    # A click on "Buka wilayah ini" reruns the page; state.apply_map_click opens the region
+    # at the start of that run, before anything is drawn (shell.run).
 
     if show_table and not view.projector:
         table = display_table(vals, ind, lang, table_extra)

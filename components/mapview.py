@@ -290,10 +290,9 @@ def add_points(m: folium.Map, rows: list[list]) -> None:
                       options={"disableClusteringAtZoom": 13, "chunkedLoading": True}).add_to(m)
 
 
-def show_map(m: folium.Map, key: str, height: int = 640) -> str | None:
-    """Render the map; return the code of a clicked region (or None)."""
-    out = st_folium(m, key=key, height=height, use_container_width=True,
-                    returned_objects=["last_active_drawing"])
-    feature = (out or {}).get("last_active_drawing") or {}
-    code = (feature.get("properties") or {}).get("code")
-    return str(code) if code else None
+def show_map(m: folium.Map, key: str, height: int = 640) -> None:
+    """Render the map. "Buka wilayah ini" sets the map's value (the region's code in
+    last_active_drawing), stored under ``key``; components.state.apply_map_click reads it
+    at the start of the run that the click causes."""
+    st_folium(m, key=key, height=height, use_container_width=True,
+              returned_objects=["last_active_drawing"])

@@ -168,14 +168,6 @@ def current() -> View:
                 classifier=s.get("classifier", "fisher_jenks"), basemap=s.get("basemap", "0") == "1")
 
 
-def go_to_region(code: str) -> None:
-    """Drill down (or up) to a region: update state and URL, then rerun."""
-    st.session_state["region"] = code
-    new_map_key()
-    write_to_url()
-    st.rerun()
-
-
 # The pages whose map drills down (components.choropleth.map_section's ``page``).
 MAP_PAGES = ("ringkasan", "stunting", "kader", "bencana", "konektivitas", "layanan_spm",
              "peringkat")
@@ -190,8 +182,10 @@ def apply_map_click(known_region: Callable[[str], bool]) -> bool:
         key = f"map-{page}-{nav}"
         if key not in st.session_state:
             continue
-        feature = (st.session_state[key] or {}).get("last_active_drawing") or {}
-        code = str((feature.get("properties") or {}).get("code") or "")
+        value = st.session_state[key]
+        feature = value.get("last_active_drawing") if isinstance(value, dict) else None
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        code = str(props.get("code") or "") if isinstance(props, dict) else ""
         if (code and code != st.session_state.get("region", "") and is_code(code)
                 and level_of(code) != "desa" and known_region(code)):
             st.session_state["region"] = code
