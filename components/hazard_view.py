@@ -167,6 +167,8 @@ def exposed_section(region: str, hazard_type: str, sample: bool) -> None:
     cols = ["nama", "desa", "kecamatan", *[f"{j}_kelas" for j in types], "kelas_tertinggi",
             "balita_sasaran", "jumlah_kader", "lat", "lon", "id", "kode_desa"]
     table = rows[cols].copy()
+    for col in [f"{j}_kelas" for j in types] + ["kelas_tertinggi"]:   # not "None"
+        table[col] = table[col].astype(object).where(table[col].notna(), t("none_class"))
     if sample:
         table.insert(0, "data", t("sample_mark"))
     st.caption(t("exposed_count", n=fmt_number(len(table), 0)))

@@ -58,6 +58,10 @@ def test_type_selector_and_karhutla_list(expected):
     assert len(drawn["high"]) == int((want["lat"].notna() & want["lon"].notna()).sum()) > 0
     assert set(table["Nama"] if "Nama" in table else table.iloc[:, 1]) == set(want["nama"])
     assert table["data"].str.contains("DATA SAMPEL").all()
+    # a Posyandu outside every zone of a type reads "di luar zona" there, never "None"
+    flood = table["Banjir"].astype(str)
+    assert not flood.isin(["None", "nan", "<NA>"]).any()
+    assert (flood == "di luar zona").sum() == int(want["banjir_kelas"].isna().sum()) > 0
 
 
 def pd_startswith(values, prefix):
