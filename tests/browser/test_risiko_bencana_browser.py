@@ -33,7 +33,19 @@ def server(streamlit_server, data_dir, browser):
 
 
 def _fills(frame, colours) -> int:
-    return frame.locator(", ".join(f'path[fill="{c}"]' for c in colours)).count()
+    """Hazard zones (not choropleth polygons, whose colours may coincide) of ``colours``."""
+    return frame.locator(", ".join(f'path.pp-hazard[fill="{c}"]' for c in colours)).count()
+
+
+# The map of the new choice: a document without the mark set on the old one, with its
+# hazard zones and rings drawn (they come from a file fetched after the choropleth).
+_NEW_HAZARD_MAP = """() => {
+  const f = document.querySelector('%s');
+  const d = f && f.contentDocument;
+  return !!d && !!d.documentElement && !d.documentElement.getAttribute('data-test-stale')
+    && d.querySelectorAll('path.pp-hazard').length > 0
+    && d.querySelectorAll('path.pp-high').length > 0;
+}""" % ST_FOLIUM_IFRAME.replace("'", '"')
 
 
 def test_karhutla_zones_and_exposed_list(server, page, external_requests, page_errors,
@@ -43,6 +55,8 @@ def test_karhutla_zones_and_exposed_list(server, page, external_requests, page_e
     page.locator('[data-testid="stRadio"] label').filter(
         has_text="Kebakaran hutan dan lahan").first.wait_for(timeout=LOAD_TIMEOUT * 1000)
     page.screenshot(path=str(screenshot_dir / "risiko_bencana-62-semua-1920.png"))
+    page.locator(ST_FOLIUM_IFRAME).first.evaluate(
+        "el => el.contentDocument.documentElement.setAttribute('data-test-stale', '1')")
     page.locator('[data-testid="stRadio"] label').filter(
         has_text="Kebakaran hutan dan lahan").first.click(no_wait_after=True,
                                                         timeout=LOAD_TIMEOUT * 1000)
@@ -50,12 +64,11 @@ def test_karhutla_zones_and_exposed_list(server, page, external_requests, page_e
     wait_for_script_run(page, LOAD_TIMEOUT)
     frame = page.frame_locator(ST_FOLIUM_IFRAME).first
     karhutla, banjir = ht.get("karhutla").ramp, ht.get("banjir").ramp
-    frame.locator(f'path[fill="{karhutla[2]}"]').first.wait_for(state="attached",
-                                                               timeout=LOAD_TIMEOUT * 1000)
+    page.wait_for_function(_NEW_HAZARD_MAP, timeout=LOAD_TIMEOUT * 1000, polling=100)
     assert _fills(frame, karhutla) >= 3           # rendah, sedang, tinggi zones
     assert _fills(frame, banjir) == 0             # only the chosen type
     # Posyandu in tinggi are ringed in black
-    assert frame.locator('path[stroke="#000000"][fill="#ffffff"]').count() > 0
+    assert frame.locator('path.pp-high[stroke="#000000"][fill="#ffffff"]').count() > 0
     heading = page.get_by_text("Daftar Posyandu terpapar — Kebakaran hutan dan lahan")
     expect(heading).to_be_visible()
     caption = page.get_by_text("Posyandu dalam daftar")

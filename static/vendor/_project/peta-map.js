@@ -115,6 +115,7 @@
     group.addTo(map);
     p.urls.forEach(function (url) {
       fetch(url, {cache: "force-cache"}).then(function (r) { return r.json(); }).then(function (d) {
+        if (!map.getContainer().isConnected) { return; }   // the view was replaced meanwhile
         var add = d.rows.filter(function (r) {
           return (!p.prefix || r[8] === p.prefix || r[8].indexOf(p.prefix + ".") === 0) &&
                  (!p.offlineOnly || r[5] === 0);
@@ -225,11 +226,21 @@
     if (cfg.points) { points(map, cfg); }
     if (cfg.hazards) {
       fetch(cfg.hazards.url, {cache: "force-cache"}).then(function (r) { return r.json(); })
-        .then(function (d) { hazards(map, cfg.hazards, layer, d); });
+        .then(function (d) {
+          if (map.getContainer().isConnected) { hazards(map, cfg.hazards, layer, d); }
+        });
     }
     var declutter = cfg.labels ? labels(map, data) : null;
     // Streamlit sizes the iframe after this script ran: fit the bounds again then.
-    function refit() { map.invalidateSize(); map.fitBounds(cfg.bounds); if (declutter) { declutter(); } }
+    // No animation (a zoom animation while clustered points are still being added in
+    // chunks can make Leaflet.markercluster read a position it does not have yet); a map
+    // replaced meanwhile (a new view drawn in this frame) is left alone.
+    function refit() {
+      if (!map.getContainer().isConnected) { return; }
+      map.invalidateSize({animate: false});
+      map.fitBounds(cfg.bounds, {animate: false});
+      if (declutter) { declutter(); }
+    }
     setTimeout(refit, 300);
     setTimeout(refit, 1200);
     map.getContainer().setAttribute("data-pp-ready", "1");
@@ -240,7 +251,9 @@
       L.control.scale({imperial: false, maxWidth: 160}).addTo(map);  // km only
       var got = cfg.data ? Promise.resolve(cfg.data) :
         fetch(cfg.url, {cache: "force-cache"}).then(function (r) { return r.json(); });
-      return got.then(function (data) { draw(map, cfg, data); });
+      return got.then(function (data) {
+        if (map.getContainer().isConnected) { draw(map, cfg, data); }
+      });
     }
   };
 })();
