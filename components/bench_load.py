@@ -5,20 +5,24 @@
 Starts the dashboard as deployed: ``--processes`` app processes (``python -m
 components.serve``, i.e. with its warm-up thread) behind HAProxy with the configuration
 of ``deploy/haproxy.cfg`` (cookie-sticky sessions, static files cached and compressed);
-``--direct`` talks to one process without the proxy. Also the *floor*, a Streamlit page
-with a 4-polygon folium map (``benchmarks/floor_app.py``), served the same way (its own
-HAProxy, same configuration). Then, with headless Chromium
+``--direct`` talks to one process without the proxy. Also the *floor*, a Streamlit app
+of two pages, each a 4-polygon folium map (``benchmarks/floor_app.py``), served the same
+way (its own HAProxy, same configuration). Then, with headless Chromium
 (/usr/bin/chromium; every request for an address other than 127.0.0.1 goes to a dead
 proxy, fails and is counted; the browser's HTTP cache works as for a real visitor):
 
-* first view after start: the national map, opened as soon as the server answers its
-  health check, and the seconds since the server process was started;
+* first view after start: HAProxy runs already (as deployed), the app process is started,
+  and the national map is opened as soon as the proxy answers its health check; the
+  seconds since the app process was started;
 * one visitor at a time (median of 3 new browsers), the app and the floor: the first view
-  (empty browser cache) and the next view (another page by its link, cached files), with
-  the server CPU seconds of each; then drill-downs on Kalimantan Tengah (click a regency,
-  "Buka wilayah ini", until its kecamatan map is drawn) with their server CPU;
-* per N in ``--sessions``: N new browsers at once, each opening the national map and then
-  one other map page (rotating), ``--rounds`` times; first and next views p50/p90/max,
+  (a link opened in a new browser: empty cache), the next view (a click on another page's
+  link in the sidebar: what a visitor does next), and that page's link opened again (a
+  reload: cached files, but the app starts again in the browser), with the server CPU
+  seconds of each; then drill-downs on Kalimantan Tengah (click a regency, "Buka wilayah
+  ini", until its kecamatan map is drawn) with their server CPU;
+* per N in ``--sessions``: N new browsers at once, each opening the national or Kalimantan
+  Tengah's map by its link and then clicking one other map page (rotating), ``--rounds``
+  times; first and next views p50/p90/max,
   errors, server CPU seconds per view (all app processes), peak server memory (sum of
   resident sets, sampled every 0.2 s), the browsers' own CPU seconds per view, and the
   floor page with the same N sessions at once (the browsers run on the same two cores as
@@ -55,23 +59,47 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-component-update", "--disable-sync",
                  f"--proxy-server={DEAD_PROXY}", "--proxy-bypass-list=127.0.0.1;localhost"]
 IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-# Second page of each session (rotating): (path, expected polygons).
-OTHER_PAGES = [("/stunting?wilayah=62", 14), ("/kader?wilayah=62", 14), ("/konektivitas", 38),
-               ("/risiko_bencana?wilayah=62", 14), ("/peringkat", 38), ("/risiko_bencana", 38)]
-HOME = ("/", 38)
+# First view of each session (alternating): the national map, or a province's. Then the
+# visitor clicks another page's link in the sidebar (rotating); the page keeps the region.
+HOMES = [("/", 38), ("/?wilayah=62", 14)]
+HOME = HOMES[0]
+OTHER_PAGES = ["stunting", "kader", "konektivitas", "risiko_bencana", "peringkat",
+               "layanan_spm"]
+FLOOR_HOME, FLOOR_OTHER = ("/", 4), "dua"
+# A map is drawn when an iframe of the map component that is not marked stale (the map of
+# the view before) has at least n interactive polygons.
 _DRAWN = """([n, stale]) => {
-  const f = document.querySelector('%s');
-  const d = f && f.contentDocument;
-  if (!d || !d.documentElement) return false;
-  if (stale && d.documentElement.getAttribute('data-bench-stale')) return false;
-  return d.querySelectorAll('path.leaflet-interactive').length >= n;
+  for (const f of document.querySelectorAll('%s')) {
+    const d = f.contentDocument;
+    if (!d || !d.documentElement) continue;
+    if (stale && d.documentElement.getAttribute('data-bench-stale')) continue;
+    if (d.querySelectorAll('path.leaflet-interactive').length >= n) return true;
+  }
+  return false;
 }""" % IFRAME
+_MARK_STALE = """() => document.querySelectorAll('%s').forEach(
+  f => f.contentDocument && f.contentDocument.documentElement
+       && f.contentDocument.documentElement.setAttribute('data-bench-stale', '1'))""" % IFRAME
 
 
 async def _time_to_map(page, base: str, path: str, n: int) -> float:
+    """Seconds from opening ``path`` (a link typed or shared) to its map drawn."""
     t0 = time.monotonic()
     await page.goto(base + path, wait_until="commit", timeout=TIMEOUT * 1000)
     await page.wait_for_function(_DRAWN, arg=[n, False], timeout=TIMEOUT * 1000, polling=50)
+    return time.monotonic() - t0
+
+
+async def _time_to_click_map(page, url_path: str, n: int) -> float:
+    """Seconds from a click on the sidebar link of page ``url_path`` (what a visitor does
+    next: the app stays loaded, Streamlit runs the other page) to its map drawn."""
+    link = page.locator(f'[data-testid="stSidebarNavLink"][href$="/{url_path}"]').first
+    await link.wait_for(timeout=TIMEOUT * 1000)
+    await page.wait_for_timeout(300)        # the last messages of the view before
+    await page.evaluate(_MARK_STALE)
+    t0 = time.monotonic()
+    await link.click(timeout=TIMEOUT * 1000)
+    await page.wait_for_function(_DRAWN, arg=[n, True], timeout=TIMEOUT * 1000, polling=50)
     return time.monotonic() - t0
 
 
@@ -91,54 +119,61 @@ async def _new_page(browser, external: list[str]):
 
 async def _session(browser, base: str, index: int, rounds: int, first: list, nxt: list,
                    errors: list, external: list) -> None:
-    """One visitor: a new browser (empty cache) opens the national map, then another map
-    page by its link (the browser now has the app's files)."""
+    """One visitor: a new browser (empty cache) opens the national or a province's map by
+    its link, then clicks another page in the sidebar (the same region there)."""
     ctx, page = await _new_page(browser, external)
     try:
         for r in range(rounds):
-            for i, (path, n) in enumerate((HOME, OTHER_PAGES[(index + r) % len(OTHER_PAGES)])):
+            home, n = HOMES[index % len(HOMES)]
+            other = OTHER_PAGES[(index + r) % len(OTHER_PAGES)]
+            for label, step in ((home, lambda: _time_to_map(page, base, home, n)),
+                                (other, lambda: _time_to_click_map(page, other, n))):
                 try:
-                    (first if r == 0 and i == 0 else nxt).append(
-                        await _time_to_map(page, base, path, n))
+                    (first if r == 0 and label == home else nxt).append(await step())
                     if await page.get_by_test_id("stException").count():
-                        errors.append(f"{path}: exception on page")
+                        errors.append(f"{label}: exception on page")
                 except Exception as exc:  # timeout, navigation error
-                    errors.append(f"{path}: {type(exc).__name__}")
+                    errors.append(f"{label}: {type(exc).__name__}")
+                    break
     finally:
         await ctx.close()
 
 
 async def _floor_session(browser, base: str, first: list, nxt: list, errors: list,
                          external: list) -> None:
-    """What _session does, on the 4-polygon floor page (a first and a next view)."""
+    """What _session does, on the floor (its first page by link, then a click on the
+    second page's link)."""
     ctx, page = await _new_page(browser, external)
     try:
-        for i in range(2):
-            try:
-                (first if i == 0 else nxt).append(await _time_to_map(page, base, "/", 4))
-            except Exception as exc:  # timeout, navigation error
-                errors.append(f"floor: {type(exc).__name__}")
+        first.append(await _time_to_map(page, base, *FLOOR_HOME))
+        nxt.append(await _time_to_click_map(page, FLOOR_OTHER, FLOOR_HOME[1]))
+    except Exception as exc:  # timeout, navigation error
+        errors.append(f"floor: {type(exc).__name__}")
     finally:
         await ctx.close()
 
 
-async def _single_visitor(browser, base: str, meter, external: list, home=HOME,
-                          others=OTHER_PAGES, visitors: int = 3) -> dict:
-    """One visitor at a time (median of ``visitors``): time to map and server CPU seconds of
-    the first view of a new browser, and of another page then opened by its link."""
-    kinds: dict[str, list[float]] = {"first_s": [], "next_s": [], "first_cpu_s": [],
-                                     "next_cpu_s": []}
+async def _single_visitor(browser, base: str, meter, external: list, floor: bool = False,
+                          visitors: int = 3) -> dict:
+    """One visitor at a time (median of ``visitors`` new browsers): time to map and server
+    CPU seconds of the first view (a link opened in a new browser), of the next view (a
+    click on another page's link), and of that page's link opened again (a reload: the
+    browser has the files but starts the app again)."""
+    kinds: dict[str, list[float]] = {k: [] for k in (
+        "first_s", "next_s", "reload_s", "first_cpu_s", "next_cpu_s", "reload_cpu_s")}
     for i in range(visitors):
+        (home, n), other = ((FLOOR_HOME, FLOOR_OTHER) if floor else
+                            (HOMES[i % len(HOMES)], OTHER_PAGES[i % len(OTHER_PAGES)]))
         ctx, page = await _new_page(browser, external)
         try:
-            c0 = meter.cpu()
-            kinds["first_s"].append(await _time_to_map(page, base, *home))
-            await page.wait_for_timeout(500)      # the run's last messages, the map's files
-            c1 = meter.cpu()
-            kinds["next_s"].append(await _time_to_map(page, base, *others[i % len(others)]))
-            await page.wait_for_timeout(500)
-            kinds["first_cpu_s"].append(c1 - c0)
-            kinds["next_cpu_s"].append(meter.cpu() - c1)
+            for kind, step in (("first", lambda: _time_to_map(page, base, home, n)),
+                               ("next", lambda: _time_to_click_map(page, other, n)),
+                               ("reload", lambda: _time_to_map(
+                                   page, base, page.url.replace(base, ""), n))):
+                c0 = meter.cpu()
+                kinds[f"{kind}_s"].append(await step())
+                await page.wait_for_timeout(500)  # the run's last messages, the map's files
+                kinds[f"{kind}_cpu_s"].append(meter.cpu() - c0)
         finally:
             await ctx.close()
     return {k: round(statistics.median(v), 3) for k, v in kinds.items()}
@@ -187,8 +222,9 @@ def _fmt(values: list[float]) -> str:
             f"max {max(values):.2f} s" if values else "no views")
 
 
-def _start_proxy(cfg: Path, ports: list[int], procs: list) -> str:
-    """HAProxy with the deployment's configuration in front of ``ports``; its base URL."""
+def _start_proxy(cfg: Path, ports: list[int], procs: list, wait: bool = True) -> str:
+    """HAProxy with the deployment's configuration in front of ``ports``; its base URL.
+    With ``wait``, returns once the proxy answers the health check (an app is up)."""
     port = _free_port()
     cfg.write_text(haproxy_config(port, [(f"app{i}", p) for i, p in enumerate(ports)]))
     proxy = subprocess.Popen([shutil.which("haproxy") or "/usr/sbin/haproxy", "-f", str(cfg),
@@ -196,7 +232,8 @@ def _start_proxy(cfg: Path, ports: list[int], procs: list) -> str:
                              stderr=subprocess.STDOUT, start_new_session=True)
     procs.append(proxy)
     base = f"http://127.0.0.1:{port}"
-    _wait_health(base, proxy)
+    if wait:
+        _wait_health(base, proxy)
     return base
 
 
@@ -214,15 +251,17 @@ async def _run(args) -> dict:
             browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                                args=CHROMIUM_ARGS)
             app_ports = [_free_port() for _ in range(args.processes)]
+            # as deployed, the proxy runs already when the app processes (re)start
+            base = (f"http://127.0.0.1:{app_ports[0]}" if args.direct else
+                    _start_proxy(tmp / "haproxy-app.cfg", app_ports, procs, wait=False))
             started = time.monotonic()
             apps = [_streamlit(["-m", "components.serve"], p, tmp / f"app-{p}.log")
                     for p in app_ports]
             procs.extend(apps)
+            _wait_health(base, apps[0])         # through the proxy: a process is in service
+            healthy = time.monotonic() - started
             for p, proc in zip(app_ports, apps):
                 _wait_health(f"http://127.0.0.1:{p}", proc)
-            base = (f"http://127.0.0.1:{app_ports[0]}" if args.direct else
-                    _start_proxy(tmp / "haproxy-app.cfg", app_ports, procs))
-            healthy = time.monotonic() - started
             meter = Meter([a.pid for a in apps])
             ctx, page = await _new_page(browser, external)
             out["server_healthy_s"] = round(healthy, 2)
@@ -253,10 +292,9 @@ async def _run(args) -> dict:
                     "caches warm" not in (tmp / f"app-{p}.log").read_text() for p in app_ports):
                 await asyncio.sleep(0.5)
             floor_meter = Meter([floor.pid])
-            await _single_visitor(browser, floor_base, floor_meter, external,  # (its imports)
-                                  ("/", 4), [("/", 4)], visitors=1)
-            fl = await _single_visitor(browser, floor_base, floor_meter, external, ("/", 4),
-                                       [("/", 4)])
+            await _single_visitor(browser, floor_base, floor_meter, external, floor=True,
+                                  visitors=1)                   # (its imports)
+            fl = await _single_visitor(browser, floor_base, floor_meter, external, floor=True)
             floor_meter.close()
             # warm views: each view is served once before it is measured (the caches of a
             # view are built by its first visitor)
@@ -271,16 +309,20 @@ async def _run(args) -> dict:
             out["single"] = {"app": app, "floor": fl,
                              "first_over_floor": round(app["first_s"] / fl["first_s"], 2),
                              "next_over_floor": round(app["next_s"] / fl["next_s"], 2),
+                             "reload_over_floor": round(app["reload_s"] / fl["reload_s"], 2),
                              "drill_s": [round(d, 2) for d, _ in drills],
                              "drill_cpu_s": [round(c, 3) for _, c in drills]}
             print(f"one visitor at a time (median of 3 new browsers):\n"
-                  f"  first view (empty browser cache): {app['first_s']:.2f} s; floor "
-                  f"{fl['first_s']:.2f} s; ratio {out['single']['first_over_floor']}\n"
-                  f"  next view (another page by its link): {app['next_s']:.2f} s; floor "
+                  f"  first view (a link opened, empty browser cache): {app['first_s']:.2f} s; "
+                  f"floor {fl['first_s']:.2f} s; ratio {out['single']['first_over_floor']}\n"
+                  f"  next view (a click on another page's link): {app['next_s']:.2f} s; floor "
                   f"{fl['next_s']:.2f} s; ratio {out['single']['next_over_floor']}\n"
+                  f"  that page's link opened again (reload): {app['reload_s']:.2f} s; floor "
+                  f"{fl['reload_s']:.2f} s; ratio {out['single']['reload_over_floor']}\n"
                   f"  server CPU per view: first {app['first_cpu_s']:.3f} s (floor "
                   f"{fl['first_cpu_s']:.3f} s), next {app['next_cpu_s']:.3f} s (floor "
-                  f"{fl['next_cpu_s']:.3f} s)", flush=True)
+                  f"{fl['next_cpu_s']:.3f} s), reload {app['reload_cpu_s']:.3f} s (floor "
+                  f"{fl['reload_cpu_s']:.3f} s)", flush=True)
             if drills:
                 print("  drill-down click to the kecamatan map: "
                       + ", ".join(f"{d:.2f} s" for d, _ in drills) + "; server CPU "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -145,9 +146,22 @@ def rank_chart(table: pd.DataFrame, indicator: str, lang: str) -> None:
     ind = indicators.get(indicator)
     short = rows["name"].astype(str).str.replace(r"^Kabupaten ", "Kab. ", regex=True)
     rows["label"] = [f"{int(r)}. {n}" for r, n in zip(rows["rank"], short)]
-    st.bar_chart(rows, x="label", y="value", horizontal=True, sort=False,
-                 height=max(260, 22 * len(rows)), x_label=ind.unit(lang), y_label="",
-                 color="#cb181d" if ind.higher_is_worse else "#2171b5")
+    st.vega_lite_chart(_bars_spec(rows[["label", "value"]].reset_index(drop=True),
+                                  ind.unit(lang), ind.decimals,
+                                  "#cb181d" if ind.higher_is_worse else "#2171b5"),
+                       width="stretch")
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _bars_spec(rows: pd.DataFrame, unit: str, decimals: int, color: str) -> dict:
+    """Vega-Lite specification of the bars in the order of ``rows`` (built and validated
+    by Altair once per table, not on every view)."""
+    return alt.Chart(rows).mark_bar(color=color).encode(
+        y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=300)),
+        x=alt.X("value:Q", title=unit),
+        tooltip=[alt.Tooltip("label:N", title=""),
+                 alt.Tooltip("value:Q", title=unit, format=f",.{decimals}f")],
+    ).properties(height=max(260, 22 * len(rows))).to_dict()
 
 
 NO_COMPARE = "-"

@@ -48,7 +48,9 @@ HOME_PATH = "beranda"
 EDITOR_PAGES = ("kelola_data", "audit")   # PostGIS store: editors and admins only
 LOGIN_PAGES = ("audit", "masuk")          # only with the PostGIS store (users, audit trail)
 NO_QUICK_BAR = {"tentang_data", "kelola_data"}  # pages without region/indicator choices
-FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"
+# The favicon as a static file (static/favicon.png): the browser and the proxy cache it; a
+# file path would go through the media endpoint, fetched again on every view.
+FAVICON_URL = "/app/static/favicon.png"
 _RUN = threading.local()  # each script run has its own thread
 
 
@@ -125,7 +127,7 @@ def run() -> None:
 def _run() -> None:
     # "auto": expanded on desktop, collapsed at or below 768 px (phones), where the
     # pickers are in the quick bar at the top of the page (components.mobile).
-    st.set_page_config(page_title="Peta Posyandu", page_icon=str(FAVICON), layout="wide",
+    st.set_page_config(page_title="Peta Posyandu", page_icon=FAVICON_URL, layout="wide",
                        initial_sidebar_state="auto")
     mobile.inject_css()
     try:

@@ -38,7 +38,13 @@ def _values(indicator: str, level: str, region: str) -> pd.Series:
 
 def matrix(level: str, region: str) -> pd.DataFrame:
     """Region × field table: Posyandu, the share (%) offering each SPM field and all six,
-    and the share of strata Purnama+Mandiri, for the regions of ``level`` under ``region``."""
+    and the share of strata Purnama+Mandiri, for the regions of ``level`` under ``region``
+    (built once per data version and language)."""
+    return _matrix(data.data_version(), level, region, lang())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _matrix(dv: str, level: str, region: str, language: str) -> pd.DataFrame:
     count = _values("posyandu", level, region)
     table = pd.DataFrame({"code": count.index, "name": count.index.map(data.names()),
                           t("spm_posyandu"): count.to_numpy()})
@@ -81,10 +87,21 @@ def show_strata(view: state.View) -> None:
     level = data.map_level(view.region)
     st.subheader(t("strata_title", level=LABEL[view.lang][level].lower(),
                    region=data.region_name(view.region)))
-    long = strata_counts(level, view.region)
-    if long.empty:
+    spec = strata_spec(data.data_version(), level, view.region, view.lang)
+    if spec is None:
         st.info(t("no_data"))
         return
+    st.vega_lite_chart(spec, width="stretch")
+    st.caption(t("strata_note"))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def strata_spec(dv: str, level: str, region: str, language: str) -> dict | None:
+    """The stacked bar's Vega-Lite specification (data included), per data version, level,
+    region and language: Altair builds and validates it once, not on every view."""
+    long = strata_counts(level, region)
+    if long.empty:
+        return None
     n_regions = long["code"].nunique()
     chart = alt.Chart(long).mark_bar().encode(
         y=alt.Y("wilayah:N", sort=alt.EncodingSortField("code", order="ascending"),
@@ -100,8 +117,7 @@ def show_strata(view: state.View) -> None:
                  alt.Tooltip("strata:N", title=t("strata")),
                  alt.Tooltip("posyandu:Q", title=t("spm_posyandu"), format=",.0f")],
     ).properties(height=min(28 * n_regions + 40, 1200))
-    st.altair_chart(chart, width="stretch")
-    st.caption(t("strata_note"))
+    return chart.to_dict()
 
 
 def _mark(value) -> str:

@@ -39,10 +39,25 @@ def show_trend(indicator: str, region: str, lang: str) -> None:
     ind = indicators.get(indicator)
     if ind.source == "registri":
         return
-    frame = trend_frame(indicator, region)
-    if frame.empty:
+    spec = trend_spec(data.data_version(), indicator, region, lang)
+    if spec is None:
         return
     st.subheader(t("trend_title", indicator=ind.label(lang), region=data.region_name(region)))
+    st.vega_lite_chart(spec, width="stretch")
+    notes = [t("trend_sources")]
+    if region and region.split(".")[0] in {*published.PAPUA_OLD, *published.PAPUA_NEW}:
+        notes.append(t("trend_papua"))
+    st.caption(" ".join(notes))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def trend_spec(dv: str, indicator: str, region: str, lang: str) -> dict | None:
+    """The chart's Vega-Lite specification (data included), per data version, indicator,
+    region and language: Altair builds and validates it once (~0.2 s), not on every view."""
+    ind = indicators.get(indicator)
+    frame = trend_frame(indicator, region)
+    if frame.empty:
+        return None
     years = alt.Scale(domain=[int(frame["year"].min()), 2029], nice=False)
     base = alt.Chart(frame).encode(
         x=alt.X("year:Q", scale=years, title=t("year"), axis=alt.Axis(format="d", tickMinStep=1)),
@@ -63,8 +78,4 @@ def show_trend(indicator: str, region: str, lang: str) -> None:
                    alt.Chart(targets).mark_text(align="right", dx=-8, dy=-9, color="#238b45",
                                                 fontSize=13).encode(x="year:Q", y="value:Q",
                                                                     text="label:N")]
-    st.altair_chart(alt.layer(*layers).properties(height=300), width="stretch")
-    notes = [t("trend_sources")]
-    if region and region.split(".")[0] in {*published.PAPUA_OLD, *published.PAPUA_NEW}:
-        notes.append(t("trend_papua"))
-    st.caption(" ".join(notes))
+    return alt.layer(*layers).properties(height=300).to_dict()
