@@ -26,7 +26,12 @@ proxy, fails and is counted; the browser's HTTP cache works as for a real visito
   errors, server CPU seconds per view (all app processes), peak server memory (sum of
   resident sets, sampled every 0.2 s), the browsers' own CPU seconds per view, and the
   floor page with the same N sessions at once (the browsers run on the same two cores as
-  the server: this is what N sessions cost with nothing to compute).
+  the server: this is what N sessions cost with nothing to compute);
+* the server alone, per N in ``--server-sessions`` (default 1,10,30): N clients at once
+  speaking Streamlit's protocol instead of browsers (``components.bench_server``), each
+  opening one page as a shared link does; time to the map's message and to the end of
+  the run, errors, server CPU per view, peak memory; with ``--processes 2`` or more, the
+  same again with all clients on one of the processes, which shows what the others add.
 
 "Time to map" = from navigation to the choropleth drawn in the map iframe. Loops are
 bounded (every wait has a timeout). Prints one line per measure and, last, one JSON
@@ -45,6 +50,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from components import bench_server
 from components.bench_procs import (TIMEOUT, BrowserMeter, Meter, _free_port,
                                      _stop, _streamlit, _wait_health, haproxy_config)
 
@@ -250,6 +256,7 @@ async def _run(args) -> dict:
             # the browser first: its start is not part of the server's first view
             browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                                args=CHROMIUM_ARGS)
+            ctx, page = await _new_page(browser, external)   # a visitor's browser is open
             app_ports = [_free_port() for _ in range(args.processes)]
             # as deployed, the proxy runs already when the app processes (re)start
             base = (f"http://127.0.0.1:{app_ports[0]}" if args.direct else
@@ -260,10 +267,7 @@ async def _run(args) -> dict:
             procs.extend(apps)
             _wait_health(base, apps[0])         # through the proxy: a process is in service
             healthy = time.monotonic() - started
-            for p, proc in zip(app_ports, apps):
-                _wait_health(f"http://127.0.0.1:{p}", proc)
             meter = Meter([a.pid for a in apps])
-            ctx, page = await _new_page(browser, external)
             out["server_healthy_s"] = round(healthy, 2)
             try:
                 first = await _time_to_map(page, base, *HOME)
@@ -278,6 +282,8 @@ async def _run(args) -> dict:
                 print(f"first view after start: server healthy after {healthy:.1f} s, then "
                       f"no map within {TIMEOUT:.0f} s ({type(exc).__name__})", flush=True)
             await ctx.close()
+            for p, proc in zip(app_ports, apps):        # every process up (--processes)
+                _wait_health(f"http://127.0.0.1:{p}", proc)
             # the floor (started now, so it does not slow the app's start), and the end of
             # the warm-up thread, before measuring warm views
             floor_port = _free_port()
@@ -366,6 +372,20 @@ async def _run(args) -> dict:
                       flush=True)
             browser_meter.close()
             await browser.close()
+        if args.server_sessions:
+            # the server alone: protocol clients instead of browsers (components.bench_server)
+            print("server only (clients speaking Streamlit's protocol, no browser; time from "
+                  "connecting to the map's message):", flush=True)
+            out["server_only"] = {"deployment": await bench_server.report(
+                base, args.server_sessions, meter,
+                f"{args.processes} process{'es' if args.processes > 1 else ''}"
+                + ("" if args.direct else " behind HAProxy"))}
+            if args.processes > 1:       # the same, all on the first process: the gain
+                one = Meter([apps[0].pid])
+                out["server_only"]["one_process"] = await bench_server.report(
+                    f"http://127.0.0.1:{app_ports[0]}", args.server_sessions, one,
+                    "1 of them alone")
+                one.close()
         meter.close()
         out["external_requests"] = len(external)
         print(f"requests leaving 127.0.0.1: {len(external)}", flush=True)
@@ -391,6 +411,10 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--direct", action="store_true",
                     help="no HAProxy: the browsers talk to one app process (and the floor) "
                          "directly")
+    ap.add_argument("--server-sessions", default="1,10,30",
+                    type=lambda s: [int(x) for x in s.split(",") if x.strip()],
+                    help="N protocol clients at once (no browser): the server's own capacity; "
+                         "'' to skip")
     ap.add_argument("--keep-logs", action="store_true")
     args = ap.parse_args(argv)
     if args.direct and args.processes > 1:

@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from components import data
+from components import offline
 from components.offline import _default_base
 from geo import mapfiles
 from geo.codes import PARTS, level_of
@@ -145,12 +146,14 @@ def warm_up() -> float:
     data.names()
     data.display_layer("provinsi", None)
     geometry_url("provinsi", "")
+    data.hazard_zones()                     # the home page's notice names the hazard data
     for level in SYMBOL_LEVELS:
         for off in (False, True):
             _counts(data.data_version("posyandu", "batas"), level, off)
     mark("national_view")
     import_page_modules()       # after the national view's data (a first visitor imports
-    mark("imports")             # what its page needs itself)
+    offline.import_map_modules()  # what its page needs itself)
+    mark("imports")
     # From here on, visitors first: each step waits while a script run is being served.
     provinces = data.display_layer("provinsi", None)["code"].tolist()
     for code in provinces:

@@ -140,6 +140,13 @@ def _localize(url: str, base: str) -> str:
     return url
 
 
+def import_map_modules() -> None:
+    """Import every module of folium and branca once (what use_local_assets scans, ~0.3 s),
+    e.g. in the warm-up thread before the first visitor; rewrites nothing."""
+    with _STATE.lock:
+        _import_all_modules()
+
+
 def _import_all_modules() -> None:
     """Import every module of folium and branca (plugins included) once."""
     if _STATE.modules_imported:

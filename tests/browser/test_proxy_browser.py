@@ -2,8 +2,9 @@
 components.bench_procs.haproxy_config exactly as the load benchmark runs it) in front of
 two Streamlit processes: the configuration is valid, a browser is kept on one process (its
 session lives there), static files are served from HAProxy's cache and compressed, map
-files get their cache headers, and a map drawn through the proxy makes no outside
-request. The app processes are the 4-polygon floor page (what is tested is the proxy)."""
+files get their cache headers, a map drawn through the proxy makes no outside request,
+and the load benchmark's protocol clients get their maps through it. The app processes
+are the floor app (two 4-polygon map pages; what is tested is the proxy)."""
 from __future__ import annotations
 
 import gzip
@@ -107,3 +108,27 @@ def test_map_drawn_through_the_proxy_without_outside_requests(proxy, page, exter
     cookies = {c["name"]: c["value"] for c in page.context.cookies()}
     assert cookies.get("PETASRV") in ("app0", "app1")
     assert external_requests == [] and page_errors == []
+
+
+def test_protocol_clients_get_their_map_through_the_proxy(proxy):
+    """The load benchmark's browserless clients (components.bench_server) open both floor
+    pages through the deployment's proxy at once: each gets its map's message, before the
+    end of its script run, and a page that is not there is reported, not waited for."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from components.bench_server import protocol_view
+
+    async def views():
+        return await asyncio.gather(*(protocol_view(proxy, page, "")
+                                      for page in ("", "dua") * 3))
+
+    def run(make):   # an event loop of its own (the browser tests' loop is running here)
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(lambda: asyncio.run(make())).result(timeout=300)
+
+    results = run(views)
+    assert len(results) == 6
+    assert all(0 < to_map <= to_end for to_map, to_end in results), results
+    with pytest.raises(RuntimeError, match="page not found"):
+        run(lambda: protocol_view(proxy, "tidak-ada", ""))
