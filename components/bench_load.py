@@ -33,9 +33,11 @@ proxy, fails and is counted; the browser's HTTP cache works as for a real visito
   the run, errors, server CPU per view, peak memory; with ``--processes 2`` or more, the
   same again with all clients on one of the processes, which shows what the others add.
 
-"Time to map" = from navigation to the choropleth drawn in the map iframe. Loops are
-bounded (every wait has a timeout). Prints one line per measure and, last, one JSON
-object. The machine's other load makes the numbers vary: run it a few times.
+The browsers' sessions are in ``components.bench_browser``, the processes and meters in
+``components.bench_procs``. "Time to map" = from navigation to the choropleth drawn in the
+map iframe. Loops are bounded (every wait has a timeout). Prints one line per measure
+and, last, one JSON object. The machine's other load makes the numbers vary: run it a
+few times.
 """
 from __future__ import annotations
 
@@ -44,187 +46,24 @@ import asyncio
 import json
 import shutil
 import signal
-import statistics
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 from components import bench_server
-from components.bench_procs import (TIMEOUT, BrowserMeter, Meter, _free_port,
-                                     _stop, _streamlit, _wait_health, haproxy_config)
-
-CHROMIUM = "/usr/bin/chromium"
-# No request may leave 127.0.0.1, and the browser's HTTP cache must work as it does for a
-# real visitor (Playwright's request routing would disable it): every non-loopback request
-# goes to a proxy on a closed local port and fails; Chromium never proxies loopback. Each
-# such request is also counted (a `request` listener, which keeps the cache).
-DEAD_PROXY = "http://127.0.0.1:9"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-quic", "--no-first-run",
-                 "--disable-component-update", "--disable-sync",
-                 f"--proxy-server={DEAD_PROXY}", "--proxy-bypass-list=127.0.0.1;localhost"]
-IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-# First view of each session (alternating): the national map, or a province's. Then the
-# visitor clicks another page's link in the sidebar (rotating); the page keeps the region.
-HOMES = [("/", 38), ("/?wilayah=62", 14)]
-HOME = HOMES[0]
-OTHER_PAGES = ["stunting", "kader", "konektivitas", "risiko_bencana", "peringkat",
-               "layanan_spm"]
-FLOOR_HOME, FLOOR_OTHER = ("/", 4), "dua"
-# A map is drawn when an iframe of the map component that is not marked stale (the map of
-# the view before) has at least n interactive polygons.
-_DRAWN = """([n, stale]) => {
-  for (const f of document.querySelectorAll('%s')) {
-    const d = f.contentDocument;
-    if (!d || !d.documentElement) continue;
-    if (stale && d.documentElement.getAttribute('data-bench-stale')) continue;
-    if (d.querySelectorAll('path.leaflet-interactive').length >= n) return true;
-  }
-  return false;
-}""" % IFRAME
-_MARK_STALE = """() => document.querySelectorAll('%s').forEach(
-  f => f.contentDocument && f.contentDocument.documentElement
-       && f.contentDocument.documentElement.setAttribute('data-bench-stale', '1'))""" % IFRAME
-
-
-async def _time_to_map(page, base: str, path: str, n: int) -> float:
-    """Seconds from opening ``path`` (a link typed or shared) to its map drawn."""
-    t0 = time.monotonic()
-    await page.goto(base + path, wait_until="commit", timeout=TIMEOUT * 1000)
-    await page.wait_for_function(_DRAWN, arg=[n, False], timeout=TIMEOUT * 1000, polling=50)
-    return time.monotonic() - t0
-
-
-async def _time_to_click_map(page, url_path: str, n: int) -> float:
-    """Seconds from a click on the sidebar link of page ``url_path`` (what a visitor does
-    next: the app stays loaded, Streamlit runs the other page) to its map drawn."""
-    link = page.locator(f'[data-testid="stSidebarNavLink"][href$="/{url_path}"]').first
-    await link.wait_for(timeout=TIMEOUT * 1000)
-    await page.wait_for_timeout(300)        # the last messages of the view before
-    await page.evaluate(_MARK_STALE)
-    t0 = time.monotonic()
-    await link.click(timeout=TIMEOUT * 1000)
-    await page.wait_for_function(_DRAWN, arg=[n, True], timeout=TIMEOUT * 1000, polling=50)
-    return time.monotonic() - t0
-
-
-def _outside(url: str) -> bool:
-    if url.startswith(("data:", "blob:", "about:")):
-        return False
-    host = url.split("/")[2].split(":")[0] if "//" in url else ""
-    return host not in ("127.0.0.1", "localhost")
-
-
-async def _new_page(browser, external: list[str]):
-    """A fresh browser context (empty cache, like a new visitor) and its page."""
-    ctx = await browser.new_context(viewport={"width": 1366, "height": 768})
-    ctx.on("request", lambda r: external.append(r.url) if _outside(r.url) else None)
-    return ctx, await ctx.new_page()
-
-
-async def _session(browser, base: str, index: int, rounds: int, first: list, nxt: list,
-                   errors: list, external: list) -> None:
-    """One visitor: a new browser (empty cache) opens the national or a province's map by
-    its link, then clicks another page in the sidebar (the same region there)."""
-    ctx, page = await _new_page(browser, external)
-    try:
-        for r in range(rounds):
-            home, n = HOMES[index % len(HOMES)]
-            other = OTHER_PAGES[(index + r) % len(OTHER_PAGES)]
-            for label, step in ((home, lambda: _time_to_map(page, base, home, n)),
-                                (other, lambda: _time_to_click_map(page, other, n))):
-                try:
-                    (first if r == 0 and label == home else nxt).append(await step())
-                    if await page.get_by_test_id("stException").count():
-                        errors.append(f"{label}: exception on page")
-                except Exception as exc:  # timeout, navigation error
-                    errors.append(f"{label}: {type(exc).__name__}")
-                    break
-    finally:
-        await ctx.close()
-
-
-async def _floor_session(browser, base: str, first: list, nxt: list, errors: list,
-                         external: list) -> None:
-    """What _session does, on the floor (its first page by link, then a click on the
-    second page's link)."""
-    ctx, page = await _new_page(browser, external)
-    try:
-        first.append(await _time_to_map(page, base, *FLOOR_HOME))
-        nxt.append(await _time_to_click_map(page, FLOOR_OTHER, FLOOR_HOME[1]))
-    except Exception as exc:  # timeout, navigation error
-        errors.append(f"floor: {type(exc).__name__}")
-    finally:
-        await ctx.close()
-
-
-async def _single_visitor(browser, base: str, meter, external: list, floor: bool = False,
-                          visitors: int = 3) -> dict:
-    """One visitor at a time (median of ``visitors`` new browsers): time to map and server
-    CPU seconds of the first view (a link opened in a new browser), of the next view (a
-    click on another page's link), and of that page's link opened again (a reload: the
-    browser has the files but starts the app again)."""
-    kinds: dict[str, list[float]] = {k: [] for k in (
-        "first_s", "next_s", "reload_s", "first_cpu_s", "next_cpu_s", "reload_cpu_s")}
-    for i in range(visitors):
-        (home, n), other = ((FLOOR_HOME, FLOOR_OTHER) if floor else
-                            (HOMES[i % len(HOMES)], OTHER_PAGES[i % len(OTHER_PAGES)]))
-        ctx, page = await _new_page(browser, external)
-        try:
-            for kind, step in (("first", lambda: _time_to_map(page, base, home, n)),
-                               ("next", lambda: _time_to_click_map(page, other, n)),
-                               ("reload", lambda: _time_to_map(
-                                   page, base, page.url.replace(base, ""), n))):
-                c0 = meter.cpu()
-                kinds[f"{kind}_s"].append(await step())
-                await page.wait_for_timeout(500)  # the run's last messages, the map's files
-                kinds[f"{kind}_cpu_s"].append(meter.cpu() - c0)
-        finally:
-            await ctx.close()
-    return {k: round(statistics.median(v), 3) for k, v in kinds.items()}
-
-
-async def _drill(browser, base: str, external: list, meter=None) -> tuple[float, float]:
-    """Seconds from the click on "Buka wilayah ini" to the kecamatan map drawn, and the
-    server CPU seconds meanwhile (with ``meter``)."""
-    ctx, page = await _new_page(browser, external)
-    try:
-        await _time_to_map(page, base, "/?wilayah=62", 14)
-        frame = page.frame_locator(IFRAME).first
-        await frame.locator(".leaflet-container[data-pp-ready]").wait_for(timeout=TIMEOUT * 1000)
-        await page.wait_for_timeout(1500)   # the map fits its bounds again after 1.2 s
-        await page.locator(IFRAME).evaluate("el => el.scrollIntoView({block: 'center'})")
-        box = await page.locator(IFRAME).bounding_box()
-        await page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
-        button = frame.locator(".pp-open")
-        await button.wait_for(timeout=30_000)
-        await page.locator(IFRAME).evaluate(
-            "el => el.contentDocument.documentElement.setAttribute('data-bench-stale', '1')")
-        t0, c0 = time.monotonic(), meter.cpu() if meter else 0.0
-        await button.click()
-        await page.wait_for_function(_DRAWN, arg=[1, True], timeout=TIMEOUT * 1000, polling=50)
-        seconds = time.monotonic() - t0
-        await page.wait_for_timeout(500)
-        return seconds, (meter.cpu() - c0 if meter else float("nan"))
-    finally:
-        await ctx.close()
-
-
-def _pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    s = sorted(values)
-    return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
-
+from components.bench_browser import (CHROMIUM, CHROMIUM_ARGS, HOME, _drill, _floor_session,
+                                      _new_page, _session, _single_visitor, _time_to_map)
+from components.bench_procs import (TIMEOUT, BrowserMeter, Meter, _free_port, _stop,
+                                    _streamlit, _wait_health, haproxy_config, pct)
 
 def _stats(values: list[float]) -> dict:
-    return {"p50_s": round(_pct(values, .5), 2), "p90_s": round(_pct(values, .9), 2),
+    return {"p50_s": round(pct(values, .5), 2), "p90_s": round(pct(values, .9), 2),
             "max_s": round(max(values), 2) if values else None}
 
 
 def _fmt(values: list[float]) -> str:
-    return (f"p50 {_pct(values, .5):.2f} s, p90 {_pct(values, .9):.2f} s, "
+    return (f"p50 {pct(values, .5):.2f} s, p90 {pct(values, .9):.2f} s, "
             f"max {max(values):.2f} s" if values else "no views")
 
 
@@ -359,8 +198,8 @@ async def _run(args) -> dict:
                        "peak_rss_mb": round(meter.peak / 1e6), "wall_s": round(wall, 1),
                        "browser_cpu_s_per_view": round(bcpu, 3),
                        "p90_over_single": {
-                           "first": round(_pct(first, .9) / app["first_s"], 2) if first else None,
-                           "next": round(_pct(nxt, .9) / app["next_s"], 2) if nxt else None}}
+                           "first": round(pct(first, .9) / app["first_s"], 2) if first else None,
+                           "next": round(pct(nxt, .9) / app["next_s"], 2) if nxt else None}}
                 out[f"n{n}"] = row
                 print(f"N={n:>2} at once ({views} views, {len(errors)} errors"
                       f"{': ' + '; '.join(errors[:3]) if errors else ''}):\n"

@@ -38,6 +38,14 @@ def haproxy_config(port: int, servers: list[tuple[str, int]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def pct(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0..1) of ``values`` (nearest rank); NaN when there are none."""
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

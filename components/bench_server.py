@@ -17,6 +17,8 @@ import time
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from components.bench_procs import pct
+
 TIMEOUT_S = 120.0
 MAP_COMPONENT = "st_folium"
 
@@ -77,11 +79,6 @@ async def sessions_at_once(base: str, n: int) -> tuple[list[float], list[float],
     return [m for m, _ in ok], [d for _, d in ok], [r for r in results if isinstance(r, str)]
 
 
-def _pct(values: list[float], q: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))] if s else float("nan")
-
-
 async def report(base: str, counts: list[int], meter, label: str) -> dict:
     """Run ``sessions_at_once`` for each N of ``counts`` against ``base``; print one line per
     N (time to map and to the end of the run p50/p90/max, errors, server CPU per view) and
@@ -93,9 +90,9 @@ async def report(base: str, counts: list[int], meter, label: str) -> dict:
         cpu0 = meter.cpu()
         mapped, done, errors = await sessions_at_once(base, n)
         cpu = (meter.cpu() - cpu0) / max(n, 1)
-        row = {"map_p50_s": round(_pct(mapped, .5), 2), "map_p90_s": round(_pct(mapped, .9), 2),
+        row = {"map_p50_s": round(pct(mapped, .5), 2), "map_p90_s": round(pct(mapped, .9), 2),
                "map_max_s": round(max(mapped), 2) if mapped else None,
-               "run_p90_s": round(_pct(done, .9), 2), "errors": len(errors),
+               "run_p90_s": round(pct(done, .9), 2), "errors": len(errors),
                "cpu_s_per_view": round(cpu, 3), "peak_rss_mb": round(meter.peak / 1e6)}
         out[f"n{n}"] = row
         print(f"  {label}, N={n:>2} at once: to map p50 {row['map_p50_s']:.2f} s, p90 "
