@@ -28,20 +28,29 @@ HOME = HOMES[0]
 OTHER_PAGES = ["stunting", "kader", "konektivitas", "risiko_bencana", "peringkat",
                "layanan_spm"]
 FLOOR_HOME, FLOOR_OTHER = ("/", 4), "dua"
-# A map is drawn when an iframe of the map component that is not marked stale (the map of
-# the view before) has at least n interactive polygons.
+# A map is drawn when an iframe of the map component has at least n interactive polygons
+# and, after a click, shows a new view: a new iframe (a page of the floor), or the mounted
+# map of the dashboard (components.page_frame) that has drawn a view since the click
+# (peta-map.js numbers the views it drew in data-pp-view).
 _DRAWN = """([n, stale]) => {
   for (const f of document.querySelectorAll('%s')) {
     const d = f.contentDocument;
     if (!d || !d.documentElement) continue;
-    if (stale && d.documentElement.getAttribute('data-bench-stale')) continue;
+    const before = d.documentElement.getAttribute('data-bench-stale');
+    if (stale && before !== null) {
+      const map = d.querySelector('.leaflet-container');
+      const now = map && map.getAttribute('data-pp-view');
+      if (!now || now === before) continue;
+    }
     if (d.querySelectorAll('path.leaflet-interactive').length >= n) return true;
   }
   return false;
 }""" % IFRAME
-_MARK_STALE = """() => document.querySelectorAll('%s').forEach(
-  f => f.contentDocument && f.contentDocument.documentElement
-       && f.contentDocument.documentElement.setAttribute('data-bench-stale', '1'))""" % IFRAME
+_MARK_STALE = """() => document.querySelectorAll('%s').forEach(f => {
+  const d = f.contentDocument, map = d && d.querySelector('.leaflet-container');
+  if (d && d.documentElement) d.documentElement.setAttribute('data-bench-stale',
+      (map && map.getAttribute('data-pp-view')) || '0');
+})""" % IFRAME
 
 
 async def _time_to_map(page, base: str, path: str, n: int) -> float:
@@ -155,8 +164,7 @@ async def _drill(browser, base: str, external: list, meter=None) -> tuple[float,
         await page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
         button = frame.locator(".pp-open")
         await button.wait_for(timeout=30_000)
-        await page.locator(IFRAME).evaluate(
-            "el => el.contentDocument.documentElement.setAttribute('data-bench-stale', '1')")
+        await page.evaluate(_MARK_STALE)
         t0, c0 = time.monotonic(), meter.cpu() if meter else 0.0
         await button.click()
         await page.wait_for_function(_DRAWN, arg=[1, True], timeout=TIMEOUT * 1000, polling=50)

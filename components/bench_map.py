@@ -31,7 +31,7 @@ def map_html_bytes(level: str, parent: str | None, indicator: str = "posyandu") 
     cls = classify.classify(vals["value"], ind)
     t0 = time.perf_counter()
     m = build_map(Choropleth(layer=layer, values=vals, indicator=ind, classification=cls,
-                             colors=classify.colors_for(ind, len(cls.labels_id))))
+                             colors=classify.colors_for(ind, len(cls.labels_id)))).whole()
     m.get_root().render()
     size = len(_get_map_string(m)) + len(_get_header(m)) + len(_get_html(m))
     return size, time.perf_counter() - t0

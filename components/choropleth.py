@@ -7,13 +7,11 @@ import html
 import pandas as pd
 import streamlit as st
 
-from components import data, export_view, mapdata, state
+from components import data, export_view, mapdata, page_frame, state, tables
 from components.breadcrumb import show_breadcrumb
 from components.i18n import t
 from components.legend import show_legend
 from components.mapview import Choropleth, build_map, point_rows, show_map
-
-from components import tables
 from geo import classify as geo_classify
 from geo import indicators, published, ranking
 from geo.codes import LABEL
@@ -96,19 +94,27 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
         extra_legend = list(extra_legend or []) + [
             ("background:rgba(33,113,181,.45);border:1px solid #08306b;border-radius:50%",
              t("posyandu_symbols"))]
-    if view.projector:
-        st.markdown(f"<h1 style='font-size:36px;margin:0'>{html.escape(title)}</h1>",
-                    unsafe_allow_html=True)
-        # The map fills the window height (a 1366x768 projector shows it whole).
-        st.markdown(f"<style>{PROJECTOR_MAP_CSS}</style>", unsafe_allow_html=True)
-        col_map, col_legend = st.columns([5, 1.3])
-        height = 520
+    # The map row: laid out by the shell (components.page_frame) so the map stays mounted
+    # from one view to the next; inline when the page runs without the shell.
+    frame = page_frame.current()
+    title_box = frame.title if frame else st.container()
+    with title_box:
+        if view.projector:
+            st.markdown(f"<h1 style='font-size:36px;margin:0'>{html.escape(title)}</h1>",
+                        unsafe_allow_html=True)
+            # The map fills the window height (a 1366x768 projector shows it whole).
+            st.markdown(f"<style>{PROJECTOR_MAP_CSS}</style>", unsafe_allow_html=True)
+        else:
+            st.subheader(title)
+    height = 520 if view.projector else 620
+    key = state.map_key(view)
+    if frame:
+        frame.show(m, key, height)
+        col_legend = frame.side
     else:
-        st.subheader(title)
-        col_map, col_legend = st.columns([4, 1.2])
-        height = 620
-    with col_map:
-        show_map(m, key=state.map_key(page), height=height)
+        col_map, col_legend = st.columns([5, 1.3] if view.projector else [4, 1.2])
+        with col_map:
+            show_map(m, key=key, height=height)
     with col_legend:
         show_legend(ind.label(lang), ind.unit(lang), labels, colors, counts=counts,
                     extra=extra_legend, large=view.projector)
@@ -120,6 +126,8 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
     # A click on "Buka wilayah ini" reruns the page; state.apply_map_click opens the region
     # at the start of that run, before anything is drawn (shell.run).
 
+    if frame:
+        frame.to_below()    # the rest of the page comes below the map row
     if show_table and not view.projector:
         table = display_table(vals, ind, lang, table_extra)
         tables.show_table(table, f"{ind.id}-{level}-{view.region or 'indonesia'}",

@@ -14,6 +14,11 @@
 * Every text that reaches HTML (names, values, labels) is escaped on the server.
 * The drill-down returns the region's code as streamlit-folium's last_active_drawing
   (st_folium returns only that, so panning and zooming do not rerun the app).
+* A map is two parts (MapParts): the base, the same for every view of a visitor (language,
+  basemap, projector), and this view's layer, a feature group calling
+  PetaMap.view(map, cfg). streamlit-folium draws the base once and afterwards only swaps
+  the feature group, so a map that stays mounted (components.page_frame) receives a few
+  kilobytes per view, not a new map.
 """
 from __future__ import annotations
 
@@ -136,14 +141,10 @@ def _points_text() -> dict:
                                             "sample_badge")} | {"sample": html.escape(t("sample_badge"))}
 
 
-class _Choropleth(JSCSSMixin, MacroElement):
-    """The choropleth layer, drawn by static/vendor/_project/peta-map.js: geometry from a
-    static file (``geometry_url``) or inline, values and colours per code from here."""
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        PetaMap.choropleth({{ this._parent.get_name() }}, {{ this.cfg|tojson }});
-        {% endmacro %}
-    """)
+class _Assets(JSCSSMixin, MacroElement):
+    """The scripts and styles every view may need, loaded once with the base map (a
+    mounted map loads nothing more later): peta-map.js, gesture handling, clusters."""
+    _template = Template("")
     default_js = [("peta_map", local_url(PETA_MAP_JS)),
                   ("leaflet_gesture_handling", local_url(GESTURE_JS)),
                   ("markerclusterjs", local_url("leaflet.markercluster-1.1.0/leaflet.markercluster.js"))]
@@ -152,13 +153,57 @@ class _Choropleth(JSCSSMixin, MacroElement):
                    ("markerclusterdefaultcss",
                     local_url("leaflet.markercluster-1.1.0/MarkerCluster.Default.css"))]
 
-    def __init__(self, cfg: dict):
+
+class _View(MacroElement):
+    """One view, drawn by static/vendor/_project/peta-map.js into ``map``: geometry from a
+    static file (``geometry_url``) or inline, values and colours per code from here."""
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        PetaMap.view({{ this.map.get_name() }}, {{ this.cfg|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, cfg: dict, map_: folium.Map):
         super().__init__()
-        self._name = "PetaChoropleth"
+        self._name = "PetaView"
         self.cfg = cfg
-        if not cfg.get("points"):       # clusters only where points are drawn
-            self.default_js = [a for a in self.default_js if a[0] != "markerclusterjs"]
-            self.default_css = [a for a in self.default_css if not a[0].startswith("markercluster")]
+        self.map = map_
+
+
+@dataclass
+class MapParts:
+    """A map as streamlit-folium draws it: ``base`` (the same for every view of a visitor:
+    its language, basemap and projector mode) and ``layer`` (this view)."""
+    base: folium.Map
+    layer: folium.FeatureGroup
+
+    def whole(self) -> folium.Map:
+        """The base with this view's layer added (a map drawn once, e.g. exported)."""
+        self.layer.add_to(self.base)
+        return self.base
+
+
+def base_map(*, basemap: bool = False, fill_height: bool = False) -> folium.Map:
+    """The map every view is drawn in. Nothing in it depends on the view (its bounds are
+    the view's), so streamlit-folium keeps it mounted from one view to the next."""
+    # maxZoom: without a tile layer Leaflet has none, and MarkerCluster refuses to start.
+    # gestureHandling (static/vendor/leaflet-gesture-handling): one finger scrolls the
+    # page, two fingers move the map; on a desktop Ctrl + wheel zooms.
+    m = folium.Map(location=[-2.5, 118], zoom_start=5, tiles=None, control_scale=False,
+                   prefer_canvas=False, zoom_snap=0.25, attribution_control=basemap,
+                   maxZoom=18, gestureHandling=True,
+                   gestureHandlingOptions={"text": {
+                       "touch": t("gesture_touch"), "scroll": t("gesture_scroll"),
+                       "scrollMac": t("gesture_scroll_mac")}, "duration": 1500})
+    leaflet_only(m)
+    if basemap:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
+    m.add_child(_Assets())
+    m.get_root().header.add_child(folium.Element(_MAP_CSS))
+    if fill_height:
+        m.get_root().header.add_child(folium.Element(
+            "<style>.folium-map,#map_div{height:100vh !important}</style>"))
+    return m
 
 
 def build_map(ch: Choropleth, *, points: list[list] | None = None,
@@ -166,7 +211,7 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
               labels: bool = False, geometry_url: str | None = None,
               symbols: dict[str, int] | None = None, points_urls: list[str] | None = None,
               points_prefix: str = "", offline_only: bool = False,
-              drill: bool = True, fill_height: bool = False) -> folium.Map:
+              drill: bool = True, fill_height: bool = False) -> MapParts:
     """Folium map of a choropleth, with optional hazard zones, Posyandu and labels.
 
     ``geometry_url``: the layer's geometry file (geo.mapfiles, served under /app/static);
@@ -181,17 +226,8 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
     """
     layer = ch.layer
     bounds = _bounds(layer)
-    # maxZoom: without a tile layer Leaflet has none, and MarkerCluster refuses to start.
-    # gestureHandling (static/vendor/leaflet-gesture-handling): one finger scrolls the
-    # page, two fingers move the map; on a desktop Ctrl + wheel zooms.
-    m = folium.Map(tiles=None, control_scale=False, prefer_canvas=False, zoom_snap=0.25,
-                   attribution_control=basemap, maxZoom=18, gestureHandling=True,
-                   gestureHandlingOptions={"text": {
-                       "touch": t("gesture_touch"), "scroll": t("gesture_scroll"),
-                       "scrollMac": t("gesture_scroll_mac")}, "duration": 1500})
-    leaflet_only(m)
-    if basemap:
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
+    m = base_map(basemap=basemap, fill_height=fill_height)
+    view = folium.FeatureGroup(name="view", control=False)
     style, info = _values_config(ch)
     cfg = {"style": style, "info": info, "text": _text(ch), "border": BORDER, "bounds": bounds,
            "drill": bool(drill), "labels": bool(labels), "symbols": symbols or None}
@@ -206,14 +242,9 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
     if hazards:
         cfg["hazards"] = hazards
     if points:
-        add_points(m, points)
-    m.add_child(_Choropleth(cfg))
-    m.get_root().header.add_child(folium.Element(_MAP_CSS))
-    if fill_height:
-        m.get_root().header.add_child(folium.Element(
-            "<style>.folium-map,#map_div{height:100vh !important}</style>"))
-    m.fit_bounds(bounds)
-    return m
+        add_points(view, points)
+    view.add_child(_View(cfg, m))
+    return MapParts(base=m, layer=view)
 
 
 # Point clusters in neutral blues, so they do not read as choropleth classes; labels.
@@ -284,15 +315,17 @@ def point_rows(points: pd.DataFrame, sample: bool, lang: str) -> list[list]:
             for a, b, p, i in zip(points["lat"], points["lon"], popups, internet)]
 
 
-def add_points(m: folium.Map, rows: list[list]) -> None:
+def add_points(m: folium.Map | folium.FeatureGroup, rows: list[list]) -> None:
     """Posyandu as clustered points (FastMarkerCluster: thousands stay fast)."""
     FastMarkerCluster(rows, callback=_POINT_CALLBACK, name=t("posyandu_layer"),
                       options={"disableClusteringAtZoom": 13, "chunkedLoading": True}).add_to(m)
 
 
-def show_map(m: folium.Map, key: str, height: int = 640) -> None:
-    """Render the map. "Buka wilayah ini" sets the map's value (the region's code in
-    last_active_drawing), stored under ``key``; components.state.apply_map_click reads it
-    at the start of the run that the click causes."""
-    st_folium(m, key=key, height=height, use_container_width=True,
-              returned_objects=["last_active_drawing"])
+def show_map(parts: MapParts, key: str, height: int = 640) -> None:
+    """Render the map. A map with the same ``key`` and base as the one the browser shows
+    stays mounted: only the view's layer is sent. "Buka wilayah ini" sets the map's value
+    (the region's code in last_active_drawing), stored under ``key``;
+    components.state.apply_map_click reads it at the start of the run that the click
+    causes."""
+    st_folium(parts.base, key=key, height=height, use_container_width=True,
+              feature_group_to_add=parts.layer, returned_objects=["last_active_drawing"])

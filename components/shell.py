@@ -48,6 +48,10 @@ HOME_PATH = "beranda"
 EDITOR_PAGES = ("kelola_data", "audit")   # PostGIS store: editors and admins only
 LOGIN_PAGES = ("audit", "masuk")          # only with the PostGIS store (users, audit trail)
 NO_QUICK_BAR = {"tentang_data", "kelola_data"}  # pages without region/indicator choices
+# Pages with a map (URL paths; "" is the default page, Ringkasan): their map stays mounted
+# from one to the next (components.page_frame).
+MAP_PATHS = {"", "stunting", "kader", "risiko_bencana", "konektivitas", "layanan_spm",
+             "peringkat"}
 # The favicon as a static file (static/favicon.png): the browser and the proxy cache it; a
 # file path would go through the media endpoint, fetched again on every view.
 FAVICON_URL = "/app/static/favicon.png"
@@ -139,6 +143,7 @@ def _run() -> None:
         st.error(t("no_data_dir"))
         st.code(str(exc), language=None)
         nav = _navigation([e for e in PAGES if e[2] in ("kelola_data", "masuk")])
+        view = None
     else:
         from components import auth, data
         try:
@@ -163,6 +168,7 @@ def _run() -> None:
                 _RUN.inside = False
             return
         nav = _navigation()
+        view = None
         with guard("sidebar"):
             from components import mapdata, sidebar
             mapdata.start_warm_up()   # normally already started with the server (serve.py)
@@ -171,12 +177,15 @@ def _run() -> None:
             if view.projector:
                 _projector_chrome()
             state.write_to_url()
-        with guard("notices"):
+        with guard("notices"), st.container():   # one block: the map row's place is fixed
             _show_notices()
+    from components import page_frame
+    framed = view is not None and nav.url_path in MAP_PATHS
     _RUN.inside = True
     try:
         with guard(f"page {getattr(nav, 'url_path', '') or getattr(nav, 'title', '')}"):
-            nav.run()
+            with (page_frame.run_page(view.projector) if framed else contextlib.nullcontext()):
+                nav.run()
             # A page may have replaced a choice the view does not offer (an unavailable
             # survey, an indicator of another page): the URL says what is shown.
             state.write_to_url()

@@ -40,7 +40,6 @@ def _region_changed(level: str, suffix: str = "") -> None:
         parent_key = _LEVEL_KEYS.get(LEVELS[i - 1]) if i > 0 else None
         state.set_value("region",
                         st.session_state.get(parent_key + suffix, "") if parent_key else "")
-    state.new_map_key()
 
 
 def _region_pickers(suffix: str = "") -> None:

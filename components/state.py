@@ -168,37 +168,31 @@ def current() -> View:
                 classifier=s.get("classifier", "fisher_jenks"), basemap=s.get("basemap", "0") == "1")
 
 
-# The pages whose map drills down (components.choropleth.map_section's ``page``).
-MAP_PAGES = ("ringkasan", "stunting", "kader", "bencana", "konektivitas", "layanan_spm",
-             "peringkat")
-
-
 def apply_map_click(known_region: Callable[[str], bool]) -> bool:
     """Open the region the visitor chose on the map ("Buka wilayah ini"), at the start of
     the run that click caused, before anything is drawn: one script run per drill-down (the
-    page used to be drawn for the old region first, then rerun). True when it moved."""
-    nav = st.session_state.get("_nav", 0)
-    for page in MAP_PAGES:
-        key = f"map-{page}-{nav}"
-        if key not in st.session_state:
-            continue
-        value = st.session_state[key]
-        feature = value.get("last_active_drawing") if isinstance(value, dict) else None
-        props = feature.get("properties") if isinstance(feature, dict) else None
-        code = str(props.get("code") or "") if isinstance(props, dict) else ""
-        if (code and code != st.session_state.get("region", "") and is_code(code)
-                and level_of(code) != "desa" and known_region(code)):
-            st.session_state["region"] = code
-            new_map_key()
-            return True
+    page used to be drawn for the old region first, then rerun). True when it moved.
+
+    The map stays mounted from view to view (components.page_frame), so its value stays
+    too: each click carries its own mark ("click"), and a click is handled once."""
+    value = st.session_state.get(map_key(current()))
+    feature = value.get("last_active_drawing") if isinstance(value, dict) else None
+    props = feature.get("properties") if isinstance(feature, dict) else None
+    if not isinstance(props, dict):
+        return False
+    click = str(props.get("click") or "")
+    if not click or click == st.session_state.get("_map_click"):
+        return False
+    st.session_state["_map_click"] = click
+    code = str(props.get("code") or "")
+    if (code and code != st.session_state.get("region", "") and is_code(code)
+            and level_of(code) != "desa" and known_region(code)):
+        st.session_state["region"] = code
+        return True
     return False
 
 
-def new_map_key() -> None:
-    """A new map key per navigation: a map identical to one seen before must not replay
-    the click it returned then."""
-    st.session_state["_nav"] = st.session_state.get("_nav", 0) + 1
-
-
-def map_key(page: str) -> str:
-    return f"map-{page}-{st.session_state.get('_nav', 0)}"
+def map_key(view: View) -> str:
+    """One map per visitor and base (language, projector, basemap): the same key on every
+    page and region keeps it mounted."""
+    return f"peta-{view.lang}-{int(view.projector)}-{int(view.basemap)}"

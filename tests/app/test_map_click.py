@@ -1,7 +1,8 @@
 """A click on "Buka wilayah ini" (the map's value, as streamlit-folium stores it under the
 map's key) opens that region in the run the click causes, before the sidebar and the page
 are drawn; a value that is not a region one may open (a village, an unknown or hostile
-code, the region shown) changes nothing."""
+code, the region shown) changes nothing. The map stays mounted from view to view, so its
+value stays too: a click is handled once (each carries its own mark)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,11 +28,14 @@ def app(tmp_path, monkeypatch):
     st.cache_resource.clear()
 
 
-def _click(at: AppTest, code: str) -> AppTest:
+MAP_KEY = "peta-id-0-0"      # language, projector, basemap (components.state.map_key)
+
+
+def _click(at: AppTest, code: str, mark: str | None = None) -> AppTest:
     """What the map sends when "Buka wilayah ini" is clicked for ``code``."""
-    key = f"map-ringkasan-{at.session_state['_nav'] if '_nav' in at.session_state else 0}"
-    at.session_state[key] = {"last_active_drawing": {"type": "Feature",
-                                                     "properties": {"code": code}}}
+    _click.n = getattr(_click, "n", 0) + 1
+    at.session_state[MAP_KEY] = {"last_active_drawing": {
+        "type": "Feature", "properties": {"code": code, "click": mark or f"klik-{_click.n}"}}}
     return at.run()
 
 
@@ -49,11 +53,24 @@ def test_click_opens_the_regency(app):
         [h.value for h in at.subheader]
 
 
+def test_a_click_is_handled_once(app):
+    """Back at the province after a drill-down, the map still holds the click on 62.10:
+    it must not open 62.10 again; a new click on it does."""
+    at = _click(app, "62.10", mark="klik-a")
+    assert at.session_state["region"] == "62.10"
+    at.session_state["region"] = "62"      # the breadcrumb's link to the province
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["region"] == "62"
+    at.run()
+    assert at.session_state["region"] == "62"
+    at = _click(at, "62.10", mark="klik-b")
+    assert at.session_state["region"] == "62.10"
+
+
 @pytest.mark.parametrize("value", ["62.10.01.2001", "99.99", "<script>x</script>", "62", ""])
 def test_values_that_are_not_a_region_to_open_change_nothing(app, value):
-    nav = app.session_state["_nav"] if "_nav" in app.session_state else 0
     at = _click(app, value)
     assert not at.exception, at.exception
     assert at.session_state["region"] == "62"
     assert at.query_params["wilayah"] == "62"
-    assert (at.session_state["_nav"] if "_nav" in at.session_state else 0) == nav

@@ -40,8 +40,8 @@ def test_type_selector_and_karhutla_list(expected):
     assert "DATA SAMPEL" in texts
     # the map carries the karhutla zones and the choropleth of the karhutla indicator
     (args,) = component_args(at)
-    script = args["script"]
-    cfg = json.loads(re.search(r"PetaMap\.choropleth\([^,]+, (\{.*\})\);", script).group(1))
+    script = args["feature_group"]     # this view's layer (the base map stays mounted)
+    cfg = json.loads(re.search(r"PetaMap\.view\([^,]+, (\{.*\})\);", script).group(1))
     hazards = cfg["hazards"]
     assert set(hazards["colors"]) == {f"karhutla|{k}" for k in ("rendah", "sedang", "tinggi")}
     rel = hazards["url"].split("/static/geo/", 1)[1]      # the file the browser fetches

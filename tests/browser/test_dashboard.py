@@ -230,6 +230,53 @@ def test_page_without_map(server, page, path, external_requests, failed_requests
     _no_traffic_problems(external_requests, failed_requests, page_errors, page)
 
 
+_VIEW = """() => document.querySelector('.leaflet-container').getAttribute('data-pp-view')"""
+
+
+def test_map_stays_mounted_from_page_to_page(server, page, external_requests, failed_requests,
+                                            page_errors, screenshot_dir):
+    """A click on another page's link keeps the map (the same iframe document: Leaflet and
+    the map's scripts are not loaded again) and draws that page's view in it: Ringkasan's
+    Posyandu circles go, Kader's outlines of the regions below the standard come; back on
+    Ringkasan, its view again."""
+    _open(page, server, f"/?wilayah={PROVINCE}")
+    kabupaten = _expected_children("kabupaten", PROVINCE)
+    frame = _wait_for_choropleth(page, len(kabupaten))
+    body = frame.locator("body")
+    body.evaluate("() => { window.__sameDocument = 'ya'; }")
+    circles = frame.locator("path.pp-symbol")
+    expect(circles).to_have_count(len(kabupaten))        # Posyandu per kabupaten
+    outlined = frame.locator('path.pp-region[stroke-dasharray="6 4"]')
+    assert outlined.count() == 0
+    loaded = []
+    page.on("request", lambda r: loaded.append(r.url))
+
+    for title in ("Kader", "Ringkasan"):
+        before = body.evaluate(_VIEW)
+        page.get_by_test_id("stSidebarNavLink").filter(has_text=title).first.click()
+        expect(page.locator("h1").first).to_have_text(title, timeout=LOAD_TIMEOUT * 1000)
+        wait_for_script_run(page, LOAD_TIMEOUT)
+        page.wait_for_function(
+            """([sel, before]) => { const f = document.querySelector(sel);
+                 const m = f && f.contentDocument.querySelector('.leaflet-container');
+                 return m && m.getAttribute('data-pp-view') !== before; }""",
+            arg=[ST_FOLIUM_IFRAME, before], timeout=LOAD_TIMEOUT * 1000)
+        assert body.evaluate("() => window.__sameDocument") == "ya", "the map was reloaded"
+        expect(frame.locator(CHOROPLETH)).to_have_count(len(kabupaten))
+        if title == "Kader":
+            below = re.search(r"(\d+) dari (\d+) wilayah", page.get_by_text(
+                "di bawah 5 kader per Posyandu").first.inner_text())
+            assert below and int(below.group(2)) == len(kabupaten), below
+            expect(outlined).to_have_count(int(below.group(1)))
+            _screenshot(page, screenshot_dir / "dashboard_kader_after_click_62.png")
+        else:
+            expect(outlined).to_have_count(0)
+        expect(circles).to_have_count(len(kabupaten))    # both pages show Posyandu per region
+    reloaded = [u for u in loaded if re.search(r"leaflet\.js|st_folium/index\.html|peta-map", u)]
+    assert reloaded == [], reloaded
+    _no_traffic_problems(external_requests, failed_requests, page_errors, page)
+
+
 def test_click_drills_down_to_kecamatan(server, page, external_requests, failed_requests,
                                         page_errors, screenshot_dir, record_property):
     _open(page, server, f"/?wilayah={PROVINCE}")

@@ -37,12 +37,19 @@ def _fills(frame, colours) -> int:
     return frame.locator(", ".join(f'path.pp-hazard[fill="{c}"]' for c in colours)).count()
 
 
-# The map of the new choice: a document without the mark set on the old one, with its
-# hazard zones and rings drawn (they come from a file fetched after the choropleth).
-_NEW_HAZARD_MAP = """() => {
+# The map of the new choice: the map stays mounted and draws a new view (peta-map.js
+# numbers them in data-pp-view), with its hazard zones and rings (they come from a file
+# fetched after the choropleth; the old view's went when the new one began).
+_VIEW = """() => {
+  const f = document.querySelector('%s');
+  const m = f && f.contentDocument && f.contentDocument.querySelector('.leaflet-container');
+  return m && m.getAttribute('data-pp-view');
+}""" % ST_FOLIUM_IFRAME.replace("'", '"')
+_NEW_HAZARD_MAP = """(before) => {
   const f = document.querySelector('%s');
   const d = f && f.contentDocument;
-  return !!d && !!d.documentElement && !d.documentElement.getAttribute('data-test-stale')
+  const m = d && d.querySelector('.leaflet-container');
+  return !!m && m.getAttribute('data-pp-view') !== before
     && d.querySelectorAll('path.pp-hazard').length > 0
     && d.querySelectorAll('path.pp-high').length > 0;
 }""" % ST_FOLIUM_IFRAME.replace("'", '"')
@@ -55,8 +62,9 @@ def test_karhutla_zones_and_exposed_list(server, page, external_requests, page_e
     page.locator('[data-testid="stRadio"] label').filter(
         has_text="Kebakaran hutan dan lahan").first.wait_for(timeout=LOAD_TIMEOUT * 1000)
     page.screenshot(path=str(screenshot_dir / "risiko_bencana-62-semua-1920.png"))
-    page.locator(ST_FOLIUM_IFRAME).first.evaluate(
-        "el => el.contentDocument.documentElement.setAttribute('data-test-stale', '1')")
+    page.frame_locator(ST_FOLIUM_IFRAME).first.locator(
+        ".leaflet-container[data-pp-view]").wait_for(timeout=LOAD_TIMEOUT * 1000)
+    before = page.evaluate(_VIEW)
     page.locator('[data-testid="stRadio"] label').filter(
         has_text="Kebakaran hutan dan lahan").first.click(no_wait_after=True,
                                                         timeout=LOAD_TIMEOUT * 1000)
@@ -64,7 +72,8 @@ def test_karhutla_zones_and_exposed_list(server, page, external_requests, page_e
     wait_for_script_run(page, LOAD_TIMEOUT)
     frame = page.frame_locator(ST_FOLIUM_IFRAME).first
     karhutla, banjir = ht.get("karhutla").ramp, ht.get("banjir").ramp
-    page.wait_for_function(_NEW_HAZARD_MAP, timeout=LOAD_TIMEOUT * 1000, polling=100)
+    page.wait_for_function(_NEW_HAZARD_MAP, arg=before, timeout=LOAD_TIMEOUT * 1000,
+                           polling=100)
     assert _fills(frame, karhutla) >= 3           # rendah, sedang, tinggi zones
     assert _fills(frame, banjir) == 0             # only the chosen type
     # Posyandu in tinggi are ringed in black

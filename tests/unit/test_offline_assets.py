@@ -302,7 +302,8 @@ def test_dashboard_map_loads_only_local_assets():
     cls = classify.classify(vals["value"], ind)
     m = build_map(Choropleth(layer=layer, values=vals, indicator=ind, classification=cls,
                              colors=classify.colors_for(ind, len(cls.labels_id))),
-                  geometry_url="/app/static/geo/x.json", points_urls=["/app/static/geo/p.json"])
+                  geometry_url="/app/static/geo/x.json",
+                  points_urls=["/app/static/geo/p.json"]).whole()
     assert offline.external_links(m) == []
     links = [u for el in offline._walk(m) for attr in ("default_js", "default_css")
              for _, u in getattr(el, attr, None) or []]

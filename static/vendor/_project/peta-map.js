@@ -1,11 +1,14 @@
 /*
  * Peta Posyandu (project code, not vendored): the choropleth layer of every map.
  *
- * components.mapview writes one call per map: PetaMap.choropleth(map, cfg). The geometry
- * comes from a static file (cfg.url, keyed by its source data, so it is fetched with
- * cache "force-cache": downloaded once per browser) or inline (cfg.data); the map HTML
- * carries only values and colours per code. All texts in cfg and in the files are
- * HTML-escaped by the server.
+ * The map is mounted once per browser tab (components.page_frame): every view (a page, a
+ * drill-down, another indicator) is one call PetaMap.view(map, cfg), sent as
+ * streamlit-folium's feature group, which removes the previous view's layers and draws
+ * the new ones in the same Leaflet map. The geometry comes from a static file (cfg.url,
+ * keyed by its source data, so it is fetched with cache "force-cache": downloaded once per
+ * browser) or inline (cfg.data); the view carries only values and colours per code. All
+ * texts in cfg and in the files are HTML-escaped by the server. When a view is drawn, the
+ * map's container carries data-pp-view (the number of views drawn in this map).
  *
  * - hover: tooltip with name, value, rank (and Posyandu count / note);
  * - click or tap: popup with the same and a "Buka wilayah ini" button that drills down
@@ -39,14 +42,16 @@
   }
 
   function send(code) {
-    // What streamlit-folium sends for a clicked GeoJSON feature (returned_objects).
-    var feature = {type: "Feature", properties: {code: code}, geometry: null};
+    // What streamlit-folium sends for a clicked GeoJSON feature (returned_objects); "click"
+    // tells one click from the next (the value stays while the map stays mounted).
+    var feature = {type: "Feature", geometry: null,
+                   properties: {code: code, click: Date.now() + "-" + Math.random()}};
     if (window.__GLOBAL_DATA__) { window.__GLOBAL_DATA__.last_active_drawing = feature; }
     if (window.Streamlit) { window.Streamlit.setComponentValue({last_active_drawing: feature}); }
   }
 
-  function labels(map, data) {
-    var group = L.layerGroup().addTo(map);
+  function labels(map, root, data) {
+    var group = L.layerGroup().addTo(root);
     var items = data.features.map(function (f) {
       var p = f.properties;
       var m = L.marker(p.lp, {interactive: false, keyboard: false,
@@ -72,11 +77,12 @@
       });
     }
     map.on("zoomend moveend resize", declutter);
+    map._ppOff.push(function () { map.off("zoomend moveend resize", declutter); });
     declutter();
     return declutter;
   }
 
-  function symbols(map, cfg, data) {
+  function symbols(root, cfg, data) {
     var max = 0, code;
     for (code in cfg.symbols) { max = Math.max(max, cfg.symbols[code]); }
     if (!max) { return; }
@@ -90,7 +96,7 @@
         color: "#08306b", weight: 1, fillColor: "#2171b5", fillOpacity: 0.45,
         className: "pp-symbol"}).addTo(group);
     });
-    group.addTo(map);
+    group.addTo(root);
   }
 
   function popupOfPoint(cfg, r) {
@@ -102,7 +108,7 @@
       (r[7] ? "<br><b style='color:#b30000'>" + t.sample + "</b>" : "");
   }
 
-  function points(map, cfg) {
+  function points(root, cfg, current) {
     var p = cfg.points;
     var make = function (r) {
       var m = L.circleMarker([r[0], r[1]], {radius: 6, color: "#08306b", weight: 1,
@@ -112,10 +118,10 @@
     };
     var group = L.markerClusterGroup ?
       L.markerClusterGroup({disableClusteringAtZoom: 13, chunkedLoading: true}) : L.featureGroup();
-    group.addTo(map);
+    group.addTo(root);
     p.urls.forEach(function (url) {
       fetch(url, {cache: "force-cache"}).then(function (r) { return r.json(); }).then(function (d) {
-        if (!map.getContainer().isConnected) { return; }   // the view was replaced meanwhile
+        if (!current()) { return; }   // the view was replaced meanwhile
         var add = d.rows.filter(function (r) {
           return (!p.prefix || r[8] === p.prefix || r[8].indexOf(p.prefix + ".") === 0) &&
                  (!p.offlineOnly || r[5] === 0);
@@ -152,7 +158,7 @@
     if (hit) { hit.openPopup(latlng); }
   }
 
-  function hazards(map, h, choropleth, data) {
+  function hazards(map, root, h, choropleth, data) {
     var key = function (p) { return p.j + "|" + p.k; };
     var forward = function (e) { L.DomEvent.stop(e); openRegionAt(choropleth, e.latlng); };
     L.geoJson(data.zones, {
@@ -162,13 +168,14 @@
         var c = h.colors[key(f.properties)] || "#999999";
         return {fillColor: c, color: c, weight: 1, fillOpacity: 0.55};
       }
-    }).addTo(map);
+    }).addTo(root);
     var many = data.high.length > 3000, renderer;
     if (many) {   // one canvas in a pane the mouse passes through
       var pane = map.getPane("pp-high") || map.createPane("pp-high");
       pane.style.zIndex = 450;
       pane.style.pointerEvents = "none";
       renderer = L.canvas({padding: 0.2, pane: "pp-high"});
+      map._ppOff.push(function () { map.removeLayer(renderer); });
     }
     var group = L.featureGroup();
     data.high.forEach(function (r) {
@@ -183,24 +190,30 @@
       }
       m.addTo(group);
     });
-    group.addTo(map);
+    group.addTo(root);
   }
 
-  function draw(map, cfg, data) {
-    var style = function (f) {
-      var s = cfg.style[f.properties.code], marked = s && s[1];
-      return {fillColor: s ? s[0] : NO_DATA, color: marked ? "#000000" : cfg.border,
-              weight: marked ? 3 : 0.8, fillOpacity: 0.85, dashArray: marked ? "6 4" : null};
-    };
-    var layer = L.geoJson(data, {
+  // The regions of a level: drawn once per geometry file; a view of the same regions (another
+  // page, another indicator) only recolours them, and tooltips and popups read the view's
+  // values (regions.cfg).
+  function regionLayer(map, data, cfg) {
+    var regions = map._ppRegions;
+    if (regions && regions.data === data) { regions.cfg = cfg; return regions; }
+    if (regions) { map.removeLayer(regions.layer); }
+    regions = map._ppRegions = {data: data, url: cfg.url || null, cfg: cfg, layer: null};
+    var layer = regions.layer = L.geoJson(data, {
       className: "pp-region",   // the choropleth's polygons (hazard zones, points: others)
-      style: style,
+      style: function (f) {
+        var cfg = regions.cfg, s = cfg.style[f.properties.code], marked = s && s[1];
+        return {fillColor: s ? s[0] : NO_DATA, color: marked ? "#000000" : cfg.border,
+                weight: marked ? 3 : 0.8, fillOpacity: 0.85, dashArray: marked ? "6 4" : null};
+      },
       onEachFeature: function (f, l) {
         var code = f.properties.code;
-        l.bindTooltip(function () { return info(cfg, code, f.properties); },
+        l.bindTooltip(function () { return info(regions.cfg, code, f.properties); },
                       {sticky: true, className: "pp-tooltip"});
         l.bindPopup(function () {
-          var body = info(cfg, code, f.properties);
+          var cfg = regions.cfg, body = info(cfg, code, f.properties);
           if (cfg.drill) {
             body += "<button type='button' class='pp-open' data-code='" + code + "'>" +
                     cfg.text.open + "</button>";
@@ -210,8 +223,65 @@
         l.on("mouseover", function () { l.setStyle({weight: 3, color: "#000000", fillOpacity: 0.95}); });
         l.on("mouseout", function () { layer.resetStyle(l); });
       }
-    }).addTo(map);
+    });
+    return regions;
+  }
+
+  function draw(map, root, cfg, data, current) {
+    var regions = regionLayer(map, data, cfg);
+    var layer = regions.layer;
+    if (map.hasLayer(layer)) { layer.setStyle(layer.options.style); }
+    else { layer.addTo(map); }
     window.pp_choropleth = layer;
+    if (cfg.symbols) { symbols(root, cfg, data); }
+    if (cfg.points) { points(root, cfg, current); }
+    if (cfg.hazards) {
+      geometry(cfg.hazards.url).then(function (d) {
+          if (current()) { hazards(map, root, cfg.hazards, layer, d); }
+        });
+    }
+    var declutter = cfg.labels ? labels(map, root, data) : null;
+    // Streamlit sizes the iframe after this script ran: fit the bounds again then.
+    // No animation (a zoom animation while clustered points are still being added in
+    // chunks can make Leaflet.markercluster read a position it does not have yet); a view
+    // replaced meanwhile (a newer one drawn in this map) is left alone.
+    function refit() {
+      if (!current()) { return; }
+      map.invalidateSize({animate: false});
+      map.fitBounds(cfg.bounds, {animate: false});
+      if (declutter) { declutter(); }
+    }
+    setTimeout(refit, 300);
+    setTimeout(refit, 1200);
+    map.getContainer().setAttribute("data-pp-ready", "1");
+    map.getContainer().setAttribute("data-pp-view", String(map._ppViews));
+  }
+
+  // The files of the last views (geometry, hazard zones), parsed once: going back to a
+  // page or a level seen before draws at once (a file is 0.1 to a few megabytes).
+  var geometries = [];
+  function geometry(url) {
+    for (var i = 0; i < geometries.length; i++) {
+      if (geometries[i].url === url) { return geometries[i].data; }
+    }
+    var data = fetch(url, {cache: "force-cache"}).then(function (r) {
+      if (!r.ok) { throw new Error(url + ": " + r.status); }
+      return r.json();
+    });
+    data.catch(function () {   // a failed download is tried again by the next view
+      geometries = geometries.filter(function (g) { return g.url !== url; });
+    });
+    geometries.unshift({url: url, data: data});
+    geometries.length = Math.min(geometries.length, 12);
+    return data;
+  }
+
+  // Once per map: the scale bar and the popup's "Buka wilayah ini" button.
+  function mount(map) {
+    map._ppMounted = true;
+    map._ppViews = 0;
+    map._ppOff = [];
+    L.control.scale({imperial: false, maxWidth: 160}).addTo(map);  // km only
     map.on("popupopen", function (e) {
       var btn = e.popup.getElement() && e.popup.getElement().querySelector(".pp-open");
       if (btn) {
@@ -222,37 +292,30 @@
         });
       }
     });
-    if (cfg.symbols) { symbols(map, cfg, data); }
-    if (cfg.points) { points(map, cfg); }
-    if (cfg.hazards) {
-      fetch(cfg.hazards.url, {cache: "force-cache"}).then(function (r) { return r.json(); })
-        .then(function (d) {
-          if (map.getContainer().isConnected) { hazards(map, cfg.hazards, layer, d); }
-        });
-    }
-    var declutter = cfg.labels ? labels(map, data) : null;
-    // Streamlit sizes the iframe after this script ran: fit the bounds again then.
-    // No animation (a zoom animation while clustered points are still being added in
-    // chunks can make Leaflet.markercluster read a position it does not have yet); a map
-    // replaced meanwhile (a new view drawn in this frame) is left alone.
-    function refit() {
-      if (!map.getContainer().isConnected) { return; }
-      map.invalidateSize({animate: false});
-      map.fitBounds(cfg.bounds, {animate: false});
-      if (declutter) { declutter(); }
-    }
-    setTimeout(refit, 300);
-    setTimeout(refit, 1200);
-    map.getContainer().setAttribute("data-pp-ready", "1");
   }
 
   window.PetaMap = {
-    choropleth: function (map, cfg) {
-      L.control.scale({imperial: false, maxWidth: 160}).addTo(map);  // km only
-      var got = cfg.data ? Promise.resolve(cfg.data) :
-        fetch(cfg.url, {cache: "force-cache"}).then(function (r) { return r.json(); });
+    view: function (map, cfg) {
+      if (!map._ppMounted) { mount(map); }
+      // the previous view goes at once: its layers, its handlers, its pending files
+      var view = ++map._ppViews;
+      map.closePopup();
+      if (map._ppRoot) { map.removeLayer(map._ppRoot); }
+      if (map._ppRegions && map._ppRegions.url !== (cfg.url || null)) {   // other regions
+        map.removeLayer(map._ppRegions.layer);
+        map._ppRegions = null;
+      }
+      map._ppOff.splice(0).forEach(function (off) { off(); });
+      map.getContainer().removeAttribute("data-pp-ready");
+      var root = map._ppRoot = L.layerGroup().addTo(map);  // not a FeatureGroup: clicks
+      // on a region must not reach streamlit-folium's own click handlers
+      var current = function () {
+        return map._ppViews === view && map.getContainer().isConnected;
+      };
+      map.fitBounds(cfg.bounds, {animate: false});
+      var got = cfg.data ? Promise.resolve(cfg.data) : geometry(cfg.url);
       return got.then(function (data) {
-        if (map.getContainer().isConnected) { draw(map, cfg, data); }
+        if (current()) { draw(map, root, cfg, data, current); }
       });
     }
   };
