@@ -178,7 +178,8 @@ class MapParts:
     layer: folium.FeatureGroup
 
     def whole(self) -> folium.Map:
-        """The base with this view's layer added (a map drawn once, e.g. exported)."""
+        """The base with this view's layer added: the map as one folium.Map (to render or
+        inspect on its own, e.g. its size or its linked files)."""
         self.layer.add_to(self.base)
         return self.base
 

@@ -6,22 +6,24 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import tempfile
 from pathlib import Path
 
 import folium
 import pandas as pd
 import streamlit as st
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from jinja2 import Template
 from streamlit_folium import st_folium
 
-from components import data
+from components import data, mapdata
 from components.connectivity_view import download_row, labelled, offline_table
 from components.data_import import md_escape
 from components.i18n import fmt_number, t
 from components.offline import leaflet_only, use_local_assets
+from components.vendor_assets import PETA_MAP_JS, local_url
 from geo import connectivity, siteplan
-from geo import display as geo_display
 from geo.importers.safety import max_upload_bytes
 
 K_MAX = 200                       # the greedy runs to K_MAX once; smaller k are its prefix
@@ -161,11 +163,41 @@ def _kpis(plan: siteplan.Plan) -> None:
 
 
 def _curve(plan: siteplan.Plan) -> None:
+    """Share of Posyandu reached against the number of sites. A Vega-Lite specification
+    written here: st.line_chart builds and validates an Altair chart on every view (~0.25 s
+    of server time)."""
     st.markdown(f"**{t('curve_title')}**")
-    chart = pd.DataFrame({t("curve_share"): (100 * plan.curve["share"]).round(2).to_numpy()},
-                         index=pd.Index(plan.curve["k"].to_numpy(), name="k"))
-    st.line_chart(chart, height=260, x_label="k", y_label=t("curve_share"))
+    chart = pd.DataFrame({"k": plan.curve["k"].to_numpy(),
+                          "share": (100 * plan.curve["share"]).round(2).to_numpy()})
+    label = t("curve_share")
+    st.vega_lite_chart(chart, {
+        "height": 260, "mark": {"type": "line", "tooltip": True},
+        "encoding": {"x": {"field": "k", "type": "quantitative", "title": "k"},
+                     "y": {"field": "share", "type": "quantitative", "title": label}}},
+        width="stretch")
     st.caption(t("curve_caption"))
+
+
+class _Plan(JSCSSMixin, MacroElement):
+    """The plan drawn by static/vendor/_project/peta-map.js (PetaMap.plan): the regions from
+    their geometry file, the sites, circles and Posyandu from compact rows. Folium's own
+    GeoJson, tooltip and markers cost ~0.7 s of server time per view for a province's
+    thousands of Posyandu; this costs milliseconds."""
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        PetaMap.plan({{ this._parent.get_name() }}, {{ this.cfg|tojson }});
+        {% endmacro %}
+    """)
+    default_js = [("peta_map", local_url(PETA_MAP_JS))]
+
+    def __init__(self, cfg: dict):
+        super().__init__()
+        self._name = "PetaPlan"
+        self.cfg = cfg
+
+
+def _rows(frame: pd.DataFrame, cols: list[str]) -> list[list]:
+    return [list(r) for r in zip(*(frame[c].tolist() for c in cols))] if len(frame) else []
 
 
 def plan_map(region: str, plan: siteplan.Plan, radius_m: float,
@@ -173,56 +205,49 @@ def plan_map(region: str, plan: siteplan.Plan, radius_m: float,
     """Folium map of the plan: the regions as background, radius circles, numbered sites,
     Posyandu reached (blue) and not (red). Every name is escaped."""
     use_local_assets()
-    layer = data.display_layer(data.map_level(region), region or None)
+    level = data.map_level(region)
+    layer = data.display_layer(level, region or None)
     # no zoom/fade animations: a rerun that replaces the map mid-animation made Leaflet
     # throw "Cannot read properties of undefined (reading 'lat')"
-    m = folium.Map(tiles=None, maxZoom=18, zoom_snap=0.25, control_scale=True,
-                   zoom_animation=False, fade_animation=False, marker_zoom_animation=False)
+    m = folium.Map(tiles=None, maxZoom=18, zoom_snap=0.25, zoom_animation=False,
+                   fade_animation=False, marker_zoom_animation=False,
+                   attribution_control=False)      # no tiles: nothing to attribute
     leaflet_only(m)
-    props = pd.DataFrame({"name": [html.escape(str(n)) for n in layer["name"]],
-                          "style": [{"fillColor": "#f0f0f0", "color": "#737373", "weight": 0.8,
-                                     "fillOpacity": 0.7}] * len(layer)}, index=layer.index)
-    folium.GeoJson(json.loads(geo_display.geojson_payload(layer, props)),
-                   tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=[t("name")]),
-                   name=t("region")).add_to(m)
     cov = plan.covered
-    pts = connectivity.to_geodataframe(cov[["lon", "lat"]])
-    hit = (cov["site_id"] != "").to_numpy()
-    ppr = pd.DataFrame({
+    ok = cov["lat"].notna().to_numpy() & cov["lon"].notna().to_numpy()
+    cov = cov.loc[ok]
+    points = pd.DataFrame({
+        "lat": cov["lat"].astype(float).round(5), "lon": cov["lon"].astype(float).round(5),
         "nama": [html.escape(str(n)) for n in cov["nama"]],
-        "situs": [html.escape(str(s)) if s else "–" for s in cov["site_id"]],
-        "style": [{"radius": 5, "color": "#ffffff", "weight": 1, "fill": True,
-                   "fillOpacity": 0.9, "fillColor": COVERED_COLOR if h else UNCOVERED_COLOR}
-                  for h in hit]},
-        index=pts.index)
-    if len(pts):
-        folium.GeoJson(json.loads(geo_display.geojson_payload(pts, ppr)),
-                       marker=folium.CircleMarker(radius=5, fill=True),
-                       tooltip=folium.GeoJsonTooltip(fields=["nama", "situs"],
-                                                     aliases=[t("col_nama"), t("col_site")]),
-                       name="Posyandu").add_to(m)
-    for r in (existing.itertuples() if existing is not None else []):
-        folium.Circle([r.lat, r.lon], radius=radius_m, color=EXISTING_COLOR, weight=1,
-                      dash_array="4 4", fill=True, fill_opacity=0.05).add_to(m)
-        folium.RegularPolygonMarker([r.lat, r.lon], number_of_sides=4, radius=7,
-                                    color=EXISTING_COLOR, fill_color=EXISTING_COLOR,
-                                    fill_opacity=1,
-                                    tooltip=html.escape(str(r.site_id))).add_to(m)
-    for r in plan.sites.itertuples():
-        name = html.escape(str(getattr(r, "nama", None) or r.site_id))
-        folium.Circle([r.lat, r.lon], radius=radius_m, color=SITE_COLOR, weight=1.5,
-                      fill=True, fill_opacity=0.08).add_to(m)
-        folium.Marker([r.lat, r.lon], tooltip=t("site_popup", rank=r.rank, name=name,
-                                                added=fmt_number(r.covered_added, 0)),
-                      icon=folium.DivIcon(
-                          html=f"<div class='pp-site'>{int(r.rank)}</div>",
-                          icon_size=(24, 24), icon_anchor=(12, 12))).add_to(m)
+        "situs": [html.escape(str(x)) if x else "–" for x in cov["site_id"]],
+        "hit": (cov["site_id"] != "").astype(int).to_numpy()})
+    sites = plan.sites
+    site_rows = pd.DataFrame({
+        "lat": sites["lat"].astype(float), "lon": sites["lon"].astype(float),
+        "rank": sites["rank"].astype(int),
+        "tip": [t("site_popup", rank=int(r.rank),
+                  name=html.escape(str(getattr(r, "nama", None) or r.site_id)),
+                  added=fmt_number(r.covered_added, 0)) for r in sites.itertuples()]})
+    ex = existing if existing is not None else pd.DataFrame(columns=["lat", "lon", "site_id"])
+    ex_rows = pd.DataFrame({"lat": ex["lat"].astype(float), "lon": ex["lon"].astype(float),
+                            "id": [html.escape(str(x)) for x in ex["site_id"]]})
+    minx, miny, maxx, maxy = layer.total_bounds
+    m.add_child(_Plan({
+        "url": mapdata.geometry_url(level, region),
+        "bounds": [[float(miny), float(minx)], [float(maxy), float(maxx)]],
+        "radius": float(radius_m),
+        "points": _rows(points, ["lat", "lon", "nama", "situs", "hit"]),
+        "sites": _rows(site_rows, ["lat", "lon", "rank", "tip"]),
+        "existing": _rows(ex_rows, ["lat", "lon", "id"]),
+        "colors": {"site": SITE_COLOR, "existing": EXISTING_COLOR, "covered": COVERED_COLOR,
+                   "uncovered": UNCOVERED_COLOR},
+        "text": {k: html.escape(v) for k, v in (("name", t("name")), ("nama", t("col_nama")),
+                                                 ("site", t("col_site")))}}))
     m.get_root().header.add_child(folium.Element(
         "<style>.pp-site{width:24px;height:24px;border-radius:12px;background:" + SITE_COLOR
         + ";color:#fff;font:700 12px/24px sans-serif;text-align:center;"
-        "border:2px solid #fff;box-shadow:0 0 2px #000}</style>"))
-    minx, miny, maxx, maxy = layer.total_bounds
-    m.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]])
+        "border:2px solid #fff;box-shadow:0 0 2px #000}"
+        ".pp-existing{width:14px;height:14px;background:" + EXISTING_COLOR + "}</style>"))
     return m
 
 

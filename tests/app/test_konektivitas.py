@@ -3,6 +3,7 @@ Kalimantan Tengah (k and radius sliders, curve, map, downloads) and the publishe
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -40,8 +41,12 @@ def test_list_and_plan_for_kalimantan_tengah():
     maps = component_args(at)
     assert len(maps) == 2
     assert all(u.startswith("/app/static/") for u in maps[1]["js_links"] + maps[1]["css_links"])
-    script = " ".join(v for v in maps[1].values() if isinstance(v, str))
-    assert script.count("L.circle(") == 20          # one radius circle per chosen site
+    plan = json.loads(re.search(r"PetaMap\.plan\([^,]+, (\{.*\})\);", maps[1]["script"]).group(1))
+    assert len(plan["sites"]) == 20                 # one radius circle per chosen site
+    assert [r[2] for r in plan["sites"]] == list(range(1, 21))
+    reached = {r[3] for r in plan["points"] if r[4]}
+    assert reached and reached <= set(expected.sites["site_id"])
+    assert plan["url"].startswith("/app/static/geo/")   # the regions: a geometry file
     # downloads of the list and of the plan, in three formats each
     labels = [b.label for b in at.get("download_button")]
     assert labels.count("Unduh GeoJSON") >= 3 and labels.count("Unduh CSV") >= 3

@@ -46,8 +46,14 @@
     // tells one click from the next (the value stays while the map stays mounted).
     var feature = {type: "Feature", geometry: null,
                    properties: {code: code, click: Date.now() + "-" + Math.random()}};
-    if (window.__GLOBAL_DATA__) { window.__GLOBAL_DATA__.last_active_drawing = feature; }
-    if (window.Streamlit) { window.Streamlit.setComponentValue({last_active_drawing: feature}); }
+    var value = {last_active_drawing: feature};   // mapview.show_map's returned_objects
+    if (window.__GLOBAL_DATA__) {
+      // what streamlit-folium compares with before it sends a value: without it, the next
+      // view's fitBounds (a "moveend") would send this click again and rerun the page
+      window.__GLOBAL_DATA__.last_active_drawing = feature;
+      window.__GLOBAL_DATA__.previous_data = value;
+    }
+    if (window.Streamlit) { window.Streamlit.setComponentValue(value); }
   }
 
   function labels(map, root, data) {
@@ -294,7 +300,50 @@
     });
   }
 
+  // The site plan of Konektivitas (components.siteplan_view): the regions in grey, each
+  // new site's radius and rank, existing sites (dashed), Posyandu reached (blue) or not.
+  function plan(map, cfg) {
+    var c = cfg.colors, t = cfg.text;
+    L.control.scale({imperial: false, maxWidth: 160}).addTo(map);
+    map.fitBounds(cfg.bounds, {animate: false});
+    var got = cfg.data ? Promise.resolve(cfg.data) : geometry(cfg.url);
+    return got.then(function (data) {
+      L.geoJson(data, {
+        style: function () { return {fillColor: "#f0f0f0", color: "#737373", weight: 0.8, fillOpacity: 0.7}; },
+        onEachFeature: function (f, l) {
+          l.bindTooltip("<b>" + t.name + "</b>: " + f.properties.name);
+        }
+      }).addTo(map);
+      cfg.existing.forEach(function (r) {
+        L.circle([r[0], r[1]], {radius: cfg.radius, color: c.existing, weight: 1, dashArray: "4 4",
+                                fill: true, fillOpacity: 0.05, interactive: false}).addTo(map);
+        L.marker([r[0], r[1]], {icon: L.divIcon({className: "", html: "<div class='pp-existing'></div>",
+                                                 iconSize: [14, 14], iconAnchor: [7, 7]})})
+          .bindTooltip(r[2]).addTo(map);
+      });
+      cfg.points.forEach(function (r) {
+        L.circleMarker([r[0], r[1]], {radius: 5, color: "#ffffff", weight: 1, fill: true,
+                                      fillOpacity: 0.9, fillColor: r[4] ? c.covered : c.uncovered})
+          .bindTooltip("<b>" + t.nama + "</b>: " + r[2] + "<br><b>" + t.site + "</b>: " + r[3])
+          .addTo(map);
+      });
+      cfg.sites.forEach(function (r) {
+        L.circle([r[0], r[1]], {radius: cfg.radius, color: c.site, weight: 1.5, fill: true,
+                                fillOpacity: 0.08, interactive: false}).addTo(map);
+        L.marker([r[0], r[1]], {icon: L.divIcon({className: "", iconSize: [24, 24], iconAnchor: [12, 12],
+                                                 html: "<div class='pp-site'>" + r[2] + "</div>"})})
+          .bindTooltip(r[3]).addTo(map);
+      });
+      setTimeout(function () {   // once Streamlit has sized the iframe
+        map.invalidateSize({animate: false});
+        map.fitBounds(cfg.bounds, {animate: false});
+      }, 300);
+      map.getContainer().setAttribute("data-pp-ready", "1");
+    });
+  }
+
   window.PetaMap = {
+    plan: plan,
     view: function (map, cfg) {
       if (!map._ppMounted) { mount(map); }
       // the previous view goes at once: its layers, its handlers, its pending files
