@@ -128,10 +128,12 @@ async def _single_visitor(browser, base: str, meter, external: list, floor: bool
                           visitors: int = 3) -> dict:
     """One visitor at a time (median of ``visitors`` new browsers): time to map and server
     CPU seconds of the first view (a link opened in a new browser), of the next view (a
-    click on another page's link), and of that page's link opened again (a reload: the
-    browser has the files but starts the app again)."""
+    click on another page's link), of the way back (a click on the first page's link: the
+    browser has that page's code, the app keeps its map) and of the first page's link
+    opened again (a reload: the browser has the files but starts the app again)."""
     kinds: dict[str, list[float]] = {k: [] for k in (
-        "first_s", "next_s", "reload_s", "first_cpu_s", "next_cpu_s", "reload_cpu_s")}
+        "first_s", "next_s", "back_s", "reload_s", "first_cpu_s", "next_cpu_s", "back_cpu_s",
+        "reload_cpu_s")}
     for i in range(visitors):
         (home, n), other = ((FLOOR_HOME, FLOOR_OTHER) if floor else
                             (HOMES[i % len(HOMES)], OTHER_PAGES[i % len(OTHER_PAGES)]))
@@ -139,6 +141,7 @@ async def _single_visitor(browser, base: str, meter, external: list, floor: bool
         try:
             for kind, step in (("first", lambda: _time_to_map(page, base, home, n)),
                                ("next", lambda: _time_to_click_map(page, other, n)),
+                               ("back", lambda: _time_to_click_map(page, "", n)),
                                ("reload", lambda: _time_to_map(
                                    page, base, page.url.replace(base, ""), n))):
                 c0 = meter.cpu()

@@ -16,8 +16,10 @@ proxy, fails and is counted; the browser's HTTP cache works as for a real visito
   seconds since the app process was started;
 * one visitor at a time (median of 3 new browsers), the app and the floor: the first view
   (a link opened in a new browser: empty cache), the next view (a click on another page's
-  link in the sidebar: what a visitor does next), and that page's link opened again (a
-  reload: cached files, but the app starts again in the browser), with the server CPU
+  link in the sidebar: what a visitor does next), the way back (a click on the first
+  page's link: its code is in the browser, the map stays mounted), and the first page's
+  link opened again (a reload: cached files, but the app starts again in the browser),
+  with the server CPU
   seconds of each; then drill-downs on Kalimantan Tengah (click a regency, "Buka wilayah
   ini", until its kecamatan map is drawn) with their server CPU;
 * per N in ``--sessions``: N new browsers at once, each opening the national or Kalimantan
@@ -154,6 +156,7 @@ async def _run(args) -> dict:
             out["single"] = {"app": app, "floor": fl,
                              "first_over_floor": round(app["first_s"] / fl["first_s"], 2),
                              "next_over_floor": round(app["next_s"] / fl["next_s"], 2),
+                             "back_over_floor": round(app["back_s"] / fl["back_s"], 2),
                              "reload_over_floor": round(app["reload_s"] / fl["reload_s"], 2),
                              "drill_s": [round(d, 2) for d, _ in drills],
                              "drill_cpu_s": [round(c, 3) for _, c in drills]}
@@ -162,11 +165,14 @@ async def _run(args) -> dict:
                   f"floor {fl['first_s']:.2f} s; ratio {out['single']['first_over_floor']}\n"
                   f"  next view (a click on another page's link): {app['next_s']:.2f} s; floor "
                   f"{fl['next_s']:.2f} s; ratio {out['single']['next_over_floor']}\n"
-                  f"  that page's link opened again (reload): {app['reload_s']:.2f} s; floor "
+                  f"  back (a click on the first page's link): {app['back_s']:.2f} s; floor "
+                  f"{fl['back_s']:.2f} s; ratio {out['single']['back_over_floor']}\n"
+                  f"  the first page's link opened again (reload): {app['reload_s']:.2f} s; floor "
                   f"{fl['reload_s']:.2f} s; ratio {out['single']['reload_over_floor']}\n"
                   f"  server CPU per view: first {app['first_cpu_s']:.3f} s (floor "
                   f"{fl['first_cpu_s']:.3f} s), next {app['next_cpu_s']:.3f} s (floor "
-                  f"{fl['next_cpu_s']:.3f} s), reload {app['reload_cpu_s']:.3f} s (floor "
+                  f"{fl['next_cpu_s']:.3f} s), back {app['back_cpu_s']:.3f} s (floor "
+                  f"{fl['back_cpu_s']:.3f} s), reload {app['reload_cpu_s']:.3f} s (floor "
                   f"{fl['reload_cpu_s']:.3f} s)", flush=True)
             if drills:
                 print("  drill-down click to the kecamatan map: "
