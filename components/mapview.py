@@ -142,16 +142,18 @@ def _points_text() -> dict:
 
 
 class _Assets(JSCSSMixin, MacroElement):
-    """The scripts and styles every view may need, loaded once with the base map (a
-    mounted map loads nothing more later): peta-map.js, gesture handling, clusters."""
+    """The scripts and styles of the base map, loaded once: peta-map.js and gesture
+    handling. The cluster plugin (CLUSTER) is loaded by peta-map.js when a view first
+    draws points."""
     _template = Template("")
     default_js = [("peta_map", local_url(PETA_MAP_JS)),
-                  ("leaflet_gesture_handling", local_url(GESTURE_JS)),
-                  ("markerclusterjs", local_url("leaflet.markercluster-1.1.0/leaflet.markercluster.js"))]
-    default_css = [("leaflet_gesture_handling_css", local_url(GESTURE_CSS)),
-                   ("markerclustercss", local_url("leaflet.markercluster-1.1.0/MarkerCluster.css")),
-                   ("markerclusterdefaultcss",
-                    local_url("leaflet.markercluster-1.1.0/MarkerCluster.Default.css"))]
+                  ("leaflet_gesture_handling", local_url(GESTURE_JS))]
+    default_css = [("leaflet_gesture_handling_css", local_url(GESTURE_CSS))]
+
+
+CLUSTER = {"js": local_url("leaflet.markercluster-1.1.0/leaflet.markercluster.js"),
+           "css": [local_url("leaflet.markercluster-1.1.0/MarkerCluster.css"),
+                   local_url("leaflet.markercluster-1.1.0/MarkerCluster.Default.css")]}
 
 
 class _View(MacroElement):
@@ -238,7 +240,7 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
         cfg["data"] = json.loads(geo_display.geojson_payload(
             layer, mapfiles.geometry_properties(layer)))
     if points_urls:
-        cfg["points"] = {"urls": list(points_urls), "prefix": points_prefix,
+        cfg["points"] = {"urls": list(points_urls), "prefix": points_prefix, "cluster": CLUSTER,
                          "offlineOnly": bool(offline_only), "text": _points_text()}
     if hazards:
         cfg["hazards"] = hazards

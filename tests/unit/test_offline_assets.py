@@ -309,5 +309,8 @@ def test_dashboard_map_loads_only_local_assets():
              for _, u in getattr(el, attr, None) or []]
     for rel in MAP_ASSETS:
         assert local_url(rel) in links
+    # the cluster plugin, loaded by peta-map.js when a view first draws points
+    from components.mapview import CLUSTER
+    links += [CLUSTER["js"], *CLUSTER["css"]]
     for url in links:
         assert (VENDOR_DIR / url.removeprefix(VENDOR_BASE + "/")).is_file(), url

@@ -122,19 +122,45 @@
       m.bindPopup(function () { return popupOfPoint(cfg, r); }, {maxWidth: 320});
       return m;
     };
-    var group = L.markerClusterGroup ?
-      L.markerClusterGroup({disableClusteringAtZoom: 13, chunkedLoading: true}) : L.featureGroup();
-    group.addTo(root);
-    p.urls.forEach(function (url) {
+    clusters(p.cluster).then(function () {
+      if (!current()) { return; }   // the view was replaced meanwhile
+      var group = L.markerClusterGroup({disableClusteringAtZoom: 13, chunkedLoading: true});
+      group.addTo(root);
+      p.urls.forEach(function (url) { pointsFile(url, group); });
+    });
+    function pointsFile(url, group) {
       fetch(url, {cache: "force-cache"}).then(function (r) { return r.json(); }).then(function (d) {
         if (!current()) { return; }   // the view was replaced meanwhile
         var add = d.rows.filter(function (r) {
           return (!p.prefix || r[8] === p.prefix || r[8].indexOf(p.prefix + ".") === 0) &&
                  (!p.offlineOnly || r[5] === 0);
         }).map(make);
-        group.addLayers ? group.addLayers(add) : add.forEach(function (m) { group.addLayer(m); });
+        group.addLayers(add);
       });
-    });
+    }
+  }
+
+  // Leaflet.markercluster, loaded by the first view that draws points (a national or
+  // province view, the first a visitor sees, draws circles per region and needs none).
+  var clusterScript = null;
+  function clusters(files) {
+    if (L.markerClusterGroup) { return Promise.resolve(); }
+    if (!clusterScript) {
+      files.css.forEach(function (href) {
+        var link = document.createElement("link");
+        link.rel = "stylesheet";
+        link.href = href;
+        document.head.appendChild(link);
+      });
+      clusterScript = new Promise(function (resolve, reject) {
+        var el = document.createElement("script");
+        el.src = files.js;
+        el.onload = resolve;
+        el.onerror = function () { clusterScript = null; reject(new Error(files.js)); };
+        document.head.appendChild(el);
+      });
+    }
+    return clusterScript;
   }
 
   // Is latlng inside the polygon layer? (even-odd rule over every ring, so holes and
