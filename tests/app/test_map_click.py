@@ -58,7 +58,7 @@ def test_a_click_is_handled_once(app):
     it must not open 62.10 again; a new click on it does."""
     at = _click(app, "62.10", mark="klik-a")
     assert at.session_state["region"] == "62.10"
-    at.session_state["region"] = "62"      # the breadcrumb's link to the province
+    at.session_state["region"] = "62"      # the province chosen again in the sidebar
     at.run()
     assert not at.exception, at.exception
     assert at.session_state["region"] == "62"
