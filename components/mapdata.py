@@ -18,9 +18,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components import data
-from components import offline
-from components.offline import _default_base
+from components import data, offline
 from geo import mapfiles
 from geo.codes import PARTS, level_of
 
@@ -34,7 +32,7 @@ SYMBOL_LEVELS = ("provinsi", "kabupaten")
 
 def static_url(rel: str) -> str:
     """URL of a file below static/geo (under server.baseUrlPath when one is set)."""
-    base = _default_base().rsplit("/vendor", 1)[0]   # /app/static
+    base = offline._default_base().rsplit("/vendor", 1)[0]   # /app/static
     return f"{base}/geo/{rel}"
 
 

@@ -129,7 +129,7 @@
       p.urls.forEach(function (url) { pointsFile(url, group); });
     });
     function pointsFile(url, group) {
-      fetch(url, {cache: "force-cache"}).then(function (r) { return r.json(); }).then(function (d) {
+      geometry(url).then(function (d) {
         if (!current()) { return; }   // the view was replaced meanwhile
         var add = d.rows.filter(function (r) {
           return (!p.prefix || r[8] === p.prefix || r[8].indexOf(p.prefix + ".") === 0) &&
@@ -289,8 +289,8 @@
     map.getContainer().setAttribute("data-pp-view", String(map._ppViews));
   }
 
-  // The files of the last views (geometry, hazard zones), parsed once: going back to a
-  // page or a level seen before draws at once (a file is 0.1 to a few megabytes).
+  // The files of the last views (geometry, hazard zones, Posyandu points), parsed once:
+  // going back to a page or a level seen before draws at once (0.1 to a few megabytes).
   var geometries = [];
   function geometry(url) {
     for (var i = 0; i < geometries.length; i++) {
