@@ -15,8 +15,9 @@ proxy, fails and is counted; the browser's HTTP cache works as for a real visito
   and the national map is opened as soon as the proxy answers its health check; the
   seconds since the app process was started;
 * one visitor at a time (median of 3 new browsers), the app and the floor: the first view
-  (a link opened in a new browser: empty cache), the next view (a click on another page's
-  link in the sidebar: what a visitor does next), the way back (a click on the first
+  (a link opened in a new browser: empty cache; also the time to the page drawn around
+  the map, its frame there and no placeholder left: what is not the map), the next view
+  (a click on another page's link in the sidebar: what a visitor does next), the way back (a click on the first
   page's link: its code is in the browser, the map stays mounted), and the first page's
   link opened again (a reload: cached files, but the app starts again in the browser),
   with the server CPU
@@ -29,6 +30,11 @@ proxy, fails and is counted; the browser's HTTP cache works as for a real visito
   resident sets, sampled every 0.2 s), the browsers' own CPU seconds per view, and the
   floor page with the same N sessions at once (the browsers run on the same two cores as
   the server: this is what N sessions cost with nothing to compute);
+* a meeting room, per N in ``--room`` (default 10,30): one measured browser among N-1
+  participants on their own devices, who ask the server for what their browsers would
+  (the same files and both script runs, ``components.bench_room``), all at once,
+  ``--room-trials`` times; the measured browser's first and next views p50/p90/max
+  against one visitor alone, errors, server CPU per view, peak memory;
 * the server alone, per N in ``--server-sessions`` (default 1,10,30): N clients at once
   speaking Streamlit's protocol instead of browsers (``components.bench_server``), each
   opening one page as a shared link does; time to the map's message and to the end of
@@ -53,7 +59,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from components import bench_server
+from components import bench_room, bench_server
 from components.bench_browser import (CHROMIUM, CHROMIUM_ARGS, HOME, _drill, _floor_session,
                                       _new_page, _session, _single_visitor, _time_to_map)
 from components.bench_procs import (TIMEOUT, BrowserMeter, Meter, _free_port, _stop,
@@ -163,6 +169,11 @@ async def _run(args) -> dict:
             print(f"one visitor at a time (median of 3 new browsers):\n"
                   f"  first view (a link opened, empty browser cache): {app['first_s']:.2f} s; "
                   f"floor {fl['first_s']:.2f} s; ratio {out['single']['first_over_floor']}\n"
+                  f"    the page drawn around its map (the map's frame there, no placeholder "
+                  f"left): {app['first_page_s']:.2f} s; floor {fl['first_page_s']:.2f} s; ratio "
+                  f"{app['first_page_s'] / fl['first_page_s']:.2f}; then the map in its frame "
+                  f"+{app['first_s'] - app['first_page_s']:.2f} s; floor "
+                  f"+{fl['first_s'] - fl['first_page_s']:.2f} s\n"
                   f"  next view (a click on another page's link): {app['next_s']:.2f} s; floor "
                   f"{fl['next_s']:.2f} s; ratio {out['single']['next_over_floor']}\n"
                   f"  back (a click on the first page's link): {app['back_s']:.2f} s; floor "
@@ -216,6 +227,9 @@ async def _run(args) -> dict:
                       f"CPU {bcpu:.2f} s/view; peak server memory {meter.peak / 1e6:.0f} MB",
                       flush=True)
             browser_meter.close()
+            if args.room:
+                out["room"] = await bench_room.report(browser, base, args.room, args.room_trials,
+                                                      app, meter, external)
             await browser.close()
         if args.server_sessions:
             # the server alone: protocol clients instead of browsers (components.bench_server)
@@ -256,6 +270,12 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--direct", action="store_true",
                     help="no HAProxy: the browsers talk to one app process (and the floor) "
                          "directly")
+    ap.add_argument("--room", default="10,30",
+                    type=lambda s: [int(x) for x in s.split(",") if x.strip()],
+                    help="room sizes: one measured browser among N-1 participants on their "
+                         "own devices (components.bench_room); '' to skip")
+    ap.add_argument("--room-trials", type=int, default=6,
+                    help="times each room opens the link at once")
     ap.add_argument("--server-sessions", default="1,10,30",
                     type=lambda s: [int(x) for x in s.split(",") if x.strip()],
                     help="N protocol clients at once (no browser): the server's own capacity; "

@@ -23,40 +23,65 @@ TIMEOUT_S = 120.0
 MAP_COMPONENT = "st_folium"
 
 
-async def protocol_view(base: str, page: str, query: str) -> tuple[float, float]:
-    """Seconds from connecting to ``base`` (http://host:port) until the map's message,
-    and until the end of the script run, for page ``page`` (its URL path, "" for home)
-    and ``query`` (e.g. "wilayah=62")."""
-    import websockets
+class ProtocolSession:
+    """One visitor's connection speaking Streamlit's protocol: ``run`` asks for a page as
+    the browser's frontend does (a shared link, then a click on a page link) on the same
+    websocket, and waits for the run to end. Use as ``async with ProtocolSession(base)``."""
 
-    url = base.replace("http://", "ws://", 1) + "/_stcore/stream"
-    t0 = time.monotonic()
-    mapped = None
-    async with websockets.connect(url, subprotocols=["streamlit"], max_size=None,
-                                  open_timeout=TIMEOUT_S) as ws:
+    def __init__(self, base: str):
+        self.url = base.replace("http://", "ws://", 1) + "/_stcore/stream"
+        self.t0 = time.monotonic()
+        self._connect = None
+        self.ws = None
+
+    async def __aenter__(self) -> "ProtocolSession":
+        import websockets
+
+        self._connect = websockets.connect(self.url, subprotocols=["streamlit"],
+                                           max_size=None, open_timeout=TIMEOUT_S)
+        self.ws = await self._connect.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self._connect.__aexit__(*exc)
+
+    async def run(self, page: str, query: str, t0: float | None = None) -> tuple[float, float]:
+        """Seconds from ``t0`` (default: now) until the map's message, and until the end of
+        the script run, for page ``page`` (its URL path, "" for home) and ``query``."""
+        t0 = time.monotonic() if t0 is None else t0
         msg = BackMsg()
         msg.rerun_script.query_string = query
         msg.rerun_script.page_name = page
-        await ws.send(msg.SerializeToString())
+        await self.ws.send(msg.SerializeToString())
         deadline = t0 + TIMEOUT_S
+        mapped = None
         while True:
-            raw = await asyncio.wait_for(ws.recv(), max(0.1, deadline - time.monotonic()))
+            raw = await asyncio.wait_for(self.ws.recv(), max(0.1, deadline - time.monotonic()))
             fwd = ForwardMsg()
             fwd.ParseFromString(raw)
             kind = fwd.WhichOneof("type")
             if kind == "page_not_found":
                 raise RuntimeError(f"page not found: {page!r}")
-            if (kind == "delta" and fwd.delta.WhichOneof("type") == "new_element"
-                    and fwd.delta.new_element.WhichOneof("type") == "exception"):
+            element = (fwd.delta.new_element.WhichOneof("type")
+                       if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element"
+                       else None)
+            if element == "exception":
                 raise RuntimeError("exception on page")
-            if (mapped is None and kind == "delta"
-                    and fwd.delta.WhichOneof("type") == "new_element"
-                    and fwd.delta.new_element.WhichOneof("type") == "component_instance"
+            if (mapped is None and element == "component_instance"
                     and MAP_COMPONENT in fwd.delta.new_element.component_instance.component_name):
                 mapped = time.monotonic() - t0
             if kind == "script_finished" and mapped is not None and fwd.script_finished in (
                     ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
                 return mapped, time.monotonic() - t0
+
+
+async def protocol_view(base: str, page: str, query: str) -> tuple[float, float]:
+    """Seconds from connecting to ``base`` (http://host:port) until the map's message,
+    and until the end of the script run, for page ``page`` (its URL path, "" for home)
+    and ``query`` (e.g. "wilayah=62")."""
+    t0 = time.monotonic()
+    async with ProtocolSession(base) as session:
+        return await session.run(page, query, t0)
 
 
 PAGES = [("", "wilayah=62"), ("stunting", "wilayah=62"), ("kader", ""),

@@ -132,3 +132,32 @@ def test_protocol_clients_get_their_map_through_the_proxy(proxy):
     assert all(0 < to_map <= to_end for to_map, to_end in results), results
     with pytest.raises(RuntimeError, match="page not found"):
         run(lambda: protocol_view(proxy, "tidak-ada", ""))
+
+
+def test_a_room_participant_asks_what_a_browser_would(proxy, page, tmp_path):
+    """A participant of the benchmark's room (components.bench_room) fetches the files a
+    real browser fetched for the floor's two pages, then runs both pages on one websocket:
+    each run gets its map. A file the server does not have is an error, not skipped."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from components.bench_room import _remote
+
+    files = []
+    page.on("request", lambda r: files.append(r.url[len(proxy):])
+            if r.url.startswith(proxy) and r.resource_type != "websocket" else None)
+    page.goto(proxy + "/")
+    page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first.locator(
+        "path.leaflet-interactive").nth(3).wait_for(timeout=120_000)
+    assert "/" in files and any(f.startswith("/_stcore/") for f in files)
+    assert any(f.startswith("/static/js/") for f in files)
+
+    def run(paths):   # an event loop of its own (the browser tests' loop is running here)
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(lambda: asyncio.run(
+                _remote(proxy, "/", "dua", paths, 0.5, 0.1, tmp_path / "jar.txt"))).result(timeout=300)
+
+    runs = run(list(dict.fromkeys(files)))
+    assert len(runs) == 2 and all(0 < to_map <= to_end for to_map, to_end in runs), runs
+    with pytest.raises(RuntimeError, match="curl 22"):
+        run(["/", "/app/static/vendor/tidak-ada.js"])
