@@ -4,6 +4,7 @@
 #   2. installs the Debian packages the tests need when they are missing (needs root/apt):
 #      chromium (browser tests), poppler-utils (PDF map test), postgresql-15-postgis-3
 #      (database tests, which start their own cluster), haproxy (the deployment's proxy),
+#      curl (the load benchmark's room participants, tested through the proxy),
 #   3. runs pytest. Extra arguments go to pytest, e.g. ./test.sh tests/unit -x
 # Data come from PETA_DATA_DIR (default ../shared/data, see geo/config.py).
 set -euo pipefail
@@ -29,6 +30,7 @@ NEED=()
 command -v pdftoppm >/dev/null 2>&1 || NEED+=(poppler-utils)
 [ -f /usr/share/postgresql/15/extension/postgis.control ] || NEED+=(postgresql-15-postgis-3)
 [ -x /usr/sbin/haproxy ] || command -v haproxy >/dev/null 2>&1 || NEED+=(haproxy)
+command -v curl >/dev/null 2>&1 || NEED+=(curl)
 if [ ${#NEED[@]} -gt 0 ]; then
     if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
         apt-get update -qq && apt-get install -y -qq --no-install-recommends "${NEED[@]}" >/dev/null
