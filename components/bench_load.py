@@ -17,12 +17,12 @@ proxy, fails and is counted; the browser's HTTP cache works as for a real visito
 * one visitor at a time (median of 3 new browsers), the app and the floor: the first view
   (a link opened in a new browser: empty cache; also the time to the page drawn around
   the map, its frame there and no placeholder left: what is not the map), the next view
-  (a click on another page's link in the sidebar: what a visitor does next), the way back (a click on the first
-  page's link: its code is in the browser, the map stays mounted), and the first page's
-  link opened again (a reload: cached files, but the app starts again in the browser),
-  with the server CPU
-  seconds of each; then drill-downs on Kalimantan Tengah (click a regency, "Buka wilayah
-  ini", until its kecamatan map is drawn) with their server CPU;
+  (a click on another page's link in the sidebar: what a visitor does next), the way
+  back (a click on the first page's link: its code is in the browser, the map stays
+  mounted), and the first page's link opened again (a reload: cached files, but the app
+  starts again in the browser), with the server CPU seconds of each; then drill-downs on
+  Kalimantan Tengah (click a regency, "Buka wilayah ini", until its kecamatan map is
+  drawn) with their server CPU;
 * per N in ``--sessions``: N new browsers at once, each opening the national or Kalimantan
   Tengah's map by its link and then clicking one other map page (rotating), ``--rounds``
   times; first and next views p50/p90/max,

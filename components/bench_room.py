@@ -5,13 +5,18 @@ On this one 2-core machine, N headless browsers take the cores the server needs 
 browsers at once slow the 4-polygon floor itself 10-15 fold), which a room of laptops
 does not. Here one participant is a real headless Chromium, measured as everywhere in the
 benchmark (time to the map drawn, first view by link, then a click on another page's
-link), and the N-1 others ask of the server exactly what their browsers would: every file
-the measured browser fetched for the same two views (curl, gzip, as many connections as a
-browser, through the same proxy) and both script runs over Streamlit's own protocol on one
-websocket (components.bench_server), connecting when a browser would (as long after
-opening the link as the measured browser took to load the app). A participant clicks the other page between 1 and 3
-s after its first run ended (the time its own device takes to draw the map), spread over
-the room. Every wait has a timeout.
+link). The N-1 others ask of the server exactly what their browsers would:
+
+* every file a browser fetched for the same two views (recorded once per pair of pages,
+  before the meters run), with curl: gzip, as many connections as a browser, the
+  proxy's cookie, through the same proxy;
+* both script runs over Streamlit's own protocol on one websocket
+  (components.bench_server), connecting when a browser would (as long after opening the
+  link as the recording browser took to load the app);
+* the click on the other page between 1 and 3 s after the first run ended (the time its
+  own device takes to draw the map), spread over the room.
+
+Every wait has a timeout.
 """
 from __future__ import annotations
 
@@ -142,13 +147,17 @@ def room_line(n: int, result: dict, single: dict) -> tuple[str, dict]:
     """The printed line and the numbers of a room of ``n``, against one visitor alone
     (``single``: first_s, next_s)."""
     first, nxt = result["first"], result["next"]
+
+    def over(values: list[float], alone: float):
+        return round(pct(values, .9) / alone, 2) if values else None
+
     row = {"first_p50_s": round(pct(first, .5), 2), "first_p90_s": round(pct(first, .9), 2),
            "first_max_s": round(max(first), 2) if first else None,
            "next_p50_s": round(pct(nxt, .5), 2), "next_p90_s": round(pct(nxt, .9), 2),
            "next_max_s": round(max(nxt), 2) if nxt else None,
            "trials": len(first), "errors": len(result["errors"]),
-           "first_p90_over_single": round(pct(first, .9) / single["first_s"], 2) if first else None,
-           "next_p90_over_single": round(pct(nxt, .9) / single["next_s"], 2) if nxt else None}
+           "first_p90_over_single": over(first, single["first_s"]),
+           "next_p90_over_single": over(nxt, single["next_s"])}
     errors = result["errors"]
     line = (f"  room of {n:>2} ({row['trials']} trials, {len(errors)} errors"
             f"{': ' + '; '.join(errors[:3]) if errors else ''}):\n"

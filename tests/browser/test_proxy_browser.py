@@ -153,9 +153,9 @@ def test_a_room_participant_asks_what_a_browser_would(proxy, page, tmp_path):
     assert any(f.startswith("/static/js/") for f in files)
 
     def run(paths):   # an event loop of its own (the browser tests' loop is running here)
+        participant = _remote(proxy, "/", "dua", paths, 0.5, 0.1, tmp_path / "jar.txt")
         with ThreadPoolExecutor(1) as pool:
-            return pool.submit(lambda: asyncio.run(
-                _remote(proxy, "/", "dua", paths, 0.5, 0.1, tmp_path / "jar.txt"))).result(timeout=300)
+            return pool.submit(asyncio.run, participant).result(timeout=300)
 
     runs = run(list(dict.fromkeys(files)))
     assert len(runs) == 2 and all(0 < to_map <= to_end for to_map, to_end in runs), runs
