@@ -57,19 +57,35 @@ async def files_of_views(browser, base: str, home: tuple[str, int], other: str,
 
 async def _fetch(base: str, paths: list[str], jar: Path) -> None:
     """Fetch ``paths`` from ``base`` like a browser (compressed, parallel connections, the
-    proxy's stickiness cookie kept); raises when curl fails."""
+    proxy's stickiness cookie kept); raises, naming the files, when one fails."""
     if not paths:
         return
-    args = [shutil.which("curl") or "/usr/bin/curl", "--silent", "--show-error", "--fail",
-            "--compressed", "--parallel", "--parallel-max", str(CURL_PARALLEL),
-            "--max-time", str(int(TIMEOUT)), "--cookie", str(jar), "--cookie-jar", str(jar)]
+    args = [shutil.which("curl") or "/usr/bin/curl", "--no-progress-meter", "--compressed",
+            "--parallel", "--parallel-max", str(CURL_PARALLEL), "--max-time", str(int(TIMEOUT)),
+            "--cookie", str(jar), "--cookie-jar", str(jar),
+            "--write-out", "%{http_code} %{url_effective}\\n"]
     for path in paths:
         args += ["--output", "/dev/null", base + path]
-    proc = await asyncio.create_subprocess_exec(*args, stdout=asyncio.subprocess.DEVNULL,
+    proc = await asyncio.create_subprocess_exec(*args, stdout=asyncio.subprocess.PIPE,
                                                 stderr=asyncio.subprocess.PIPE)
-    _, err = await asyncio.wait_for(proc.communicate(), TIMEOUT)
-    if proc.returncode:
-        raise RuntimeError(f"curl {proc.returncode}: {err.decode(errors='replace')[:200]}")
+    out, err = await asyncio.wait_for(proc.communicate(), TIMEOUT)
+    failed = [line for line in out.decode(errors="replace").splitlines()
+              if not line.startswith(("2", "3"))]
+    if proc.returncode or failed:
+        raise RuntimeError(f"curl {proc.returncode}: {'; '.join(failed[:3])} "
+                           f"{err.decode(errors='replace')[:200]}".strip())
+
+
+def _cookie_header(jar: Path) -> str:
+    """The cookies of curl's jar file (Netscape format) as a Cookie header."""
+    if not jar.exists():
+        return ""
+    pairs = []
+    for line in jar.read_text().splitlines():
+        fields = line.split("\t")
+        if len(fields) == 7 and (not line.startswith("#") or line.startswith("#HttpOnly_")):
+            pairs.append(f"{fields[5]}={fields[6]}")
+    return "; ".join(pairs)
 
 
 def _page_query(path: str) -> tuple[str, str]:
@@ -81,18 +97,18 @@ def _page_query(path: str) -> tuple[str, str]:
 async def _remote(base: str, home: str, other: str, files: list[str], connect_s: float,
                   think_s: float, jar: Path) -> list[tuple[float, float]]:
     """A participant on their own device: the app's page and code, then, ``connect_s``
-    after opening the link (when a browser has loaded the app), its first view's run and
-    the rest of the files, and after ``think_s`` the click on ``other``. Seconds to the
-    map's message and to the end of each run."""
+    after opening the link (when a browser has loaded the app), its first view's run (on
+    the process the proxy's cookie keeps it on) and then the files its elements and map
+    ask for, and after ``think_s`` the click on ``other``. Seconds to the map's message
+    and to the end of each run."""
     t0 = time.monotonic()
     split = next((i for i, f in enumerate(files) if f.startswith("/_stcore/")), len(files))
     await _fetch(base, files[:split], jar)
     await asyncio.sleep(max(0.0, connect_s - (time.monotonic() - t0)))
-    async with ProtocolSession(base) as session:
+    async with ProtocolSession(base, _cookie_header(jar)) as session:
         page, query = _page_query(home)
-        rest = asyncio.create_task(_fetch(base, files[split:], jar))
         runs = [await session.run(page, query)]
-        await rest
+        await _fetch(base, files[split:], jar)
         await asyncio.sleep(think_s)
         runs.append(await session.run(other, query))
     return runs

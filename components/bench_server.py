@@ -28,17 +28,19 @@ class ProtocolSession:
     the browser's frontend does (a shared link, then a click on a page link) on the same
     websocket, and waits for the run to end. Use as ``async with ProtocolSession(base)``."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, cookie: str = ""):
         self.url = base.replace("http://", "ws://", 1) + "/_stcore/stream"
-        self.t0 = time.monotonic()
+        self.cookie = cookie        # e.g. the proxy's stickiness cookie, as a browser sends
         self._connect = None
         self.ws = None
 
     async def __aenter__(self) -> "ProtocolSession":
         import websockets
 
+        headers = {"Cookie": self.cookie} if self.cookie else None
         self._connect = websockets.connect(self.url, subprotocols=["streamlit"],
-                                           max_size=None, open_timeout=TIMEOUT_S)
+                                           max_size=None, open_timeout=TIMEOUT_S,
+                                           additional_headers=headers)
         self.ws = await self._connect.__aenter__()
         return self
 

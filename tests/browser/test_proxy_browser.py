@@ -136,12 +136,13 @@ def test_protocol_clients_get_their_map_through_the_proxy(proxy):
 
 def test_a_room_participant_asks_what_a_browser_would(proxy, page, tmp_path):
     """A participant of the benchmark's room (components.bench_room) fetches the files a
-    real browser fetched for the floor's two pages, then runs both pages on one websocket:
-    each run gets its map. A file the server does not have is an error, not skipped."""
+    real browser fetched for the floor's two pages, then runs both pages on one websocket
+    (the proxy's cookie keeps it on one process): each run gets its map. A file the server
+    does not have is an error naming it, not skipped."""
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
-    from components.bench_room import _remote
+    from components.bench_room import _cookie_header, _remote
 
     files = []
     page.on("request", lambda r: files.append(r.url[len(proxy):])
@@ -159,5 +160,6 @@ def test_a_room_participant_asks_what_a_browser_would(proxy, page, tmp_path):
 
     runs = run(list(dict.fromkeys(files)))
     assert len(runs) == 2 and all(0 < to_map <= to_end for to_map, to_end in runs), runs
-    with pytest.raises(RuntimeError, match="curl 22"):
+    assert "PETASRV=app" in _cookie_header(tmp_path / "jar.txt")
+    with pytest.raises(RuntimeError, match="404 .*/app/static/vendor/tidak-ada.js"):
         run(["/", "/app/static/vendor/tidak-ada.js"])
