@@ -21,13 +21,14 @@ Every wait has a timeout.
 from __future__ import annotations
 
 import asyncio
+import http.cookiejar
 import shutil
 import tempfile
 import time
 from pathlib import Path
 
-from components.bench_browser import (HOMES, OTHER_PAGES, _new_page, _time_to_click_map,
-                                      _time_to_map)
+from components.bench_browser import (HOMES, OTHER_PAGES, _new_page, _session,
+                                      _time_to_click_map, _time_to_map)
 from components.bench_procs import TIMEOUT, pct
 from components.bench_server import ProtocolSession
 
@@ -80,12 +81,9 @@ def _cookie_header(jar: Path) -> str:
     """The cookies of curl's jar file (Netscape format) as a Cookie header."""
     if not jar.exists():
         return ""
-    pairs = []
-    for line in jar.read_text().splitlines():
-        fields = line.split("\t")
-        if len(fields) == 7 and (not line.startswith("#") or line.startswith("#HttpOnly_")):
-            pairs.append(f"{fields[5]}={fields[6]}")
-    return "; ".join(pairs)
+    cookies = http.cookiejar.MozillaCookieJar(jar)
+    cookies.load(ignore_discard=True, ignore_expires=True)
+    return "; ".join(f"{c.name}={c.value}" for c in cookies)
 
 
 def _page_query(path: str) -> tuple[str, str]:
@@ -115,7 +113,8 @@ async def _remote(base: str, home: str, other: str, files: list[str], connect_s:
 
 
 def _trial(t: int) -> tuple[tuple[str, int], str]:
-    """The measured browser's home (path, polygons) and other page in trial ``t``."""
+    """The measured browser's home (path, polygons) and other page in trial ``t`` (what
+    bench_browser._session opens as visitor ``t``)."""
     return HOMES[t % len(HOMES)], OTHER_PAGES[t % len(OTHER_PAGES)]
 
 
@@ -127,33 +126,24 @@ async def room(browser, base: str, n: int, trials: int, files: dict, external: l
     first: list[float] = []
     nxt: list[float] = []
     errors: list[str] = []
+
+    async def guarded(coro, label: str) -> None:
+        try:
+            await coro
+        except Exception as exc:  # timeout, refused connection, exception on page
+            errors.append(f"{label}: {type(exc).__name__}: {exc}"[:160])
+
     tmp = Path(tempfile.mkdtemp(prefix="bench-room-"))
     try:
         for t in range(trials):
             home, other = _trial(t)
-
-            async def measured() -> None:
-                ctx, page = await _new_page(browser, external)
-                try:
-                    first.append(await _time_to_map(page, base, *home))
-                    nxt.append(await _time_to_click_map(page, other, home[1]))
-                    if await page.get_by_test_id("stException").count():
-                        errors.append(f"{other}: exception on page")
-                finally:
-                    await ctx.close()
-
-            async def guarded(coro, label: str) -> None:
-                try:
-                    await coro
-                except Exception as exc:  # timeout, refused connection, exception on page
-                    errors.append(f"{label}: {type(exc).__name__}: {exc}"[:160])
-
             paths, connect_s = files[(home[0], other)]
             remotes = [guarded(_remote(base, home[0], other, paths, connect_s,
                                        1.0 + 2.0 * i / max(n - 2, 1),
                                        tmp / f"jar-{t}-{i}.txt"), f"participant {i + 1}")
                        for i in range(n - 1)]
-            await asyncio.gather(guarded(measured(), "measured browser"), *remotes)
+            measured = _session(browser, base, t, 1, first, nxt, errors, external)
+            await asyncio.gather(guarded(measured, "measured browser"), *remotes)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return {"first": first, "next": nxt, "errors": errors}

@@ -31,21 +31,18 @@ class ProtocolSession:
     def __init__(self, base: str, cookie: str = ""):
         self.url = base.replace("http://", "ws://", 1) + "/_stcore/stream"
         self.cookie = cookie        # e.g. the proxy's stickiness cookie, as a browser sends
-        self._connect = None
         self.ws = None
 
     async def __aenter__(self) -> "ProtocolSession":
         import websockets
 
-        headers = {"Cookie": self.cookie} if self.cookie else None
-        self._connect = websockets.connect(self.url, subprotocols=["streamlit"],
-                                           max_size=None, open_timeout=TIMEOUT_S,
-                                           additional_headers=headers)
-        self.ws = await self._connect.__aenter__()
+        self.ws = await websockets.connect(
+            self.url, subprotocols=["streamlit"], max_size=None, open_timeout=TIMEOUT_S,
+            additional_headers={"Cookie": self.cookie} if self.cookie else None)
         return self
 
     async def __aexit__(self, *exc) -> None:
-        await self._connect.__aexit__(*exc)
+        await self.ws.close()
 
     async def run(self, page: str, query: str, t0: float | None = None) -> tuple[float, float]:
         """Seconds from ``t0`` (default: now) until the map's message, and until the end of

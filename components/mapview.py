@@ -156,18 +156,20 @@ CLUSTER = {"js": local_url("leaflet.markercluster-1.1.0/leaflet.markercluster.js
                    local_url("leaflet.markercluster-1.1.0/MarkerCluster.Default.css")]}
 
 
-class _View(MacroElement):
-    """One view, drawn by static/vendor/_project/peta-map.js into ``map``: geometry from a
-    static file (``geometry_url``) or inline, values and colours per code from here."""
+class PetaCall(MacroElement):
+    """A call of static/vendor/_project/peta-map.js on ``map_``:
+    ``PetaMap.<function>(map, cfg)``, e.g. "view" (a choropleth view: geometry from a static
+    file or inline, values and colours per code from here) or "plan" (Konektivitas)."""
     _template = Template("""
         {% macro script(this, kwargs) %}
-        PetaMap.view({{ this.map.get_name() }}, {{ this.cfg|tojson }});
+        PetaMap.{{ this.function }}({{ this.map.get_name() }}, {{ this.cfg|tojson }});
         {% endmacro %}
     """)
 
-    def __init__(self, cfg: dict, map_: folium.Map):
+    def __init__(self, function: str, cfg: dict, map_: folium.Map):
         super().__init__()
-        self._name = "PetaView"
+        self._name = "PetaCall"
+        self.function = function
         self.cfg = cfg
         self.map = map_
 
@@ -246,7 +248,7 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
         cfg["hazards"] = hazards
     if points:
         add_points(view, points)
-    view.add_child(_View(cfg, m))
+    view.add_child(PetaCall("view", cfg, m))
     return MapParts(base=m, layer=view)
 
 

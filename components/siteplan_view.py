@@ -12,15 +12,14 @@ from pathlib import Path
 import folium
 import pandas as pd
 import streamlit as st
-from branca.element import MacroElement
 from folium.elements import JSCSSMixin
-from jinja2 import Template
 from streamlit_folium import st_folium
 
 from components import data, mapdata
 from components.connectivity_view import download_row, labelled, offline_table
 from components.data_import import md_escape
 from components.i18n import fmt_number, t
+from components.mapview import PetaCall
 from components.offline import leaflet_only, use_local_assets
 from components.vendor_assets import PETA_MAP_JS, local_url
 from geo import connectivity, siteplan
@@ -178,22 +177,12 @@ def _curve(plan: siteplan.Plan) -> None:
     st.caption(t("curve_caption"))
 
 
-class _Plan(JSCSSMixin, MacroElement):
-    """The plan drawn by static/vendor/_project/peta-map.js (PetaMap.plan): the regions from
-    their geometry file, the sites, circles and Posyandu from compact rows. Drawn with
+class _Plan(JSCSSMixin, PetaCall):
+    """The plan drawn by peta-map.js (``PetaMap.plan``), which this map loads: the regions
+    from their geometry file, the sites, circles and Posyandu from compact rows. Drawn with
     folium's GeoJson, tooltips and markers, the plan of province 62 (593 Posyandu, 20
     sites) cost about half a second of server time per view; this costs milliseconds."""
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        PetaMap.plan({{ this._parent.get_name() }}, {{ this.cfg|tojson }});
-        {% endmacro %}
-    """)
     default_js = [("peta_map", local_url(PETA_MAP_JS))]
-
-    def __init__(self, cfg: dict):
-        super().__init__()
-        self._name = "PetaPlan"
-        self.cfg = cfg
 
 
 def _rows(frame: pd.DataFrame, cols: list[str]) -> list[list]:
@@ -232,7 +221,7 @@ def plan_map(region: str, plan: siteplan.Plan, radius_m: float,
     ex_rows = pd.DataFrame({"lat": ex["lat"].astype(float), "lon": ex["lon"].astype(float),
                             "id": [html.escape(str(x)) for x in ex["site_id"]]})
     minx, miny, maxx, maxy = layer.total_bounds
-    m.add_child(_Plan({
+    m.add_child(_Plan("plan", {
         "url": mapdata.geometry_url(level, region),
         "bounds": [[float(miny), float(minx)], [float(maxy), float(maxx)]],
         "radius": float(radius_m),
@@ -242,7 +231,7 @@ def plan_map(region: str, plan: siteplan.Plan, radius_m: float,
         "colors": {"site": SITE_COLOR, "existing": EXISTING_COLOR, "covered": COVERED_COLOR,
                    "uncovered": UNCOVERED_COLOR},
         "text": {k: html.escape(v) for k, v in (("name", t("name")), ("nama", t("col_nama")),
-                                                 ("site", t("col_site")))}}))
+                                                 ("site", t("col_site")))}}, m))
     m.get_root().header.add_child(folium.Element(
         "<style>.pp-site{width:24px;height:24px;border-radius:12px;background:" + SITE_COLOR
         + ";color:#fff;font:700 12px/24px sans-serif;text-align:center;"
