@@ -21,12 +21,12 @@ import time
 import numpy as np
 import shapely
 
-from . import indicators, join, join_index, regions
+from geo import indicators, join, join_index, regions
 
 
 def _points(n: int, seed: int):
     """n Posyandu from the national sample registry (resampled with jitter if n is larger)."""
-    from .generate import sample_posyandu
+    from geo.generate import sample_posyandu
     base = sample_posyandu("nasional", seed)
     if n <= len(base):
         return base.iloc[:n].copy()

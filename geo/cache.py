@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .config import cache_dir
+from geo.config import cache_dir
 
 _STAMPS = "source-hashes.json"
 

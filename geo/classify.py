@@ -18,7 +18,7 @@ import jenkspy
 import numpy as np
 import pandas as pd
 
-from .indicators import Indicator
+from geo.indicators import Indicator
 
 NO_DATA_COLOR = "#bdbdbd"
 FISHER_JENKS_EXACT_MAX = 3000   # jenkspy: ~0.04 s for 3,000 values and k = 5

@@ -7,8 +7,8 @@ import sys
 
 import pandas as pd
 
-from .codes import LEVELS
-from .config import DataDirError
+from geo.codes import LEVELS
+from geo.config import DataDirError
 
 
 def _write_table(df: pd.DataFrame, fmt: str, out: str | None = None) -> None:
@@ -24,7 +24,7 @@ def _write_table(df: pd.DataFrame, fmt: str, out: str | None = None) -> None:
 
 
 def cmd_demo(args) -> int:
-    from .generate import demo_main
+    from geo.generate import demo_main
     summary = demo_main(args.scope, args.seed, args.out)
     print(json.dumps(summary, ensure_ascii=False, indent=1, default=str))
     return 0
@@ -33,7 +33,7 @@ def cmd_demo(args) -> int:
 def _read_registry(path: str, sheet: str | None = None):
     """A registry file through the one import pipeline (geo.importers.posyandu: the same
     reader, rules and report as ``python -m geo import posyandu`` and Kelola Data)."""
-    from .importers.posyandu import import_posyandu
+    from geo.importers.posyandu import import_posyandu
     return import_posyandu(path, sheet=sheet)
 
 
@@ -55,7 +55,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_join(args) -> int:
-    from . import join
+    from geo import join
     joined = join.join(read_registry(args.posyandu))
     table = pd.DataFrame(joined.drop(columns="geometry"))
     if args.out:
@@ -74,7 +74,7 @@ def read_registry(path: str):
     """A registry file as offices keep it (any header names, no coordinates or ids, codes
     without dots…) through the importer; its summary and findings go to stderr. Raises
     ValueError when nothing can be imported."""
-    from .importers.posyandu import import_posyandu
+    from geo.importers.posyandu import import_posyandu
     res = import_posyandu(path)
     print(res.report.summary(), file=sys.stderr)
     for note in res.report.notes:
@@ -88,16 +88,16 @@ def read_registry(path: str):
 
 
 def _joined_for(args):
-    from . import datasets
+    from geo import datasets
     if getattr(args, "posyandu", None):
-        from . import join
+        from geo import join
         joined = join.join(read_registry(args.posyandu))
         return joined, datasets.hazard_classes(joined)
     return datasets.joined_posyandu(), datasets.hazard_classes()
 
 
 def cmd_indicators(args) -> int:
-    from . import datasets, indicators
+    from geo import datasets, indicators
     joined, hazard = _joined_for(args)
     long = datasets.long_table(joined, (args.level,), hazard, args.min_denominator)
     table = indicators.table(long, args.level, parent=args.parent)
@@ -108,7 +108,7 @@ def cmd_indicators(args) -> int:
 
 
 def cmd_rank(args) -> int:
-    from . import datasets, indicators, ranking, regions
+    from geo import datasets, indicators, ranking, regions
     ind = indicators.get(args.indicator)
     if ind.source == "registri":
         joined, hazard = _joined_for(args)
@@ -132,7 +132,7 @@ def cmd_rank(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from . import bench
+    from geo import bench
     bench.main(args.posyandu, args.seed, args.repeat)
     return 0
 
@@ -189,10 +189,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=1, help="ulangi dan laporkan yang tercepat")
     p.set_defaults(func=cmd_bench)
 
-    from . import display_bench, exposure_cli, fetch, siteplan_cli
-    from .export import cli as export_cli
-    from .importers import cli as import_cli
-    from .store import cli as store_cli
+    from geo import display_bench, exposure_cli, fetch, siteplan_cli
+    from geo.export import cli as export_cli
+    from geo.importers import cli as import_cli
+    from geo.store import cli as store_cli
     for module in (fetch, import_cli, display_bench, export_cli, store_cli, siteplan_cli, exposure_cli):
         module.register(sub)
     return parser

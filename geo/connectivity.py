@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import cache
+from geo import cache
 
 OFFLINE_COLUMNS = ["id", "nama", "kode_desa", "desa", "kecamatan", "kabupaten", "provinsi",
                    "lon", "lat", "balita_sasaran", "jumlah_kader", "desa_blank_spot",
@@ -44,7 +44,7 @@ def _village_code(rows: pd.DataFrame) -> pd.Series:
 def regency_blankspot() -> pd.DataFrame:
     """Latest published blank-spot village count per kabupaten: code, value, period,
     source (Diskominfo lists; only Kalimantan Tengah's is complete)."""
-    from .published import table
+    from geo.published import table
     t = table()
     rows = t.loc[(t["indicator"] == "desa_blankspot") & (t["level"] == "kabupaten")]
     rows = rows.sort_values(["code", "year"]).drop_duplicates("code", keep="last")
@@ -55,7 +55,7 @@ def offline_posyandu(joined: pd.DataFrame, region: str | None = None,
                      names: pd.Series | None = None) -> pd.DataFrame:
     """Posyandu without internet in ``region`` (columns :data:`OFFLINE_COLUMNS`), sorted
     by kabupaten, kecamatan, desa and name."""
-    from .regions import region_names
+    from geo.regions import region_names
     rows = in_region(joined, region)
     rows = rows.loc[rows["internet"].astype("boolean").fillna(True) == False]  # noqa: E712
     names = region_names() if names is None else names
@@ -98,7 +98,7 @@ EXPORT_FORMATS = (".csv", ".xlsx", ".geojson")
 
 def export_bytes(df: pd.DataFrame, suffix: str, sheet: str = "data") -> bytes:
     """A table with lon/lat as CSV, XLSX (both formula-safe) or GeoJSON points."""
-    from .importers.safety import neutralize_cells, to_csv_bytes, to_xlsx_bytes
+    from geo.importers.safety import neutralize_cells, to_csv_bytes, to_xlsx_bytes
     if suffix == ".csv":
         return to_csv_bytes(df)
     if suffix == ".xlsx":
@@ -119,7 +119,7 @@ def village_candidates(region: str | None = None) -> pd.DataFrame:
     """One candidate site per village of ``region`` (all villages for None): site_id (the
     village code), kode_desa, nama, lon, lat — a point inside each village polygon.
     Where no village polygons exist (provinces without them), none are returned."""
-    from .regions import boundaries, cache_file, has_level
+    from geo.regions import boundaries, cache_file, has_level
     if not has_level("desa"):
         return pd.DataFrame(columns=["site_id", "kode_desa", "nama", "lon", "lat"])
     key = cache.key_for([], extra=f"cand|{CANDIDATE_VERSION}|{cache_file('desa').stem}")
@@ -152,7 +152,7 @@ def _write(df: pd.DataFrame, path) -> None:
 def no_signal_context() -> pd.DataFrame:
     """BPS villages without cellular signal (latest year) per province listed in the
     published source: code, value, year, note. Provinces not listed have no row."""
-    from .config import INDICATOR_DIR, data_dir, read_text_table
+    from geo.config import INDICATOR_DIR, data_dir, read_text_table
     path = data_dir() / INDICATOR_DIR / "internet_blankspot_reported.csv"
     if not path.exists():
         return pd.DataFrame(columns=["code", "value", "year", "note"])
@@ -180,8 +180,8 @@ def blankspot_lists() -> pd.DataFrame:
     """What the Diskominfo blank-spot figures cover, per province and period: code,
     period, value (province figure), regencies_listed, regencies_total, regency_sum,
     complete (the listed regencies are all of the province's and sum to its figure)."""
-    from .published import table
-    from .regions import code_list
+    from geo.published import table
+    from geo.regions import code_list
     t = table()
     bs = t.loc[t["indicator"] == "desa_blankspot"]
     regs = code_list("kabupaten")

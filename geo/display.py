@@ -60,9 +60,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import cache, regions
-from .codes import LEVELS, PARTS, level_of
-from .geometry import as_multipolygons, polygon_parts
+from geo import cache, regions
+from geo.codes import LEVELS, PARTS, level_of
+from geo.geometry import as_multipolygons, polygon_parts
 
 DISPLAY_VERSION = "2"  # bump when the pipeline below changes: every cached layer is rebuilt
 CRS = "EPSG:4326"

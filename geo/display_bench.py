@@ -10,9 +10,8 @@ from typing import Callable
 
 import geopandas as gpd
 
-from . import regions
-from .display import (DECIMALS, TOLERANCE, _unit_source, _units, build_unit, clear_memo,
-                      display_layer, geojson_payload, payload_bytes, vertices)
+from geo import regions
+from geo.display import DECIMALS, TOLERANCE, _unit_source, _units, build_unit, clear_memo, display_layer, geojson_payload, payload_bytes, vertices
 
 
 def _first_child(code: str | None, level: str) -> str:

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import hazard_types as ht
-from .codes import LEVELS, truncate
+from geo import hazard_types as ht
+from geo.codes import LEVELS, truncate
 
 NO_HAZARD = "tidak_ada"
 LABELS = np.array([None, *ht.KELAS], dtype=object)
@@ -94,7 +94,7 @@ def class_ranks(posyandu: pd.DataFrame, layers: HazardLayers) -> tuple[list[str]
             np.maximum.at(ranks[:, col[t]], ip[m], rank[m])
         np.maximum.at(ranks[:, -1], ip, rank)          # unknown types count in the maximum
     if layers.rasters:
-        from .hazard_raster import sample_ranks
+        from geo.hazard_raster import sample_ranks
         x, y = _xy(posyandu)
         for r in layers.rasters:
             c = col[r.jenis]
@@ -156,8 +156,8 @@ def _positions(codes: pd.Series):
     """(CodeTable, position of each row's code; -1 none). A categorical column (a join's
     ``kode_agregasi``, also when read back from the disk cache) is tabled once per
     categories object, so a rerun does not factorise 300,000 strings again."""
-    from .codetable import CodeTable, table_of
-    from .indicators import _code_positions
+    from geo.codetable import CodeTable, table_of
+    from geo.indicators import _code_positions
     if not isinstance(codes.dtype, pd.CategoricalDtype):
         return _code_positions(codes)
     cats = codes.cat.categories
@@ -165,7 +165,7 @@ def _positions(codes: pd.Series):
     if table is None:
         held = _TABLES.get(id(cats))
         if held is None or held[0] is not cats:
-            from .regions import village_codes_sorted
+            from geo.regions import village_codes_sorted
             t = CodeTable(np.asarray(cats, dtype=object).astype(str), village_codes_sorted(),
                           register=False)
             held = (cats, t, np.append(t.positions(np.asarray(cats, dtype=object).astype(str)),
@@ -240,7 +240,7 @@ def exposed_list(joined: pd.DataFrame, types: list[str], ranks: np.ndarray,
                  names: pd.Series | None = None) -> pd.DataFrame:
     """Posyandu-level exposure: id, nama, kode_desa, desa, kecamatan, <type>_kelas …,
     kelas_tertinggi, balita_sasaran, jumlah_kader, lat, lon (every Posyandu, in order)."""
-    from .codes import truncate
+    from geo.codes import truncate
     lon, lat = _xy(joined)
     where = joined["kode_agregasi"] if "kode_agregasi" in joined else joined["kode_desa"]
     where = where.astype(object).where(where.notna(), None)

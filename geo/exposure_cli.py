@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 
-from .codes import LEVELS
+from geo.codes import LEVELS
 
 OUT_COLUMNS = ["code", "type", "kelas", "posyandu", "balita_sasaran", "kader"]
 
@@ -34,12 +34,12 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from . import datasets
-    from .codes import child_level, level_of
-    from .exposure import class_ranks, exposed_list, exposure_counts
+    from geo import datasets
+    from geo.codes import child_level, level_of
+    from geo.exposure import class_ranks, exposed_list, exposure_counts
     region = (args.region or "").strip()
     if region:
-        from .regions import code_list
+        from geo.regions import code_list
         if region not in set(code_list(level_of(region))["code"]):
             print(f"Kode wilayah tidak dikenal: {region}", file=sys.stderr)
             return 2
@@ -47,7 +47,7 @@ def run(args) -> int:
     if level is None:
         level = "desa"
     if args.posyandu:
-        from . import join, registry
+        from geo import join, registry
         joined = join.join(registry.read(args.posyandu).data)
     else:
         joined = datasets.joined_posyandu()
@@ -76,7 +76,7 @@ def run(args) -> int:
         if args.list_file.endswith(".json"):
             listing.to_json(args.list_file, orient="records", force_ascii=False, indent=1)
         else:
-            from .importers.safety import to_csv_bytes
+            from geo.importers.safety import to_csv_bytes
             with open(args.list_file, "wb") as fh:
                 fh.write(to_csv_bytes(listing))
         print(f"Daftar {len(listing)} Posyandu ditulis ke {args.list_file}", file=sys.stderr)

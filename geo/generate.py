@@ -35,11 +35,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import cache, registry
-from .regions import cache_file, code_list, has_level, scope_provinces
-from .config import CODE_LISTS, data_dir, data_path, read_text_table
-from .published import PAPUA_OLD, PAPUA_SPLIT_YEAR
-from .registry import COLUMNS, COUNTS, FLAGS, SERVICES, STRATA
+from geo import cache, registry
+from geo.regions import cache_file, code_list, has_level, scope_provinces
+from geo.config import CODE_LISTS, data_dir, data_path, read_text_table
+from geo.published import PAPUA_OLD, PAPUA_SPLIT_YEAR
+from geo.registry import COLUMNS, COUNTS, FLAGS, SERVICES, STRATA
 
 GENERATOR_VERSION = "2"  # bump whenever the output for a (scope, seed) changes
 CRS = "EPSG:4326"
@@ -383,7 +383,7 @@ def sample_points(geoms: np.ndarray, index: np.ndarray, rng: np.random.Generator
 def _load_geometry(provinces: list[str], national: bool):
     """Village polygons (None when the data directory has none, e.g. after a plain
     ``python -m geo fetch``: every point then goes inside its kecamatan) and kecamatan."""
-    from .regions import boundaries, has_level
+    from geo.regions import boundaries, has_level
     scope = None if national else provinces
     desa = boundaries("desa", scope) if has_level("desa") else None
     return desa, boundaries("kecamatan", scope)

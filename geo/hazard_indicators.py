@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from . import hazard_types as ht
+from geo import hazard_types as ht
 
 if TYPE_CHECKING:
-    from .indicators import Indicator
+    from geo.indicators import Indicator
 
 HAZARD_MEASURES = {"posyandu": ("Posyandu", "Posyandu"),
                    "balita": ("Balita sasaran", "Target under-fives"),
@@ -34,7 +34,7 @@ def hazard_share_id(hazard_type: str) -> str:
 def hazard_definitions() -> list[Indicator]:
     """Every hazard-exposure indicator, for every hazard type and "semua"."""
     # geo.indicators registers these while it is being imported: Indicator is defined by then
-    from .indicators import Indicator
+    from geo.indicators import Indicator
     out = []
     for t in (*ht.ORDER, ht.ALL):
         lid = "semua bahaya" if t == ht.ALL else ht.label(t, "id").lower()
@@ -59,7 +59,7 @@ def hazard_sums(joined: pd.DataFrame, post: np.ndarray, size: int,
                 classes: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
     """Numerator and denominator sums per code of the hazard-exposure indicators of the
     types present in ``classes`` (geo.exposure.classify_posyandu) and of "semua"."""
-    from .exposure import per_code, ranks_of
+    from geo.exposure import per_code, ranks_of
     types, ranks = ranks_of(classes.reindex(joined.index))
     sums = per_code(joined, ranks, post, size)        # (type+1, class 0-3, measure, code)
     out = {}

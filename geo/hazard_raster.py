@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import hazard_types as ht
+from geo import hazard_types as ht
 
 MAX_CELLS = 120_000_000            # cells of one band (float32: ~480 MB while classing)
 DISPLAY_CELLS = 160_000            # cells polygonised for one view

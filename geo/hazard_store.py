@@ -15,16 +15,16 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from . import workspace
-from .store import get_store
-from .exposure import HazardLayers
+from geo import workspace
+from geo.store import get_store
+from geo.exposure import HazardLayers
 
 RASTER_COLUMNS = ["jenis", "file", "sumber", "sampel", "breaks"]
 
 
 def user_layers() -> tuple[HazardLayers, dict] | None:
     """The user's hazard layers and a description, or None when none were saved."""
-    from .hazard_raster import read_raster
+    from geo.hazard_raster import read_raster
     zones_v = get_store().current("bahaya")
     raster_v = workspace.current("bahaya_raster")
     if zones_v is None and raster_v is None:
@@ -45,12 +45,12 @@ def user_layers() -> tuple[HazardLayers, dict] | None:
 
 
 def sample_layers(scope: str, seed: int) -> HazardLayers:
-    from .hazards import sample_hazard_zones, sample_index_raster
+    from geo.hazards import sample_hazard_zones, sample_index_raster
     return HazardLayers(sample_hazard_zones(scope, seed), [sample_index_raster(scope, seed)])
 
 
 def empty_zones() -> gpd.GeoDataFrame:
-    from .importers.hazards import _empty
+    from geo.importers.hazards import _empty
     return _empty().drop(columns=["baris"])
 
 
@@ -74,7 +74,7 @@ def save_zones(zones: gpd.GeoDataFrame, *, name: str, source: str = "", report=N
 def save_raster(raster, *, name: str, source: str = "", report=None, **_store_args):
     """Save a hazard raster (as its class GeoTIFF); rasters of other types are kept.
     Rasters live in the workspace folder of this machine (also with a database store)."""
-    from .hazard_raster import write_class_raster
+    from geo.hazard_raster import write_class_raster
     current = workspace.current("bahaya_raster")
     rows, files = [], {}
     if current is not None:

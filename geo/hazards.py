@@ -31,10 +31,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import cache
-from . import hazard_types as ht
-from .regions import cache_file, scope_provinces
-from .geometry import polygon_parts
+from geo import cache
+from geo import hazard_types as ht
+from geo.regions import cache_file, scope_provinces
+from geo.geometry import polygon_parts
 
 HAZARD_VERSION = "1"
 CRS = "EPSG:4326"
@@ -84,7 +84,7 @@ def _rings(outer_to_inner: list[np.ndarray]) -> list[np.ndarray]:
 
 def _province_zones(code: str, provinces: gpd.GeoDataFrame, n_flood: int, n_slide: int,
                     rng: np.random.Generator) -> gpd.GeoDataFrame:
-    from .generate import sample_points
+    from geo.generate import sample_points
     land = provinces.loc[provinces["code"] == code].geometry.iloc[0]
     s = float(np.clip(np.sqrt(shapely.area(land)), 0.15, 4.0))
     # Candidate centres inside the province and their distance to the coast.
@@ -170,7 +170,7 @@ def generate_hazard_zones(scope: str = "62", seed: int = 0) -> gpd.GeoDataFrame:
     Deterministic for a seed. Sizes scale with the province (s = √area in degrees²): rivers
     0.25–0.5 s long with buffers of 0.5/1.1/2 % of s, landslide blobs of radius 3–6 % of s.
     """
-    from .regions import boundaries
+    from geo.regions import boundaries
     codes = scope_provinces(scope)
     provinces = boundaries("provinsi")
     n_flood, n_slide = ZONES_NATIONAL if scope == NATIONAL else ZONES_PROVINCE
@@ -208,7 +208,7 @@ def sample_hazard_zones(scope: str = "62", seed: int = 0) -> gpd.GeoDataFrame:
 
 
 # ---------------------------------------------------------------- exposure (geo.exposure)
-from .exposure import classify_posyandu, exposure_by_region  # noqa: E402,F401  (re-exported)
+from geo.exposure import classify_posyandu, exposure_by_region  # noqa: E402,F401  (re-exported)
 
 
 # ---------------------------------------------------------------- sample index raster
@@ -237,7 +237,7 @@ def generate_index_raster(scope: str = "62", seed: int = 0) -> tuple[np.ndarray,
     peatland provinces; returns (values, affine coefficients)."""
     import rasterio.features
     from affine import Affine
-    from .regions import boundaries
+    from geo.regions import boundaries
     codes = scope_provinces(scope)
     provinces = boundaries("provinsi")
     provinces = provinces.loc[provinces["code"].isin(codes)].reset_index(drop=True)
@@ -290,6 +290,6 @@ def sample_index_raster_path(scope: str = "62", seed: int = 0) -> Path:
 
 def sample_index_raster(scope: str = "62", seed: int = 0):
     """The SAMPLE karhutla index raster, classed with the InaRISK default breaks."""
-    from .hazard_raster import read_raster
+    from geo.hazard_raster import read_raster
     return read_raster(sample_index_raster_path(scope, seed), RASTER_TYPE, sample=True,
                        source_name="sampel")

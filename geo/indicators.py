@@ -21,11 +21,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import published
-from .codes import LEVELS
-from .codetable import CodeTable, table_of
-from .hazard_indicators import hazard_definitions, hazard_sums
-from .transformation_indicators import transformation_definitions, transformation_sums
+from geo import published
+from geo.codes import LEVELS
+from geo.codetable import CodeTable, table_of
+from geo.hazard_indicators import hazard_definitions, hazard_sums
+from geo.transformation_indicators import transformation_definitions, transformation_sums
 
 REGISTRY_PERIOD = "Registri"
 DEFAULT_MIN_DENOMINATOR = 20
@@ -251,7 +251,7 @@ def _code_positions(codes: pd.Series) -> tuple[CodeTable, np.ndarray]:
         table = table_of(codes.cat.categories)
         if table is not None:
             return table, codes.cat.codes.to_numpy()
-    from .regions import village_codes_sorted
+    from geo.regions import village_codes_sorted
     post, uniq = pd.factorize(codes.astype(object), use_na_sentinel=True)
     uniq = np.asarray(uniq, dtype=object).astype(str)
     table = CodeTable(uniq, village_codes_sorted(), register=False)
@@ -367,7 +367,7 @@ def values(long: pd.DataFrame, indicator: str, level: str, period: str | None = 
 def table(long: pd.DataFrame, level: str, parent: str | None = None) -> pd.DataFrame:
     """Every indicator of a long table (geo.datasets.long_table) for the regions of
     ``level`` (under ``parent``), with names."""
-    from .regions import code_list
+    from geo.regions import code_list
     long = long.loc[long["level"] == level]
     if parent:
         long = long.loc[long["code"].str.startswith(parent + ".")]

@@ -43,9 +43,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .codes import truncate
-from .codetable import CodeTable
-from .join_index import JoinIndex, Location, build_index, locate
+from geo.codes import truncate
+from geo.codetable import CodeTable
+from geo.join_index import JoinIndex, Location, build_index, locate
 
 STATUS = ["tanpa_kode", "kode_tidak_dikenal", "di_luar_poligon", "kode_berbeda", "cocok",
           "tanpa_titik"]

@@ -28,8 +28,8 @@ import pandas as pd
 import shapely
 from pyproj import Geod
 
-from .codes import LEVELS, truncate
-from .codetable import CodeTable
+from geo.codes import LEVELS, truncate
+from geo.codetable import CodeTable
 
 _GEOD = Geod(ellps="WGS84")
 PARALLEL_MIN = 50_000  # points; below this one thread is faster than starting two
@@ -104,9 +104,9 @@ def build_index(layer: gpd.GeoDataFrame | None = None) -> JoinIndex:
     layer) all boundary pieces. The point locators GEOS builds inside prepared polygons are
     created on their second use, so the index is warmed here (twice), not during the first
     join."""
-    from .regions import village_codes_sorted
+    from geo.regions import village_codes_sorted
     if layer is None:
-        from .regions import analysis_layer
+        from geo.regions import analysis_layer
         layer = analysis_layer()
     geoms = np.array(layer.geometry.values, dtype=object)
     tree = shapely.STRtree(geoms)

@@ -35,8 +35,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import display
-from .codes import DIGITS, PARTS
+from geo import display
+from geo.codes import DIGITS, PARTS
 
 MAPFILES_VERSION = "1"
 _written: set[str] = set()

@@ -11,12 +11,12 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Inches, Pt
 
-from . import indicators, ranking
-from .codes import level_of, parent_code
-from .export import mapdata
-from .export.render import render as render_map
-from .export.charts import trend_png
-from .export.text import LEVEL_NAMES, date_text, num, short_name
+from geo import indicators, ranking
+from geo.codes import level_of, parent_code
+from geo.export import mapdata
+from geo.export.render import render as render_map
+from geo.export.charts import trend_png
+from geo.export.text import LEVEL_NAMES, date_text, num, short_name
 
 SLIDE_W, SLIDE_H = 13.333, 7.5
 MAP_SIZE = (16.0, 9.0)
@@ -300,7 +300,7 @@ def build_pack(region: str = "", long: pd.DataFrame | None = None, lang: str = "
     """PPTX bytes of the meeting pack of ``region`` ("" = Indonesia) and, per slide, its
     title, whether it shows sample data and its sources. ``long``: geo.datasets.long_table
     with the registry aggregated to ``pack_levels(region)`` (built when not given)."""
-    from . import datasets
+    from geo import datasets
     region = "" if region in (None, "", "00") else region
     if long is None:
         long = mapdata.long_for(PACK_INDICATORS, pack_levels(region), region)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .codes import LEVEL_FROM_FILE
-from .config import INDICATOR_DIR, data_dir, read_text_table
+from geo.codes import LEVEL_FROM_FILE
+from geo.config import INDICATOR_DIR, data_dir, read_text_table
 
 LONG_COLUMNS = ["indicator", "code", "level", "period", "year", "value", "source",
                 "source_url", "note"]

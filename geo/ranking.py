@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from . import indicators, published
+from geo import indicators, published
 
 RANK_COLUMNS = ["code", "name", "value", "rank", "of"]
 COMPARE_COLUMNS = ["value_prev", "rank_prev", "of_prev", "rank_change", "value_change"]

@@ -21,11 +21,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import shapely
 
-from . import cache
-from .codes import LEVEL_FROM_FILE, LEVELS, PARTS, parent_level
-from .geometry import as_multipolygons, polygon_parts
-from .config import (BOUNDARY_FILES, CODE_LISTS, DataDirError, NO_DATA_GUIDANCE, data_dir,
-                     read_text_table)
+from geo import cache
+from geo.codes import LEVEL_FROM_FILE, LEVELS, PARTS, parent_level
+from geo.geometry import as_multipolygons, polygon_parts
+from geo.config import BOUNDARY_FILES, CODE_LISTS, DataDirError, NO_DATA_GUIDANCE, data_dir, read_text_table
 
 CRS = "EPSG:4326"
 BOUNDARY_COLUMNS = ["code", "name", "level", "parent_code", "province_code", "kind", "geometry"]
@@ -118,7 +117,7 @@ def check_code_lists() -> list[LoadProblem]:
 
 def _workspace_boundary(level: str) -> Path | None:
     """The data file of the user's saved boundaries of ``level`` (Kelola Data), if any."""
-    from . import workspace
+    from geo import workspace
     try:
         version = workspace.current(f"batas_{level}")
     except Exception:       # an unreadable workspace must not take the maps down

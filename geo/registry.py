@@ -35,7 +35,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .codes import level_of, normalize_code
+from geo.codes import level_of, normalize_code
 
 SERVICES = ("layanan_kesehatan", "layanan_pendidikan", "layanan_pekerjaan_umum",
             "layanan_perumahan", "layanan_trantibumlinmas", "layanan_sosial")
@@ -151,7 +151,7 @@ def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
     the Kemendagri list of the data directory).
     """
     if known_villages is None:
-        from .importers.names import known_codes
+        from geo.importers.names import known_codes
         known_villages = known_codes("desa")
     n = len(frame)
     rows = list(row_numbers) if row_numbers is not None else list(range(2, n + 2))

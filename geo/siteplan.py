@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .siteplan_exact import ExactResult, exact  # noqa: F401  (public here too)
+from geo.siteplan_exact import ExactResult, exact  # noqa: F401  (public here too)
 
 EARTH_RADIUS_M = 6_371_008.8     # mean Earth radius (IUGG), metres
 WEIGHTS = ("posyandu", "balita")

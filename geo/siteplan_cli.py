@@ -8,19 +8,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from .connectivity import export_bytes
+from geo.connectivity import export_bytes
 
 
 def _write(df: pd.DataFrame, out: str, sheet: str = "data") -> None:
-    from .cache import write_bytes_atomic
+    from geo.cache import write_bytes_atomic
     suffix = Path(out).suffix.lower()
     write_bytes_atomic(Path(out), export_bytes(df, suffix, sheet))
 
 
 def _joined(args):
-    from . import datasets
+    from geo import datasets
     if getattr(args, "posyandu", None):
-        from . import join, registry
+        from geo import join, registry
         result = registry.read(args.posyandu)
         for rec in result.problems.to_dict(orient="records"):
             print(f"baris {rec['baris']}, kolom {rec['kolom']}: {rec['pesan']} "
@@ -30,7 +30,7 @@ def _joined(args):
 
 
 def _sites(path: str, what: str, prefix: str) -> pd.DataFrame:
-    from .importers.sites import import_sites, sites_problems_text
+    from geo.importers.sites import import_sites, sites_problems_text
     res = import_sites(path, prefix=prefix)
     for line in sites_problems_text(res.report, limit=1000):
         print(f"{what}: {line}", file=sys.stderr)
@@ -43,7 +43,7 @@ def _sites(path: str, what: str, prefix: str) -> pd.DataFrame:
 
 
 def cmd_offline(args) -> int:
-    from .connectivity import offline_posyandu
+    from geo.connectivity import offline_posyandu
     table = offline_posyandu(_joined(args), args.region or None)
     if args.out:
         _write(table, args.out, "tanpa_internet")
@@ -55,8 +55,8 @@ def cmd_offline(args) -> int:
 
 
 def cmd_plan_sites(args) -> int:
-    from . import siteplan
-    from .connectivity import demand_from, offline_posyandu, village_candidates
+    from geo import siteplan
+    from geo.connectivity import demand_from, offline_posyandu, village_candidates
     if args.k < 1:
         raise ValueError("--k harus minimal 1")
     if not args.radius_km > 0:

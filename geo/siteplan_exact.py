@@ -17,7 +17,7 @@ import numpy as np
 from scipy import sparse
 
 if TYPE_CHECKING:
-    from .siteplan import Problem
+    from geo.siteplan import Problem
 
 
 @dataclass

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from .indicators import Indicator
+    from geo.indicators import Indicator
 
 SPM_FIELDS = ("kesehatan", "pendidikan", "pekerjaan_umum", "perumahan", "trantibumlinmas",
               "sosial")
@@ -30,7 +30,7 @@ STRATA_TOP = "strata_purnama_mandiri_pct"
 def transformation_definitions() -> list[Indicator]:
     """The SPM service and strata indicators, in registry order."""
     # geo.indicators registers these while it is being imported: Indicator is defined by then
-    from .indicators import Indicator
+    from geo.indicators import Indicator
     return [
         *(Indicator(f"layanan_{f}_pct", f"Posyandu dengan layanan bidang {SPM_LABELS[f][0]}",
                     f"Posyandu offering {SPM_LABELS[f][1]} services", "%", "%", False,

@@ -31,9 +31,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import codes
-from .codes import FILE_LEVEL, parent_code
-from .geometry import polygon_parts
+from geo import codes
+from geo.codes import FILE_LEVEL, parent_code
+from geo.geometry import polygon_parts
 
 log = logging.getLogger(__name__)
 

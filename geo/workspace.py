@@ -44,8 +44,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from .cache import write_text_atomic
-from .config import workspace_dir
+from geo.cache import write_text_atomic
+from geo.config import workspace_dir
 
 KINDS = ("posyandu", "batas_provinsi", "batas_kabupaten", "batas_kecamatan", "batas_desa",
          "indikator", "agregat", "bahaya", "bahaya_raster")

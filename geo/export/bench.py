@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import time
 
-from . import long_for, map_data, render
+from geo.export import long_for, map_data, render
 
 
 def main(repeat: int = 2) -> None:

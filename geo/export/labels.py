@@ -7,7 +7,7 @@ import geopandas as gpd
 from matplotlib import patheffects
 from matplotlib.transforms import Bbox
 
-from .text import short_name
+from geo.export.text import short_name
 
 
 def place_labels(ax, layer: gpd.GeoDataFrame, fontsize: float, renderer,

@@ -10,10 +10,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .. import classify as geo_classify
-from .. import display, indicators, published, ranking
-from ..codes import LEVELS, child_level, level_of
-from .text import LEVEL_NAMES, tr
+from geo import classify as geo_classify
+from geo import display, indicators, published, ranking
+from geo.codes import LEVELS, child_level, level_of
+from geo.export.text import LEVEL_NAMES, tr
 
 HAZARD_INDICATORS = ("posyandu_bahaya_tinggi", "posyandu_bahaya_tinggi_pct")
 KADER_INDICATORS = ("kader_per_posyandu", "kader_per_1000_balita", "posyandu_kader5_pct",
@@ -56,7 +56,7 @@ def long_for(indicator_ids, levels: tuple[str, ...] = LEVELS, region: str = "") 
     values alone, or with the registry aggregated to ``levels`` (and hazard classes) — of
     the Posyandu inside ``region`` only, when one is given (a map or pack of a region
     draws nothing outside it; the published values stay national, for ranks)."""
-    from .. import datasets
+    from geo import datasets
     inds = [indicators.get(i) for i in indicator_ids]
     if all(i.source != "registri" for i in inds):
         return datasets.long_table()
@@ -100,7 +100,7 @@ class MapData:
 
 
 def _names() -> pd.Series:
-    from ..regions import region_names
+    from geo.regions import region_names
     return region_names()
 
 
@@ -127,7 +127,7 @@ def _sources(ind: indicators.Indicator, vals: pd.DataFrame, period: str, lang: s
 
 def _dataset_name(info, lang: str) -> str:
     """'Registri Posyandu sampel (nasional, seed 0) — DATA SAMPEL' / 'registri (2026-11-01)'."""
-    from ..datasets import SAMPLE_NAMES
+    from geo.datasets import SAMPLE_NAMES
     if info.sample:
         return SAMPLE_NAMES.get(info.name, {}).get(lang, info.name) + " — " + tr("sample_short", lang)
     return f"{info.name} ({info.date})" if info.date else info.name
@@ -139,7 +139,7 @@ def map_data(long: pd.DataFrame, indicator_id: str, region: str = "", period: st
              ) -> MapData:
     """Everything one exported map shows. ``long`` is geo.datasets.long_table (see
     ``long_for``); the dataset infos and hazard zones default to geo.datasets'."""
-    from .. import datasets
+    from geo import datasets
     ind = indicators.get(indicator_id)
     region = "" if region in (None, "", "00") else region
     level = level or map_level(region)

@@ -6,18 +6,18 @@ fail. Files are checked by geo.importers.safety before they are read.
 
     from geo.importers import import_posyandu, import_boundaries, import_indicators, import_hazards
 """
-from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport  # noqa: F401
-from .posyandu import PosyanduImport, apply_suggestions, import_posyandu  # noqa: F401
+from geo.importers.report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport  # noqa: F401
+from geo.importers.posyandu import PosyanduImport, apply_suggestions, import_posyandu  # noqa: F401
 
 
 def __getattr__(name):   # the vector importers pull in GDAL only when used
     if name in ("import_boundaries", "BoundaryImport"):
-        from . import boundaries
+        from geo.importers import boundaries
         return getattr(boundaries, name)
     if name in ("import_hazards", "HazardImport"):
-        from . import hazards
+        from geo.importers import hazards
         return getattr(hazards, name)
     if name in ("import_indicators", "IndicatorImport"):
-        from . import indicators
+        from geo.importers import indicators
         return getattr(indicators, name)
     raise AttributeError(name)

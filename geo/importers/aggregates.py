@@ -32,14 +32,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..codes import level_of, normalize_code
-from ..registry import is_blank
-from . import names as namematch
-from .header import apply_mapping, find_header
-from .indicators import ALIASES as IND_ALIASES, OUT_COLUMNS, IndicatorImport, _year, parse_value
-from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
-from .safety import check_type
-from .table import TOTAL_RE, read_cells
+from geo.codes import level_of, normalize_code
+from geo.registry import is_blank
+from geo.importers import names as namematch
+from geo.importers.header import apply_mapping, find_header
+from geo.importers.indicators import ALIASES as IND_ALIASES, OUT_COLUMNS, IndicatorImport, _year, parse_value
+from geo.importers.report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
+from geo.importers.safety import check_type
+from geo.importers.table import TOTAL_RE, read_cells
 
 KIND = "agregat"
 TIERS = ("kader_purwa", "kader_madya", "kader_utama")

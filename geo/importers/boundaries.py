@@ -30,12 +30,11 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from ..codes import LEVELS, PARTS, level_of, normalize_code
-from ..regions import BOUNDARY_COLUMNS, CRS as WGS84, repair_geometries
-from . import names as namematch
-from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
-from .vector import (dropped_parts_finding, find_field, geometry_findings, only_polygons,
-                     read_vector, repair)
+from geo.codes import LEVELS, PARTS, level_of, normalize_code
+from geo.regions import BOUNDARY_COLUMNS, CRS as WGS84, repair_geometries
+from geo.importers import names as namematch
+from geo.importers.report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
+from geo.importers.vector import dropped_parts_finding, find_field, geometry_findings, only_polygons, read_vector, repair
 
 CODE_FIELDS = {
     "provinsi": ("KDPPUM", "kode_prov", "kd_prov", "kode_provinsi", "kdprov", "prov_code"),
@@ -255,5 +254,5 @@ def import_boundaries(path: str | Path, level: str, *, parent: str | None = None
 
 def to_geojson(data: gpd.GeoDataFrame, path: str | Path) -> None:
     """Write the imported boundaries as GeoJSON (EPSG:4326), atomically."""
-    from ..cache import write_bytes_atomic
+    from geo.cache import write_bytes_atomic
     write_bytes_atomic(Path(path), data.to_json(drop_id=True).encode("utf-8"))

@@ -17,7 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..codes import LEVELS
+from geo.codes import LEVELS
 
 
 def _common(p: argparse.ArgumentParser, out_help: str) -> None:
@@ -82,7 +82,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     p = kinds.add_parser("hazards", help="bahaya (InaRISK/BPBD): raster GeoTIFF indeks/kelas "
                                          "atau zona poligon (GeoJSON, zip, GPKG, KML)")
     _common(p, "tulis hasil: GeoJSON EPSG:4326 (zona) atau GeoTIFF kelas (raster)")
-    from .. import hazard_types
+    from geo import hazard_types
     p.add_argument("--type", "--jenis", dest="jenis", metavar="TYPE",
                    help="jenis bahaya seluruh berkas: " + ", ".join(hazard_types.ORDER)
                         + " (bila tidak diberikan: dari kolom jenis atau nama berkas)")
@@ -120,8 +120,8 @@ def _finish(args, report, data, kind: str, write_out, saver=None) -> int:
         write_out(Path(args.out))
         print(f"Hasil ditulis ke {args.out}")
     if args.save and report.ok:
-        from ..cache import sha256_file
-        from ..store import WorkspaceError, get_store
+        from geo.cache import sha256_file
+        from geo.store import WorkspaceError, get_store
         save = saver or (lambda **kw: get_store().save(kind, data, report=report, **kw))
         try:
             v = save(name=args.name or Path(args.file).name, source=Path(args.file).name,
@@ -141,19 +141,19 @@ def _scoped(args, kind: str, report, data):
     user = getattr(args, "save_user", None)
     if not args.save or user is None or user.whole:
         return report, data
-    from ..store.scope import apply_scope
+    from geo.store.scope import apply_scope
     data, report = apply_scope(kind, data, report, list(user.scope))
     return report, data
 
 
 def _write_csv(df):
-    from ..cache import write_bytes_atomic
-    from .safety import to_csv_bytes
+    from geo.cache import write_bytes_atomic
+    from geo.importers.safety import to_csv_bytes
     return lambda path: write_bytes_atomic(path, to_csv_bytes(df))
 
 
 def _posyandu(args) -> int:
-    from .posyandu import accepted_table, apply_suggestions, import_posyandu
+    from geo.importers.posyandu import accepted_table, apply_suggestions, import_posyandu
     res = import_posyandu(args.file, mapping=_mapping(args.map), sheet=args.sheet,
                           parent=args.parent)
     if len(res.suggestions) and not args.apply_suggestions:
@@ -171,12 +171,12 @@ def _posyandu(args) -> int:
 
 
 def _geojson(gdf):
-    from .boundaries import to_geojson
+    from geo.importers.boundaries import to_geojson
     return lambda path: to_geojson(gdf, path)
 
 
 def _boundaries(args) -> int:
-    from .boundaries import import_boundaries
+    from geo.importers.boundaries import import_boundaries
     res = import_boundaries(args.file, args.level, parent=args.parent, crs=args.crs,
                             layer=args.layer, code_field=args.code_field,
                             name_field=args.name_field)
@@ -184,22 +184,22 @@ def _boundaries(args) -> int:
 
 
 def _indicators(args) -> int:
-    from .indicators import import_indicators
+    from geo.importers.indicators import import_indicators
     res = import_indicators(args.file, indicator=args.indikator, level=args.level,
                             parent=args.parent, mapping=_mapping(args.map), sheet=args.sheet)
     return _finish(args, res.report, res.data, "indikator", _write_csv(res.data))
 
 
 def _aggregates(args) -> int:
-    from .aggregates import import_aggregates
+    from geo.importers.aggregates import import_aggregates
     res = import_aggregates(args.file, level=args.level, parent=args.parent, sheet=args.sheet)
     return _finish(args, res.report, res.data, "agregat", _write_csv(res.data))
 
 
 def _hazards(args) -> int:
-    from .. import hazard_types
-    from ..hazard_store import save_import
-    from .hazards import import_hazards
+    from geo import hazard_types
+    from geo.hazard_store import save_import
+    from geo.importers.hazards import import_hazards
     try:
         breaks = hazard_types.parse_breaks(args.breaks) if args.breaks else None
     except ValueError as exc:
@@ -208,7 +208,7 @@ def _hazards(args) -> int:
     res = import_hazards(args.file, jenis=args.jenis, crs=args.crs, layer=args.layer,
                          breaks=breaks)
     if res.raster is not None:
-        from ..hazard_raster import write_class_raster
+        from geo.hazard_raster import write_class_raster
         write_out = lambda path: write_class_raster(res.raster, path)  # noqa: E731
     else:
         write_out = _geojson(res.data)
@@ -223,12 +223,12 @@ def run(args) -> int:
     """Handler of the ``import`` command. With ``--save`` and a database store the editor
     logs in first, and the version the import is based on is taken now (or ``--base``)."""
     if args.save:
-        from ..store import WorkspaceError, get_store
+        from geo.store import WorkspaceError, get_store
         store = get_store()
         kind = SAVE_KIND.get(args.import_kind) or f"batas_{args.level}"
         try:
             if store.requires_login:
-                from ..store.cli import login
+                from geo.store.cli import login
                 args.save_user = login(args)
             args.base_for_save = (args.base if args.base is not None
                                   else store.base_version(kind, getattr(args, "save_user", None))

@@ -25,10 +25,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .. import hazard_types as ht
-from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
-from .vector import (WGS84, dropped_parts_finding, find_field, geometry_findings,
-                     only_polygons, read_vector, repair)
+from geo import hazard_types as ht
+from geo.importers.report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
+from geo.importers.vector import WGS84, dropped_parts_finding, find_field, geometry_findings, only_polygons, read_vector, repair
 
 KIND = "bahaya"
 CLASSES = ("rendah", "sedang", "tinggi")
@@ -195,7 +194,7 @@ def import_hazards(path: str | Path, *, jenis: str | None = None, crs: str | Non
 def import_raster(path: Path, *, jenis: str | None = None, crs: str | None = None,
                   source_name: str | None = None, breaks=None) -> HazardImport:
     """A GeoTIFF index or class raster (geo.hazard_raster): the report counts its cells."""
-    from ..hazard_raster import RasterRefused, read_raster
+    from geo.hazard_raster import RasterRefused, read_raster
     source = source_name or path.name
     try:
         raster = read_raster(path, jenis, breaks=breaks, crs=crs, source_name=source)

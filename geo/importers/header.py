@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..registry import is_blank
-from .report import ImportRefused
-from .table import HEADER_SCAN_ROWS, RawTable
+from geo.registry import is_blank
+from geo.importers.report import ImportRefused
+from geo.importers.table import HEADER_SCAN_ROWS, RawTable
 
 
 def normalize_header(text) -> str:

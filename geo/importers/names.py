@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from ..codes import LEVELS
+from geo.codes import LEVELS
 
 AUTO_SCORE = 90      # at or above (and unambiguous): a match that may be applied
 SUGGEST_SCORE = 75   # at or above: offered as a suggestion
@@ -65,13 +65,13 @@ class Match:
 
 @functools.lru_cache(maxsize=8)
 def _known(root: str, level: str) -> frozenset[str]:
-    from ..regions import code_list
+    from geo.regions import code_list
     return frozenset(code_list(level)["code"].tolist())
 
 
 def known_codes(level: str) -> frozenset[str]:
     """Set of the official codes of one level (cached per data directory)."""
-    from ..config import data_dir
+    from geo.config import data_dir
     return _known(str(data_dir()), level)
 
 
@@ -79,7 +79,7 @@ def known_codes(level: str) -> frozenset[str]:
 def _official(root: str, level: str) -> tuple[pd.DataFrame, np.ndarray]:
     """The code list of ``level`` sorted by code, with each name's ``core`` (computed once,
     not per looked-up row), and the sorted codes for range lookups."""
-    from ..regions import code_list
+    from geo.regions import code_list
     df = code_list(level).sort_values("code", kind="stable").reset_index(drop=True)
     df["core"] = [core_name(n) for n in df["name"]]
     return df, df["code"].to_numpy(dtype=str)
@@ -87,7 +87,7 @@ def _official(root: str, level: str) -> tuple[pd.DataFrame, np.ndarray]:
 
 def _candidates(level: str, parent: str | None) -> pd.DataFrame:
     """Official regions of ``level`` (under ``parent``: the run of codes "<parent>.…")."""
-    from ..config import data_dir
+    from geo.config import data_dir
     df, codes = _official(str(data_dir()), level)
     if parent:
         lo, hi = np.searchsorted(codes, [parent + ".", parent + "/"])  # "/" follows "."
@@ -104,7 +104,7 @@ def official_name(level: str, code: str) -> str:
 def official_row(level: str, code: str) -> pd.DataFrame:
     """The official region ``code`` of ``level`` as a one-row candidate frame (empty when
     the code is not in the list)."""
-    from ..config import data_dir
+    from geo.config import data_dir
     df, codes = _official(str(data_dir()), level)
     at = int(np.searchsorted(codes, code))
     return df.iloc[at:at + 1] if at < len(codes) and codes[at] == code else df.iloc[0:0]

@@ -55,18 +55,17 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .. import registry
-from ..registry import is_blank
-from ..codes import normalize_code
-from . import names as namematch
-from .coords import parse_point
-from .header import Header, apply_mapping, find_header
-from .placement import SEA_TOLERANCE_M, exact_match, land_distance_m, match_hint, suggest_village
-from .posyandu_columns import (ALIASES, AUX, FIELD_LABELS, FIELDS, HEADER_FIELDS,
-                               PLACEMENT_COLUMNS, REQUIRED_COLUMNS)
-from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
-from .safety import check_type
-from .table import TOTAL_RE, RawTable, read_cells
+from geo import registry
+from geo.registry import is_blank
+from geo.codes import normalize_code
+from geo.importers import names as namematch
+from geo.importers.coords import parse_point
+from geo.importers.header import Header, apply_mapping, find_header
+from geo.importers.placement import SEA_TOLERANCE_M, exact_match, land_distance_m, match_hint, suggest_village
+from geo.importers.posyandu_columns import ALIASES, AUX, FIELD_LABELS, FIELDS, HEADER_FIELDS, PLACEMENT_COLUMNS, REQUIRED_COLUMNS
+from geo.importers.report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
+from geo.importers.safety import check_type
+from geo.importers.table import TOTAL_RE, RawTable, read_cells
 
 KIND = "posyandu"
 

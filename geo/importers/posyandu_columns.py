@@ -5,7 +5,7 @@ must have to be imported (used by geo.importers.posyandu and the import page).
 """
 from __future__ import annotations
 
-from .. import registry
+from geo import registry
 
 AUX = ("nama_desa", "nama_kecamatan", "nama_kabupaten")
 FIELDS = (*registry.COLUMNS, "sampel", *AUX)

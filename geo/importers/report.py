@@ -128,9 +128,9 @@ class ImportReport:
     def to_csv(self, path: str | Path | None = None) -> str:
         """The report as CSV (UTF-8 with BOM for Excel, cells neutralised against formula
         injection). Written atomically to ``path`` when given; the text is returned."""
-        from .safety import to_csv_bytes
+        from geo.importers.safety import to_csv_bytes
         data = to_csv_bytes(self.to_frame())
         if path is not None:
-            from ..cache import write_bytes_atomic
+            from geo.cache import write_bytes_atomic
             write_bytes_atomic(Path(path), data)
         return data.decode("utf-8-sig")

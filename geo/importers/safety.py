@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from .report import ImportRefused
+from geo.importers.report import ImportRefused
 
 DEFAULT_MAX_UPLOAD_MB = 200
 DEFAULT_MAX_UNZIPPED_MB = 1024
@@ -104,7 +104,7 @@ def check_type(path: str | Path, kind: str) -> str:
         raise ImportRefused(f"berkas {path.name} bukan berkas {ext} yang sah (isinya tidak sesuai)")
     if ext == ".gpkg" and not head.startswith(b"SQLite format 3"):
         raise ImportRefused(f"berkas {path.name} bukan GeoPackage yang sah")
-    from .table import _utf16_without_bom
+    from geo.importers.table import _utf16_without_bom
     utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(head) is not None
     if ext in (".csv", ".txt", ".geojson", ".json", ".kml") and (
             head.startswith(b"PK\x03\x04") or (b"\x00" in head and not utf16)):

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..registry import in_extent, is_blank
-from .coords import parse_point
-from .header import find_header
-from .report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
-from .safety import check_type
-from .table import read_cells
+from geo.registry import in_extent, is_blank
+from geo.importers.coords import parse_point
+from geo.importers.header import find_header
+from geo.importers.report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
+from geo.importers.safety import check_type
+from geo.importers.table import read_cells
 
 KIND = "situs"
 COLUMNS = ["site_id", "nama", "kode_desa", "lon", "lat", "baris"]
@@ -116,7 +116,7 @@ def import_sites(path: str | Path, *, source_name: str | None = None,
     try:
         ext = check_type(path, KIND)
         if ext in (".geojson", ".json"):
-            from .safety import check_size
+            from geo.importers.safety import check_size
             check_size(path)
             rows, notes = _rows_from_geojson(path)
         else:

@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..registry import is_blank
-from .report import ImportRefused
-from .safety import check_size, read_xlsx_rows
+from geo.registry import is_blank
+from geo.importers.report import ImportRefused
+from geo.importers.safety import check_size, read_xlsx_rows
 
 DELIMITERS = (";", ",", "\t", "|")
 DELIMITER_NAMES = {";": "titik koma (;)", ",": "koma (,)", "\t": "tab", "|": "garis tegak (|)"}
@@ -210,7 +210,7 @@ def _swallowed(rec: list[str], delim: str) -> bool:
 def read_csv_cells(path: Path) -> RawTable:
     """Cells of a CSV/TXT file, streamed: one line at a time (never the whole file as one
     string), cells bounded by MAX_FIELD_CHARS, rows by max_rows()."""
-    from .report import REJECTED, WARNING, finding
+    from geo.importers.report import REJECTED, WARNING, finding
     path = Path(path)
     enc = detect_encoding(path)
     with open(path, encoding=enc, errors="replace", newline="") as fh:
@@ -297,7 +297,7 @@ def read_xlsx_cells(path: Path, sheet: str | None = None) -> RawTable:
 
 def sheet_names(path: str | Path) -> list[str]:
     """Names of the sheets of an XLSX workbook (checked like any upload)."""
-    from .safety import xlsx_sheet_names
+    from geo.importers.safety import xlsx_sheet_names
     return xlsx_sheet_names(path)
 
 

@@ -19,9 +19,9 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
-from ..geometry import polygon_parts
-from .report import REJECTED, REPAIRED, ImportRefused, finding
-from .safety import check_size, check_type, extract_zip
+from geo.geometry import polygon_parts
+from geo.importers.report import REJECTED, REPAIRED, ImportRefused, finding
+from geo.importers.safety import check_size, check_type, extract_zip
 
 WGS84 = "EPSG:4326"
 # Indonesia with a generous margin, for "plainly degrees" and feature extent checks.
@@ -205,7 +205,7 @@ def geometry_findings(row: int, geom) -> list[dict]:
 
 def repair(geom) -> tuple[object, str | None]:
     """(valid MultiPolygon, reason it was invalid or None)."""
-    from ..regions import repair_geometries
+    from geo.regions import repair_geometries
     reason = None if shapely.is_valid(geom) else shapely.is_valid_reason(geom)
     fixed, _ = repair_geometries(np.array([geom], dtype=object))
     return fixed[0], reason

@@ -14,9 +14,8 @@ from __future__ import annotations
 import functools
 import os
 
-from .base import (ADMIN, EDITOR, ROLES, AuthError, Store, User, WorkspaceConflict,
-                   WorkspaceError)
-from .scope import in_scope, scope_text
+from geo.store.base import ADMIN, EDITOR, ROLES, AuthError, Store, User, WorkspaceConflict, WorkspaceError
+from geo.store.scope import in_scope, scope_text
 
 __all__ = ["get_store", "database_url", "Store", "User", "AuthError", "WorkspaceConflict",
            "WorkspaceError", "ADMIN", "EDITOR", "ROLES", "in_scope", "scope_text"]
@@ -30,9 +29,9 @@ def database_url() -> str | None:
 @functools.lru_cache(maxsize=4)
 def _store_for(url: str | None) -> Store:
     if url is None:
-        from .files import FileStore
+        from geo.store.files import FileStore
         return FileStore()
-    from .postgis import PostgisStore
+    from geo.store.postgis import PostgisStore
     return PostgisStore(url)
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..workspace import KIND_LABELS, KINDS, WorkspaceConflict, WorkspaceError
+from geo.workspace import KIND_LABELS, KINDS, WorkspaceConflict, WorkspaceError
 
 EDITOR = "editor"
 ADMIN = "admin"

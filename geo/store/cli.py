@@ -18,13 +18,13 @@ import sys
 
 
 def _store():
-    from . import database_url
+    from geo.store import database_url
     url = database_url()
     if url is None:
         raise SystemExit("PETA_DATABASE_URL belum diatur (mis. "
                          "postgresql+psycopg://peta:SANDI@127.0.0.1/peta); tanpa basis data "
                          "aplikasi memakai folder workspace.")
-    from .postgis import PostgisStore
+    from geo.store.postgis import PostgisStore
     return PostgisStore(url, migrate=False)
 
 
@@ -46,7 +46,7 @@ def read_password(args, prompt: str = "Kata sandi: ", confirm: bool = False) -> 
 
 def login(args):
     """The editor of a CLI import (``--user``/``PETA_USER`` and a password), or exit 2."""
-    from .base import AuthError
+    from geo.store.base import AuthError
     store = __import__("geo.store", fromlist=["get_store"]).get_store()
     name = getattr(args, "user", None) or os.environ.get("PETA_USER")
     if not name:
@@ -59,7 +59,7 @@ def login(args):
 
 
 def cmd_db(args) -> int:
-    from .base import WorkspaceError
+    from geo.store.base import WorkspaceError
     try:
         return args.db_handler(args)
     except WorkspaceError as exc:

@@ -1,9 +1,9 @@
 """The file store: geo.workspace as it is (a folder on one disk, no users)."""
 from __future__ import annotations
 
-from .. import workspace
-from ..config import workspace_dir
-from .base import Store
+from geo import workspace
+from geo.config import workspace_dir
+from geo.store.base import Store
 
 
 class FileStore(Store):

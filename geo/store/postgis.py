@@ -29,11 +29,11 @@ import geopandas as gpd
 import pandas as pd
 from sqlalchemy import create_engine, text
 
-from ..workspace import KIND_LABELS, KINDS, ManifestFields, WorkspaceError
-from .base import EDITOR, ROLES, AuthError, Store, User, WorkspaceConflict
-from .scope import in_scope, region_codes, scope_text
-from .tables import TABLE, DataTablesMixin
-from .users import UsersMixin
+from geo.workspace import KIND_LABELS, KINDS, ManifestFields, WorkspaceError
+from geo.store.base import EDITOR, ROLES, AuthError, Store, User, WorkspaceConflict
+from geo.store.scope import in_scope, region_codes, scope_text
+from geo.store.tables import TABLE, DataTablesMixin
+from geo.store.users import UsersMixin
 
 ACTIONS = {"impor": "impor", "pulihkan": "pulihkan", "hapus": "hapus"}
 
@@ -99,11 +99,11 @@ class PostgisStore(UsersMixin, DataTablesMixin, Store):
 
     # ------------------------------------------------------------------ schema
     def migrate(self) -> tuple[str | None, str]:
-        from . import schema
+        from geo.store import schema
         return schema.upgrade(self.engine)
 
     def schema_version(self) -> str | None:
-        from . import schema
+        from geo.store import schema
         with self.engine.connect() as conn:
             return schema.current(conn)
 
@@ -348,7 +348,7 @@ class PostgisStore(UsersMixin, DataTablesMixin, Store):
     def report(self, vid: str) -> pd.DataFrame:
         """The row-level report saved with an import (empty when there was none)."""
         import io
-        from ..importers.report import COLUMNS
+        from geo.importers.report import COLUMNS
         with self.engine.connect() as conn:
             csv = conn.execute(text("SELECT report FROM peta_version WHERE id = :v"),
                                {"v": vid}).scalar()
@@ -357,7 +357,7 @@ class PostgisStore(UsersMixin, DataTablesMixin, Store):
         return pd.read_csv(io.StringIO(csv), dtype=str, keep_default_na=False)
 
     def status(self) -> dict:
-        from . import schema
+        from geo.store import schema
         with self.engine.connect() as conn:
             out = {"store": "postgis", "schema_version": schema.current(conn),
                    "schema_head": schema.head(),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from ..codes import normalize_code
+from geo.codes import normalize_code
 
 #: column holding each row's region code, per kind
 REGION_COLUMN = {"posyandu": "kode_desa", "indikator": "code", "batas_provinsi": "code",
@@ -37,7 +37,7 @@ def region_codes(kind: str, data) -> pd.Series:
                           else None)
     if kind == "posyandu" and codes.isna().any() and isinstance(data, gpd.GeoDataFrame):
         missing = codes.isna()
-        from ..join import join
+        from geo.join import join
         placed = join(data.loc[missing])
         codes.loc[missing] = placed["kode_agregasi"].astype(object).where(
             placed["kode_agregasi"].notna(), None).to_numpy()
@@ -53,7 +53,7 @@ def apply_scope(kind: str, data, report, scope):
     inside = codes.map(lambda c: in_scope(c, scope)).astype(bool)
     if inside.all():
         return data, report
-    from ..importers.report import REJECTED, ImportReport, finding
+    from geo.importers.report import REJECTED, ImportReport, finding
     rows = data["baris"] if "baris" in data.columns else pd.Series(range(1, len(data) + 1),
                                                                   index=data.index)
     out_rows = [int(r) for r in rows[~inside]]

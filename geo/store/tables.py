@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import text
 
-from ..workspace import KINDS
+from geo.workspace import KINDS
 
 TABLE = {"posyandu": "posyandu", "bahaya": "bahaya", "indikator": "indikator",
          **{k: "batas" for k in KINDS if k.startswith("batas_")}}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from ..workspace import WorkspaceError
-from .base import EDITOR, ROLES, User
+from geo.workspace import WorkspaceError
+from geo.store.base import EDITOR, ROLES, User
 
 
 class UsersMixin:
@@ -46,7 +46,7 @@ class UsersMixin:
 
     @staticmethod
     def _check_user(username: str, role: str, scope) -> list[str]:
-        from ..codes import is_code
+        from geo.codes import is_code
         if not username or len(username) > 120 or any(ch.isspace() for ch in username):
             raise WorkspaceError("nama pengguna harus diisi, tanpa spasi")
         if role not in ROLES:
