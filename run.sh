@@ -36,7 +36,7 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$REQ_HASH" ]; then
     echo "$REQ_HASH" > "$STAMP"
 fi
 
-if ! "$VPY" -c 'import sys; from geo.fetch import has_data; sys.exit(0 if has_data() else 1)'; then
+if ! "$VPY" -c 'import sys; from geo.fetch.command import has_data; sys.exit(0 if has_data() else 1)'; then
     echo "Data batas wilayah belum ada; mengambil dari sumber terbuka …"
     if ! "$VPY" -m geo fetch; then
         # The dashboard still starts: it shows the same guidance and lets users

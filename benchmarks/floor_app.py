@@ -1,4 +1,4 @@
-"""The floor of the load benchmark (components.bench_load): a Streamlit app of two pages
+"""The floor of the load benchmark (benchmarks.load.run): a Streamlit app of two pages
 ("/" and "/dua"), each a map of 4 polygons drawn with folium + st_folium and the vendored
 assets, like the dashboard's maps (Leaflet only, no jQuery/Bootstrap/Font Awesome) but
 with nothing to compute. The second page is what a visitor's next view (a click on a page
@@ -7,7 +7,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from components.offline import leaflet_only, use_local_assets
+from components.map.offline import leaflet_only, use_local_assets
 
 use_local_assets()
 st.set_page_config(page_title="Floor", layout="wide")

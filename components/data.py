@@ -12,10 +12,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo import datasets, display, indicators, regions
+from geo import datasets
 from geo.codes import LEVELS, child_level, level_of
+from geo.indicators import registry as indicators
+from geo.regions import boundaries as regions
+from geo.regions import display
 from geo.store import get_store
-
 
 _RUN = threading.local()
 
@@ -72,7 +74,7 @@ def _hazard_layers(dv: str):
 
 
 def hazard_layers():
-    """(geo.exposure.HazardLayers, DatasetInfo): the user's hazards, else the SAMPLE ones."""
+    """(geo.hazards.exposure.HazardLayers, DatasetInfo): the user's hazards, else the SAMPLE ones."""
     return _hazard_layers(data_version("bahaya"))
 
 
@@ -83,19 +85,19 @@ def hazard_zones():
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _hazard_ranks(dv: str) -> tuple[list[str], np.ndarray]:
-    from geo.exposure import class_ranks
+    from geo.hazards.exposure import class_ranks
     layers, _ = hazard_layers()
     return class_ranks(joined(), layers)
 
 
 def hazard_ranks() -> tuple[list[str], np.ndarray]:
-    """(types present, class rank per Posyandu and type + highest) — geo.exposure."""
+    """(types present, class rank per Posyandu and type + highest) — geo.hazards.exposure."""
     return _hazard_ranks(data_version(*EXPOSURE))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _hazard_classes(dv: str) -> pd.DataFrame:
-    from geo.exposure import LABELS
+    from geo.hazards.exposure import LABELS
     types, ranks = hazard_ranks()
     cols = {f"hazard_{t}": LABELS[ranks[:, i]] for i, t in enumerate(types)}
     cols["hazard_max"] = LABELS[ranks[:, -1]]
@@ -109,7 +111,7 @@ def hazard_classes() -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _exposure_counts(dv: str) -> pd.DataFrame:
-    from geo.exposure import exposure_counts as counts
+    from geo.hazards.exposure import exposure_counts as counts
     types, ranks = hazard_ranks()
     return counts(joined(), types, ranks, LEVELS)
 
@@ -121,7 +123,7 @@ def exposure_counts() -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _exposed_list(dv: str) -> pd.DataFrame:
-    from geo.exposure import exposed_list as listing
+    from geo.hazards.exposure import exposed_list as listing
     types, ranks = hazard_ranks()
     out = listing(joined(), types, ranks, names())
     out["kode_agregasi"] = joined()["kode_agregasi"].astype(object).to_numpy()
@@ -129,7 +131,7 @@ def _exposed_list(dv: str) -> pd.DataFrame:
 
 
 def exposed_list() -> pd.DataFrame:
-    """Every Posyandu with its class per hazard type (geo.exposure.exposed_list)."""
+    """Every Posyandu with its class per hazard type (geo.hazards.exposure.exposed_list)."""
     return _exposed_list(data_version(*EXPOSURE))
 
 
@@ -174,16 +176,16 @@ _DEPENDS: dict[str, tuple[str, ...]] = {
               "_exposed_list", "_long_table", "_by_key_of", "_subtree", "_display_layer"),
 }
 # Caches of other components built on the loaders above ("module.function").
-_HAZARD_VIEW = ("components.hazard_view._hazard_file", "components.hazard_view._exposed",
-                "components.hazard_view._kecamatan_wide")
+_HAZARD_VIEW = ("components.views.hazards._hazard_file", "components.views.hazards._exposed",
+                "components.views.hazards._kecamatan_wide")
 _DEPENDS_ELSEWHERE: dict[str, tuple[str, ...]] = {
-    "posyandu": ("components.choropleth._points_for", "components.mapdata._counts",
-                 *_HAZARD_VIEW, "components.choropleth._ranked_values"),
-    "bahaya": (*_HAZARD_VIEW, "components.choropleth._ranked_values"),
-    "indikator": ("components.choropleth._ranked_values",),
-    "batas": ("components.choropleth._points_for", *_HAZARD_VIEW,
-              "components.choropleth._ranked_values",
-              "components.mapdata._counts", "components.about.load_report"),
+    "posyandu": ("components.map.choropleth._points_for", "components.map.files._counts",
+                 *_HAZARD_VIEW, "components.map.choropleth._ranked_values"),
+    "bahaya": (*_HAZARD_VIEW, "components.map.choropleth._ranked_values"),
+    "indikator": ("components.map.choropleth._ranked_values",),
+    "batas": ("components.map.choropleth._points_for", *_HAZARD_VIEW,
+              "components.map.choropleth._ranked_values",
+              "components.map.files._counts", "components.views.about.load_report"),
 }
 
 

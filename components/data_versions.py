@@ -1,7 +1,7 @@
 """Kelola Data, "saved data and versions": every saved version of each kind of data, with
 restore (a chosen version becomes current again) and back-to-sample (discard), both
 version-checked by the store (geo.store); and the cache invalidation after any change
-(used by the import flow of components.data_import too).
+(used by the import flow of components.views.data_import too).
 """
 from __future__ import annotations
 

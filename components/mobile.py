@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.data_import import md_escape
+from components.i18n import plain as md_escape
 from components.i18n import t
 
 NARROW_PX = 768              # Streamlit's "md" breakpoint: the sidebar's "auto" collapses at or below

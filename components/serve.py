@@ -3,7 +3,7 @@
     python -m components.serve [streamlit run options...]   # e.g. --server.port 8502
 
 Same as ``streamlit run app.py [options]``, plus a background thread
-(:func:`components.mapdata.start_warm_up`) started in the server process before Streamlit
+(:func:`components.warmup.start_warm_up`) started in the server process before Streamlit
 starts listening: it reads the joined registry and the indicator table, and writes the
 map files (geometry per level and parent, Posyandu per kabupaten) to ``static/geo``. Those
 caches are process-wide (``st.cache_resource``), so the first visitor finds them ready.
@@ -29,8 +29,8 @@ def main(argv: list[str] | None = None) -> None:
     warnings.filterwarnings("ignore", message=".*ScriptRunContext.*")
     from streamlit.web import cli
 
-    from components import mapdata
-    mapdata.start_warm_up()
+    from components import warmup
+    warmup.start_warm_up()
     sys.argv = ["streamlit", "run", str(APP), *argv]
     cli.main()
 

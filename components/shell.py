@@ -49,7 +49,7 @@ EDITOR_PAGES = ("kelola_data", "audit")   # PostGIS store: editors and admins on
 LOGIN_PAGES = ("audit", "masuk")          # only with the PostGIS store (users, audit trail)
 NO_QUICK_BAR = {"tentang_data", "kelola_data"}  # pages without region/indicator choices
 # Pages with a map (URL paths; "" is the default page, Ringkasan): their map stays mounted
-# from one to the next (components.page_frame).
+# from one to the next (components.map.frame).
 MAP_PATHS = {"", "stunting", "kader", "risiko_bencana", "konektivitas", "layanan_spm",
              "peringkat"}
 # The favicon as a static file (static/favicon.png): the browser and the proxy cache it; a
@@ -123,7 +123,7 @@ def _show_notices() -> None:
 
 
 def run() -> None:
-    from components.mapdata import visitor_run
+    from components.warmup import visitor_run
     with visitor_run():     # the warm-up thread steps aside while a visitor is served
         _run()
 
@@ -170,8 +170,8 @@ def _run() -> None:
         nav = _navigation()
         view = None
         with guard("sidebar"):
-            from components import mapdata, sidebar
-            mapdata.start_warm_up()   # normally already started with the server (serve.py)
+            from components import sidebar, warmup
+            warmup.start_warm_up()   # normally already started with the server (serve.py)
             view = sidebar.render(quick_bar=nav.url_path not in NO_QUICK_BAR)
             _compact_chrome()
             if view.projector:
@@ -179,7 +179,7 @@ def _run() -> None:
             state.write_to_url()
         with guard("notices"), st.container():   # one block: the map row's place is fixed
             _show_notices()
-    from components import page_frame
+    from components.map import frame as page_frame
     framed = view is not None and nav.url_path in MAP_PATHS
     _RUN.inside = True
     try:

@@ -15,8 +15,9 @@ import streamlit as st
 
 from components import data, mobile, state
 from components.i18n import lang, plain, t
-from geo import indicators, regions
 from geo.codes import LEVELS
+from geo.indicators import registry as indicators
+from geo.regions import boundaries as regions
 
 _LEVEL_KEYS = {"provinsi": "_w_prov", "kabupaten": "_w_kab", "kecamatan": "_w_kec"}
 _LEVEL_TEXT = {"provinsi": "province", "kabupaten": "regency", "kecamatan": "district"}

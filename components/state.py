@@ -8,8 +8,8 @@ value wins and is written back to the URL.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import streamlit as st
 
@@ -173,7 +173,7 @@ def apply_map_click(known_region: Callable[[str], bool]) -> bool:
     the run that click caused, before anything is drawn: one script run per drill-down (the
     page used to be drawn for the old region first, then rerun). True when it moved.
 
-    The map stays mounted from view to view (components.page_frame), so its value stays
+    The map stays mounted from view to view (components.map.frame), so its value stays
     too: each click carries its own mark ("click"), and a click is handled once."""
     value = st.session_state.get(map_key(current()))
     feature = value.get("last_active_drawing") if isinstance(value, dict) else None

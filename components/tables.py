@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from components.i18n import t
-from geo.importers.safety import to_csv_bytes, to_xlsx_bytes
+from geo.importers.cells import to_csv_bytes, to_xlsx_bytes
 
 
 def _slug(text: str) -> str:

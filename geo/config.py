@@ -22,7 +22,7 @@ SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 FETCHED_DATA = REPO_ROOT / "data" / "fetched"
 
 # Files of the data directory, relative to it. The loader also accepts partial copies
-# (e.g. the villages of a few provinces only), see geo.regions.
+# (e.g. the villages of a few provinces only), see geo.regions.boundaries.
 CODE_LISTS = {
     "provinsi": "regions/provinces.csv",
     "kabupaten": "regions/regencies.csv",

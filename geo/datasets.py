@@ -70,7 +70,8 @@ def posyandu_info() -> DatasetInfo:
     if found is not None:
         return found[1]
     import pyarrow.parquet as pq
-    from geo.generate import _cache_path, sample_posyandu
+
+    from geo.sample.generate import _cache_path, sample_posyandu
     path = _cache_path(SAMPLE_SCOPE, SAMPLE_SEED)
     if not path.exists():
         sample_posyandu(SAMPLE_SCOPE, SAMPLE_SEED)
@@ -83,14 +84,14 @@ def posyandu() -> tuple[gpd.GeoDataFrame, DatasetInfo]:
     found = _from_workspace("posyandu", "registri")
     if found is not None:
         return found[0].load(), found[1]
-    from geo.generate import sample_posyandu
+    from geo.sample.generate import sample_posyandu
     return sample_posyandu(SAMPLE_SCOPE, SAMPLE_SEED), posyandu_info()
 
 
 def hazard_layers():
-    """(geo.exposure.HazardLayers, DatasetInfo): the user's hazard zones and rasters (e.g.
+    """(geo.hazards.exposure.HazardLayers, DatasetInfo): the user's hazard zones and rasters (e.g.
     InaRISK/BPBD), else the generated sample (zones and a karhutla index raster)."""
-    from geo.hazard_store import sample_layers, user_layers
+    from geo.hazards.store import sample_layers, user_layers
     found = user_layers()
     if found is not None:
         layers, meta = found
@@ -110,7 +111,7 @@ def hazard_zones() -> tuple[gpd.GeoDataFrame, DatasetInfo]:
 def _join_key(info: DatasetInfo) -> str:
     """Key of the joined table: the boundary copies and the registry file are named by the
     keys of their own sources (a workspace version by its id), so their names suffice."""
-    from geo.regions import cache_file, has_level
+    from geo.regions.boundaries import cache_file, has_level
     levels = ["kecamatan", "desa"] if has_level("desa") else ["kecamatan"]
     names = "|".join(cache_file(level).stem for level in levels)
     return cache.key_for([], extra=f"{JOIN_VERSION}|{names}|{info.path}|{info.rows}|{info.date}")
@@ -121,7 +122,7 @@ def _joined(key: str) -> gpd.GeoDataFrame:
     path = cache.path(f"joined-{key}.parquet")   # (the key carries JOIN_VERSION)
     if path.exists():
         return gpd.read_parquet(path)
-    from geo.join import join
+    from geo.registry.join import join
     data, _ = posyandu()   # read only when the joined table is not cached yet
     joined = join(data)
     # read whole, never filtered: one row group reads ~3x faster than 4,096-row groups
@@ -136,9 +137,9 @@ def joined_posyandu() -> gpd.GeoDataFrame:
 
 def hazard_classes(joined: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     """Class of each Posyandu (index aligned) of ``joined`` — by default the current
-    registry — per hazard type present and overall (geo.exposure.classify_posyandu), in
+    registry — per hazard type present and overall (geo.hazards.exposure.classify_posyandu), in
     the current hazard layers."""
-    from geo.exposure import classify_posyandu
+    from geo.hazards.exposure import classify_posyandu
     if joined is None:
         joined = joined_posyandu()
     layers, _ = hazard_layers()
@@ -157,9 +158,9 @@ INDICATOR_ALIASES = {"prevalensi stunting": "stunting", "stunting (%)": "stuntin
 
 def imported_indicators() -> tuple[pd.DataFrame, DatasetInfo | None]:
     """Indicator values imported by users (workspace), in the long shape of
-    geo.indicators, for the indicators the dashboard knows (others are kept in the
+    geo.indicators.registry, for the indicators the dashboard knows (others are kept in the
     workspace but not drawn). The period is the survey name, else the year."""
-    from geo.indicators import LONG_COLUMNS
+    from geo.indicators.registry import LONG_COLUMNS
     found = _from_workspace("indikator", "indikator")
     aggregates = _imported_aggregates()
     if found is None:
@@ -171,7 +172,7 @@ def imported_indicators() -> tuple[pd.DataFrame, DatasetInfo | None]:
 def _imported_aggregates() -> pd.DataFrame:
     """Counts per region imported from aggregate tables (geo.importers.aggregates): values
     at their own level only, never spread to Posyandu points."""
-    from geo.indicators import LONG_COLUMNS
+    from geo.indicators.registry import LONG_COLUMNS
     found = _from_workspace("agregat", "tabel agregat")
     if found is None:
         return pd.DataFrame(columns=LONG_COLUMNS)
@@ -180,7 +181,7 @@ def _imported_aggregates() -> pd.DataFrame:
 
 def _long_from_import(data: pd.DataFrame, meta: dict) -> pd.DataFrame:
     """An imported table (indicator or aggregate) in the long shape."""
-    from geo.indicators import INDICATORS, LONG_COLUMNS
+    from geo.indicators.registry import INDICATORS, LONG_COLUMNS
     ind = data["indikator"].astype(str).str.strip()
     ind = ind.str.lower().map(lambda v: INDICATOR_ALIASES.get(v, v))
     survey = data["survei"].astype(object).where(data["survei"].notna(), None)
@@ -203,10 +204,10 @@ def long_table(joined: pd.DataFrame | None = None, levels: tuple[str, ...] | Non
                hazard: pd.Series | pd.DataFrame | None = None, min_denominator: float | None = None
                ) -> pd.DataFrame:
     """Every indicator value the dashboard and the command line show, in the long shape of
-    geo.indicators: published values, replaced by the user's imported values of the same
+    geo.indicators.registry: published values, replaced by the user's imported values of the same
     (indicator, code, period), the imported values, and — when ``joined`` is given — the
     registry indicators of ``levels`` (default all) aggregated from it."""
-    from geo import indicators
+    from geo.indicators import registry as indicators
     imported, _ = imported_indicators()
     published = indicators.published_long()
     if len(imported):

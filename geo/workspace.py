@@ -38,7 +38,7 @@ import shutil
 import tempfile
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -72,7 +72,7 @@ class WorkspaceConflict(WorkspaceError):
     """The data changed since the user read it: ``current`` is the version saved in
     between (None when it was discarded), ``base_version`` what the user saw."""
 
-    def __init__(self, kind: str, base_version: str, current: "Version | None"):
+    def __init__(self, kind: str, base_version: str, current: Version | None):
         self.kind, self.base_version, self.current = kind, base_version, current
         what = KIND_LABELS.get(kind, kind)
         if current is None:
@@ -234,7 +234,7 @@ def save(kind: str, data: gpd.GeoDataFrame | pd.DataFrame, *, name: str, source:
     root = _kind_dir(kind)
     root.mkdir(parents=True, exist_ok=True)
     _check_base(kind, base_version)     # early: no needless write
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     version = f"{now:%Y%m%dT%H%M%S%f}Z-{uuid.uuid4().hex[:6]}"
     is_geo = isinstance(data, gpd.GeoDataFrame)
     manifest = {

@@ -7,6 +7,6 @@ from components.auth import require_editor
 
 user = require_editor()
 
-from components.audit_view import render_audit
+from components.views.audit import render_audit
 
 render_audit(user)

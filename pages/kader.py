@@ -5,12 +5,12 @@ shell.ensure()  # a first link after a server start runs the page inside the app
 
 import streamlit as st
 
-from components import data, kader_view, sidebar, state
-from components.choropleth import map_section
+from components import data, sidebar, state
 from components.i18n import t
+from components.map.choropleth import map_section
 from components.notices import dataset_notice, page_header
-from geo.indicators import KADER_STANDARD, REGISTRY_PERIOD
-
+from components.views import kader as kader_view
+from geo.indicators.registry import KADER_STANDARD, REGISTRY_PERIOD
 
 view = state.current()
 page_header("page_kader", "kader_intro", view.projector)

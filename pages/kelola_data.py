@@ -7,6 +7,6 @@ from components.auth import require_editor
 
 user = require_editor()   # the file store: open as before; the database: editors only
 
-from components.data_import import render_data_import
+from components.views.data_import import render_data_import
 
 render_data_import(user)

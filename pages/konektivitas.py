@@ -6,10 +6,12 @@ shell.ensure()  # a first link after a server start runs the page inside the app
 
 import streamlit as st
 
-from components import connectivity_view, sidebar, siteplan_view, state
-from components.choropleth import map_section
+from components import sidebar, state
 from components.i18n import t
+from components.map.choropleth import map_section
 from components.notices import dataset_notice, page_header
+from components.views import connectivity as connectivity_view
+from components.views import siteplan as siteplan_view
 
 view = state.current()
 page_header("page_konektivitas", "konektivitas_intro", view.projector)

@@ -4,10 +4,11 @@ from components import shell
 
 shell.ensure()  # a first link after a server start runs the page inside the app
 
-from components import sidebar, spm_view, state
-from components.choropleth import map_section
+from components import sidebar, state
+from components.map.choropleth import map_section
 from components.notices import dataset_notice, page_header
-from geo.indicators import REGISTRY_PERIOD
+from components.views import spm as spm_view
+from geo.indicators.registry import REGISTRY_PERIOD
 
 view = state.current()
 page_header("page_layanan_spm", "spm_intro", view.projector)

@@ -6,12 +6,20 @@ shell.ensure()  # a first link after a server start runs the page inside the app
 import streamlit as st
 
 from components import data, sidebar, state
-from components.choropleth import map_section
 from components.i18n import t
+from components.map.choropleth import map_section
 from components.notices import page_header
-from components.ranking_view import (ORDERS, compare_select, coverage_text, display_rank_table,
-                                     order_table, rank_chart, ranking_table, show_own_rank)
 from components.tables import show_table
+from components.views.ranking import (
+    ORDERS,
+    compare_select,
+    coverage_text,
+    display_rank_table,
+    order_table,
+    rank_chart,
+    ranking_table,
+    show_own_rank,
+)
 
 view = state.current()
 page_header("page_peringkat", "peringkat_intro", view.projector)

@@ -4,10 +4,10 @@ from components import shell
 shell.ensure()  # a first link after a server start runs the page inside the app
 
 from components import sidebar, state
-from components.choropleth import map_section
 from components.kpi import show_kpis
+from components.map.choropleth import map_section
 from components.notices import dataset_notice, page_header
-from components.overview import region_kpis
+from components.views.overview import region_kpis
 
 view = state.current()
 page_header("page_ringkasan", "app_subtitle", view.projector)

@@ -5,11 +5,11 @@ from components import shell
 shell.ensure()  # a first link after a server start runs the page inside the app
 
 
-from components import data, hazard_view, sidebar, state
-from components.choropleth import map_section
-from components.i18n import t
+from components import data, sidebar, state
+from components.map.choropleth import map_section
 from components.notices import dataset_notice, page_header
-from geo.indicators import REGISTRY_PERIOD
+from components.views import hazards as hazard_view
+from geo.indicators.registry import REGISTRY_PERIOD
 
 view = state.current()
 page_header("page_bencana", "bencana_intro", view.projector)

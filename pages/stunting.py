@@ -4,10 +4,10 @@ from components import shell
 shell.ensure()  # a first link after a server start runs the page inside the app
 
 from components import sidebar, state
-from components.choropleth import map_section
+from components.map.choropleth import map_section
 from components.notices import dataset_notice, page_header
-from components.ranking_view import show_own_rank
-from components.trend import show_trend
+from components.views.ranking import show_own_rank
+from components.views.trend import show_trend
 
 view = state.current()
 page_header("page_stunting", "stunting_intro", view.projector)

@@ -6,11 +6,16 @@ shell.ensure()  # a first link after a server start runs the page inside the app
 import streamlit as st
 
 from components import state
-from components.about import (CHECK_HEADERS, boundary_sources, indicator_sources, load_report,
-                              vendored_assets)
 from components.i18n import t
 from components.notices import dataset_notice, page_header
 from components.tables import show_table
+from components.views.about import (
+    CHECK_HEADERS,
+    boundary_sources,
+    indicator_sources,
+    load_report,
+    vendored_assets,
+)
 
 view = state.current()
 page_header("page_tentang", "tentang_intro", view.projector)

@@ -9,10 +9,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from geo import indicators, published
 from geo.codes import level_of, parent_code
 from geo.export.mapdata import period_order, region_name
 from geo.export.text import num
+from geo.indicators import published
+from geo.indicators import registry as indicators
 
 TARGETS = ((2024, 14.0, "Perpres 72/2021"), (2029, 14.2, "RPJMN 2025–2029"))
 WORDS = {

@@ -14,16 +14,16 @@ def _region(code: str | None) -> str:
     """'' for Indonesia; ValueError with an Indonesian message for an unknown code."""
     if code in (None, "", "00"):
         return ""
-    from geo.regions import region_names
+    from geo.regions.boundaries import region_names
     if not is_code(code) or code not in region_names().index:
         raise ValueError(f"kode wilayah '{code}' tidak dikenal (contoh: 62 atau 62.71)")
     return code
 
 
 def cmd_map(args) -> int:
-    from geo import indicators
     from geo.export.mapdata import long_for, map_data, map_level, periods
     from geo.export.render import render
+    from geo.indicators import registry as indicators
     out = Path(args.out)
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ("png", "pdf"):
@@ -59,7 +59,7 @@ def cmd_map(args) -> int:
 
 
 def cmd_pack(args) -> int:
-    from geo.pack import build_pack
+    from geo.export.pack import build_pack
     out = Path(args.out)
     if out.suffix.lower() != ".pptx":
         print("Galat: --out harus berakhiran .pptx", file=sys.stderr)
@@ -74,7 +74,7 @@ def cmd_pack(args) -> int:
 
 
 def register(sub) -> None:
-    from geo.indicators import INDICATORS
+    from geo.indicators.registry import INDICATORS
     p = sub.add_parser("map", help="gambar peta (PNG 1920×1080 atau PDF A4 mendatar)")
     p.add_argument("--indicator", required=True, help=f"mis. stunting ({', '.join(INDICATORS)})")
     p.add_argument("--region", default="", help="kode wilayah (mis. 62); kosong/00 = Indonesia")

@@ -1,5 +1,5 @@
 """What an exported map draws: the same layer, values, classes and colours as the screen
-map (components.choropleth.map_section), gathered from geo only, plus its sources and
+map (components.map.choropleth.map_section), gathered from geo only, plus its sources and
 whether any of it is sample data."""
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo import classify as geo_classify
-from geo import display, indicators, published, ranking
 from geo.codes import LEVELS, child_level, level_of
 from geo.export.text import LEVEL_NAMES, tr
+from geo.indicators import published
+from geo.indicators import registry as indicators
+from geo.regions import display
+from geo.stats import classify as geo_classify
+from geo.stats import ranking
 
 HAZARD_INDICATORS = ("posyandu_bahaya_tinggi", "posyandu_bahaya_tinggi_pct")
 KADER_INDICATORS = ("kader_per_posyandu", "kader_per_1000_balita", "posyandu_kader5_pct",
@@ -100,7 +103,7 @@ class MapData:
 
 
 def _names() -> pd.Series:
-    from geo.regions import region_names
+    from geo.regions.boundaries import region_names
     return region_names()
 
 

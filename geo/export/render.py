@@ -16,16 +16,16 @@ import numpy as np
 import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
-from matplotlib.path import Path as MplPath
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
 from matplotlib_scalebar.scalebar import ScaleBar
 
-from geo import classify as geo_classify
 from geo.export.labels import place_labels
 from geo.export.mapdata import MapData, class_index
 from geo.export.text import date_text, num, short_name, tr
+from geo.stats import classify as geo_classify
 
 matplotlib.rcParams["font.family"] = "DejaVu Sans"
 matplotlib.rcParams["pdf.fonttype"] = 42  # embed TrueType: text stays text in the PDF
@@ -254,7 +254,7 @@ def figure(data: MapData, size=PNG_SIZE, dpi: int = PNG_DPI, labels: bool = Fals
 
 def _draw_context(ax, crs: str, bounds) -> None:
     """Neighbouring provinces in light grey, so a province map is not an island."""
-    from geo import display
+    from geo.regions import display
     provinces = display.display_layer("provinsi", None)
     minx, miny, maxx, maxy = bounds
     dx, dy = (maxx - minx), (maxy - miny)

@@ -4,19 +4,18 @@ Every importer returns the accepted rows and an ImportReport naming every reject
 changed row (baris, kolom, nilai, pesan, tingkat); valid rows are kept even when others
 fail. Files are checked by geo.importers.safety before they are read.
 
-    from geo.importers import import_posyandu, import_boundaries, import_indicators, import_hazards
+    from geo.importers import import_posyandu, import_boundaries, import_indicators
+
+Hazard zones and rasters are imported by geo.hazards.importer.
 """
-from geo.importers.report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport  # noqa: F401
 from geo.importers.posyandu import PosyanduImport, apply_suggestions, import_posyandu  # noqa: F401
+from geo.importers.report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport  # noqa: F401
 
 
 def __getattr__(name):   # the vector importers pull in GDAL only when used
     if name in ("import_boundaries", "BoundaryImport"):
         from geo.importers import boundaries
         return getattr(boundaries, name)
-    if name in ("import_hazards", "HazardImport"):
-        from geo.importers import hazards
-        return getattr(hazards, name)
     if name in ("import_indicators", "IndicatorImport"):
         from geo.importers import indicators
         return getattr(indicators, name)

@@ -33,13 +33,14 @@ import numpy as np
 import pandas as pd
 
 from geo.codes import level_of, normalize_code
-from geo.registry import is_blank
 from geo.importers import names as namematch
 from geo.importers.header import apply_mapping, find_header
-from geo.importers.indicators import ALIASES as IND_ALIASES, OUT_COLUMNS, IndicatorImport, _year, parse_value
+from geo.importers.indicators import ALIASES as IND_ALIASES
+from geo.importers.indicators import OUT_COLUMNS, IndicatorImport, _year, parse_value
 from geo.importers.report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
 from geo.importers.safety import check_type
 from geo.importers.table import TOTAL_RE, read_cells
+from geo.registry.schema import is_blank
 
 KIND = "agregat"
 TIERS = ("kader_purwa", "kader_madya", "kader_utama")

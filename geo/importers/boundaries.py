@@ -31,10 +31,18 @@ import pandas as pd
 import shapely
 
 from geo.codes import LEVELS, PARTS, level_of, normalize_code
-from geo.regions import BOUNDARY_COLUMNS, CRS as WGS84, repair_geometries
 from geo.importers import names as namematch
 from geo.importers.report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
-from geo.importers.vector import dropped_parts_finding, find_field, geometry_findings, only_polygons, read_vector, repair
+from geo.importers.vector import (
+    dropped_parts_finding,
+    find_field,
+    geometry_findings,
+    only_polygons,
+    read_vector,
+    repair,
+)
+from geo.regions.boundaries import BOUNDARY_COLUMNS, repair_geometries
+from geo.regions.boundaries import CRS as WGS84
 
 CODE_FIELDS = {
     "provinsi": ("KDPPUM", "kode_prov", "kd_prov", "kode_provinsi", "kdprov", "prov_code"),

@@ -8,7 +8,7 @@ Kelola Data page).
                                       [--out out.geojson|out.tif]
 
 Exit status: 0 when at least one row was imported, 1 when nothing could be imported.
-geo/cli.py calls ``register(subparsers)``; ``main(argv)`` runs it standalone
+geo/cli/main.py calls ``register(subparsers)``; ``main(argv)`` runs it standalone
 (``python -m geo.importers.cli import posyandu …``).
 """
 from __future__ import annotations
@@ -82,7 +82,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     p = kinds.add_parser("hazards", help="bahaya (InaRISK/BPBD): raster GeoTIFF indeks/kelas "
                                          "atau zona poligon (GeoJSON, zip, GPKG, KML)")
     _common(p, "tulis hasil: GeoJSON EPSG:4326 (zona) atau GeoTIFF kelas (raster)")
-    from geo import hazard_types
+    from geo.hazards import types as hazard_types
     p.add_argument("--type", "--jenis", dest="jenis", metavar="TYPE",
                    help="jenis bahaya seluruh berkas: " + ", ".join(hazard_types.ORDER)
                         + " (bila tidak diberikan: dari kolom jenis atau nama berkas)")
@@ -148,7 +148,7 @@ def _scoped(args, kind: str, report, data):
 
 def _write_csv(df):
     from geo.cache import write_bytes_atomic
-    from geo.importers.safety import to_csv_bytes
+    from geo.importers.cells import to_csv_bytes
     return lambda path: write_bytes_atomic(path, to_csv_bytes(df))
 
 
@@ -197,9 +197,9 @@ def _aggregates(args) -> int:
 
 
 def _hazards(args) -> int:
-    from geo import hazard_types
-    from geo.hazard_store import save_import
-    from geo.importers.hazards import import_hazards
+    from geo.hazards import types as hazard_types
+    from geo.hazards.importer import import_hazards
+    from geo.hazards.store import save_import
     try:
         breaks = hazard_types.parse_breaks(args.breaks) if args.breaks else None
     except ValueError as exc:
@@ -208,7 +208,7 @@ def _hazards(args) -> int:
     res = import_hazards(args.file, jenis=args.jenis, crs=args.crs, layer=args.layer,
                          breaks=breaks)
     if res.raster is not None:
-        from geo.hazard_raster import write_class_raster
+        from geo.hazards.raster import write_class_raster
         write_out = lambda path: write_class_raster(res.raster, path)  # noqa: E731
     else:
         write_out = _geojson(res.data)

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from geo.registry import is_blank
 from geo.importers.report import ImportRefused
 from geo.importers.table import HEADER_SCAN_ROWS, RawTable
+from geo.registry.schema import is_blank
 
 
 def normalize_header(text) -> str:
@@ -122,7 +122,7 @@ def find_header(table: RawTable, aliases: dict[str, tuple[str, ...]],
         raise ImportRefused("berkas tidak berisi data (semua baris kosong)")
     index = build_alias_index(aliases)
     best = None
-    for k, (rownum, values) in enumerate(table.rows[:HEADER_SCAN_ROWS]):
+    for k, (_rownum, values) in enumerate(table.rows[:HEADER_SCAN_ROWS]):
         if not _looks_like_header_row(values):
             continue
         cols = _map_columns(values, None, index)

@@ -24,12 +24,12 @@ import numpy as np
 import pandas as pd
 
 from geo.codes import LEVELS, level_of, normalize_code
-from geo.registry import is_blank
 from geo.importers import names as namematch
 from geo.importers.header import Header, apply_mapping, find_header, normalize_header
 from geo.importers.report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
 from geo.importers.safety import check_type
 from geo.importers.table import TOTAL_RE, read_cells
+from geo.registry.schema import is_blank
 
 KIND = "indikator"
 OUT_COLUMNS = ["code", "name", "level", "indikator", "tahun", "survei", "nilai", "satuan",

@@ -65,7 +65,7 @@ class Match:
 
 @functools.lru_cache(maxsize=8)
 def _known(root: str, level: str) -> frozenset[str]:
-    from geo.regions import code_list
+    from geo.regions.boundaries import code_list
     return frozenset(code_list(level)["code"].tolist())
 
 
@@ -79,7 +79,7 @@ def known_codes(level: str) -> frozenset[str]:
 def _official(root: str, level: str) -> tuple[pd.DataFrame, np.ndarray]:
     """The code list of ``level`` sorted by code, with each name's ``core`` (computed once,
     not per looked-up row), and the sorted codes for range lookups."""
-    from geo.regions import code_list
+    from geo.regions.boundaries import code_list
     df = code_list(level).sort_values("code", kind="stable").reset_index(drop=True)
     df["core"] = [core_name(n) for n in df["name"]]
     return df, df["code"].to_numpy(dtype=str)

@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from geo.registry import is_blank
 from geo.codes import is_code
 from geo.importers import names as namematch
+from geo.registry.schema import is_blank
 
 SEA_TOLERANCE_M = 5000.0
 _M_PER_DEGREE = 111_320.0
@@ -27,7 +27,7 @@ def land_distance_m(lon: np.ndarray, lat: np.ndarray, land=None) -> np.ndarray:
     if n == 0:
         return np.zeros(0)
     if land is None:
-        from geo.regions import boundaries
+        from geo.regions.boundaries import boundaries
         try:
             land = boundaries("provinsi").geometry.values
         except Exception:      # no data directory: the check is skipped (noted)

@@ -1,8 +1,8 @@
 """Posyandu registries as offices really produce them (SIP exports, Excel lists).
 
 Pipeline: read cells (any encoding/delimiter, XLSX title rows, merged headers) → map the
-header to the schema of geo.registry (known Indonesian/English names, or the user's
-mapping) → normalise each row → geo.registry.validate → land check → report.
+header to the schema of geo.registry.schema (known Indonesian/English names, or the user's
+mapping) → normalise each row → geo.registry.schema.validate → land check → report.
 
 What is changed, and reported as ``diperbaiki`` (the row is kept):
 * coordinates written in DMS or with a hemisphere (``2°12'30" LS``) → decimal degrees;
@@ -13,11 +13,11 @@ Decimal commas are the file's locale and are not reported row by row (a note say
 
 Required columns: the name, and one way to place a row — coordinates (lat and lon), a
 village code or village names. A file without id or coordinates (a SIP export, an Excel
-list per village) is imported row by row: ids are generated (geo.registry.generate_ids)
+list per village) is imported row by row: ids are generated (geo.registry.schema.generate_ids)
 and rows without a point are placed by their village code (``status_titik``).
 
 What is rejected (``ditolak``, the row is not imported): trailing/sub total rows, exact
-duplicate rows, and what geo.registry.validate rejects (no name, duplicate id, a row that
+duplicate rows, and what geo.registry.schema.validate rejects (no name, duplicate id, a row that
 can be placed neither by a usable point nor by a known village code).
 
 Bad coordinates on a row whose village code is known (unparseable, outside Indonesia, or
@@ -26,7 +26,7 @@ at sea far from land): the row is kept, its coordinates are emptied, it is flagg
 code such a row cannot be placed and is rejected with that reason.
 
 Point in the sea — decision: a point inside Indonesia's extent but outside every province
-polygon (geo.regions.boundaries("provinsi")) — at sea, or in a neighbouring country such
+polygon (geo.regions.boundaries.boundaries("provinsi")) — at sea, or in a neighbouring country such
 as Malaysia or Timor-Leste, which lie inside the extent too — is
 * refused as a point when it is more than ``SEA_TOLERANCE_M`` (5 km) from the nearest land
   polygon: such a point cannot be a Posyandu, the coordinates are wrong (see above);
@@ -55,17 +55,31 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo import registry
-from geo.registry import is_blank
 from geo.codes import normalize_code
 from geo.importers import names as namematch
 from geo.importers.coords import parse_point
 from geo.importers.header import Header, apply_mapping, find_header
-from geo.importers.placement import SEA_TOLERANCE_M, exact_match, land_distance_m, match_hint, suggest_village
-from geo.importers.posyandu_columns import ALIASES, AUX, FIELD_LABELS, FIELDS, HEADER_FIELDS, PLACEMENT_COLUMNS, REQUIRED_COLUMNS
+from geo.importers.placement import (
+    SEA_TOLERANCE_M,
+    exact_match,
+    land_distance_m,
+    match_hint,
+    suggest_village,
+)
+from geo.importers.posyandu_columns import (
+    ALIASES,
+    AUX,
+    FIELD_LABELS,
+    FIELDS,
+    HEADER_FIELDS,
+    PLACEMENT_COLUMNS,
+    REQUIRED_COLUMNS,
+)
 from geo.importers.report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
 from geo.importers.safety import check_type
 from geo.importers.table import TOTAL_RE, RawTable, read_cells
+from geo.registry import schema as registry
+from geo.registry.schema import is_blank
 
 KIND = "posyandu"
 

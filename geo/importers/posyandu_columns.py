@@ -1,11 +1,11 @@
-"""The columns of a Posyandu registry file: the schema fields (geo.registry) plus the
+"""The columns of a Posyandu registry file: the schema fields (geo.registry.schema) plus the
 village names a file may hold instead of codes, their labels in the column-mapping step,
 the header names offices use for them (Indonesian and English), and which columns a file
 must have to be imported (used by geo.importers.posyandu and the import page).
 """
 from __future__ import annotations
 
-from geo import registry
+from geo.registry import schema as registry
 
 AUX = ("nama_desa", "nama_kecamatan", "nama_kabupaten")
 FIELDS = (*registry.COLUMNS, "sampel", *AUX)

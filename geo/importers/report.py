@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geo.importers.cells import to_csv_bytes
+
 REJECTED = "ditolak"
 REPAIRED = "diperbaiki"
 WARNING = "peringatan"
@@ -61,7 +63,7 @@ class ImportReport:
     @classmethod
     def build(cls, kind: str, source: str, total: int, accepted_rows: list[int],
               findings: list[dict], notes: list[str] | None = None,
-              fatal: str | None = None) -> "ImportReport":
+              fatal: str | None = None) -> ImportReport:
         df = pd.DataFrame(findings, columns=COLUMNS)
         if len(df):
             df = df.sort_values("baris", kind="stable").reset_index(drop=True)
@@ -71,7 +73,7 @@ class ImportReport:
                    accepted_rows=sorted(int(r) for r in accepted_rows))
 
     @classmethod
-    def refused(cls, kind: str, source: str, message: str) -> "ImportReport":
+    def refused(cls, kind: str, source: str, message: str) -> ImportReport:
         rep = cls.build(kind, source, 0, [], [finding(0, "", "", message, REJECTED)],
                         fatal=message)
         return rep
@@ -128,7 +130,6 @@ class ImportReport:
     def to_csv(self, path: str | Path | None = None) -> str:
         """The report as CSV (UTF-8 with BOM for Excel, cells neutralised against formula
         injection). Written atomically to ``path`` when given; the text is returned."""
-        from geo.importers.safety import to_csv_bytes
         data = to_csv_bytes(self.to_frame())
         if path is not None:
             from geo.cache import write_bytes_atomic

@@ -12,13 +12,10 @@
   header does not help.
 * XLSX: read with openpyxl in read-only mode with ``data_only=True`` — cached values only;
   no formula is ever evaluated, external links are not loaded, macros are never run.
-* Exports: text cells that begin with ``= + - @`` (or tab/carriage return) are prefixed with
-  an apostrophe so a spreadsheet shows them as text (CSV/formula injection); plain
-  numbers such as ``-2.5`` are left alone.
+* Exports: see geo.importers.cells (cells that a spreadsheet cannot read as formulas).
 """
 from __future__ import annotations
 
-import io
 import os
 import re
 import stat
@@ -26,8 +23,7 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-import pandas as pd
-
+from geo.importers.encoding import utf16_without_bom
 from geo.importers.report import ImportRefused
 
 DEFAULT_MAX_UPLOAD_MB = 200
@@ -45,8 +41,6 @@ EXTENSIONS = {
 }
 # Files of a zipped vector dataset that may be extracted (the rest is ignored).
 VECTOR_MEMBERS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".geojson", ".json", ".gpkg", ".kml")
-_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
 
 def _env_mb(name: str, default: int) -> int:
@@ -104,8 +98,7 @@ def check_type(path: str | Path, kind: str) -> str:
         raise ImportRefused(f"berkas {path.name} bukan berkas {ext} yang sah (isinya tidak sesuai)")
     if ext == ".gpkg" and not head.startswith(b"SQLite format 3"):
         raise ImportRefused(f"berkas {path.name} bukan GeoPackage yang sah")
-    from geo.importers.table import _utf16_without_bom
-    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(head) is not None
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_without_bom(head) is not None
     if ext in (".csv", ".txt", ".geojson", ".json", ".kml") and (
             head.startswith(b"PK\x03\x04") or (b"\x00" in head and not utf16)):
         raise ImportRefused(f"berkas {path.name} bukan berkas teks {ext} (isinya biner)")
@@ -267,42 +260,3 @@ def read_xlsx_rows(path: str | Path, sheet: str | None = None, *, max_rows: int 
                             "simpan ulang dari Excel sebagai .xlsx") from None
     finally:
         wb.close()
-
-
-# ---------------------------------------------------------------------- exports
-
-def neutralize_value(value):
-    if isinstance(value, str) and value.startswith(_DANGEROUS_START) \
-            and not _PLAIN_NUMBER.match(value.strip()):
-        return "'" + value
-    return value
-
-
-def neutralize_cells(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells cannot be read as formulas by Excel/LibreOffice."""
-    out = pd.DataFrame(df).copy()
-    if "geometry" in out.columns:
-        out = pd.DataFrame(out.drop(columns="geometry"))
-    for col in out.columns:
-        s = out[col]
-        if s.dtype == object or pd.api.types.is_string_dtype(s):
-            out[col] = s.map(neutralize_value, na_action="ignore").astype(object)
-    out.columns = [neutralize_value(str(c)) for c in out.columns]
-    return out
-
-
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """Neutralised CSV, UTF-8 with BOM (opens correctly in Excel)."""
-    buf = io.StringIO()
-    neutralize_cells(df).to_csv(buf, index=False)
-    return buf.getvalue().encode("utf-8-sig")
-
-
-def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "data") -> bytes:
-    """Neutralised XLSX; xlsxwriter is told not to turn any string into a formula or URL."""
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="xlsxwriter",
-                        engine_kwargs={"options": {"strings_to_formulas": False,
-                                                   "strings_to_urls": False}}) as xw:
-        neutralize_cells(df).to_excel(xw, sheet_name=sheet[:31], index=False)
-    return buf.getvalue()

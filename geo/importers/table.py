@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo.registry import is_blank
+from geo.importers.encoding import ENCODING_LABELS, detect_encoding
 from geo.importers.report import ImportRefused
 from geo.importers.safety import check_size, read_xlsx_rows
+from geo.registry.schema import is_blank
 
 DELIMITERS = (";", ",", "\t", "|")
 DELIMITER_NAMES = {";": "titik koma (;)", ",": "koma (,)", "\t": "tab", "|": "garis tegak (|)"}
@@ -60,7 +61,7 @@ DEFAULT_MAX_ROWS = 250_000
 def max_rows() -> int:
     """Data rows accepted in one file (env ``PETA_MAX_ROWS``, default 250,000: more than any
     province, and the size whose import stays under the documented 1.5 GB memory ceiling,
-    see benchmarks/bench_import.py). A longer file is refused before it is parsed."""
+    see benchmarks/import_registry.py). A longer file is refused before it is parsed."""
     try:
         return max(int(os.environ.get("PETA_MAX_ROWS", DEFAULT_MAX_ROWS)), 1)
     except ValueError:
@@ -89,67 +90,6 @@ def _clean(v):
         v = v.strip()
         return v or None
     return v
-
-
-def _utf16_without_bom(head: bytes) -> str | None:
-    """'utf-16-le'/'utf-16-be' when the bytes look like UTF-16 text without a BOM (every
-    second byte NUL, as in ASCII-range text), else None."""
-    n = len(head) - len(head) % 2
-    if n < 4:
-        return None
-    even, odd = head[0:n:2], head[1:n:2]
-    if odd.count(0) >= 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
-        return "utf-16-le"
-    if even.count(0) >= 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
-        return "utf-16-be"
-    return None
-
-
-_ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 dengan BOM", "utf-16": "UTF-16",
-                    "utf-16-le": "UTF-16LE tanpa BOM", "utf-16-be": "UTF-16BE tanpa BOM",
-                    "cp1252": "Windows-1252", "latin-1": "Latin-1"}
-
-
-def _decodes(path: Path, encoding: str) -> bool:
-    """True when the whole file decodes (streamed in 1 MB blocks)."""
-    import codecs
-    dec = codecs.getincrementaldecoder(encoding)()
-    try:
-        with open(path, "rb") as fh:
-            while block := fh.read(1 << 20):
-                dec.decode(block)
-        dec.decode(b"", final=True)
-        return True
-    except UnicodeDecodeError:
-        return False
-
-
-def detect_encoding(path: Path) -> str:
-    """The Python codec of a text file: BOM, UTF-16 without BOM, UTF-8, Windows-1252,
-    else Latin-1 (which reads any byte)."""
-    with open(path, "rb") as fh:
-        head = fh.read(4096)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    if head.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    utf16 = _utf16_without_bom(head)
-    if utf16:
-        return utf16
-    for enc in ("utf-8", "cp1252"):
-        if _decodes(path, enc):
-            return enc
-    return "latin-1"
-
-
-def decode_text(data: bytes) -> tuple[str, str]:
-    """Text and the encoding's Indonesian label (small in-memory inputs)."""
-    import tempfile
-    with tempfile.NamedTemporaryFile(suffix=".txt") as tmp:
-        tmp.write(data)
-        tmp.flush()
-        enc = detect_encoding(Path(tmp.name))
-    return data.decode(enc, errors="replace"), _ENCODING_LABELS[enc]
 
 
 def detect_delimiter(text: str | list[str]) -> str:
@@ -272,9 +212,9 @@ def read_csv_cells(path: Path) -> RawTable:
     for n in lines.nul_lines:
         findings.append(finding(n, "", "", "karakter NUL (\\0) dihapus dari baris ini "
                                 "(berkas mungkin rusak); periksa nilainya", WARNING))
-    notes = [f"Pengodean teks: {_ENCODING_LABELS[enc]}; pemisah kolom: "
+    notes = [f"Pengodean teks: {ENCODING_LABELS[enc]}; pemisah kolom: "
              f"{DELIMITER_NAMES[delim]}."]
-    return RawTable(rows, notes, encoding=_ENCODING_LABELS[enc], delimiter=delim,
+    return RawTable(rows, notes, encoding=ENCODING_LABELS[enc], delimiter=delim,
                     findings=findings)
 
 

@@ -205,7 +205,7 @@ def geometry_findings(row: int, geom) -> list[dict]:
 
 def repair(geom) -> tuple[object, str | None]:
     """(valid MultiPolygon, reason it was invalid or None)."""
-    from geo.regions import repair_geometries
+    from geo.regions.boundaries import repair_geometries
     reason = None if shapely.is_valid(geom) else shapely.is_valid_reason(geom)
     fixed, _ = repair_geometries(np.array([geom], dtype=object))
     return fixed[0], reason

@@ -14,7 +14,16 @@ from __future__ import annotations
 import functools
 import os
 
-from geo.store.base import ADMIN, EDITOR, ROLES, AuthError, Store, User, WorkspaceConflict, WorkspaceError
+from geo.store.base import (
+    ADMIN,
+    EDITOR,
+    ROLES,
+    AuthError,
+    Store,
+    User,
+    WorkspaceConflict,
+    WorkspaceError,
+)
 from geo.store.scope import in_scope, scope_text
 
 __all__ = ["get_store", "database_url", "Store", "User", "AuthError", "WorkspaceConflict",

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from geo.workspace import KIND_LABELS, KINDS, WorkspaceConflict, WorkspaceError
+from geo.workspace import KIND_LABELS, KINDS, WorkspaceConflict, WorkspaceError  # noqa: F401  (re-exported)
 
 EDITOR = "editor"
 ADMIN = "admin"

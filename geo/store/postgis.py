@@ -23,23 +23,23 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import geopandas as gpd
 import pandas as pd
 from sqlalchemy import create_engine, text
 
-from geo.workspace import KIND_LABELS, KINDS, ManifestFields, WorkspaceError
 from geo.store.base import EDITOR, ROLES, AuthError, Store, User, WorkspaceConflict
 from geo.store.scope import in_scope, region_codes, scope_text
 from geo.store.tables import TABLE, DataTablesMixin
 from geo.store.users import UsersMixin
+from geo.workspace import KIND_LABELS, KINDS, ManifestFields, WorkspaceError
 
 ACTIONS = {"impor": "impor", "pulihkan": "pulihkan", "hapus": "hapus"}
 
 
 def _new_id() -> str:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return f"{now:%Y%m%dT%H%M%S%f}Z-{uuid.uuid4().hex[:6]}"
 
 
@@ -56,7 +56,7 @@ class DbVersion(ManifestFields):
     kind: str
     version: str
     manifest: dict
-    store: "PostgisStore"
+    store: PostgisStore
 
     @property
     def data_path(self) -> str:
@@ -348,6 +348,7 @@ class PostgisStore(UsersMixin, DataTablesMixin, Store):
     def report(self, vid: str) -> pd.DataFrame:
         """The row-level report saved with an import (empty when there was none)."""
         import io
+
         from geo.importers.report import COLUMNS
         with self.engine.connect() as conn:
             csv = conn.execute(text("SELECT report FROM peta_version WHERE id = :v"),

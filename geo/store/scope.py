@@ -29,7 +29,7 @@ def scope_text(scope) -> str:
 
 def region_codes(kind: str, data) -> pd.Series:
     """Each row's region code (None when unknown). Posyandu without a village code are
-    placed by their point (geo.join)."""
+    placed by their point (geo.registry.join)."""
     col = REGION_COLUMN.get(kind)
     if col is None or col not in data.columns:
         return pd.Series([None] * len(data), index=data.index, dtype=object)
@@ -37,7 +37,7 @@ def region_codes(kind: str, data) -> pd.Series:
                           else None)
     if kind == "posyandu" and codes.isna().any() and isinstance(data, gpd.GeoDataFrame):
         missing = codes.isna()
-        from geo.join import join
+        from geo.registry.join import join
         placed = join(data.loc[missing])
         codes.loc[missing] = placed["kode_agregasi"].astype(object).where(
             placed["kode_agregasi"].notna(), None).to_numpy()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from geo.workspace import WorkspaceError
 from geo.store.base import EDITOR, ROLES, User
+from geo.workspace import WorkspaceError
 
 
 class UsersMixin:

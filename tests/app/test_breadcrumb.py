@@ -1,4 +1,4 @@
-"""components.breadcrumb on the real code list: the trail of a region, links that change
+"""components.map.breadcrumb on the real code list: the trail of a region, links that change
 only ``wilayah``, names escaped."""
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import html
 import re
 from urllib.parse import parse_qs
 
-from components import breadcrumb, data
+from components import data
+from components.map import breadcrumb
 
 
 def test_trail_goes_from_indonesia_down():

@@ -2,12 +2,10 @@
 and find it as the dataset in use after a fresh start; restore the previous version."""
 from __future__ import annotations
 
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.helpers import MESSY_CSV, kelola_data_app, use_empty_workspace
-
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,6 @@ from streamlit.testing.v1 import AppTest
 from tests.helpers import MESSY_CSV, kelola_data_app, use_empty_workspace
 
 
-
 @pytest.fixture(autouse=True)
 def _ws(tmp_path, monkeypatch):
     use_empty_workspace(tmp_path, monkeypatch)
@@ -24,8 +23,8 @@ def _app() -> AppTest:
 
 def test_markdown_image_header_is_a_plain_label():
     at = _app()
-    csv = ("![x](http://10.255.255.1/p.png);Nama;Lintang;Bujur\n"
-           "K1;Posyandu Satu;-2,21;113,91\n").encode()
+    csv = (b"![x](http://10.255.255.1/p.png);Nama;Lintang;Bujur\n"
+           b"K1;Posyandu Satu;-2,21;113,91\n")
     at.file_uploader(key="upload-posyandu").set_value(("gambar.csv", csv, "text/csv")).run()
     assert not at.exception
     label = at.selectbox[0].label

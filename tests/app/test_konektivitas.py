@@ -5,10 +5,6 @@ from __future__ import annotations
 import json
 import re
 
-import pandas as pd
-import pytest
-import streamlit as st
-
 from tests.app.test_pages import _navigation_mode, _sample_data, component_args, open_page  # noqa: F401
 
 PAGE = "pages/konektivitas.py"
@@ -19,7 +15,9 @@ def _frames(at):
 
 
 def test_list_and_plan_for_kalimantan_tengah():
-    from geo import connectivity, datasets, siteplan
+    from geo import datasets
+    from geo.connectivity import offline as connectivity
+    from geo.connectivity import plan as siteplan
     at = open_page(PAGE, wilayah="62")
     assert not at.exception, at.exception
     offline = connectivity.offline_posyandu(datasets.joined_posyandu(), "62")

@@ -31,7 +31,7 @@ def test_layanan_spm_province_62(lang):
     picker = at.sidebar.selectbox[-1]
     assert len(picker.options) == 8                            # 6 fields, all six, strata
     matrix = at.dataframe[0].value
-    from geo import regions
+    from geo.regions import boundaries as regions
     assert len(matrix) == len(regions.children("62"))          # one row per kabupaten/kota
     row = matrix.set_index(matrix.columns[0]).loc["62.71"]
     posts = _inside("62.71")
@@ -76,7 +76,7 @@ def test_kader_table_shows_trained_share_beside_kader_per_posyandu():
 def test_rows_without_point_are_not_drawn_and_popups_list_services():
     import pandas as pd
 
-    from components.mapview import point_rows
+    from components.map.view import point_rows
     pts = pd.DataFrame({
         "nama": ["Posyandu <b>Satu</b>", "Posyandu Dua"], "kode_desa": ["62.71.01.1001"] * 2,
         "lat": [-2.2, float("nan")], "lon": [113.9, float("nan")], "jumlah_kader": [5, 4],

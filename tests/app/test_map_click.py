@@ -40,7 +40,7 @@ def _click(at: AppTest, code: str, mark: str | None = None) -> AppTest:
 
 
 def test_click_opens_the_regency(app):
-    from geo.regions import region_names
+    from geo.regions.boundaries import region_names
     name = str(region_names()["62.10"])
     at = _click(app, "62.10")
     assert not at.exception, at.exception

@@ -20,7 +20,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from geo import indicators
+from geo.indicators import registry as indicators
 
 ROOT = Path(__file__).resolve().parents[2]
 _PAGES_MANAGER_INIT = PagesManager.__init__
@@ -153,7 +153,8 @@ def _fmt(value: float, decimals: int, lang: str) -> str:
 
 
 def expected_kpis(region: str, lang: str) -> dict[str, str]:
-    from geo import datasets, regions
+    from geo import datasets
+    from geo.regions import boundaries as regions
 
     joined = datasets.joined_posyandu()
     codes = joined["kode_agregasi"].astype(str)
@@ -197,7 +198,7 @@ def test_ringkasan_kpis_match_geo(region, lang):
 @pytest.fixture()
 def recorded_maps(monkeypatch):
     """Every folium map handed to st_folium during the test."""
-    from components import mapview
+    from components.map import view as mapview
 
     maps = []
     original = mapview.st_folium
@@ -215,7 +216,7 @@ _REMOTE = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
 
 @pytest.mark.parametrize("page", MAP_PAGES, ids=[p[6:-3] for p in MAP_PAGES])
 def test_map_assets_are_local(page, recorded_maps):
-    from components.offline import external_links
+    from components.map.offline import external_links
 
     at = open_page(page, wilayah="62")  # province: choropleth, points, hazard zones
     assert not at.exception
@@ -232,7 +233,7 @@ def test_map_assets_are_local(page, recorded_maps):
 
 def test_projector_map_assets_are_local(recorded_maps):
     """Projector mode adds region labels (DivIcon markers) to the map."""
-    from components.offline import external_links
+    from components.map.offline import external_links
 
     at = open_page(wilayah="62.71", proyektor="1")
     assert not at.exception

@@ -8,17 +8,18 @@ import re
 
 import pytest
 import streamlit as st
-
-from components import mapdata
 from test_pages import _navigation_mode, _sample_data, component_args, open_page  # noqa: F401
+
+from components.map import files as mapdata
 
 PAGE = "pages/risiko_bencana.py"
 
 
 @pytest.fixture(scope="module")
 def expected():
-    from geo import datasets, regions
-    from geo.exposure import class_ranks, exposed_list
+    from geo import datasets
+    from geo.hazards.exposure import class_ranks, exposed_list
+    from geo.regions import boundaries as regions
     joined = datasets.joined_posyandu()
     layers, _ = datasets.hazard_layers()
     types, ranks = class_ranks(joined, layers)

@@ -5,7 +5,6 @@ the bad value is named, as plain text, in a notice where one applies. Screenshot
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest

@@ -7,8 +7,16 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import expect
-from test_dashboard import (LOAD_TIMEOUT, PROVINCE, _expected_children, _no_traffic_problems,
-                            _open, _screenshot, _wait_for_choropleth, server)  # noqa: F401
+from test_dashboard import (
+    LOAD_TIMEOUT,
+    PROVINCE,
+    _expected_children,
+    _no_traffic_problems,
+    _open,
+    _screenshot,
+    _wait_for_choropleth,
+    server,  # noqa: F401  (fixture)
+)
 
 BREADCRUMB = "nav.pp-breadcrumb"
 

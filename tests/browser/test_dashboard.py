@@ -11,7 +11,7 @@ request failed and that no JavaScript error happened (page or map iframe), and s
 The choropleth's polygons are counted in the DOM of the st_folium iframe. Leaflet draws
 polygons *and* the Posyandu circle markers as ``path.leaflet-interactive`` (both with
 ``fill-rule="evenodd"``), and hazard zones are paths too, so the choropleth is told apart
-by its stroke colour: ``components.mapview.BORDER`` (#4d4d4d), or black for regions that
+by its stroke colour: ``components.map.view.BORDER`` (#4d4d4d), or black for regions that
 are outlined (Kader: below the standard) or highlighted under the mouse.
 """
 from __future__ import annotations
@@ -23,7 +23,6 @@ from pathlib import Path
 import pytest
 from conftest import CHOROPLETH, ST_FOLIUM_IFRAME, VIEWPORT, wait_for_script_run
 from playwright.sync_api import Page, expect
-
 
 APP = "app.py"
 FIRST_LOAD_TIMEOUT = 180.0  # s: cold caches on a 2-core machine
@@ -84,7 +83,7 @@ _TAG_AND_HIT_POINTS = """
 
 def _expected_children(level: str, parent: str | None) -> dict[str, str]:
     """code → name of the Kemendagri code list's regions of ``level`` under ``parent``."""
-    from geo import regions
+    from geo.regions import boundaries as regions
 
     codes = regions.code_list(level)
     if parent:

@@ -7,11 +7,10 @@ data version). An editor who logs in gets Kelola Data and the Audit page.
 """
 from __future__ import annotations
 
-import pytest
-from playwright.sync_api import Page, expect
-
 from conftest import REPO_ROOT, wait_for_script_run
+from playwright.sync_api import Page, expect
 from test_kelola_data_browser import _close_page_not_found, _metrics, _wait_points_drawn
+
 from tests.db.fixtures import PASSWORDS, db_url, pg_cluster, registry, store  # noqa: F401
 
 APP = "app.py"

@@ -19,9 +19,8 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
-
 from conftest import wait_for_script_run
+from playwright.sync_api import Page, expect
 
 APP = "app.py"
 REGION = "62.71"                     # Kota Palangka Raya
@@ -39,7 +38,7 @@ VALID = {
 KADER = {"62.71.01.1001": 5, "62.71.01.1002": 4, "62.71.01.1003": 6, "62.71.01.1004": 3,
          "62.71.01.1005": 5}
 SEA = (-4.5, 112.5)                  # Java Sea, ~117 km from the nearest coast
-# Circle markers of Posyandu (components.mapview._POINT_CALLBACK: color '#08306b').
+# Circle markers of Posyandu (components.map.view._POINT_CALLBACK: color '#08306b').
 CIRCLES = 'path.leaflet-interactive[stroke="#08306b"]'
 # Opened at /kelola_data, Streamlit's frontend first probes the page path as the server's
 # base path (/kelola_data/_stcore/health, .../host-config: 404), then falls back to "/"
@@ -67,7 +66,7 @@ def _dms(x: float, pos: str, neg: str) -> str:
 
 def write_messy_registry(path: Path) -> dict[str, tuple[float, float]]:
     """The office export; returns {kode_desa: (lat, lon)} of the valid rows."""
-    from geo.regions import boundaries
+    from geo.regions.boundaries import boundaries
 
     villages = boundaries("desa", ["62"]).set_index("code")
     codes = [*VALID, "62.71.01.1006"]

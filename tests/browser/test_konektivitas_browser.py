@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 APP = "app.py"
 FIRST_LOAD_TIMEOUT = 300.0
-SITE_STROKE = "#6a3d9a"          # components.siteplan_view.SITE_COLOR
+SITE_STROKE = "#6a3d9a"          # components.views.siteplan.SITE_COLOR
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ import time
 import pytest
 from conftest import CHOROPLETH, ST_FOLIUM_IFRAME, wait_for_script_run
 from playwright.sync_api import expect
-
 from test_dashboard import FIRST_LOAD_TIMEOUT, LOAD_TIMEOUT, _no_traffic_problems, _screenshot
 
 SIZES = {"1920x1080": {"width": 1920, "height": 1080}, "1366x768": {"width": 1366, "height": 768}}
@@ -47,7 +46,7 @@ def sample_server(streamlit_server, data_dir):
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_layanan_spm_province_62(sample_server, browser, size, screenshot_dir):
-    from geo import regions
+    from geo.regions import boundaries as regions
     context = browser.new_context(viewport=SIZES[size], service_workers="block")
     page = context.new_page()
     external, failed, errors = [], [], []

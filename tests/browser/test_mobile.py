@@ -20,8 +20,15 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from conftest import CHOROPLETH, ST_FOLIUM_IFRAME, wait_for_script_run
 from playwright.sync_api import Page, expect
-from test_dashboard import (LOAD_TIMEOUT, PROVINCE, _expected_children, _no_traffic_problems,
-                            _open, _screenshot, server)  # noqa: F401
+from test_dashboard import (
+    LOAD_TIMEOUT,
+    PROVINCE,
+    _expected_children,
+    _no_traffic_problems,
+    _open,
+    _screenshot,
+    server,  # noqa: F401  (fixture)
+)
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
          "device_scale_factor": 3,
@@ -208,7 +215,7 @@ def test_phone_province_view(server, page, path, external_requests, failed_reque
 
 def test_phone_quick_bar_and_breadcrumb_up(server, page, external_requests,  # noqa: F811
                                            failed_requests, page_errors, screenshot_dir):
-    from geo import indicators
+    from geo.indicators import registry as indicators
 
     _open(page, server, f"/stunting?wilayah={PROVINCE}")
     _wait_for_choropleth(page, len(_expected_children("kabupaten", PROVINCE)))

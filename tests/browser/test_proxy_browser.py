@@ -1,5 +1,5 @@
 """The documented deployment's reverse proxy (deploy/haproxy.cfg, run by
-components.bench_procs.haproxy_config exactly as the load benchmark runs it) in front of
+benchmarks.load.procs.haproxy_config exactly as the load benchmark runs it) in front of
 two Streamlit processes: the configuration is valid, a browser is kept on one process (its
 session lives there), static files are served from HAProxy's cache and compressed, map
 files get their cache headers, a map drawn through the proxy makes no outside request,
@@ -16,8 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from components.bench_procs import (DEPLOY_HAPROXY, _free_port, _stop, _streamlit,
-                                    _wait_health, haproxy_config)
+from benchmarks.load.procs import (
+    DEPLOY_HAPROXY,
+    _free_port,
+    _stop,
+    _streamlit,
+    _wait_health,
+    haproxy_config,
+)
 
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
 LEAFLET = "/app/static/vendor/leaflet-1.9.3/leaflet.js"
@@ -111,13 +117,13 @@ def test_map_drawn_through_the_proxy_without_outside_requests(proxy, page, exter
 
 
 def test_protocol_clients_get_their_map_through_the_proxy(proxy):
-    """The load benchmark's browserless clients (components.bench_server) open both floor
+    """The load benchmark's browserless clients (benchmarks.load.server) open both floor
     pages through the deployment's proxy at once: each gets its map's message, before the
     end of its script run, and a page that is not there is reported, not waited for."""
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
-    from components.bench_server import protocol_view
+    from benchmarks.load.server import protocol_view
 
     async def views():
         return await asyncio.gather(*(protocol_view(proxy, page, "")
@@ -135,14 +141,14 @@ def test_protocol_clients_get_their_map_through_the_proxy(proxy):
 
 
 def test_a_room_participant_asks_what_a_browser_would(proxy, page, tmp_path):
-    """A participant of the benchmark's room (components.bench_room) fetches the files a
+    """A participant of the benchmark's room (benchmarks.load.room) fetches the files a
     real browser fetched for the floor's two pages, then runs both pages on one websocket
     (the proxy's cookie keeps it on one process): each run gets its map. A file the server
     does not have is an error naming it, not skipped."""
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
-    from components.bench_room import _cookie_header, _remote
+    from benchmarks.load.room import _cookie_header, _remote
 
     files = []
     page.on("request", lambda r: files.append(r.url[len(proxy):])

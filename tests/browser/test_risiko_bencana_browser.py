@@ -10,7 +10,7 @@ import pytest
 from conftest import ST_FOLIUM_IFRAME, VIEWPORT, wait_for_script_run
 from playwright.sync_api import expect
 
-from geo import hazard_types as ht
+from geo.hazards import types as ht
 
 LOAD_TIMEOUT = 600.0   # cold caches on a busy 2-core machine
 

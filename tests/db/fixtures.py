@@ -66,7 +66,7 @@ def store(db_url):
 def registry_rows(prefix: str, n: int, *, start: int = 0, tag: str = "") -> pd.DataFrame:
     """``n`` registry rows in villages of region ``prefix`` (real Kemendagri codes), placed at
     the village's own point of the sample generator's rule: inside Kalimantan Tengah."""
-    from geo import regions
+    from geo.regions import boundaries as regions
     codes = regions.code_list("desa")["code"]
     villages = codes[codes.str.startswith(prefix + ".")].head(max(n, 1)).tolist()
     centre = {"62.03": (-2.95, 114.35), "62.71": (-2.21, 113.92)}.get(prefix, (-2.5, 114.0))
@@ -86,6 +86,6 @@ def registry_rows(prefix: str, n: int, *, start: int = 0, tag: str = "") -> pd.D
 
 def registry(prefix: str, n: int, **kw):
     """Validated registry (GeoDataFrame) of ``registry_rows``."""
-    from geo import registry as reg
+    from geo.registry import schema as reg
     frame = registry_rows(prefix, n, **kw)
     return reg.validate(frame, known_villages=set(frame["kode_desa"])).data

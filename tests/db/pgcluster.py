@@ -52,7 +52,7 @@ class Cluster:
             shutil.chown(self.dir, "postgres", "postgres")
         os.chmod(self.dir, 0o755)
 
-    def start(self) -> "Cluster":
+    def start(self) -> Cluster:
         subprocess.run(_as_pg([str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres",
                                "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]),
                        check=True, capture_output=True)

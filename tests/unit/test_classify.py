@@ -1,4 +1,4 @@
-"""Class breaks for choropleths (geo.classify): fixed WHO–UNICEF bins, data-driven breaks,
+"""Class breaks for choropleths (geo.stats.classify): fixed WHO–UNICEF bins, data-driven breaks,
 edge cases (ties, no values, one value), labels and colour schemes."""
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import classify as C
-from geo import indicators as I
+from geo.indicators import registry as I
+from geo.stats import classify as C
 
 STUNTING = I.get("stunting")
 KADER = I.get("kader_per_posyandu")       # higher is better, 2 decimals

@@ -6,8 +6,9 @@ import json
 
 import pandas as pd
 
-from geo import connectivity, published
 from geo.config import INDICATOR_DIR, data_dir, read_text_table
+from geo.connectivity import offline as connectivity
+from geo.indicators import published
 
 
 def test_bps_no_signal_per_listed_province():

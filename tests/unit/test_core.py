@@ -13,8 +13,14 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from geo import codes, indicators, join, join_index, published, ranking, regions, registry
+from geo import codes
 from geo.config import data_path
+from geo.indicators import published
+from geo.indicators import registry as indicators
+from geo.regions import boundaries as regions
+from geo.registry import join, join_index
+from geo.registry import schema as registry
+from geo.stats import ranking
 from tests.helpers import desa_layer, points
 
 

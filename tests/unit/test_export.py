@@ -16,11 +16,14 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from geo import classify as geo_classify
-from geo import datasets, indicators, published, ranking
+from geo import datasets
 from geo.export import charts, latest_period, long_for, map_data, render
 from geo.export.mapdata import period_order
 from geo.export.render import figure, local_crs, nice_km
+from geo.indicators import published
+from geo.indicators import registry as indicators
+from geo.stats import classify as geo_classify
+from geo.stats import ranking
 
 REGION = "62"
 
@@ -46,7 +49,7 @@ def test_cli_png_is_1920x1080_with_the_screen_maps_legend_colours(tmp_path, publ
     meta = json.loads(res.stdout)
     image = Image.open(out).convert("RGB")
     assert image.size == (1920, 1080)
-    # The screen map's classes and colours (components.choropleth.map_section).
+    # The screen map's classes and colours (components.map.choropleth.map_section).
     period = meta["periode"]
     vals = indicators.values(published_long, "stunting", "kabupaten", period, REGION)
     ind = indicators.get("stunting")
@@ -84,7 +87,7 @@ def test_cli_pdf_opens_and_marks_sample_data(tmp_path):
 
 
 def test_cli_rejects_bad_input_in_indonesian(tmp_path, capsys):
-    from geo.cli import main   # in-process: four interpreter starts cost more than the checks
+    from geo.cli.main import main  # in-process: four interpreter starts cost more than the checks
 
     def run(*args):
         rc = main(list(args))
@@ -167,7 +170,7 @@ def test_trend_chart_series_targets_and_papua_caveat(published_long):
 def test_meeting_pack_opens_and_every_slide_has_title_and_sources(tmp_path):
     from pptx import Presentation
 
-    from geo.pack import build_pack
+    from geo.export.pack import build_pack
     payload, slides = build_pack(REGION)
     prs = Presentation(io.BytesIO(payload))
     assert len(prs.slides) == len(slides) >= 7

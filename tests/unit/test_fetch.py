@@ -1,4 +1,4 @@
-"""Tests of ``python -m geo fetch`` (geo.fetch) and the upstream conversion (geo.upstream).
+"""Tests of ``python -m geo fetch`` (geo.fetch.command) and the upstream conversion (geo.fetch.upstream).
 
 The fixture upstream files are written here, in the upstream format, and served by a
 local HTTP server on 127.0.0.1; nothing goes to the internet.
@@ -20,7 +20,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import config, fetch as F, upstream as U
+from geo import config
+from geo.fetch import command as F
+from geo.fetch import upstream as U
 
 SHARED = config.SHARED_DATA
 SAMPLE = SHARED / "upstream"

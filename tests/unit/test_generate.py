@@ -1,6 +1,6 @@
 """Sample registry generator, on the real data directory (Kalimantan Tengah for speed).
 
-Expected values are read from the indicator tables here, independently of geo.generate's
+Expected values are read from the indicator tables here, independently of geo.sample.generate's
 own readers; nothing asserted is a number the generator itself produced.
 """
 from __future__ import annotations
@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import generate, registry
 from geo.config import data_path
-from geo.regions import boundaries, code_list
+from geo.regions.boundaries import boundaries, code_list
+from geo.registry import schema as registry
+from geo.sample import generate
 
 PROV = "62"
 
@@ -352,6 +353,7 @@ def test_sample_without_village_polygons_places_points_in_kecamatan(tmp_path):
     import os
     import subprocess
     import sys
+
     from geo.config import data_dir
     src = data_dir()
     root = tmp_path / "data"

@@ -14,14 +14,21 @@ import rasterio.features
 import shapely
 from affine import Affine
 
-from geo import generate, hazard_types as ht
-from geo.exposure import (HazardLayers, class_ranks, classify_posyandu, exposed_list,
-                          exposure_counts, exposure_wide)
-from geo.hazard_indicators import hazard_indicator_id, hazard_share_id
-from geo.hazard_raster import RasterRefused, display_zones, read_raster, sample_ranks
-from geo.hazards import sample_hazard_zones, sample_index_raster
-from geo.importers.hazards import import_hazards
-from geo.join import join
+from geo.hazards import types as ht
+from geo.hazards.exposure import (
+    HazardLayers,
+    class_ranks,
+    classify_posyandu,
+    exposed_list,
+    exposure_counts,
+    exposure_wide,
+)
+from geo.hazards.importer import import_hazards
+from geo.hazards.raster import RasterRefused, display_zones, read_raster, sample_ranks
+from geo.hazards.zones import sample_hazard_zones, sample_index_raster
+from geo.indicators.hazards import hazard_indicator_id, hazard_share_id
+from geo.registry.join import join
+from geo.sample import generate
 
 UTM = "EPSG:32750"
 CELL = 5000.0          # m
@@ -218,8 +225,8 @@ def test_counts_add_up_per_type_and_any_hazard(joined, sample_exposure):
 
 
 def test_indicator_registry_has_exposure(joined, sample_exposure):
-    from geo import indicators
-    from geo.exposure import LABELS
+    from geo.hazards.exposure import LABELS
+    from geo.indicators import registry as indicators
     _, types, ranks = sample_exposure
     classes = pd.DataFrame({**{f"hazard_{t}": LABELS[ranks[:, i]] for i, t in enumerate(types)},
                             "hazard_max": LABELS[ranks[:, -1]]}, index=joined.index)
@@ -244,7 +251,7 @@ def test_indicator_registry_has_exposure(joined, sample_exposure):
 
 
 def test_exposed_list_names_classes_and_coordinates(joined, sample_exposure):
-    from geo.regions import region_names
+    from geo.regions.boundaries import region_names
     _, types, ranks = sample_exposure
     listing = exposed_list(joined, types, ranks, region_names())
     assert list(listing.columns[:3]) == ["id", "nama", "kode_desa"]
@@ -257,7 +264,7 @@ def test_exposed_list_names_classes_and_coordinates(joined, sample_exposure):
 
 
 def test_display_zones_are_clipped_and_bounded(sample_exposure):
-    from geo.regions import boundaries
+    from geo.regions.boundaries import boundaries
     layers, _, _ = sample_exposure
     area = boundaries("kabupaten", "62").query("code == '62.71'").geometry.iloc[0]
     zones = display_zones(layers.rasters[0], area, max_cells=2_000)

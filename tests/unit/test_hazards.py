@@ -8,9 +8,10 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
-from geo import generate, hazards
 from geo.codes import truncate
-from geo.regions import boundaries
+from geo.hazards import zones as hazards
+from geo.regions.boundaries import boundaries
+from geo.sample import generate
 
 PROV = "62"
 RANK = {"rendah": 1, "sedang": 2, "tinggi": 3}

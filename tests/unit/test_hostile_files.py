@@ -15,7 +15,7 @@ import pytest
 import shapely
 
 from geo import workspace
-from geo.cli import main as geo_main
+from geo.cli.main import main as geo_main
 from geo.importers.posyandu import import_posyandu
 from geo.importers.report import ImportRefused
 from geo.importers.safety import extract_zip
@@ -23,7 +23,7 @@ from geo.importers.table import read_cells
 from tests.helpers import MESSY_CSV, R, W, problems
 
 HEAD = "id;nama;kode_desa;lat;lon;jumlah_kader;balita_sasaran\n"
-GOOD = ["P{n};Posyandu {n};62.71.01.1001;-2.2{n};113.9{n};5;20\n".format(n=n) for n in range(1, 4)]
+GOOD = [f"P{n};Posyandu {n};62.71.01.1001;-2.2{n};113.9{n};5;20\n" for n in range(1, 4)]
 NO_LAND = None  # the real province layer: the sea check runs as in the app
 
 
@@ -187,7 +187,7 @@ def test_row_ceiling_refuses_early(tmp_path, monkeypatch):
 
 def test_geometrycollection_dropped_parts_reported(tmp_path):
     from geo.importers.boundaries import import_boundaries
-    from geo import regions
+    from geo.regions import boundaries as regions
     poly = regions.boundaries("kabupaten", "62").iloc[0]
     gc = shapely.GeometryCollection([poly.geometry, shapely.Point(113.9, -2.2),
                                      shapely.LineString([(113.9, -2.2), (114, -2.3)])])

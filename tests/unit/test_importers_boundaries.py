@@ -10,10 +10,10 @@ import pytest
 import shapely
 from shapely.geometry import Point, Polygon
 
-from geo import regions
 from geo.importers.boundaries import import_boundaries
-
+from geo.regions import boundaries as regions
 from tests.helpers import D, R, W, problems
+
 # Regency names as BIG writes them (WADMKK): no "Kabupaten", cities as "Kota …",
 # and "Palangka Raya" in two words where Kemendagri writes "Palangkaraya".
 BIG_NAMES = {"62.01": "Kotawaringin Barat", "62.02": "Kotawaringin Timur", "62.03": "Kapuas",

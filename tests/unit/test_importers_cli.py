@@ -10,9 +10,10 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo import regions, workspace
+from geo import workspace
 from geo.config import REPO_ROOT
 from geo.importers.cli import main
+from geo.regions import boundaries as regions
 
 CSV = ("ID Posyandu;Nama Posyandu;Kode Desa;Lintang;Bujur\n"
        "P1;Posyandu Satu;6271011001;2°12'30\" LS;113°54'45\" BT\n"

@@ -7,9 +7,8 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Polygon
 
-from geo.importers.hazards import hazard_class, import_hazards
+from geo.hazards.importer import hazard_class, import_hazards
 from geo.importers.indicators import import_indicators, parse_value
-
 from tests.helpers import D, R, W, problems
 
 
@@ -84,7 +83,7 @@ def test_hazard_zones_utm50s_zip_type_from_filename(tmp_path):
     assert set(res.data["sumber"]) == {"INDEKS_BAHAYA_BANJIR.zip"}
     assert not res.data["sampel"].any()
     # The lead's exposure code accepts the imported zones as they are.
-    from geo.hazards import classify_posyandu
+    from geo.hazards.zones import classify_posyandu
     pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy([114.55, 115.15], [-1.95, -1.95]),
                            crs=4326)
     assert classify_posyandu(pts, res.data)["hazard_max"].tolist() == ["tinggi", None]

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from geo.importers.boundaries import import_boundaries
+from geo.importers.cells import neutralize_cells, to_csv_bytes, to_xlsx_bytes
 from geo.importers.report import ImportRefused
-from geo.importers.safety import (check_size, check_zip, extract_zip, neutralize_cells,
-                                  read_xlsx_rows, to_csv_bytes, to_xlsx_bytes)
+from geo.importers.safety import check_size, check_zip, extract_zip, read_xlsx_rows
 
 
 def _zip(path, entries: dict[str, bytes], compression=zipfile.ZIP_DEFLATED):

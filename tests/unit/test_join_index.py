@@ -14,8 +14,11 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from geo import generate, indicators, join, join_index, regions
 from geo.codetable import CodeTable
+from geo.indicators import registry as indicators
+from geo.regions import boundaries as regions
+from geo.registry import join, join_index
+from geo.sample import generate
 from tests.helpers import desa_layer, points
 
 GEOD = Geod(ellps="WGS84")
@@ -174,7 +177,7 @@ def test_aggregate_of_join_output_equals_plain_codes_and_threads_agree(index, sa
 
 @pytest.mark.slow
 def test_bench_prints_its_timings_and_a_json_last_line():
-    out = subprocess.run([sys.executable, "-m", "geo", "bench", "--posyandu", "20000",
+    out = subprocess.run([sys.executable, "-m", "benchmarks.join", "--posyandu", "20000",
                           "--repeat", "2"], capture_output=True, text=True, check=True,
                          timeout=600)
     lines = out.stdout.strip().splitlines()

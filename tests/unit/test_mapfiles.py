@@ -1,4 +1,4 @@
-"""geo.mapfiles: the geometry, Posyandu and hazard files the browser fetches once (real data, 62)."""
+"""geo.regions.mapfiles: the geometry, Posyandu and hazard files the browser fetches once (real data, 62)."""
 from __future__ import annotations
 
 import html
@@ -7,7 +7,9 @@ import json
 import pytest
 import shapely
 
-from geo import datasets, display, mapfiles, regions
+from geo import datasets
+from geo.regions import boundaries as regions
+from geo.regions import display, mapfiles
 
 
 def test_geometry_file_has_every_region_with_a_label_point_inside(tmp_path):

@@ -9,14 +9,14 @@ import folium
 import folium.plugins
 import pytest
 
-from components import offline
-from components.offline import (
+from components.map import offline
+from components.map.offline import (
     OfflineAssetError,
     OfflineAssetWarning,
     external_links,
     use_local_assets,
 )
-from components.vendor_assets import (
+from components.map.vendor import (
     CDN_TO_LOCAL,
     LEAFLET_ICON_PATH_JS,
     MAP_ASSETS,
@@ -236,7 +236,7 @@ import folium.plugins
 import streamlit as st
 from streamlit_folium import st_folium
 
-from components.offline import use_local_assets
+from components.map.offline import use_local_assets
 
 use_local_assets()
 m = folium.Map(location=[-2.5, 118.0], zoom_start=5, tiles=None)
@@ -292,8 +292,9 @@ def test_dashboard_map_loads_only_local_assets():
     import pandas as pd
     import shapely
 
-    from components.mapview import Choropleth, build_map
-    from geo import classify, indicators
+    from components.map.view import Choropleth, build_map
+    from geo.indicators import registry as indicators
+    from geo.stats import classify
 
     layer = gpd.GeoDataFrame({"code": ["62.01"], "name": ["A"]},
                              geometry=[shapely.box(110, -2, 111, -1)], crs="EPSG:4326")
@@ -310,7 +311,7 @@ def test_dashboard_map_loads_only_local_assets():
     for rel in MAP_ASSETS:
         assert local_url(rel) in links
     # the cluster plugin, loaded by peta-map.js when a view first draws points
-    from components.mapview import CLUSTER
+    from components.map.view import CLUSTER
     links += [CLUSTER["js"], *CLUSTER["css"]]
     for url in links:
         assert (VENDOR_DIR / url.removeprefix(VENDOR_BASE + "/")).is_file(), url

@@ -8,8 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import indicators, join, join_index, regions, transformation_indicators
 from geo.importers.posyandu import apply_suggestions, import_posyandu
+from geo.indicators import registry as indicators
+from geo.indicators import transformation as transformation_indicators
+from geo.regions import boundaries as regions
+from geo.registry import join, join_index
 from tests.helpers import D, R, W, problems
 
 HEADER = ("Nama Posyandu;Kode Desa;Desa/Kelurahan;Jumlah Kader;Kader Terlatih;Strata;"
@@ -163,7 +166,7 @@ def test_spm_and_strata_aggregate_from_sums_at_every_level(tmp_path):
 
 
 def test_sample_registry_has_services_and_strata():
-    from geo.generate import sample_posyandu
+    from geo.sample.generate import sample_posyandu
     data = sample_posyandu("62", 0)
     assert set(data["strata"].dropna()) == set(transformation_indicators.STRATA_LEVELS)
     shares = {c: float(data[c].astype(bool).mean()) for c in

@@ -12,10 +12,12 @@ import pandas as pd
 import pytest
 from pyproj import Geod
 
-from geo import connectivity, datasets, siteplan
-from geo.importers.sites import import_sites
+from geo import datasets
+from geo.connectivity import offline as connectivity
+from geo.connectivity import plan as siteplan
+from geo.connectivity.sites import import_sites
 
-# A sphere of the same radius, computed by PROJ (not by geo.siteplan's formula).
+# A sphere of the same radius, computed by PROJ (not by geo.connectivity.plan's formula).
 SPHERE = Geod(a=siteplan.EARTH_RADIUS_M, b=siteplan.EARTH_RADIUS_M)
 
 

@@ -69,7 +69,8 @@ def test_restore_and_discard_are_version_checked(ws):
 
 
 def test_saved_boundaries_replace_their_province_in_maps_and_joins(ws):
-    from geo import datasets, display, regions
+    from geo.regions import boundaries as regions
+    from geo.regions import display
     before = regions.boundaries("kabupaten", "62")
     join_key_before = regions.cache_file("kecamatan").stem
     other_before = len(regions.boundaries("kabupaten", "63"))
@@ -97,7 +98,7 @@ def test_saved_boundaries_replace_their_province_in_maps_and_joins(ws):
 
 def test_a_save_clears_only_the_caches_of_its_kind(monkeypatch):
     from components import data
-    from geo import display
+    from geo.regions import display
     calls = []
     real = display.display_layer
 

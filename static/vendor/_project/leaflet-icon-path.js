@@ -3,7 +3,7 @@
  * images are. Leaflet finds them by reading a style from leaflet.css when the first
  * default marker is created; streamlit-folium adds the CSS links without waiting for
  * them and runs the map script at once, so that lookup can fail and Leaflet falls
- * back to a wrong URL (".../leaflet-1.9.3marker-icon.png"). components.offline loads
+ * back to a wrong URL (".../leaflet-1.9.3marker-icon.png"). components.map.offline loads
  * this file right after leaflet.js.
  */
 (function () {

@@ -1,7 +1,7 @@
 /*
  * Peta Posyandu (project code, not vendored): the choropleth layer of every map.
  *
- * The map is mounted once per browser tab (components.page_frame): every view (a page, a
+ * The map is mounted once per browser tab (components.map.frame): every view (a page, a
  * drill-down, another indicator) is one call PetaMap.view(map, cfg), sent as
  * streamlit-folium's feature group, which removes the previous view's layers and draws
  * the new ones in the same Leaflet map. The geometry comes from a static file (cfg.url,
@@ -326,7 +326,7 @@
     });
   }
 
-  // The site plan of Konektivitas (components.siteplan_view): the regions in grey, each
+  // The site plan of Konektivitas (components.views.siteplan): the regions in grey, each
   // new site's radius and rank, existing sites (dashed), Posyandu reached (blue) or not.
   function plan(map, cfg) {
     var c = cfg.colors, t = cfg.text;

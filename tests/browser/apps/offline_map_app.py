@@ -5,7 +5,7 @@ import folium.plugins
 import streamlit as st
 from streamlit_folium import st_folium
 
-from components.offline import use_local_assets
+from components.map.offline import use_local_assets
 
 use_local_assets()
 

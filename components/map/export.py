@@ -1,0 +1,98 @@
+"""'Unduh peta' (PNG 1920×1080, PDF A4) and 'Unduh paket rapat (PPTX)' under a map's
+legend. Pictures are made by geo.export / geo.export.pack (the same renderer as
+``python -m geo map`` and ``python -m geo pack``), only when asked for: a map picture when
+its download button is clicked (deferred data), the meeting pack after a click on
+"Siapkan"; both are kept per view, so a rerun renders nothing."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+
+import streamlit as st
+
+from components import data, state
+from components.i18n import t
+
+_CACHE: OrderedDict = OrderedDict()
+_LOCK = threading.Lock()
+_MAX = 12
+MIME = {"png": "image/png", "pdf": "application/pdf",
+        "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
+
+
+def _cached(key: tuple, make):
+    """``make()`` once per key (a few recent views kept; safe from the download thread)."""
+    with _LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    value = make()
+    with _LOCK:
+        _CACHE[key] = value
+        while len(_CACHE) > _MAX:
+            _CACHE.popitem(last=False)
+    return value
+
+
+def _slug(*parts: str) -> str:
+    return "-".join(p.replace(" ", "").replace(".", "") for p in parts if p)
+
+
+def _inputs() -> dict:
+    """The cached tables the renderer reads, fetched in the script thread (a deferred
+    download runs on another thread, outside Streamlit's caches)."""
+    zones, z_info = data.hazard_zones()
+    return dict(long=data.long_table(), posyandu_info=data.posyandu_info(),
+                hazard_info=z_info, hazard_zones=zones)
+
+
+def map_bytes(inputs: dict, indicator: str, region: str, level: str, period: str, lang: str,
+              method: str, fmt: str, labels: bool = True) -> bytes:
+    """The exported map of a view (geo.export), cached per view and day."""
+    from geo.export import map_data, render
+    key = ("map", indicator, region, level, period, lang, method, fmt, labels, dt.date.today(),
+           inputs["posyandu_info"], inputs["hazard_info"])
+
+    def make():
+        md = map_data(inputs["long"], indicator, region, period=period or None, level=level,
+                      lang=lang, method=method, posyandu_info=inputs["posyandu_info"],
+                      hazard_info=inputs["hazard_info"], hazard_zones=inputs["hazard_zones"])
+        return render(md, fmt, labels=labels)[0]
+    return _cached(key, make)
+
+
+def pack_bytes(inputs: dict, region: str, lang: str) -> bytes:
+    """The meeting pack of a region (geo.export.pack), cached per region, language and day."""
+    from geo.export.pack import build_pack
+    key = ("pack", region, lang, dt.date.today(), inputs["posyandu_info"], inputs["hazard_info"])
+    return _cached(key, lambda: build_pack(region, lang=lang, **inputs)[0])
+
+
+def export_buttons(view: state.View, indicator: str, level: str, period: str) -> None:
+    """Download buttons of the map shown (PNG, PDF) and of the region's meeting pack."""
+    if view.projector:
+        return
+    region = view.region or ""
+    name = _slug("peta", indicator, region or "indonesia", period)
+    inputs = _inputs()
+    st.markdown(f"**{t('download_map')}**")
+    c1, c2 = st.columns(2)
+    for col, fmt in ((c1, "png"), (c2, "pdf")):
+        def make(fmt=fmt):
+            return map_bytes(inputs, indicator, region, level, period, view.lang,
+                             view.classifier, fmt)
+        col.download_button(t(f"download_map_{fmt}"), make, file_name=f"{name}.{fmt}",
+                            mime=MIME[fmt], on_click="ignore", key=f"dl-map-{fmt}",
+                            help=t("download_map_help"))
+    ready_key = f"_pack_ready_{region}_{view.lang}"
+    if not st.session_state.get(ready_key):
+        if st.button(t("prepare_pack"), key="prepare-pack", help=t("pack_help")):
+            with st.spinner(t("pack_building")):
+                pack_bytes(inputs, region, view.lang)
+            st.session_state[ready_key] = True
+    if st.session_state.get(ready_key):
+        st.download_button(t("download_pack"), lambda: pack_bytes(inputs, region, view.lang),
+                           file_name=_slug("paket-rapat", region or "indonesia") + ".pptx",
+                           mime=MIME["pptx"], on_click="ignore", key="dl-pack",
+                           help=t("pack_help"))

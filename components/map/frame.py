@@ -1,0 +1,73 @@
+"""The frame of a map page: what the page writes above its map, the map row (the map's
+title, the map, its legend) and what the page writes below.
+
+Streamlit keys a page's elements by page: a map drawn by a page is a new map (a new
+iframe, Leaflet and the map's scripts loaded again) on every other page. The shell
+therefore lays out the map row before the page runs and draws the map into it after the
+page ran, outside the page: the map is then the same element on every map page, stays
+mounted in the browser, and each view (another page, a drill-down, another indicator)
+sends it only the new layer (components.map.view.MapParts).
+
+A page runs inside ``above``; components.map.choropleth.map_section writes the map's title
+and legend into the row, hands the map over (``show``), and switches the rest of the page
+to ``below``. A page run without a frame (no shell) draws its map inline.
+"""
+from __future__ import annotations
+
+import contextlib
+import threading
+from dataclasses import dataclass, field
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from components.map.view import MapParts, show_map
+
+_LOCAL = threading.local()     # the frame of the script run of this thread
+
+
+@dataclass
+class Frame:
+    above: DeltaGenerator
+    title: DeltaGenerator
+    map_col: DeltaGenerator
+    side: DeltaGenerator
+    below: DeltaGenerator
+    stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
+    pending: tuple[MapParts, str, int] | None = None
+
+    def show(self, parts: MapParts, key: str, height: int) -> None:
+        """The map of this view, drawn into the row once the page has run."""
+        self.pending = (parts, key, height)
+
+    def to_below(self) -> None:
+        """What the page writes from now on goes below the map row."""
+        self.stack.enter_context(self.below)
+
+
+def current() -> Frame | None:
+    return getattr(_LOCAL, "frame", None)
+
+
+@contextlib.contextmanager
+def run_page(projector: bool):
+    """Lay out the frame, run the page (the body of the ``with``) inside it, then draw its
+    map. The frame's containers come before the page's own elements, at the same place on
+    every map page."""
+    above = st.container()
+    row = st.container()
+    title = row.container()
+    map_col, side = row.columns([5, 1.3] if projector else [4, 1.2])
+    frame = Frame(above=above, title=title, map_col=map_col, side=side,
+                  below=st.container())
+    _LOCAL.frame = frame
+    try:
+        with frame.stack:
+            frame.stack.enter_context(above)
+            yield frame
+    finally:
+        _LOCAL.frame = None
+    if frame.pending is not None:
+        parts, key, height = frame.pending
+        with frame.map_col:
+            show_map(parts, key=key, height=height)

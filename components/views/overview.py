@@ -1,0 +1,65 @@
+"""KPI figures of one region, read from the indicator table (same numbers as geo)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from components import data
+from components.i18n import fmt_number, t
+from components.kpi import Kpi
+from geo.codes import level_of, parent_code
+from geo.indicators import published
+from geo.indicators import registry as indicators
+
+
+def _registry_total(indicator: str, region: str) -> pd.Series | None:
+    """The row of a registry indicator for a region (Indonesia = sum over provinces)."""
+    if region:
+        rows = data.values(indicator, level_of(region), indicators.REGISTRY_PERIOD,
+                           parent_code(region))
+        rows = rows.loc[rows["code"] == region]
+        return rows.iloc[0] if len(rows) else None
+    rows = data.values(indicator, "provinsi", indicators.REGISTRY_PERIOD, None)
+    if rows.empty:
+        return None
+    num, den = rows["numerator"].sum(), rows["denominator"].sum()
+    ind = indicators.get(indicator)
+    value = ind.scale * num / den if ind.is_rate and den else num
+    return pd.Series({"value": value, "numerator": num, "denominator": den})
+
+
+def region_kpis(region: str, lang: str) -> list[Kpi]:
+    def reg(ind, decimals=None, suffix=""):
+        row = _registry_total(ind, region)
+        d = indicators.get(ind).decimals if decimals is None else decimals
+        return "–" if row is None else fmt_number(row["value"], d) + suffix
+
+    villages = data.subtree_villages(region)
+    kpis = [
+        Kpi(t("kpi_posyandu"), reg("posyandu")),
+        Kpi(t("kpi_villages"), fmt_number(villages, 0)),
+        Kpi(t("kpi_posyandu_per_village"), reg("posyandu_per_desa")),
+        Kpi(t("kpi_kader"), reg("kader_per_posyandu")),
+    ]
+    survey = _latest_survey(region)
+    if survey is not None:
+        kpis.append(Kpi(t("kpi_stunting_survey", period=survey[0]), fmt_number(survey[1], 1) + " %"))
+    kpis += [
+        Kpi(t("kpi_stunting_registry"), reg("stunting_registri", suffix=" %")),
+        Kpi(t("kpi_no_internet"), reg("tanpa_internet_pct", suffix=" %")),
+        Kpi(t("kpi_high_hazard"), reg("posyandu_bahaya_tinggi")),
+    ]
+    return kpis
+
+
+def _latest_survey(region: str) -> tuple[str, float] | None:
+    """Latest survey stunting value of the region — published, or the user's imported value
+    that replaces it — (the national figure for Indonesia)."""
+    if not region:
+        return published.national_latest("stunting")
+    level, parent = level_of(region), parent_code(region)
+    for period in reversed(data.periods("stunting", level, parent)):
+        rows = data.values("stunting", level, period, parent)
+        found = rows.loc[rows["code"] == region, "value"].dropna()
+        if len(found):
+            return period, float(found.iloc[0])
+    return None

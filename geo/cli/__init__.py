@@ -1,0 +1,1 @@
+"""``python -m geo``: the command line; each capability registers its commands (geo.cli.main)."""

@@ -1,0 +1,1 @@
+"""Generated SAMPLE data (never real): Posyandu registries and the figures they carry."""
