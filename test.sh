@@ -5,7 +5,8 @@
 #      chromium (browser tests), poppler-utils (PDF map test), postgresql-15-postgis-3
 #      (database tests, which start their own cluster), haproxy (the deployment's proxy),
 #      curl (the load benchmark's room participants, tested through the proxy),
-#   3. runs pytest. Extra arguments go to pytest, e.g. ./test.sh tests/unit -x
+#   3. checks the code: ruff (lint) and lint-imports (the layering contracts of pyproject.toml),
+#   4. runs pytest. Extra arguments go to pytest, e.g. ./test.sh tests/unit -x
 # Data come from PETA_DATA_DIR (default ../shared/data, see geo/config.py).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -39,4 +40,6 @@ if [ ${#NEED[@]} -gt 0 ]; then
     fi
 fi
 
+"$VENV/bin/ruff" check .
+"$VENV/bin/lint-imports" --no-cache
 exec "$VPY" -m pytest "$@"

@@ -29,7 +29,7 @@ def main() -> None:
     args = ap.parse_args()
     from geo.hazards import zones as hazards
     from geo.regions import boundaries as regions
-    from geo.sample import generate
+    from geo.sample import generate, output
     out: dict = {"scope": args.scope, "seed": args.seed, "rss_start_mb": round(_rss_mb(), 1)}
     t = time.perf_counter()
     provinces = None if args.scope == "nasional" else [args.scope]
@@ -63,7 +63,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for ext in ("csv", "parquet"):
             t = time.perf_counter()
-            generate.write_registry(gdf, Path(tmp) / f"r.{ext}")
+            output.write_registry(gdf, Path(tmp) / f"r.{ext}")
             out[f"write_{ext}_s"] = round(time.perf_counter() - t, 2)
     t = time.perf_counter()
     generate.sample_posyandu(args.scope, args.seed)          # may generate + write the cache

@@ -22,7 +22,7 @@ def _write_table(df: pd.DataFrame, fmt: str, out: str | None = None) -> None:
 
 
 def cmd_demo(args) -> int:
-    from geo.sample.generate import demo_main
+    from geo.sample.output import demo_main
     summary = demo_main(args.scope, args.seed, args.out)
     print(json.dumps(summary, ensure_ascii=False, indent=1, default=str))
     return 0

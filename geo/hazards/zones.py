@@ -84,7 +84,7 @@ def _rings(outer_to_inner: list[np.ndarray]) -> list[np.ndarray]:
 
 def _province_zones(code: str, provinces: gpd.GeoDataFrame, n_flood: int, n_slide: int,
                     rng: np.random.Generator) -> gpd.GeoDataFrame:
-    from geo.sample.generate import sample_points
+    from geo.sample.points import sample_points
     land = provinces.loc[provinces["code"] == code].geometry.iloc[0]
     s = float(np.clip(np.sqrt(shapely.area(land)), 0.15, 4.0))
     # Candidate centres inside the province and their distance to the coast.

@@ -45,6 +45,10 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = Path(__file__).resolve().parent / "screenshots"
+# Default waits of every page action and every ``expect``: sized for a loaded 2-core CI
+# machine (Playwright's own 5 s default fails there while a script run is still queued).
+# A wait ends as soon as its state is reached; only a failing test waits this long.
+BUSY_TIMEOUT_MS = 60_000
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -239,7 +243,8 @@ def streamlit_server(tmp_path_factory) -> Iterator:
 @pytest.fixture(scope="session")
 def browser():
     _require_chromium()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+    expect.set_options(timeout=BUSY_TIMEOUT_MS)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -311,7 +316,7 @@ def page(browser, _traffic, browser_context_args):
     # Uncaught JS exceptions, also those inside the component iframes (e.g. Leaflet's
     # "Map has no maxZoom specified"): they are not console messages.
     page.on("pageerror", lambda error: _traffic.page_errors.append(str(error)))
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(BUSY_TIMEOUT_MS)
     yield page
     context.close()
 
@@ -357,16 +362,25 @@ def open_app(page):
     return _open
 
 
+# Streamlit's own state of the session's script run, on its root element: "initial" before
+# the first run has started, then "running" / "rerunRequested" / "notRunning" (what
+# Streamlit's own end-to-end tests wait for). Waiting for "not running" alone is a race on a
+# busy machine: before the first run starts, nothing is running yet.
+_SCRIPT_IDLE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app) return false;
+    const state = app.getAttribute('data-test-script-state');
+    const conn = app.getAttribute('data-test-connection-state');
+    if (state !== 'notRunning' || (conn && conn !== 'CONNECTED')) return false;
+    return !document.querySelector('[data-stale="true"]');
+}"""
+
+
 def wait_for_script_run(page, timeout: float = 60.0) -> None:
-    """Wait until Streamlit is idle (app view rendered, status widget not "running")."""
+    """Wait until the session's script run has finished: the app connected, a run started
+    and ended (not the "initial" state before any run), and no element left stale."""
     page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout * 1000)
-    page.wait_for_function(
-        """() => {
-            const w = document.querySelector('[data-testid="stStatusWidget"]');
-            return !w || !/running/i.test(w.innerText);
-        }""",
-        timeout=timeout * 1000,
-    )
+    page.wait_for_function(_SCRIPT_IDLE, timeout=timeout * 1000)
 
 
 @pytest.fixture

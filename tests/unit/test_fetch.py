@@ -22,6 +22,10 @@ import shapely
 
 from geo import config
 from geo.fetch import command as F
+from geo.fetch import download as FD
+from geo.fetch import manifest as FM
+from geo.fetch import shapes as USH
+from geo.fetch import sql as US
 from geo.fetch import upstream as U
 
 SHARED = config.SHARED_DATA
@@ -111,7 +115,7 @@ def write_fixture_mirror(root: Path, with_indicators=True) -> Path:
         p.parent.mkdir(parents=True, exist_ok=True)
         # blanks after the commas in one file, as in the Fakfak source file
         p.write_text(_bsql(rows, spaced=rel.endswith("64.01.sql")), encoding="utf-8")
-    old = root / f"wilayah_boundaries@{F.SORONG_COMMIT}" / "db/kab/wilayah_boundaries_kab_96.sql"
+    old = root / f"wilayah_boundaries@{FM.SORONG_COMMIT}" / "db/kab/wilayah_boundaries_kab_96.sql"
     old.parent.mkdir(parents=True, exist_ok=True)
     old.write_text(_bsql([("96.01", "Kabupaten Sorong", SORONG_OLD)]), encoding="utf-8")
     wl = root / "wilayah" / "db"
@@ -129,10 +133,10 @@ def write_fixture_mirror(root: Path, with_indicators=True) -> Path:
     return root
 
 
-def fixture_manifest(root: Path) -> F.Manifest:
-    m = F.manifest_for_dir(root)
+def fixture_manifest(root: Path) -> FM.Manifest:
+    m = FM.manifest_for_dir(root)
     # the Sorong file is pinned without a checksum, as in the packaged manifest
-    m.pop(F.sorong_entry().key, None)
+    m.pop(FM.sorong_entry().key, None)
     return m
 
 
@@ -194,33 +198,33 @@ def stage_dirs(dest: Path) -> list[Path]:
 # Parsing
 # --------------------------------------------------------------------------------------
 def test_parse_values_line():
-    assert U.parse_values_line("('11.01.02.2018','Pasi Kuala Ba''u'),") == ["11.01.02.2018", "Pasi Kuala Ba'u"]
-    assert U.parse_values_line("('11.1','Kab X',1851.615);") == ["11.1", "Kab X", "1851.615"]
-    assert U.parse_values_line("  ('1', NULL , -2.5e-3)") == ["1", None, "-2.5e-3"]
-    assert U.parse_values_line("INSERT INTO x VALUES") is None
+    assert US.parse_values_line("('11.01.02.2018','Pasi Kuala Ba''u'),") == ["11.01.02.2018", "Pasi Kuala Ba'u"]
+    assert US.parse_values_line("('11.1','Kab X',1851.615);") == ["11.1", "Kab X", "1851.615"]
+    assert US.parse_values_line("  ('1', NULL , -2.5e-3)") == ["1", None, "-2.5e-3"]
+    assert US.parse_values_line("INSERT INTO x VALUES") is None
 
 
 def test_path_order_and_depth():
-    poly = U.path_to_parts("[[[-2.0,111.0],[-2.0,112.0],[-1.0,112.0],[-2.0,111.0]]]")
-    multi = U.path_to_parts("[[[[-2.0, 111.0], [-2.0, 112.0], [-1.0, 112.0], [-2.0, 111.0]]]]")
+    poly = USH.path_to_parts("[[[-2.0,111.0],[-2.0,112.0],[-1.0,112.0],[-2.0,111.0]]]")
+    multi = USH.path_to_parts("[[[[-2.0, 111.0], [-2.0, 112.0], [-1.0, 112.0], [-2.0, 111.0]]]]")
     assert len(poly) == len(multi) == 1
     assert poly[0].equals(multi[0])
     assert poly[0].bounds == (111.0, -2.0, 112.0, -1.0)  # lng, lat after the swap
-    assert U.path_to_parts("") == []
+    assert USH.path_to_parts("") == []
 
 
 def test_manifest_is_packaged_and_pinned():
-    m = F.load_manifest()
+    m = FM.load_manifest()
     assert len(m) == 602
     e = m["wilayah_boundaries/db/kab/wilayah_boundaries_kab_62.sql"]
     assert e.bytes == 92134 and len(e.sha256) == 64
-    assert F.url_for(e, None) == ("https://raw.githubusercontent.com/cahyadsn/wilayah_boundaries/"
+    assert FD.url_for(e, None) == ("https://raw.githubusercontent.com/cahyadsn/wilayah_boundaries/"
                                   "3c5a7960f4d227a38489094d84252bdbb3f978a5/db/kab/wilayah_boundaries_kab_62.sql")
-    assert F.url_for(m["wilayah/db/wilayah.sql"], None).startswith(
+    assert FD.url_for(m["wilayah/db/wilayah.sql"], None).startswith(
         "https://raw.githubusercontent.com/cahyadsn/wilayah/b7ad440a1322e7be3189a16a8cac35f7d4c3d7f7/")
-    assert F.url_for(F.sorong_entry(), None) == (
+    assert FD.url_for(FM.sorong_entry(), None) == (
         "https://raw.githubusercontent.com/cahyadsn/wilayah_boundaries/"
-        f"{F.SORONG_COMMIT}/db/kab/wilayah_boundaries_kab_96.sql")
+        f"{FM.SORONG_COMMIT}/db/kab/wilayah_boundaries_kab_96.sql")
     if (SAMPLE / "manifest.csv").exists():
         ref = pd.read_csv(SAMPLE / "manifest.csv", dtype=str)
         keys = ref.repository.str.split("/").str[1] + "/" + ref.path
@@ -228,19 +232,19 @@ def test_manifest_is_packaged_and_pinned():
 
 
 def test_plan_levels_and_sizes():
-    m = F.load_manifest()
-    plan = F.make_plan(F.DEFAULT_LEVELS, None, m)
+    m = FM.load_manifest()
+    plan = FM.make_plan(FM.DEFAULT_LEVELS, None, m)
     assert len(plan.provinces) == 38 and plan.village_bytes == {}
     assert not any("/db/kel/" in e.key for e in plan.required)
-    plan = F.make_plan(ALL, ["62"], m)
+    plan = FM.make_plan(ALL, ["62"], m)
     assert [e.key for e in plan.required if "prov/" in e.key] == [
         "wilayah_boundaries/db/prov/wilayah_boundaries_prov_5.sql"]
     assert sum(1 for e in plan.required if "/kel/62/" in e.key) == 14
     assert 4_000_000 < plan.village_bytes["62"] < 6_000_000
-    with pytest.raises(F.FetchError, match="--provinces"):
-        F.make_plan(["desa"], None, m)
-    with pytest.raises(F.FetchError):
-        F.make_plan(["kota"], ["62"], m)
+    with pytest.raises(FM.FetchError, match="--provinces"):
+        FM.make_plan(["desa"], None, m)
+    with pytest.raises(FM.FetchError):
+        FM.make_plan(["kota"], ["62"], m)
 
 
 # --------------------------------------------------------------------------------------
@@ -313,7 +317,7 @@ def test_sorong_correction_uses_pinned_previous_version(tmp_path, mirror, server
     k = U.read_layer(dest / config.BOUNDARY_FILES["kabupaten"]).set_index("code")
     assert k.loc["96.01", "geometry"].bounds == pytest.approx((131.2, -1.2, 132.0, -0.4))
     # without the pinned file in the mirror: upstream polygon kept, with a warning
-    shutil.rmtree(mirror / f"wilayah_boundaries@{F.SORONG_COMMIT}")
+    shutil.rmtree(mirror / f"wilayah_boundaries@{FM.SORONG_COMMIT}")
     res = F.fetch(["provinsi", "kabupaten"], ["96"], source=mirror, dest=dest,
                   manifest=fixture_manifest(mirror), **FAST)
     assert any("Sorong" in w for w in res.warnings)
@@ -331,9 +335,9 @@ def test_corrupted_file_is_rejected_and_nothing_replaced(tmp_path, mirror, serve
     data = bytearray(kel.read_bytes())
     data[-20] = ord("9") if data[-20] != ord("9") else ord("8")  # same size, other content
     kel.write_bytes(bytes(data))
-    with pytest.raises(F.ChecksumError, match="sha256"):
+    with pytest.raises(FM.ChecksumError, match="sha256"):
         F.fetch(ALL, ["62", "64"], source=url, dest=dest, manifest=manifest, **FAST)
-    with pytest.raises(F.ChecksumError):  # a folder mirror is checked the same way
+    with pytest.raises(FM.ChecksumError):  # a folder mirror is checked the same way
         F.fetch(ALL, ["62", "64"], source=mirror, dest=dest, manifest=manifest, **FAST)
     assert snapshot(dest) == before
     assert stage_dirs(dest) == []
@@ -346,7 +350,7 @@ def test_interrupted_download_leaves_old_data(tmp_path, mirror, server):
     F.fetch(ALL, ["62"], source=mirror, dest=dest, manifest=manifest, **FAST)
     before = snapshot(dest)
     handler.drop.add("/wilayah_boundaries/db/kel/64/wilayah_boundaries_kel_64.01.sql")
-    with pytest.raises(F.SourceUnavailable) as exc:
+    with pytest.raises(FM.SourceUnavailable) as exc:
         F.fetch(ALL, ["62", "64"], source=url, dest=dest, manifest=manifest, **FAST)
     assert "PETA_DATA_DIR" in str(exc.value) and "--from" in str(exc.value)
     assert handler.requests.count("/wilayah_boundaries/db/kel/64/wilayah_boundaries_kel_64.01.sql") == 2
@@ -383,7 +387,7 @@ def test_villages_of_later_provinces_are_merged(tmp_path, mirror):
 def test_missing_optional_indicator_files_warn(tmp_path):
     mirror = write_fixture_mirror(tmp_path / "m", with_indicators=False)
     manifest = fixture_manifest(mirror)
-    manifest.update({k: F.ManifestEntry(k, 10, "0" * 64) for k in (F.PENDUDUK_KEY, F.LUAS_KEY)})
+    manifest.update({k: FM.ManifestEntry(k, 10, "0" * 64) for k in (FM.PENDUDUK_KEY, FM.LUAS_KEY)})
     res = F.fetch(["provinsi"], ["62"], source=mirror, dest=tmp_path / "d", manifest=manifest, **FAST)
     assert any("population_area_2024" in w for w in res.warnings)
     assert not (tmp_path / "d" / "indicators").exists()

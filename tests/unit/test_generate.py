@@ -15,7 +15,8 @@ import shapely
 from geo.config import data_path
 from geo.regions.boundaries import boundaries, code_list
 from geo.registry import schema as registry
-from geo.sample import generate
+from geo.sample import generate, output, points
+from geo.sample import targets as sample_targets
 
 PROV = "62"
 
@@ -66,11 +67,11 @@ def test_ids_unique_and_formatted(kalteng):
     assert kalteng["id"].str.fullmatch(rf"SMP-{PROV}-\d{{6}}").all()
     assert kalteng["nama"].str.fullmatch(r"Posyandu [A-Za-z ]+ \d+").all()
     words = kalteng["nama"].str.extract(r"^Posyandu (.+) \d+$")[0]
-    assert set(words) <= set(generate.NAME_WORDS)
+    assert set(words) <= set(sample_targets.NAME_WORDS)
 
 
 def test_dtypes_match_registry_validation(kalteng, tmp_path):
-    path = generate.write_registry(kalteng, tmp_path / "r.csv")
+    path = output.write_registry(kalteng, tmp_path / "r.csv")
     read = registry.read(path).data.drop(columns="baris")
     # validation adds where each point comes from: every sample post has its own point
     assert (read.pop("status_titik") == registry.POINT).all()
@@ -100,7 +101,7 @@ def test_sample_points_on_hand_made_polygons():
     sliver = shapely.Polygon([(0, 0), (1, 0), (1, 1e-7), (0, 0)])       # thinner than 1e-6
     geoms = np.array([l_shape, islands, sliver], dtype=object)
     idx = np.repeat([0, 1, 2], [500, 200, 3])
-    x, y, fallback = generate.sample_points(geoms, idx, rng)
+    x, y, fallback = points.sample_points(geoms, idx, rng)
     inside = shapely.contains_xy(geoms[idx], x, y)
     assert inside[idx < 2].all()
     assert not fallback[idx < 2].any()
@@ -145,7 +146,7 @@ def _expected_stunting_target(code: str) -> tuple[float, str]:
 
 
 def test_stunting_targets_follow_survey_order():
-    targets = generate.stunting_targets().set_index("province_code")
+    targets = sample_targets.stunting_targets().set_index("province_code")
     assert len(targets) == len(code_list("provinsi"))
     for code in ("62", "11", "13", "93", "95"):
         value, survey = _expected_stunting_target(code)
@@ -211,7 +212,7 @@ def test_balita_scaled_by_regency_population(kalteng):
 # ---------------------------------------------------------------- allocation
 
 def test_regency_allocation_sums():
-    alloc = generate.posyandu_per_regency()
+    alloc = sample_targets.posyandu_per_regency()
     national = _metric("posyandu_registered", "national", "00")
     assert alloc["posyandu"].sum() == national
     assert (alloc["posyandu"] >= alloc["villages"]).all()
@@ -226,7 +227,7 @@ def test_regency_allocation_sums():
 
 
 def test_internet_plan_uses_bps_counts_for_listed_provinces():
-    plan = generate.internet_plan()
+    plan = sample_targets.internet_plan()
     df = _csv("indicators/internet_blankspot_reported.csv")
     sig = df[(df["metric"] == "villages_no_cellular_signal") & (df["level"] == "province")]
     sig = sig[sig["year"].astype(int) == sig["year"].astype(int).max()]
@@ -273,7 +274,7 @@ def test_sample_posyandu_is_cached(kalteng, monkeypatch):
 
 @pytest.mark.parametrize("ext", ["csv", "xlsx"])
 def test_round_trip_through_registry_read(kalteng, tmp_path, ext):
-    path = generate.write_registry(kalteng, tmp_path / f"sampel.{ext}")
+    path = output.write_registry(kalteng, tmp_path / f"sampel.{ext}")
     result = registry.read(path)
     assert result.rejected_rows == []
     assert result.problems.empty
@@ -284,7 +285,7 @@ def test_round_trip_through_registry_read(kalteng, tmp_path, ext):
 
 
 def test_csv_layout(kalteng, tmp_path):
-    path = generate.write_registry(kalteng.head(20), tmp_path / "s.csv")
+    path = output.write_registry(kalteng.head(20), tmp_path / "s.csv")
     text = path.read_text(encoding="utf-8").splitlines()
     assert text[0].split(",") == [*registry.COLUMNS, "sampel"]
     first = dict(zip(text[0].split(","), text[1].split(",")))
@@ -295,7 +296,7 @@ def test_csv_layout(kalteng, tmp_path):
 @pytest.mark.parametrize("ext", ["geojson", "parquet"])
 def test_geo_formats(kalteng, tmp_path, ext):
     import geopandas as gpd
-    path = generate.write_registry(kalteng.head(50), tmp_path / f"s.{ext}")
+    path = output.write_registry(kalteng.head(50), tmp_path / f"s.{ext}")
     back = gpd.read_parquet(path) if ext == "parquet" else gpd.read_file(path)
     assert len(back) == 50 and list(back["id"]) == list(kalteng["id"].head(50))
     assert back["sampel"].all()
@@ -305,12 +306,12 @@ def test_unknown_scope_and_extension(kalteng, tmp_path):
     with pytest.raises(ValueError):
         generate.generate_posyandu("99")
     with pytest.raises(ValueError):
-        generate.write_registry(kalteng.head(2), tmp_path / "x.txt")
+        output.write_registry(kalteng.head(2), tmp_path / "x.txt")
 
 
 def test_demo_main(tmp_path):
     out = tmp_path / "demo.csv"
-    result = generate.demo_main(PROV, 0, out)
+    result = output.demo_main(PROV, 0, out)
     assert out.exists()
     assert result["posyandu"] == int(_metric("posyandu_total", "province", PROV))
     assert result["sampel"] is True
@@ -366,7 +367,9 @@ def test_sample_without_village_polygons_places_points_in_kecamatan(tmp_path):
             (root / "boundaries" / f.name).symlink_to(f)
     env = {**os.environ, "PETA_DATA_DIR": str(root), "PETA_CACHE_DIR": str(tmp_path / "c"),
            "PETA_WORKSPACE_DIR": str(tmp_path / "w")}
-    code = ("from geo import generate, join, regions\n"
+    code = ("from geo.regions import boundaries as regions\n"
+            "from geo.registry import join\n"
+            "from geo.sample import generate\n"
             "assert not regions.has_level('desa')\n"
             "g = generate.generate_posyandu('62', 0)\n"
             "j = join.join(g)\n"
