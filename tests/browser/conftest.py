@@ -1,6 +1,6 @@
 """Fixtures for end-to-end tests: a real Streamlit server and headless Chromium.
 
-* ``streamlit_server(app_path, env=None, *, args=(), timeout=60.0, fresh=False)``
+* ``streamlit_server(app_path, env=None, *, args=(), timeout=180.0, fresh=False)``
   (session-scoped factory) starts ``python -m streamlit run <app>`` on a free port of
   127.0.0.1 with the repository root as working directory (so
   ``.streamlit/config.toml`` applies), waits for ``/_stcore/health`` and returns a
@@ -18,7 +18,7 @@
   the machine), ``failed_requests`` (local requests that failed or got HTTP >= 400,
   e.g. a missing vendored file), ``console_errors`` and ``page_errors`` (uncaught
   JS exceptions, iframes included), ``all_requests``.
-* ``open_app(server, path="/", timeout=60.0)``: go to the app and wait until the
+* ``open_app(server, path="/", timeout=120.0)``: go to the app and wait until the
   script run is over.
 * ``map_frame(index=0)``: Playwright FrameLocator inside the index-th st_folium iframe
   (``iframe[title="streamlit_folium.st_folium"]``); Leaflet's DOM lives there.
@@ -200,7 +200,7 @@ def _start_server(
 
 @pytest.fixture(scope="session")
 def streamlit_server(tmp_path_factory) -> Iterator:
-    """Factory: ``streamlit_server(app_path, env=None, *, args=(), timeout=60, fresh=False)``.
+    """Factory: ``streamlit_server(app_path, env=None, *, args=(), timeout=180, fresh=False)``.
 
     ``app_path`` is absolute or relative to the repository root; ``env`` is added to
     the current environment (PYTHONPATH gets the repository root). Raises with the
@@ -215,7 +215,7 @@ def streamlit_server(tmp_path_factory) -> Iterator:
         env: Mapping[str, str] | None = None,
         *,
         args: Sequence[str] = (),
-        timeout: float = 60.0,
+        timeout: float = 180.0,
         fresh: bool = False,
     ) -> StreamlitServer:
         path = Path(app_path)
@@ -351,10 +351,10 @@ def page_errors(page, _traffic) -> list[str]:
 
 @pytest.fixture
 def open_app(page):
-    """``open_app(server, path="/", timeout=60.0)``: load the app and wait until the
+    """``open_app(server, path="/", timeout=120.0)``: load the app and wait until the
     first script run has finished (app container present, no "running" indicator)."""
 
-    def _open(server: StreamlitServer, path: str = "/", timeout: float = 60.0):
+    def _open(server: StreamlitServer, path: str = "/", timeout: float = 120.0):
         page.goto(server.url + path, wait_until="domcontentloaded", timeout=timeout * 1000)
         wait_for_script_run(page, timeout)
         return page
@@ -376,11 +376,38 @@ _SCRIPT_IDLE = """() => {
 }"""
 
 
-def wait_for_script_run(page, timeout: float = 60.0) -> None:
+def wait_for_script_run(page, timeout: float = 120.0) -> None:
     """Wait until the session's script run has finished: the app connected, a run started
     and ended (not the "initial" state before any run), and no element left stale."""
     page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout * 1000)
     page.wait_for_function(_SCRIPT_IDLE, timeout=timeout * 1000)
+
+
+_MAP_GEOMETRY = """() => {
+    const pane = document.querySelector('.leaflet-map-pane');
+    const paths = document.querySelectorAll('path.leaflet-interactive');
+    if (!pane || !paths.length) return null;
+    const r = paths[0].getBoundingClientRect();
+    return [pane.style.transform, Math.round(r.x), Math.round(r.y), Math.round(r.width),
+            paths.length].join('|');
+}"""
+
+
+def wait_map_settled(frame, timeout: float = 60.0, quiet: float = 0.6) -> None:
+    """Wait until the map in ``frame`` (a FrameLocator) has stopped moving: its pane and
+    first region keep the same place for ``quiet`` seconds (the map refits after it is
+    drawn; on a busy machine those timers fire late). Instead of a fixed sleep."""
+    body = frame.locator("body")
+    deadline = time.monotonic() + timeout
+    last, since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        now = body.evaluate(_MAP_GEOMETRY)
+        if now != last or now is None:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+        time.sleep(0.15)
+    raise AssertionError(f"the map kept moving for {timeout:.0f} s")
 
 
 @pytest.fixture

@@ -46,7 +46,7 @@ TRACE = re.compile(r"Traceback|File \"/|Error:|KeyError|AssertionError|TypeError
 
 @pytest.fixture(scope="module")
 def server(streamlit_server, data_dir):
-    return streamlit_server(APP, {"PETA_DATA_DIR": str(data_dir)}, timeout=60)
+    return streamlit_server(APP, {"PETA_DATA_DIR": str(data_dir)}, timeout=180)
 
 
 @pytest.mark.timeout(2400)

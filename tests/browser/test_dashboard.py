@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CHOROPLETH, ST_FOLIUM_IFRAME, VIEWPORT, wait_for_script_run
+from conftest import CHOROPLETH, ST_FOLIUM_IFRAME, VIEWPORT, wait_for_script_run, wait_map_settled
 from playwright.sync_api import Page, expect
 
 APP = "app.py"
@@ -94,7 +94,7 @@ def _expected_children(level: str, parent: str | None) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def server(streamlit_server, data_dir, browser):
     """The dashboard, warmed up: the first load (cold caches) may take minutes."""
-    srv = streamlit_server(APP, {"PETA_DATA_DIR": str(data_dir)}, timeout=60)
+    srv = streamlit_server(APP, {"PETA_DATA_DIR": str(data_dir)}, timeout=180)
     context = browser.new_context(viewport=VIEWPORT, service_workers="block")
     warm = context.new_page()
     started = time.monotonic()
@@ -140,7 +140,7 @@ def _wait_for_choropleth(page: Page, expected: int, timeout: float = LOAD_TIMEOU
     expect(polygons).to_have_count(expected, timeout=timeout * 1000)
     # The map fits its bounds again 0.3 s and 1.2 s after it is drawn (mapview._Refit,
     # once Streamlit has sized the iframe): let it settle before the mouse aims at it.
-    page.wait_for_timeout(1500)
+    wait_map_settled(frame, timeout)
     return frame
 
 
@@ -160,7 +160,7 @@ def _hover_region(page: Page, frame, names: dict[str, str]) -> tuple[str, str]:
     target = frame.locator(f'path[data-code="{region["code"]}"]')
     target.hover(position=region["hit"])
     tooltip = frame.locator(".leaflet-tooltip")
-    expect(tooltip.first).to_be_visible(timeout=10_000)
+    expect(tooltip.first).to_be_visible()
     text = tooltip.first.inner_text()
     assert names[region["code"]] in text, (region, text)
     return region["code"], text

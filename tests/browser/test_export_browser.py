@@ -22,7 +22,7 @@ BASE_PATH_PROBE = re.compile(
 
 @pytest.fixture(scope="module")
 def server(streamlit_server, data_dir, browser):
-    srv = streamlit_server(APP, {"PETA_DATA_DIR": str(data_dir)}, timeout=60)
+    srv = streamlit_server(APP, {"PETA_DATA_DIR": str(data_dir)}, timeout=180)
     context = browser.new_context(viewport=VIEWPORT, service_workers="block")
     warm = context.new_page()
     try:

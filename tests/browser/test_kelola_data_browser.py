@@ -113,11 +113,11 @@ def _close_page_not_found(page: Page) -> bool:
     fresh server opens a non-default URL path (streamlit/streamlit#9992). Close it."""
     modal = page.get_by_role("dialog").filter(has_text="Page not found")
     try:
-        modal.wait_for(state="visible", timeout=1500)
+        modal.wait_for(state="visible", timeout=3000)
     except Exception:
         return False
     page.keyboard.press("Escape")
-    expect(modal).to_be_hidden(timeout=5000)
+    expect(modal).to_be_hidden()
     return True
 
 
@@ -141,7 +141,7 @@ def _metrics(page: Page) -> dict[str, str]:
             m.querySelector('[data-testid="stMetricValue"]').innerText.trim()]))""")
 
 
-def _wait_points_drawn(page: Page, expected: int, timeout: float = 30.0) -> None:
+def _wait_points_drawn(page: Page, expected: int, timeout: float = 60.0) -> None:
     """Cluster bubbles (their numbers) plus single circle markers add up to ``expected``."""
     frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
     clusters = frame.locator(".marker-cluster")
@@ -323,7 +323,7 @@ def test_upload_messy_registry_then_map_after_restart(
             break
         clusters.first.click()
         page.wait_for_timeout(900)
-    expect(circles).to_have_count(accepted_here, timeout=10_000)
+    expect(circles).to_have_count(accepted_here)
 
     # Open each marker's popup: the names of the file, the <script> one as text. The whole
     # map is scrolled into view, and popups do not pan the map (Leaflet's autoPan would

@@ -17,7 +17,7 @@ SITE_STROKE = "#6a3d9a"          # components.views.siteplan.SITE_COLOR
 
 @pytest.fixture(scope="module")
 def server(streamlit_server, data_dir):
-    return streamlit_server(APP, {"PETA_DATA_DIR": str(data_dir)}, timeout=60)
+    return streamlit_server(APP, {"PETA_DATA_DIR": str(data_dir)}, timeout=180)
 
 
 def _metric(page: Page, label: str):

@@ -41,7 +41,7 @@ def _open_spm(page, server, query: str, timeout: float) -> None:
 
 @pytest.fixture(scope="module")
 def sample_server(streamlit_server, data_dir):
-    return streamlit_server("app.py", {"PETA_DATA_DIR": str(data_dir)}, timeout=60)
+    return streamlit_server("app.py", {"PETA_DATA_DIR": str(data_dir)}, timeout=180)
 
 
 @pytest.mark.parametrize("size", list(SIZES))
@@ -104,7 +104,7 @@ def sip_server(streamlit_server, data_dir, tmp_path_factory):
     finally:
         os.environ["PETA_WORKSPACE_DIR"] = before or ""
     return streamlit_server("app.py", {"PETA_DATA_DIR": str(data_dir),
-                                       "PETA_WORKSPACE_DIR": str(folder / "ws")}, timeout=60)
+                                       "PETA_WORKSPACE_DIR": str(folder / "ws")}, timeout=180)
 
 
 def test_registry_without_coordinates_draws_no_points(sip_server, page, external_requests,

@@ -60,7 +60,7 @@ def test_map_renders_offline(
     # Hovering a polygon shows its GeoJsonTooltip (rendered inside the iframe).
     polygons.nth(0).hover()
     tooltip = frame.locator(".leaflet-tooltip")
-    tooltip.first.wait_for(state="visible", timeout=10_000)
+    tooltip.first.wait_for(state="visible")
     assert "Wilayah Barat" in tooltip.first.inner_text()
     polygons.nth(1).hover()
     expect(frame.locator(".leaflet-tooltip").first).to_contain_text("Wilayah Timur")

@@ -17,7 +17,7 @@ LOAD_TIMEOUT = 600.0   # cold caches on a busy 2-core machine
 
 @pytest.fixture(scope="module")
 def server(streamlit_server, data_dir, browser):
-    srv = streamlit_server("app.py", {"PETA_DATA_DIR": str(data_dir)}, timeout=60)
+    srv = streamlit_server("app.py", {"PETA_DATA_DIR": str(data_dir)}, timeout=180)
     context = browser.new_context(viewport=VIEWPORT, service_workers="block")
     warm = context.new_page()
     try:   # the first load builds the caches
