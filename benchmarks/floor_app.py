@@ -2,7 +2,7 @@
 ("/" and "/dua"), each a map of 4 polygons drawn with folium + st_folium and the vendored
 assets, like the dashboard's maps (Leaflet only, no jQuery/Bootstrap/Font Awesome) but
 with nothing to compute. The second page is what a visitor's next view (a click on a page
-link in the sidebar) is compared with. Run by bench_load on its own port."""
+link in the sidebar) is compared with. Run by benchmarks.load on its own port."""
 import folium
 import streamlit as st
 from streamlit_folium import st_folium

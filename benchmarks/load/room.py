@@ -120,7 +120,7 @@ async def _remote(base: str, home: str, other: str, files: list[str], connect_s:
 
 def _trial(t: int) -> tuple[tuple[str, int], str]:
     """The measured browser's home (path, polygons) and other page in trial ``t`` (what
-    bench_browser._session opens as visitor ``t``)."""
+    benchmarks.load.browser._session opens as visitor ``t``)."""
     return HOMES[t % len(HOMES)], OTHER_PAGES[t % len(OTHER_PAGES)]
 
 
