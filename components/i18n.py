@@ -165,6 +165,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "kecamatan_table": ("Keterpaparan per kecamatan — {type}", "Exposure per sub-district — {type}"),
     "exposed_list": ("Daftar Posyandu terpapar — {type}", "Exposed Posyandu — {type}"),
     "exposed_count": ("{n} Posyandu dalam daftar", "{n} Posyandu listed"),
+    "exposure_none": ("Tidak ada Posyandu terdaftar di wilayah ini, jadi belum ada "
+                      "keterpaparan yang dapat dihitung.",
+                      "No Posyandu registered in this region, so there is no exposure to "
+                      "count."),
+    "exposed_none": ("Tidak ada Posyandu di kelas bahaya yang dipilih di wilayah ini ({type}).",
+                     "No Posyandu in the chosen hazard classes in this region ({type})."),
     "highest_class": ("Kelas tertinggi (semua bahaya)", "Highest class (any hazard)"),
     "download_geojson": ("Unduh GeoJSON", "Download GeoJSON"),
     "hazard_layer": ("Zona bahaya", "Hazard zones"),
