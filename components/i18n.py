@@ -428,10 +428,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "logged_in_as": ("Masuk sebagai {name} ({role}; wilayah: {scope}).",
                      "Logged in as {name} ({role}; regions: {scope})."),
     "all_regions": ("semua wilayah", "all regions"),
-    "scope_note": ("Baris di luar wilayah {scope} ditolak dan disebut di laporan. Impor Anda "
-                   "mengganti data wilayah Anda saja.",
-                   "Rows outside {scope} are refused and named in the report. Your import "
-                   "replaces your regions' data only."),
+    "scope_note": ("Baris di luar wilayah {scope} ditolak dan disebut di laporan — menurut kode "
+                   "desanya dan juga menurut letak titiknya. Impor Anda mengganti data wilayah "
+                   "Anda saja.",
+                   "Rows outside {scope} are refused and named in the report — by their "
+                   "village code and by where their point lies. Your import replaces your "
+                   "regions' data only."),
     "save_failed": ("Tidak disimpan: {msg}", "Not saved: {msg}"),
     "audit_intro": ("Setiap perubahan data: siapa, kapan, jenis, jumlah baris, laporan impor. "
                     "Pilih versi untuk melihat laporannya atau memulihkannya.",

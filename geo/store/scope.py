@@ -55,7 +55,7 @@ def _declared(kind: str, data) -> pd.Series:
 
 def _points(data) -> np.ndarray:
     """The point of every row (None without one): the geometry, else lat/lon."""
-    if isinstance(data, gpd.GeoDataFrame) and data.geometry.name in data.columns:
+    if isinstance(data, gpd.GeoDataFrame) and data.active_geometry_name in data.columns:
         geo = data.geometry
         if geo.crs is not None and not geo.crs.equals("EPSG:4326"):
             geo = geo.to_crs("EPSG:4326")
@@ -70,12 +70,10 @@ def _points(data) -> np.ndarray:
 
 
 def _village_known(codes: pd.Series) -> np.ndarray:
+    """Whether each code is a village of the Kemendagri list (what the join counts by)."""
     from geo.regions.boundaries import village_codes_sorted
-    villages = village_codes_sorted()
-    values = codes.fillna("").astype(str).to_numpy(dtype="U13")
-    at = np.searchsorted(villages, values).clip(0, max(len(villages) - 1, 0))
-    return (len(villages) > 0) & (villages[at] == values) if len(villages) else \
-        np.zeros(len(values), bool)
+    values = np.array([c if isinstance(c, str) else "" for c in codes], dtype=str)
+    return np.isin(values, village_codes_sorted())
 
 
 def placement(data, declared: pd.Series | None = None) -> pd.DataFrame:
