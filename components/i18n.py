@@ -165,6 +165,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "kecamatan_table": ("Keterpaparan per kecamatan — {type}", "Exposure per sub-district — {type}"),
     "exposed_list": ("Daftar Posyandu terpapar — {type}", "Exposed Posyandu — {type}"),
     "exposed_count": ("{n} Posyandu dalam daftar", "{n} Posyandu listed"),
+    "exposure_none": ("Tidak ada Posyandu terdaftar di wilayah ini, jadi belum ada "
+                      "keterpaparan yang dapat dihitung.",
+                      "No Posyandu registered in this region, so there is no exposure to "
+                      "count."),
+    "exposed_none": ("Tidak ada Posyandu di kelas bahaya yang dipilih di wilayah ini ({type}).",
+                     "No Posyandu in the chosen hazard classes in this region ({type})."),
     "highest_class": ("Kelas tertinggi (semua bahaya)", "Highest class (any hazard)"),
     "download_geojson": ("Unduh GeoJSON", "Download GeoJSON"),
     "hazard_layer": ("Zona bahaya", "Hazard zones"),
@@ -422,10 +428,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "logged_in_as": ("Masuk sebagai {name} ({role}; wilayah: {scope}).",
                      "Logged in as {name} ({role}; regions: {scope})."),
     "all_regions": ("semua wilayah", "all regions"),
-    "scope_note": ("Baris di luar wilayah {scope} ditolak dan disebut di laporan. Impor Anda "
-                   "mengganti data wilayah Anda saja.",
-                   "Rows outside {scope} are refused and named in the report. Your import "
-                   "replaces your regions' data only."),
+    "scope_note": ("Baris di luar wilayah {scope} ditolak dan disebut di laporan — menurut kode "
+                   "desanya dan juga menurut letak titiknya. Impor Anda mengganti data wilayah "
+                   "Anda saja.",
+                   "Rows outside {scope} are refused and named in the report — by their "
+                   "village code and by where their point lies. Your import replaces your "
+                   "regions' data only."),
     "save_failed": ("Tidak disimpan: {msg}", "Not saved: {msg}"),
     "audit_intro": ("Setiap perubahan data: siapa, kapan, jenis, jumlah baris, laporan impor. "
                     "Pilih versi untuk melihat laporannya atau memulihkannya.",

@@ -57,6 +57,16 @@ def truncate(codes: pd.Series, level: str) -> pd.Series:
     return codes.str.split(".", n=PARTS[level], regex=False).str[: PARTS[level]].str.join(".")
 
 
+def under(codes: pd.Series, region: str | None) -> np.ndarray:
+    """Whether each code is ``region`` or lies under it (bool array; every row when
+    ``region`` is empty, none where the code is missing). Any dtype, empty included."""
+    if not region:
+        return np.ones(len(codes), dtype=bool)
+    values = np.asarray(codes, dtype=object)
+    return np.fromiter((isinstance(c, str) and (c == region or c.startswith(region + "."))
+                        for c in values), dtype=bool, count=len(values))
+
+
 def normalize_code(value) -> str | None:
     """Normalise a code as typed by people or read from Excel to the dotted form.
 

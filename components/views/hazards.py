@@ -14,8 +14,9 @@ import streamlit as st
 from components import data, tables
 from components.i18n import fmt_number, lang, t
 from components.map import files as mapdata
+from geo.codes import under
 from geo.hazards import types as ht
-from geo.hazards.exposure import COUNT_KELAS, exposure_wide
+from geo.hazards.exposure import COUNT_KELAS, exposed_rows, exposure_wide
 from geo.indicators.hazards import hazard_indicator_id, hazard_share_id
 from geo.regions import mapfiles
 
@@ -104,12 +105,6 @@ def legend(hazard_type: str) -> list[tuple[str, str]]:
     return rows
 
 
-def _under(codes: pd.Series, region: str) -> pd.Series:
-    codes = codes.astype(str)
-    return (codes == region) | codes.str.startswith(region + ".") if region else \
-        pd.Series(True, index=codes.index)
-
-
 def exposed(region: str, hazard_type: str, classes=ht.KELAS) -> pd.DataFrame:
     """Posyandu of the region whose class for ``hazard_type`` is in ``classes`` (cached per
     data version: a shared frame, not to be modified)."""
@@ -118,12 +113,7 @@ def exposed(region: str, hazard_type: str, classes=ht.KELAS) -> pd.DataFrame:
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _exposed(dv: str, region: str, hazard_type: str, classes: tuple) -> pd.DataFrame:
-    listing = data.exposed_list()
-    col = "kelas_tertinggi" if hazard_type == ht.ALL else f"{hazard_type}_kelas"
-    sel = listing[col].isin(list(classes)) & _under(listing["kode_agregasi"].fillna(""), region)
-    rank = listing.loc[sel, col].map(ht.KELAS_RANK)
-    return listing.loc[sel].assign(_r=-rank).sort_values(["_r", "kecamatan", "nama"]) \
-        .drop(columns="_r")
+    return exposed_rows(data.exposed_list(), hazard_type, classes, region)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -140,7 +130,7 @@ def kecamatan_table(region: str, hazard_type: str) -> pd.DataFrame:
     """Per kecamatan under the region: Posyandu, balita sasaran and kader per class, and the
     share of Posyandu in tinggi — the worst first."""
     wide = _kecamatan_wide(data.data_version(*data.EXPOSURE), hazard_type)
-    wide = wide.loc[_under(wide["code"], region)]
+    wide = wide.loc[under(wide["code"], region)]
     wide = wide.sort_values(["posyandu_tinggi", "tinggi_pct"], ascending=False)
     names = {"code": t("code"), "name": t("name"), "tinggi_pct": t("share_high")}
     for m, label in (("posyandu", "Posyandu"), ("balita_sasaran", t("balita")),
@@ -154,6 +144,9 @@ def kecamatan_table(region: str, hazard_type: str) -> pd.DataFrame:
 def kecamatan_section(region: str, hazard_type: str) -> None:
     st.subheader(t("kecamatan_table", type=ht.label(hazard_type, lang())))
     table = kecamatan_table(region, hazard_type)
+    if not len(table):
+        st.info(t("exposure_none"))
+        return
     tables.show_table(table, f"paparan-{hazard_type}-kecamatan-{region or 'indonesia'}",
                       key="tbl-bahaya-kec", height=360)
 
@@ -173,6 +166,9 @@ def exposed_section(region: str, hazard_type: str, sample: bool) -> None:
     if sample:
         table.insert(0, "data", t("sample_mark"))
     st.caption(t("exposed_count", n=fmt_number(len(table), 0)))
+    if not len(table):       # no Posyandu there, none in these classes, or no class chosen
+        st.info(t("exposed_none", type=ht.label(hazard_type, lang())))
+        return
     labels = {"nama": t("name"), "desa": t("village"), "kecamatan": t("kecamatan"),
               "kelas_tertinggi": t("highest_class"), "balita_sasaran": t("balita"),
               "jumlah_kader": t("kader"),

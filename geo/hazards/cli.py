@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 
-from geo.codes import LEVELS
+from geo.codes import LEVELS, under
 
 OUT_COLUMNS = ["code", "type", "kelas", "posyandu", "balita_sasaran", "kader"]
 
@@ -59,7 +59,7 @@ def run(args) -> int:
     types, ranks = class_ranks(joined, layers)
     counts = exposure_counts(joined, types, ranks, (level,))
     if region:
-        counts = counts.loc[(counts["code"] == region) | counts["code"].str.startswith(region + ".")]
+        counts = counts.loc[under(counts["code"], region)]
     table = counts[OUT_COLUMNS].sort_values("code", kind="stable").reset_index(drop=True)
     if args.format == "json":
         sys.stdout.write(table.to_json(orient="records", force_ascii=False, indent=1) + "\n")
@@ -68,10 +68,8 @@ def run(args) -> int:
     if args.list_file:
         listing = exposed_list(joined, types, ranks)
         if region:
-            where = joined["kode_agregasi"].astype(str) if "kode_agregasi" in joined \
-                else joined["kode_desa"].astype(str)
-            inside = ((where == region) | where.str.startswith(region + ".")).to_numpy()
-            listing = listing.loc[inside]
+            where = joined["kode_agregasi"] if "kode_agregasi" in joined else joined["kode_desa"]
+            listing = listing.loc[under(where, region)]
         cols = ["id", "nama", "kode_desa", *[f"{t}_kelas" for t in types], "kelas_tertinggi"]
         listing = listing[cols]
         if args.list_file.endswith(".json"):

@@ -10,7 +10,9 @@ zones and rasters alike) and the counts per region, type and class.
   balita sasaran and kader — one ``bincount`` per type and quantity over region×class,
   then the code table's prefix sums for the levels above.
 * ``exposed_list``: the Posyandu-level table (id, name, desa, kecamatan, class per type,
-  highest class, balita, kader, coordinates).
+  highest class, balita, kader, coordinates); ``exposed_rows`` picks the rows of a region
+  and classes from it, the worst first.
+* ``class_rank``: the rank of class labels as integers, whatever dtype the labels came in.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.codes import LEVELS, truncate
+from geo.codes import LEVELS, truncate, under
 from geo.codetable import CodeTable, table_of
 from geo.hazards import types as ht
 from geo.regions.boundaries import village_codes_sorted
@@ -263,6 +265,44 @@ def exposed_list(joined: pd.DataFrame, types: list[str], ranks: np.ndarray,
             if col in joined else pd.array([pd.NA] * len(joined), dtype="Int64")
     out["lat"], out["lon"] = np.round(lat, 6), np.round(lon, 6)
     return out.reset_index(drop=True)
+
+
+def class_rank(labels) -> np.ndarray:
+    """Rank of each class label as int8: rendah 1, sedang 2, tinggi 3, none or unknown 0.
+
+    Not ``labels.map(KELAS_RANK)``: pandas infers a string dtype for a column of labels and
+    ``Series.map`` of an empty Series keeps that dtype (there is no value to infer an
+    integer from), so the ranks of an empty selection were strings, which have no
+    arithmetic (``-rank`` failed for every region without an exposed Posyandu)."""
+    values = np.asarray(labels, dtype=object)
+    codes = pd.Categorical(values, categories=list(ht.KELAS)).codes
+    return (codes + 1).astype(np.int8)
+
+
+def class_column(hazard_type: str) -> str:
+    """Column of ``exposed_list`` holding the class for ``hazard_type`` (``ht.ALL``: the
+    highest over all types)."""
+    return "kelas_tertinggi" if hazard_type == ht.ALL else f"{hazard_type}_kelas"
+
+
+def exposed_rows(listing: pd.DataFrame, hazard_type: str, classes, region: str | None = None,
+                 code_column: str = "kode_agregasi") -> pd.DataFrame:
+    """Rows of ``listing`` (``exposed_list``) whose class for ``hazard_type`` is one of
+    ``classes`` and whose region (``code_column``) is ``region`` or under it (every region
+    when empty): the highest class first, then by kecamatan and name. No row selected (no
+    Posyandu there, none exposed, no class chosen, a type without data) gives an empty
+    frame with the same columns, never an error."""
+    col = class_column(hazard_type)
+    if col not in listing:
+        return listing.iloc[:0]
+    sel = np.asarray(listing[col].isin(list(classes)), dtype=bool)
+    if region:
+        where = listing[code_column] if code_column in listing else listing["kode_desa"]
+        sel = sel & under(where, region)
+    rows = listing.loc[sel]
+    keys = ["_r", *[c for c in ("kecamatan", "nama") if c in rows]]
+    return rows.assign(_r=-class_rank(rows[col]).astype(np.int16)) \
+        .sort_values(keys, kind="stable").drop(columns="_r")
 
 
 def exposure_by_region(posyandu_with_codes: pd.DataFrame, classes: pd.DataFrame, level: str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 from geo import workspace
 from geo.config import workspace_dir
 from geo.store.base import Store
+from geo.store.scope import check_scope
 
 
 class FileStore(Store):
@@ -18,6 +19,11 @@ class FileStore(Store):
 
     def save(self, kind, data, *, name, source="", report=None, extra=None,
              base_version=None, user=None, source_sha256=None):
+        """The workspace save; no logins here, but a save made for a user with a region
+        scope still refuses rows outside it (geo.store.scope.check_scope), as the
+        PostGIS store does."""
+        if user is not None and getattr(user, "scope", None):
+            check_scope(kind, data, list(user.scope))
         extra = dict(extra or {})
         if source_sha256:
             extra["sha256"] = source_sha256

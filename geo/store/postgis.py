@@ -30,7 +30,7 @@ import pandas as pd
 from sqlalchemy import create_engine, text
 
 from geo.store.base import EDITOR, ROLES, AuthError, Store, User, WorkspaceConflict
-from geo.store.scope import in_scope, region_codes, scope_text
+from geo.store.scope import check_scope, region_codes
 from geo.store.tables import TABLE, DataTablesMixin
 from geo.store.users import UsersMixin
 from geo.workspace import KIND_LABELS, KINDS, ManifestFields, WorkspaceError
@@ -223,21 +223,17 @@ class PostgisStore(UsersMixin, DataTablesMixin, Store):
     def save(self, kind, data, *, name, source="", report=None, extra=None, base_version=None,
              user=None, source_sha256=None):
         """Store ``data`` as the new current version of ``kind`` for ``user``'s region (one
-        transaction). Rows outside the region are refused (filter them first with
-        geo.store.scope.apply_scope so the report names them)."""
+        transaction). Rows outside the region — by their declared code, the village they
+        are counted in or the polygon their point lies in — are refused (filter them
+        first with geo.store.scope.apply_scope so the report names them). Each row is
+        stored under the region it is counted in (``wilayah``), so the editor of that
+        region is the one who may replace or remove it."""
         self._check_kind(kind)
         user = self._editor(user)
         scope = self._scope_of(user)
+        if scope is not None:      # declared, counted and drawn region (geo.store.scope)
+            check_scope(kind, data, scope)
         codes = region_codes(kind, data)
-        if scope is not None:
-            outside = ~codes.map(lambda c: in_scope(c, scope)).astype(bool)
-            if outside.any():
-                rows = (data.loc[outside.to_numpy(), "baris"].astype(int).tolist()
-                        if "baris" in data.columns else [])
-                what = f"baris {', '.join(map(str, rows[:20]))}" if rows else \
-                    f"{int(outside.sum())} baris"
-                raise AuthError(f"{what} berada di luar wilayah kewenangan Anda "
-                                f"({scope_text(scope)}); tidak ada yang disimpan")
         is_geo = isinstance(data, gpd.GeoDataFrame)
         manifest = {"columns": [str(c) for c in data.columns], "geo": is_geo,
                     "crs": "EPSG:4326" if is_geo else None, **(extra or {})}

@@ -64,8 +64,8 @@ def store(db_url):
 
 
 def registry_rows(prefix: str, n: int, *, start: int = 0, tag: str = "") -> pd.DataFrame:
-    """``n`` registry rows in villages of region ``prefix`` (real Kemendagri codes), placed at
-    the village's own point of the sample generator's rule: inside Kalimantan Tengah."""
+    """``n`` registry rows in villages of region ``prefix`` (real Kemendagri codes), their
+    points near the centre of the region (inside it, for 62.03 and 62.71)."""
     from geo.regions import boundaries as regions
     codes = regions.code_list("desa")["code"]
     villages = codes[codes.str.startswith(prefix + ".")].head(max(n, 1)).tolist()
@@ -74,7 +74,9 @@ def registry_rows(prefix: str, n: int, *, start: int = 0, tag: str = "") -> pd.D
     for i in range(n):
         rows.append({"id": f"{prefix}-{tag}{start + i}", "nama": f"Posyandu {tag}{start + i}",
                      "kode_desa": villages[i % len(villages)],
-                     "lat": centre[0] + 0.001 * i, "lon": centre[1] + 0.001 * i,
+                     # a 20 x 20 grid of 0.001° steps: inside the region (a save refuses
+                     # a point in another region, geo.store.scope)
+                     "lat": centre[0] + 0.001 * (i % 20), "lon": centre[1] + 0.001 * (i // 20),
                      "strata": "Madya", "aktif": "ya", "jumlah_kader": 5,
                      "kader_terlatih": 3, "balita_sasaran": 40, "balita_ditimbang": 30,
                      "balita_stunting": 4, "internet": "ya", "layanan_kesehatan": "ya",

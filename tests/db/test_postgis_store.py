@@ -93,6 +93,32 @@ def test_save_refuses_rows_outside_scope(store):
     assert store.current("posyandu") is None
 
 
+def test_row_counted_in_another_region_belongs_to_that_region(store):
+    """Issue 30: a code under 62.03 with a point in 62.71 (unknown code: counted in 62.71;
+    known code: drawn in 62.71) is refused for the 62.03 editor. Saved by the admin, the
+    unknown-code row is stored under the village it is counted in, so the 62.71 editor's
+    re-import replaces it."""
+    kapuas = store.authenticate("kapuas", PASSWORDS["kapuas"])
+    palangka = store.authenticate("palangka", PASSWORDS["palangka"])
+    admin = store.authenticate("admin", PASSWORDS["admin"])
+    trick = registry("62.03", 2)
+    trick["kode_desa"] = ["62.03.99.9999", trick["kode_desa"].iloc[1]]
+    at_palangka = registry("62.71", 1).geometry.iloc[0]
+    trick = trick.set_geometry([at_palangka, at_palangka], crs=4326)
+    trick["lat"], trick["lon"] = at_palangka.y, at_palangka.x
+    for row in range(2):
+        with pytest.raises(AuthError, match="titiknya berada di .*62.71"):
+            store.save("posyandu", trick.iloc[[row]], name="x", user=kapuas)
+    assert store.current("posyandu") is None
+    store.save("posyandu", trick.iloc[[0]], name="admin", user=admin)
+    with store.engine.connect() as conn:
+        (where,) = conn.execute(text("SELECT wilayah FROM posyandu")).scalars().all()
+    assert where.startswith("62.71.")
+    store.save("posyandu", registry("62.71", 1, tag="p"), name="p", user=palangka,
+               base_version=store.base_version("posyandu", palangka))
+    assert _current_ids(store) == ["62.71-p0"]
+
+
 def test_two_editors_merge_by_region_and_reimport_replaces_only_own(store):
     kapuas = store.authenticate("kapuas", PASSWORDS["kapuas"])
     palangka = store.authenticate("palangka", PASSWORDS["palangka"])

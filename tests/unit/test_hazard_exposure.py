@@ -17,9 +17,11 @@ from affine import Affine
 from geo.hazards import types as ht
 from geo.hazards.exposure import (
     HazardLayers,
+    class_rank,
     class_ranks,
     classify_posyandu,
     exposed_list,
+    exposed_rows,
     exposure_counts,
     exposure_wide,
 )
@@ -261,6 +263,43 @@ def test_exposed_list_names_classes_and_coordinates(joined, sample_exposure):
     assert len(high) == (ranks[:, 2] == 3).sum() > 0
     assert high["kecamatan"].notna().all() and high["desa"].notna().mean() > 0.9
     np.testing.assert_allclose(listing["lon"], joined.geometry.x.round(6))
+
+
+def test_exposed_rows_worst_first_and_empty_selections(joined, sample_exposure):
+    """Issue 30: a region without an exposed Posyandu gave ``-rank`` on an empty string
+    column (pandas infers a string dtype for class labels, and ``map`` keeps it when there
+    is no value). Every empty selection is an empty frame with the same columns."""
+    from geo.regions.boundaries import region_names
+    _, types, ranks = sample_exposure
+    listing = exposed_list(joined, types, ranks, region_names())
+    listing["kode_agregasi"] = joined["kode_agregasi"].astype(object).to_numpy()
+    rows = exposed_rows(listing, ht.ALL, ht.KELAS, "62")
+    assert len(rows) == int((ranks[:, -1] > 0).sum()) > 0
+    assert (np.diff(class_rank(rows["kelas_tertinggi"])) <= 0).all()      # worst first
+    high = exposed_rows(listing, "karhutla", ["tinggi"], "62.71")
+    assert set(high["id"]) == set(listing.loc[(listing["karhutla_kelas"] == "tinggi").to_numpy()
+                                              & listing["kode_agregasi"].str.startswith("62.71.")
+                                              .to_numpy(), "id"])
+    for empty in (exposed_rows(listing, ht.ALL, ["tinggi"], "62.99"),      # no Posyandu there
+                  exposed_rows(listing, ht.ALL, [], "62"),                 # no class chosen
+                  exposed_rows(listing, "tsunami", ["tinggi"], "62"),      # type without data
+                  exposed_rows(listing.iloc[:0], "banjir", ht.KELAS, ""),  # empty registry
+                  exposed_rows(listing.loc[listing["kelas_tertinggi"].isna()], ht.ALL,
+                               ["tinggi"], "62")):                         # none exposed
+        assert len(empty) == 0 and list(empty.columns) == list(listing.columns)
+    # ranks whatever the labels' dtype, empty string columns included
+    assert class_rank(pd.Series([], dtype="str")).dtype == np.int8
+    assert class_rank(pd.Series(["tinggi", None, "rendah", "x", "sedang"], dtype="str")) \
+        .tolist() == [3, 0, 1, 0, 2]
+
+
+def test_empty_registry_gives_empty_counts_and_list(sample_exposure):
+    layers, _, _ = sample_exposure
+    none = join(generate.generate_posyandu("62", seed=0).iloc[:0])
+    types, ranks = class_ranks(none, layers)
+    counts = exposure_counts(none, types, ranks)
+    assert len(counts) == 0 and len(exposure_wide(counts, ht.ALL)) == 0
+    assert len(exposed_rows(exposed_list(none, types, ranks), ht.ALL, ht.KELAS, "62")) == 0
 
 
 def test_display_zones_are_clipped_and_bounded(sample_exposure):

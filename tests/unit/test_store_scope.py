@@ -54,3 +54,107 @@ def test_file_store_is_the_workspace_and_checks_base_version(tmp_path, monkeypat
         store.save("indikator", frame, name="c.csv", base_version=v1.version)
     assert workspace.current("indikator").name == "b.csv"
     assert User("x", "admin").whole and not User("x", "editor", ("62",)).whole
+
+
+# Scope holds where a row is counted and drawn, not only for its declared code (issue 30)
+
+IN_6203 = (114.38527555356967, -2.9071255000000003)     # inside 62.03.05.2001 (Sei Kayu)
+IN_6204 = (114.84649247716447, -2.4626089999999996)     # inside 62.04.01.2001 (Tampulang)
+
+
+def _rows(*rows):
+    """A Posyandu import result: (kode_desa, (lon, lat) or None) per row, file rows 2, 3, …"""
+    import geopandas as gpd
+    import shapely
+    pts = [shapely.Point(p) if p else None for _, p in rows]
+    return gpd.GeoDataFrame({
+        "baris": list(range(2, 2 + len(rows))), "id": [f"P{i}" for i in range(len(rows))],
+        "nama": [f"Posyandu {i}" for i in range(len(rows))], "kode_desa": [k for k, _ in rows],
+        "lat": [p[1] if p else None for _, p in rows],
+        "lon": [p[0] if p else None for _, p in rows]}, geometry=pts, crs="EPSG:4326")
+
+
+def _report(data):
+    return ImportReport.build("posyandu", "f.csv", len(data), data["baris"].tolist(), [])
+
+
+def test_unknown_code_in_scope_with_point_in_another_region_is_refused():
+    data = _rows(("62.03.05.2001", IN_6203), ("62.03.99.9999", IN_6204))
+    kept, rep = apply_scope("posyandu", data, _report(data), ["62.03"])
+    assert kept["baris"].tolist() == [2]
+    assert rep.counts["diterima"] == 1 and rep.counts["ditolak"] == 1
+    (row,) = rep.problems.to_dict("records")
+    assert row["baris"] == 3 and row["tingkat"] == "ditolak" and row["kolom"] == "lat, lon"
+    assert row["nilai"] == f"{round(IN_6204[1], 6)}; {round(IN_6204[0], 6)}"
+    # the code, where the point lies (named) and where it would be counted
+    assert "62.03.99.9999" in row["pesan"] and "Tampulang" in row["pesan"]
+    assert "titiknya berada di Tampulang" in row["pesan"]
+    assert "dihitung di Tampulang" in row["pesan"] and "62.04.01.2001" in row["pesan"]
+    assert "di luar wilayah kewenangan Anda (62.03)" in row["pesan"]
+
+
+def test_known_code_in_scope_with_point_in_another_region_is_refused():
+    data = _rows(("62.03.05.2001", IN_6204), ("62.03.05.2001", IN_6203))
+    kept, rep = apply_scope("posyandu", data, _report(data), ["62.03"])
+    assert kept["baris"].tolist() == [3]
+    (row,) = rep.problems.to_dict("records")
+    assert row["baris"] == 2 and row["kolom"] == "lat, lon"
+    assert "kode desa 62.03.05.2001 ada di wilayah kewenangan Anda (62.03)" in row["pesan"]
+    assert "titiknya berada di Tampulang" in row["pesan"] and "62.04.01.2001" in row["pesan"]
+    assert "dihitung" not in row["pesan"]          # counted in 62.03, drawn in 62.04
+
+
+def test_row_fully_inside_scope_is_accepted():
+    data = _rows(("62.03.05.2001", IN_6203), ("", IN_6203), ("62.03.99.9999", IN_6203),
+                 ("62.03.05.2001", None), ("62.03.99.9999", None))
+    kept, rep = apply_scope("posyandu", data, _report(data), ["62.03"])
+    assert (kept, rep) == (data, rep) and rep.counts["ditolak"] == 0
+    # where they are stored (the region each is counted in; else the declared code)
+    from geo.store.scope import region_codes
+    assert region_codes("posyandu", data).tolist() == [
+        "62.03.05.2001", "62.03.05.2001", "62.03.05.2001", "62.03.05.2001", "62.03.99.9999"]
+    # and the editor of 62.04 may not save them
+    kept, rep = apply_scope("posyandu", data, _report(data), ["62.04"])
+    assert len(kept) == 0 and rep.counts["ditolak"] == 5
+
+
+def test_unknown_code_is_stored_under_the_region_it_is_counted_in():
+    """An admin saves the row (no scope): it is kept under 62.04.01.2001, where it is
+    counted, so the 62.04 editor may replace or remove it."""
+    from geo.store.scope import region_codes
+    data = _rows(("62.03.99.9999", IN_6204), ("62.03.05.2001", IN_6204))
+    assert region_codes("posyandu", data).tolist() == ["62.04.01.2001", "62.03.05.2001"]
+
+
+def test_saves_refuse_rows_counted_or_drawn_outside_scope(tmp_path, monkeypatch):
+    """The store's own check (both stores call geo.store.scope.check_scope): nothing is
+    saved and the rows are named."""
+    from geo.store.base import AuthError
+    from geo.store.files import FileStore
+    from geo.store.scope import check_scope
+    monkeypatch.setenv("PETA_WORKSPACE_DIR", str(tmp_path))
+    data = _rows(("62.03.05.2001", IN_6203), ("62.03.99.9999", IN_6204),
+                 ("62.03.05.2001", IN_6204))
+    editor = User("kapuas", "editor", ("62.03",))
+    with pytest.raises(AuthError) as err:
+        check_scope("posyandu", data, ["62.03"])
+    text = str(err.value)
+    assert "2 baris berada di luar wilayah kewenangan Anda (62.03)" in text
+    assert "Baris 3: kode desa 62.03.99.9999" in text and "Baris 4: kode desa" in text
+    assert "Tampulang" in text and "/" not in text.replace("lat, lon", "")
+    with pytest.raises(AuthError):
+        FileStore().save("posyandu", data, name="x.csv", user=editor)
+    from geo import workspace
+    assert workspace.current("posyandu") is None
+    v = FileStore().save("posyandu", data.iloc[:1], name="x.csv", user=editor)
+    assert v.rows == 1
+
+
+def test_without_boundaries_points_cannot_be_checked_and_are_refused(monkeypatch, tmp_path):
+    """No data directory: a scoped editor's rows are refused in words (no server path)."""
+    monkeypatch.setenv("PETA_DATA_DIR", str(tmp_path / "kosong"))   # caches are per folder
+    data = _rows(("62.03.05.2001", IN_6203))
+    kept, rep = apply_scope("posyandu", data, _report(data), ["62.03"])
+    (row,) = rep.problems.to_dict("records")
+    assert len(kept) == 0 and "data batas wilayah belum tersedia" in row["pesan"]
+    assert str(tmp_path) not in row["pesan"]
