@@ -137,25 +137,29 @@ class _Parents:
 
     def __init__(self):
         self._cache: dict[str, object] = {}
+        self._levels: dict[tuple[str, str], dict] = {}
 
     def polygon(self, code: str):
         if code not in self._cache:
-            self._cache[code] = self._load(code)
+            poly = self._level(level_of(code), code[:2]).get(code)
+            if poly is not None and not poly.is_empty:
+                shapely.prepare(poly)
+            else:
+                poly = None
+            self._cache[code] = poly
         return self._cache[code]
 
-    @staticmethod
-    def _load(code: str):
-        from geo.regions.boundaries import boundaries
-        try:
-            df = boundaries(level_of(code), code[:2])
-        except Exception:            # level not available here: not checked
-            return None
-        geom = df.loc[df["code"] == code, "geometry"]
-        if not len(geom) or geom.iloc[0] is None or geom.iloc[0].is_empty:
-            return None
-        poly = geom.iloc[0]
-        shapely.prepare(poly)
-        return poly
+    def _level(self, level: str, province: str) -> dict:
+        """{code: polygon} of one level in one province (read once)."""
+        key = (level, province)
+        if key not in self._levels:
+            from geo.regions.boundaries import boundaries
+            try:
+                df = boundaries(level, province)
+                self._levels[key] = dict(zip(df["code"], df.geometry.values))
+            except Exception:        # level not available here: not checked
+                self._levels[key] = {}
+        return self._levels[key]
 
     def of(self, code: str) -> list[tuple[str, object]]:
         """(code, polygon) of the ancestors of ``code`` whose polygon is known, deepest
@@ -183,7 +187,10 @@ def outside_parent(geom, parent) -> str | None:
         km = float(shapely.distance(geom, parent)) * KM_PER_DEG
         return f"letaknya ±{km:,.0f} km dari batas wilayah induk".replace(",", ".")
     area = float(shapely.area(geom))
-    far = shapely.buffer(shapely.difference(geom, parent), -PARENT_MARGIN_DEG, quad_segs=2)
+    out = shapely.difference(geom, parent)
+    if float(shapely.area(out)) <= MAX_SHARE_OUTSIDE * area:    # eroding only shrinks it
+        return None
+    far = shapely.buffer(out, -PARENT_MARGIN_DEG, quad_segs=2)
     share = float(shapely.area(far)) / area if area > 0 else 0.0
     if share > MAX_SHARE_OUTSIDE:
         return (f"{share:.0%} luasnya berada lebih dari ±{PARENT_MARGIN_DEG * KM_PER_DEG:.0f} km "
