@@ -235,10 +235,10 @@ def geometry_findings(row: int, geom, *, value="", within_indonesia: bool = Fals
                       ) -> list[dict]:
     """Rejections of a feature's geometry, cheapest first and all before any validity check
     or repair: not a polygon, more vertices than ``max_vertices()``, NaN or infinite
-    coordinates, across the antimeridian,
-    outside Indonesia (``within_indonesia``: any part beyond the national extent, for
-    boundaries; else not touching Indonesia's area). ``value`` (e.g. the region code) goes
-    into the report's ``nilai`` of the limit, antimeridian and extent findings."""
+    coordinates, across the antimeridian, outside Indonesia (``within_indonesia``: any part
+    beyond the national extent, for boundaries; else not touching Indonesia's area).
+    ``value`` (e.g. the region code) goes into the report's ``nilai`` of the vertex,
+    coordinate, antimeridian and national-extent findings."""
     why = polygon_problem(geom)
     if why:
         return [finding(row, "geometry", "", why, REJECTED)]
