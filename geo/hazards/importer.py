@@ -203,15 +203,19 @@ def import_raster(path: Path, *, jenis: str | None = None, crs: str | None = Non
                   source_name: str | None = None, breaks=None) -> HazardImport:
     """A GeoTIFF index or class raster (geo.hazards.raster): the report counts its cells."""
     from geo.hazards.raster import RasterRefused, read_raster
+    from geo.importers.safety import check_size, check_type
     source = source_name or path.name
     try:
+        check_size(path)
+        check_type(path, KIND)
         raster = read_raster(path, jenis, breaks=breaks, crs=crs, source_name=source)
-    except (RasterRefused, ValueError) as exc:
+    except (ImportRefused, RasterRefused, ValueError) as exc:
         return HazardImport(_empty(), ImportReport.refused(KIND, source, str(exc)), {})
     counts = raster.counts()
     notes = [*raster.notes, f"Raster {raster.shape[1]} × {raster.shape[0]} sel, jenis "
              f"{raster.jenis}; sel per kelas: " + ", ".join(f"{k} {v}" for k, v in counts.items())]
     classed = sum(counts[k] for k in CLASSES)
-    report = ImportReport.build(KIND, source, 1, [1] if classed else [], [], notes,
+    findings = [finding(0, "band 1", "", w, WARNING) for w in raster.warnings]
+    report = ImportReport.build(KIND, source, 1, [1] if classed else [], findings, notes,
                                 fatal=None if classed else "tidak ada sel berkelas bahaya")
     return HazardImport(_empty(), report, {}, raster)

@@ -14,7 +14,18 @@ Per feature (``baris`` = feature number, first = 1):
   is applied and reported (``diperbaiki``); otherwise the feature is rejected with the best
   suggestion — a polygon without a code cannot be joined to anything;
 * a code not in the list → kept with a warning (new regions appear between lists);
-* outside ``--parent``, outside Indonesia, not a polygon, empty → rejected;
+* outside ``--parent`` (by code), not a polygon, empty, more vertices than the limit
+  (geo.importers.safety), across the antimeridian or beyond Indonesia's extent → rejected;
+* a polygon not lying mostly inside its parent's polygon → rejected (``outside_parent``):
+  the parent is the deepest ancestor of the code (``--parent`` is one) whose polygon is
+  known (geo.regions: saved or bundled boundaries). Levels were simplified independently
+  at source and do not share edges (data README §1), so slivers are allowed: what counts
+  is the part more than ``PARENT_MARGIN_DEG`` (≈ 2 km) outside, which must stay under
+  ``MAX_SHARE_OUTSIDE`` of the area, and the feature must come within
+  ``PARENT_REACH_DEG`` (≈ 28 km: small islands the simplified polygons leave out). A
+  feature outside its parent but inside its grandparent is kept with a warning (the
+  bundled desa/kecamatan layers disagree in a few places, e.g. 11.05.02); a polygon in
+  another province or covering the world is refused. No parent polygon: not checked (noted);
 * invalid geometry → repaired (each part made valid, polygonal parts unioned), reported;
 * several features with one code (islands stored separately) → merged into one
   MultiPolygon, reported as a warning.
@@ -61,6 +72,10 @@ NAME_FIELDS = {
     "desa": ("WADMKD", "nama_desa", "desa", "kelurahan", "desa_kel", "nama_kel"),
 }
 GENERIC_NAME_FIELDS = ("NAMOBJ", "nama", "name", "nama_wilayah")
+PARENT_MARGIN_DEG = 0.02      # ≈ 2 km: slivers between levels simplified independently
+MAX_SHARE_OUTSIDE = 0.5       # of a feature's area, farther than the margin from its parent
+PARENT_REACH_DEG = 0.25       # ≈ 28 km: how far off its parent a feature (an island) may lie
+KM_PER_DEG = 111.32
 
 
 @dataclass
@@ -116,6 +131,96 @@ def _resolve_parent(row, level: str, parent: str | None, fields: dict) -> str | 
     return best
 
 
+class _Parents:
+    """Polygons of parent regions (geo.regions.boundaries: the saved boundaries, else the
+    bundled ones), prepared, one per code; None where a code has no polygon here."""
+
+    def __init__(self):
+        self._cache: dict[str, object] = {}
+        self._levels: dict[tuple[str, str], dict] = {}
+
+    def polygon(self, code: str):
+        if code not in self._cache:
+            poly = self._level(level_of(code), code[:2]).get(code)
+            if poly is not None and not poly.is_empty:
+                shapely.prepare(poly)
+            else:
+                poly = None
+            self._cache[code] = poly
+        return self._cache[code]
+
+    def _level(self, level: str, province: str) -> dict:
+        """{code: polygon} of one level in one province (read once)."""
+        key = (level, province)
+        if key not in self._levels:
+            from geo.regions.boundaries import boundaries
+            try:
+                df = boundaries(level, province)
+                self._levels[key] = dict(zip(df["code"], df.geometry.values))
+            except Exception:        # level not available here: not checked
+                self._levels[key] = {}
+        return self._levels[key]
+
+    def of(self, code: str) -> list[tuple[str, object]]:
+        """(code, polygon) of the ancestors of ``code`` whose polygon is known, deepest
+        first (``--parent`` is one of the ancestors)."""
+        parts = code.split(".")
+        found = []
+        for depth in range(len(parts) - 1, 0, -1):
+            anc = ".".join(parts[:depth])
+            poly = self.polygon(anc)
+            if poly is not None:
+                found.append((anc, poly))
+        return found
+
+
+def outside_parent(geom, parent) -> str | None:
+    """Why ``geom`` does not lie mostly inside ``parent`` (Indonesian), or None. Slivers are
+    allowed: only the part of ``geom`` more than ``PARENT_MARGIN_DEG`` outside the parent
+    counts (the part outside, eroded by the margin), and it must stay under
+    ``MAX_SHARE_OUTSIDE`` of the area. A feature farther than ``PARENT_REACH_DEG`` from the
+    parent is outside whatever its size (nearer, a small island the simplified parent
+    polygon leaves out is kept)."""
+    if shapely.contains(parent, geom):
+        return None
+    if not shapely.dwithin(geom, parent, PARENT_REACH_DEG):
+        km = float(shapely.distance(geom, parent)) * KM_PER_DEG
+        return f"letaknya ±{km:,.0f} km dari batas wilayah induk".replace(",", ".")
+    area = float(shapely.area(geom))
+    out = shapely.difference(geom, parent)
+    if float(shapely.area(out)) <= MAX_SHARE_OUTSIDE * area:    # eroding only shrinks it
+        return None
+    far = shapely.buffer(out, -PARENT_MARGIN_DEG, quad_segs=2)
+    share = float(shapely.area(far)) / area if area > 0 else 0.0
+    if share > MAX_SHARE_OUTSIDE:
+        return (f"{share:.0%} luasnya berada lebih dari ±{PARENT_MARGIN_DEG * KM_PER_DEG:.0f} km "
+                "di luar batas wilayah induk")
+    return None
+
+
+def _parent_findings(n: int, code: str, geom, parents: _Parents, unchecked: set
+                     ) -> list[dict]:
+    """A rejection when the polygon does not lie in its parent; a warning when it lies in
+    its grandparent but not in the parent (the levels' polygons disagree, data README §1)."""
+    found = parents.of(code)
+    if not found:
+        unchecked.add(code)
+        return []
+    (anc, poly), *higher = found
+    why = outside_parent(geom, poly)
+    if why is None:
+        return []
+    if higher and outside_parent(geom, higher[0][1]) is None:
+        return [finding(n, "geometry", code,
+                        f"poligon {code} tidak cocok dengan batas induknya {_region_label(anc)} "
+                        f"({why}), tetapi berada di dalam {_region_label(higher[0][0])}; "
+                        "diterima, periksa kode wilayahnya", WARNING)]
+    return [finding(n, "geometry", code,
+                    f"poligon {code} tidak berada di dalam wilayah induknya "
+                    f"{_region_label(anc)}: {why}; periksa kode wilayah atau sistem "
+                    "koordinat", REJECTED)]
+
+
 def import_boundaries(path: str | Path, level: str, *, parent: str | None = None,
                       crs: str | None = None, layer: str | None = None,
                       code_field: str | None = None, name_field: str | None = None,
@@ -162,6 +267,7 @@ def import_boundaries(path: str | Path, level: str, *, parent: str | None = None
     kept: list[dict] = []
     first_row_of: dict[str, int] = {}
     depth = PARTS[level]
+    parents, unchecked = _Parents(), set()
     for i, row in enumerate(gdf.drop(columns="geometry").to_dict("records")):
         n = i + 1
         geom = gdf.geometry.iloc[i]
@@ -205,7 +311,7 @@ def import_boundaries(path: str | Path, level: str, *, parent: str | None = None
         if code is not None and parent and not code.startswith(parent + "."):
             row_f.append(finding(n, fields["code"] or fields["name"], code,
                                  f"kode {code} berada di luar wilayah induk {parent}", REJECTED))
-        row_f.extend(geometry_findings(n, geom))
+        row_f.extend(geometry_findings(n, geom, value=code or "", within_indonesia=True))
         if any(f["tingkat"] == REJECTED for f in row_f):
             findings.extend(row_f)
             continue
@@ -222,6 +328,12 @@ def import_boundaries(path: str | Path, level: str, *, parent: str | None = None
                                  REJECTED))
             findings.extend(row_f)
             continue
+        if depth > 1:
+            parent_f = _parent_findings(n, code, geom, parents, unchecked)
+            row_f.extend(parent_f)
+            if any(f["tingkat"] == REJECTED for f in parent_f):
+                findings.extend(row_f)
+                continue
         if code not in known:
             row_f.append(finding(n, fields["code"] or fields["name"], code,
                                  f"kode {code} tidak ada di daftar kode Kemendagri; dipakai "
@@ -237,6 +349,9 @@ def import_boundaries(path: str | Path, level: str, *, parent: str | None = None
                      "name": official["name"].get(code, name) if code in known else name,
                      "kind": official["kind"].get(code) if code in known else None,
                      "geometry": geom})
+    if unchecked:
+        notes.append(f"Batas wilayah induk tidak tersedia untuk {len(unchecked)} kode; letak "
+                     "poligonnya terhadap induk tidak diperiksa.")
     accepted = [k["baris"] for k in kept]
     if kept:
         df = pd.DataFrame(kept)

@@ -12,6 +12,12 @@
   header does not help.
 * XLSX: read with openpyxl in read-only mode with ``data_only=True`` — cached values only;
   no formula is ever evaluated, external links are not loaded, macros are never run.
+* Polygons: a feature with more than ``max_vertices()`` vertices (env
+  ``PETA_MAX_VERTICES``, default 100,000) is refused by name before its validity is
+  checked (GEOS's validity check is quadratic on spiky shapes: a 50,000-vertex star takes
+  ~10 s), and a file with more than ``max_vertices_file()`` (env
+  ``PETA_MAX_VERTICES_FILE``, default 10,000,000; the national village layer has 8.8
+  million) is refused whole.
 * Exports: see geo.importers.cells (cells that a spreadsheet cannot read as formulas).
 """
 from __future__ import annotations
@@ -28,6 +34,8 @@ from geo.importers.report import ImportRefused
 
 DEFAULT_MAX_UPLOAD_MB = 200
 DEFAULT_MAX_UNZIPPED_MB = 1024
+DEFAULT_MAX_VERTICES = 100_000          # one polygon feature
+DEFAULT_MAX_VERTICES_FILE = 10_000_000  # all features of one file
 MAX_ZIP_ENTRIES = 2000
 MAX_RATIO = 500          # uncompressed / compressed, whole archive
 RATIO_MIN_BYTES = 10 * 2 ** 20  # the ratio check applies from this uncompressed size on
@@ -39,6 +47,7 @@ EXTENSIONS = {
     "bahaya": (".geojson", ".json", ".zip", ".gpkg", ".kml", ".kmz", ".tif", ".tiff"),
     "situs": (".csv", ".txt", ".xlsx", ".geojson", ".json"),
 }
+TIFF_MAGIC = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")   # TIFF and BigTIFF
 # Files of a zipped vector dataset that may be extracted (the rest is ignored).
 VECTOR_MEMBERS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".geojson", ".json", ".gpkg", ".kml")
 
@@ -49,6 +58,24 @@ def _env_mb(name: str, default: int) -> int:
     except ValueError:
         value = default
     return max(value, 1) * 2 ** 20
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        value = int(float(os.environ.get(name, default)))
+    except ValueError:
+        value = default
+    return max(value, 1)
+
+
+def max_vertices() -> int:
+    """Vertices of one polygon feature (env PETA_MAX_VERTICES)."""
+    return _env_int("PETA_MAX_VERTICES", DEFAULT_MAX_VERTICES)
+
+
+def max_vertices_file() -> int:
+    """Vertices of all the features of one file (env PETA_MAX_VERTICES_FILE)."""
+    return _env_int("PETA_MAX_VERTICES_FILE", DEFAULT_MAX_VERTICES_FILE)
 
 
 def max_upload_bytes() -> int:
@@ -98,6 +125,9 @@ def check_type(path: str | Path, kind: str) -> str:
         raise ImportRefused(f"berkas {path.name} bukan berkas {ext} yang sah (isinya tidak sesuai)")
     if ext == ".gpkg" and not head.startswith(b"SQLite format 3"):
         raise ImportRefused(f"berkas {path.name} bukan GeoPackage yang sah")
+    if ext in (".tif", ".tiff") and not head.startswith(TIFF_MAGIC):
+        raise ImportRefused(f"berkas {path.name} bukan GeoTIFF yang sah (isinya tidak sesuai; "
+                            "berkas rusak atau formatnya lain)")
     utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_without_bom(head) is not None
     if ext in (".csv", ".txt", ".geojson", ".json", ".kml") and (
             head.startswith(b"PK\x03\x04") or (b"\x00" in head and not utf16)):

@@ -6,6 +6,13 @@
   No CRS: refused with an explanation, unless the coordinates are plainly degrees in
   Indonesia's area (then WGS 84 is assumed and a note says so), or the caller names one.
 * Field names are matched case-insensitively by the importers.
+* Cost: a file with more vertices than ``safety.max_vertices_file()`` is refused before
+  it is reprojected; ``geometry_findings`` refuses a feature above
+  ``safety.max_vertices()`` before any validity check or repair (GEOS's validity check is
+  quadratic on spiky shapes).
+* Where: a feature must touch Indonesia's area (``EXTENT``); a boundary must lie inside
+  the national extent (``geo.registry.schema`` LON_RANGE/LAT_RANGE), and no feature may
+  cross the antimeridian (longitudes spanning more than 180°, or beyond ±180°).
 """
 from __future__ import annotations
 
@@ -21,7 +28,14 @@ from pyproj import CRS
 
 from geo.geometry import polygon_parts
 from geo.importers.report import REJECTED, REPAIRED, ImportRefused, finding
-from geo.importers.safety import check_size, check_type, extract_zip
+from geo.importers.safety import (
+    check_size,
+    check_type,
+    extract_zip,
+    max_vertices,
+    max_vertices_file,
+)
+from geo.registry.schema import LAT_RANGE, LON_RANGE
 
 WGS84 = "EPSG:4326"
 # Indonesia with a generous margin, for "plainly degrees" and feature extent checks.
@@ -103,6 +117,12 @@ def read_vector(path: str | Path, kind: str, *, crs: str | None = None,
             raise ImportRefused(f"berkas peta tidak dapat dibaca ({exc})") from None
     if len(gdf) == 0:
         raise ImportRefused("berkas peta tidak berisi fitur")
+    total, limit = int(shapely.get_num_coordinates(gdf.geometry.values).sum()), max_vertices_file()
+    if total > limit:
+        raise ImportRefused(
+            f"berkas berisi {_n(total)} titik sudut poligon (batas {_n(limit)} per berkas); "
+            "sederhanakan poligonnya (misalnya Simplify di QGIS atau mapshaper) atau pecah "
+            "berkas per wilayah, atau minta admin menaikkan PETA_MAX_VERTICES_FILE.")
     source_crs = None
     if gdf.crs is None:
         if crs:
@@ -187,19 +207,65 @@ def dropped_parts_finding(row: int, geom) -> dict | None:
                    f"({what}); hanya bagian poligon yang dipakai", REPAIRED)
 
 
+def _n(v: int) -> str:
+    return f"{v:,}".replace(",", ".")
+
+
 def outside_extent(geom) -> bool:
     minx, miny, maxx, maxy = geom.bounds
     return maxx < EXTENT[0] or minx > EXTENT[2] or maxy < EXTENT[1] or miny > EXTENT[3]
 
 
-def geometry_findings(row: int, geom) -> list[dict]:
-    """Rejections of a feature's geometry: not a polygon, or outside Indonesia."""
+def beyond_national_extent(geom) -> bool:
+    """True when part of the geometry lies outside Indonesia's extent (Sabang–Merauke,
+    Miangas–Rote, with the margin of geo.registry.schema)."""
+    minx, miny, maxx, maxy = geom.bounds
+    return (minx < LON_RANGE[0] or maxx > LON_RANGE[1] or miny < LAT_RANGE[0]
+            or maxy > LAT_RANGE[1])
+
+
+def crosses_antimeridian(geom) -> bool:
+    """Longitudes beyond ±180° or spanning more than 180° (a polygon drawn across the
+    antimeridian, or one covering the whole world)."""
+    minx, _, maxx, _ = geom.bounds
+    return minx < -180 or maxx > 180 or maxx - minx > 180
+
+
+def geometry_findings(row: int, geom, *, value="", within_indonesia: bool = False
+                      ) -> list[dict]:
+    """Rejections of a feature's geometry, cheapest first and all before any validity check
+    or repair: not a polygon, more vertices than ``max_vertices()``, NaN or infinite
+    coordinates, across the antimeridian, outside Indonesia (``within_indonesia``: any part
+    beyond the national extent, for boundaries; else not touching Indonesia's area).
+    ``value`` (e.g. the region code) goes into the report's ``nilai`` of the vertex,
+    coordinate, antimeridian and national-extent findings."""
     why = polygon_problem(geom)
     if why:
         return [finding(row, "geometry", "", why, REJECTED)]
+    n, limit = int(shapely.get_num_coordinates(geom)), max_vertices()
+    if n > limit:
+        return [finding(row, "geometry", value,
+                        f"poligon terlalu rumit: {_n(n)} titik sudut (batas {_n(limit)} per "
+                        "fitur); sederhanakan poligonnya (misalnya Simplify di QGIS atau "
+                        "mapshaper) atau minta admin menaikkan PETA_MAX_VERTICES", REJECTED)]
+    if not np.isfinite(shapely.get_coordinates(geom)).all():
+        return [finding(row, "geometry", value, "koordinat poligon tidak sah (NaN atau tak "
+                        "hingga)", REJECTED)]
+    if crosses_antimeridian(geom):
+        return [finding(row, "geometry", value,
+                        "poligon melintasi garis bujur 180° (antimeridian) atau membentang "
+                        "lebih dari 180° bujur; bukan wilayah Indonesia (periksa sistem "
+                        "koordinat)", REJECTED)]
     if outside_extent(geom):
         return [finding(row, "geometry", "", "poligon berada di luar wilayah Indonesia "
                         "(periksa sistem koordinat)", REJECTED)]
+    if within_indonesia and beyond_national_extent(geom):
+        minx, miny, maxx, maxy = geom.bounds
+        return [finding(row, "geometry", value,
+                        f"poligon keluar dari wilayah Indonesia (batas {minx:.2f}, {miny:.2f}, "
+                        f"{maxx:.2f}, {maxy:.2f} derajat; Indonesia {LON_RANGE[0]:g}–"
+                        f"{LON_RANGE[1]:g} BT, {LAT_RANGE[0]:g}–{LAT_RANGE[1]:g} LU/LS); periksa "
+                        "sistem koordinat", REJECTED)]
     return []
 
 
