@@ -66,7 +66,8 @@ def main() -> None:
     from geo import datasets
     from geo.codes import LEVELS
     from geo.hazards.exposure import LABELS, HazardLayers, class_ranks, exposure_counts
-    from geo.hazards.raster import read_raster, sample_ranks
+    from geo.hazards.raster import read_raster
+    from geo.hazards.raster_zones import sample_ranks
     from geo.indicators import registry as indicators
     out: dict = {"posyandu": args.posyandu, "raster": f"{args.width}x{args.height}"}
     joined = datasets.joined_posyandu()

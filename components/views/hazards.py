@@ -76,7 +76,7 @@ def _hazard_file(dv: str, region: str, hazard_type: str) -> str | None:
 def view_zones(region: str, hazard_type: str) -> gpd.GeoDataFrame:
     """Zones of ``hazard_type`` (all types for "semua") clipped to the view, rasters
     polygonised for the view: columns jenis, kelas, sampel, geometry."""
-    from geo.hazards.raster import display_zones
+    from geo.hazards.raster_zones import display_zones
     layers, _ = data.hazard_layers()
     area = _area(region) if region else None
     zones = layers.zones

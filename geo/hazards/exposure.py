@@ -99,7 +99,7 @@ def class_ranks(posyandu: pd.DataFrame, layers: HazardLayers) -> tuple[list[str]
             np.maximum.at(ranks[:, col[t]], ip[m], rank[m])
         np.maximum.at(ranks[:, -1], ip, rank)          # unknown types count in the maximum
     if layers.rasters:
-        from geo.hazards.raster import sample_ranks
+        from geo.hazards.raster_zones import sample_ranks
         x, y = _xy(posyandu)
         for r in layers.rasters:
             c = col[r.jenis]

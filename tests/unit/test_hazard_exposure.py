@@ -26,7 +26,8 @@ from geo.hazards.exposure import (
     exposure_wide,
 )
 from geo.hazards.importer import import_hazards
-from geo.hazards.raster import RasterRefused, display_zones, read_raster, sample_ranks
+from geo.hazards.raster import RasterRefused, read_raster
+from geo.hazards.raster_zones import display_zones, sample_ranks
 from geo.hazards.zones import sample_hazard_zones, sample_index_raster
 from geo.indicators.hazards import hazard_indicator_id, hazard_share_id
 from geo.registry.join import join

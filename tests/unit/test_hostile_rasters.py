@@ -16,7 +16,8 @@ from rasterio.windows import Window
 from geo.cli.main import main as geo_main
 from geo.hazards import raster as hr
 from geo.hazards.importer import import_hazards
-from geo.hazards.raster import RasterRefused, display_zones, read_raster, sample_ranks
+from geo.hazards.raster import RasterRefused, read_raster
+from geo.hazards.raster_zones import display_zones, sample_ranks
 from tests.helpers import W
 
 X0, Y0, CELL = 113.0, -1.0, 0.001          # over Kalimantan Tengah, lon/lat
