@@ -18,8 +18,8 @@ indicator = sidebar.indicator_select(hazard_view.indicator_options(hazard_type))
 if not view.projector:
     dataset_notice(hazards=True)
 map_section(view, indicator, REGISTRY_PERIOD, page="bencana",
-            hazards=hazard_view.map_config(view.region, hazard_type),
-            extra_legend=hazard_view.legend(hazard_type))
+            hazards=hazard_view.map_config(view.region, hazard_type, view.projector),
+            extra_legend=hazard_view.legend(hazard_type, view.projector))
 if not view.projector:
     hazard_view.kecamatan_section(view.region, hazard_type)
     hazard_view.exposed_section(view.region, hazard_type, data.hazard_layers()[1].sample)
