@@ -108,7 +108,9 @@ _CSS = """<style>
   padding:2px 4px}
 .st-key-pp-presenter:hover,.st-key-pp-presenter:focus-within{opacity:1}
 .st-key-pp-presenter button{min-height:30px;padding:0 10px;font-size:15px;line-height:1}
-.st-key-pp-presenter iframe{position:absolute;width:0;height:0;border:0}
+.st-key-pp-presenter [data-testid="stElementContainer"]:has(iframe),
+.st-key-pp-presenter iframe{position:absolute!important;width:0!important;height:0!important;
+  overflow:hidden;border:0}
 </style>"""
 
 # Injected into the app's document once (the iframe of st.components.v1.html is same-origin

@@ -17,7 +17,8 @@ hazard_type = hazard_view.type_select()
 indicator = sidebar.indicator_select(hazard_view.indicator_options(hazard_type))
 if not view.projector:
     dataset_notice(hazards=True)
-map_section(view, indicator, REGISTRY_PERIOD, page="bencana",
+# projector: the rings of the Posyandu in tinggi, not also a circle per region under them
+map_section(view, indicator, REGISTRY_PERIOD, page="bencana", show_points=not view.projector,
             hazards=hazard_view.map_config(view.region, hazard_type, view.projector),
             extra_legend=hazard_view.legend(hazard_type, view.projector))
 if not view.projector:

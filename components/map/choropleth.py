@@ -25,7 +25,11 @@ from geo.stats import ranking
 # Projector: the map iframe takes the window height minus the exit button, the region's
 # rank and the map title above it.
 PROJECTOR_MAP_CSS = ("iframe[title='streamlit_folium.st_folium']"
-                     "{height:calc(100vh - 270px) !important;min-height:360px}")
+                     "{height:calc(100vh - 270px) !important;min-height:360px}"
+                     # a 1366x768 projector: the legend (up to ~12 rows) fits the window
+                     "@media (max-height:820px){.pp-legend{font-size:16px!important;"
+                     "line-height:1.2!important}.pp-legend span[style*='width']"
+                     "{height:15px!important;width:24px!important}}")
 
 
 def ranked_values(indicator_id: str, level: str, period: str, region: str) -> pd.DataFrame:

@@ -196,7 +196,7 @@
   // visible between the lines), sparse for rendah, dense for tinggi, so a zone is never
   // read as a class of the choropleth. SVG patterns, one per colour and class, in the
   // overlay's own SVG (Leaflet writes fillColor into the path's fill attribute).
-  var HATCH = {rendah: [14, 1.6], sedang: [9, 2], tinggi: [6, 2.6]};   // spacing, width (px)
+  var HATCH = {rendah: [16, 1.6], sedang: [11, 2], tinggi: [8, 2.6]};   // spacing, width (px)
   function hatch(zones) {
     var ns = "http://www.w3.org/2000/svg";
     zones.eachLayer(function (l) {
@@ -213,12 +213,16 @@
         pat.setAttribute("width", spec[0]);
         pat.setAttribute("height", spec[0]);
         pat.setAttribute("patternTransform", "rotate(45)");
-        var line = document.createElementNS(ns, "line");
-        line.setAttribute("x1", "0"); line.setAttribute("y1", "0");
-        line.setAttribute("x2", "0"); line.setAttribute("y2", String(spec[0]));
-        line.setAttribute("stroke", color);
-        line.setAttribute("stroke-width", String(spec[1]));
-        pat.appendChild(line);
+        // each line in the type's colour on a white halo: it stands out on any class colour
+        [["#ffffff", spec[1] + 2.4, 0.85], [color, spec[1], 1]].forEach(function (ln) {
+          var line = document.createElementNS(ns, "line");
+          line.setAttribute("x1", "0"); line.setAttribute("y1", "0");
+          line.setAttribute("x2", "0"); line.setAttribute("y2", String(spec[0]));
+          line.setAttribute("stroke", ln[0]);
+          line.setAttribute("stroke-width", String(ln[1]));
+          line.setAttribute("stroke-opacity", String(ln[2]));
+          pat.appendChild(line);
+        });
         defs.appendChild(pat);
       }
       path.setAttribute("fill", "url(#" + id + ")");
@@ -337,7 +341,8 @@
     "border-radius:6px;padding:4px 10px;font:800 20px/1.15 sans-serif;letter-spacing:.04em;" +
     "box-shadow:0 1px 5px rgba(0,0,0,.35);pointer-events:none;text-align:right;max-width:60vw}" +
     ".pp-sample small{display:block;font:600 13px/1.2 sans-serif;letter-spacing:0}" +
-    ".pp-sample.pp-big{font-size:30px;border-width:4px}.pp-sample.pp-big small{font-size:18px}";
+    ".pp-sample.pp-big{font-size:26px;border-width:4px;max-width:45vw}" +
+    ".pp-sample.pp-big small{font-size:15px}";
   function sampleStamp(map, sample, big) {
     if (!map._ppStamp) {
       if (!document.getElementById("pp-sample-css")) {
