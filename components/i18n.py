@@ -97,6 +97,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi_stunting_registry": ("Stunting (registri)", "Stunting (registry)"),
     "kpi_no_internet": ("Posyandu tanpa internet", "Posyandu without internet"),
     "kpi_high_hazard": ("Posyandu di zona bahaya tinggi", "Posyandu in high-hazard zones"),
+    "kpi_high_hazard_help": ("Semua jenis bahaya di data: {types}. Posyandu di zona tinggi "
+                             "beberapa jenis dihitung sekali.",
+                             "Every hazard type in the data: {types}. A Posyandu in high "
+                             "zones of several types is counted once."),
     # tables
     "of_n": ("dari (N)", "of (N)"),
     "numerator": ("Pembilang", "Numerator"),

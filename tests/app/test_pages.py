@@ -429,3 +429,20 @@ def test_presenter_buttons_step_through_regions_and_pages():
     # Indonesia has no sibling: the region buttons are off
     at = open_page(proyektor="1")
     assert at.button(key="pp-next-region").disabled
+
+
+def test_high_hazard_kpi_names_the_hazard_types_it_counts():
+    """Ringkasan's "Posyandu di zona bahaya tinggi" says which hazard types it includes,
+    each with its own count (issue 24)."""
+    from geo import datasets
+    from geo.hazards import types as ht
+    at = open_page(wilayah="62")
+    card = next(m for m in at.metric if m.label == "Posyandu di zona bahaya tinggi")
+    joined = datasets.joined_posyandu()
+    joined = joined.loc[joined["kode_agregasi"].astype(str).str.startswith("62.")]
+    classes = datasets.hazard_classes(joined)
+    assert card.value == f"{int((classes['hazard_max'] == 'tinggi').sum()):,}".replace(",", ".")
+    for col in classes.columns.drop("hazard_max"):
+        n = int((classes[col] == "tinggi").sum())
+        label = ht.label(col[len("hazard_"):], "id")
+        assert f"{label} {n:,}".replace(",", ".") in card.proto.help, (label, card.proto.help)

@@ -2,7 +2,8 @@
 
 * the DATA SAMPEL stamp is drawn inside the map whenever the view shows sample data (the
   generated registry, sample hazards) — `/kader?wilayah=62` in projector mode — and not
-  on a view of published values only; in English too;
+  on a view of published values only; in English too; outside projector mode and on
+  Konektivitas' site plan map too;
 * the presenter's keys: → / PageDown the next map page, ← / PageUp back, ↓ / ↑ the next /
   previous region; also with the focus in the map; past the last page, the next region;
 * the control is small, in the corner and nearly transparent;
@@ -24,23 +25,23 @@ LOAD_TIMEOUT = 600.0   # cold caches on a busy 2-core machine
 PROVINCE = "62"
 
 _VIEW = """() => {
-  const f = document.querySelector('%s');
+  const f = document.querySelector('FRAME');
   const m = f && f.contentDocument && f.contentDocument.querySelector('.leaflet-container');
   return m ? m.getAttribute('data-pp-view') : null;
-}""" % ST_FOLIUM_IFRAME.replace("'", '"')
+}""".replace("FRAME", ST_FOLIUM_IFRAME.replace("'", '"'))
 # a view drawn after ``before`` (peta-map.js numbers the views of the mounted map)
 _NEW_VIEW = """(before) => {
-  const f = document.querySelector('%s');
+  const f = document.querySelector('FRAME');
   const m = f && f.contentDocument && f.contentDocument.querySelector('.leaflet-container');
   return !!m && m.getAttribute('data-pp-ready') === '1'
     && m.getAttribute('data-pp-view') !== before;
-}""" % ST_FOLIUM_IFRAME.replace("'", '"')
+}""".replace("FRAME", ST_FOLIUM_IFRAME.replace("'", '"'))
 _HATCHED = """() => {
-  const f = document.querySelector('%s');
+  const f = document.querySelector('FRAME');
   const d = f && f.contentDocument;
   return !!d && d.querySelectorAll('path.pp-hazard[data-pp-hatch]').length > 0
     && d.querySelectorAll('path.pp-high').length > 0;
-}""" % ST_FOLIUM_IFRAME.replace("'", '"')
+}""".replace("FRAME", ST_FOLIUM_IFRAME.replace("'", '"'))
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +105,12 @@ def test_projector_shows_the_sample_stamp_on_the_map(server, page, external_requ
     _open(page, server, f"/kader?wilayah={PROVINCE}&proyektor=1&lang=en")
     expect(_stamp(page)).to_be_visible()
     expect(_stamp(page)).to_contain_text("SAMPLE DATA")
+    # outside projector mode too (beside the notice above the map), and on the site plan
+    _open(page, server, f"/konektivitas?wilayah={PROVINCE}")
+    expect(_stamp(page)).to_contain_text("DATA SAMPEL")
+    expect(page.get_by_text("DATA SAMPEL").first).to_be_visible()     # the notice
+    plan = page.frame_locator(ST_FOLIUM_IFRAME).nth(1).locator(".pp-sample")
+    expect(plan).to_contain_text("DATA SAMPEL", timeout=LOAD_TIMEOUT * 1000)
     assert external_requests == [] and page_errors == []
 
 
