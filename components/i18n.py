@@ -161,6 +161,10 @@ TEXT: dict[str, tuple[str, str]] = {
                       "landslide zones, a forest-fire index raster), not InaRISK maps. Upload "
                       "InaRISK rasters (GeoTIFF) or BPBD KRB zones on the Manage Data page."),
     "hazard_type": ("Jenis bahaya", "Hazard type"),
+    "all_hazards_are": ("Semua bahaya = setiap jenis di data bahaya: {types}; Posyandu di "
+                        "zona tinggi beberapa jenis dihitung sekali.",
+                        "All hazards = every type in the hazard data: {types}; a Posyandu in "
+                        "high zones of several types is counted once."),
     "sample_mark": ("DATA SAMPEL", "SAMPLE DATA"),
     "presenter_prev_page": ("Halaman sebelumnya (← atau PageUp)", "Previous page (← or PageUp)"),
     "presenter_next_page": ("Halaman berikutnya (→ atau PageDown)", "Next page (→ or PageDown)"),

@@ -16,6 +16,7 @@ page_header("page_bencana", "bencana_intro", view.projector)
 hazard_type = hazard_view.type_select()
 indicator = sidebar.indicator_select(hazard_view.indicator_options(hazard_type))
 if not view.projector:
+    hazard_view.types_caption(hazard_type)
     dataset_notice(hazards=True)
 # projector: the rings of the Posyandu in tinggi, not also a circle per region under them
 map_section(view, indicator, REGISTRY_PERIOD, page="bencana", show_points=not view.projector,

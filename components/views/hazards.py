@@ -36,6 +36,13 @@ def type_select() -> str:
                     format_func=lambda o: ht.label(o, lang()))
 
 
+def types_caption(hazard_type: str) -> None:
+    """What "Semua bahaya" counts: every hazard type in the data, by name."""
+    if hazard_type == ht.ALL:
+        names = [ht.label(j, lang()) for j in data.hazard_layers()[0].types()]
+        st.caption(t("all_hazards_are", types=", ".join(names) or "–"))
+
+
 def indicator_options(hazard_type: str) -> list[str]:
     return [hazard_indicator_id(hazard_type, "posyandu", "tinggi"), hazard_share_id(hazard_type),
             hazard_indicator_id(hazard_type, "balita", "tinggi"),
