@@ -97,6 +97,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi_stunting_registry": ("Stunting (registri)", "Stunting (registry)"),
     "kpi_no_internet": ("Posyandu tanpa internet", "Posyandu without internet"),
     "kpi_high_hazard": ("Posyandu di zona bahaya tinggi", "Posyandu in high-hazard zones"),
+    "kpi_high_hazard_help": ("Semua jenis bahaya di data: {types}. Posyandu di zona tinggi "
+                             "beberapa jenis dihitung sekali.",
+                             "Every hazard type in the data: {types}. A Posyandu in high "
+                             "zones of several types is counted once."),
     # tables
     "of_n": ("dari (N)", "of (N)"),
     "numerator": ("Pembilang", "Numerator"),
@@ -157,7 +161,23 @@ TEXT: dict[str, tuple[str, str]] = {
                       "landslide zones, a forest-fire index raster), not InaRISK maps. Upload "
                       "InaRISK rasters (GeoTIFF) or BPBD KRB zones on the Manage Data page."),
     "hazard_type": ("Jenis bahaya", "Hazard type"),
+    "all_hazards_are": ("Semua bahaya = setiap jenis di data bahaya: {types}; Posyandu di "
+                        "zona tinggi beberapa jenis dihitung sekali.",
+                        "All hazards = every type in the hazard data: {types}; a Posyandu in "
+                        "high zones of several types is counted once."),
     "sample_mark": ("DATA SAMPEL", "SAMPLE DATA"),
+    "presenter_prev_page": ("Halaman sebelumnya (← atau PageUp)", "Previous page (← or PageUp)"),
+    "presenter_next_page": ("Halaman berikutnya (→ atau PageDown)", "Next page (→ or PageDown)"),
+    "presenter_prev_region": ("Wilayah sebelumnya (↑)", "Previous region (↑)"),
+    "presenter_next_region": ("Wilayah berikutnya (↓)", "Next region (↓)"),
+    "projector_exit": ("Keluar dari mode proyektor", "Leave projector mode"),
+    "hazard_zone_of": ("Zona {type}", "{type} zones"),
+    "hatch_classes": ("Arsir jarang → rapat: rendah → tinggi",
+                      "Hatching sparse → dense: low → high"),
+    "stamp_posyandu": ("Posyandu buatan, bukan registri nyata",
+                       "generated Posyandu, not a real registry"),
+    "stamp_hazards": ("zona bahaya buatan, bukan InaRISK",
+                      "generated hazard zones, not InaRISK"),
     "posyandu_high": ("Posyandu di zona tinggi", "Posyandu in a high zone"),
     "share_high": ("Posyandu di zona tinggi (%)", "Posyandu in high zones (%)"),
     "balita": ("Balita sasaran", "Target under-fives"),

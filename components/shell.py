@@ -25,7 +25,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from components import mobile, state
+from components import mobile, presenter, state
 from components.i18n import plain, t
 from geo.config import DataDirError, require_data_dir
 
@@ -168,6 +168,8 @@ def _run() -> None:
                 _RUN.inside = False
             return
         nav = _navigation()
+        if st.session_state.get("projector") == "1":   # a presenter's ◀ ▶ (or a key)
+            presenter.open_page(_allowed(PAGES), nav.url_path)
         view = None
         with guard("sidebar"):
             from components import sidebar, warmup
@@ -175,7 +177,7 @@ def _run() -> None:
             view = sidebar.render(quick_bar=nav.url_path not in NO_QUICK_BAR)
             _compact_chrome()
             if view.projector:
-                _projector_chrome()
+                _projector_chrome(nav.url_path)
             state.write_to_url()
         with guard("notices"), st.container():   # one block: the map row's place is fixed
             _show_notices()
@@ -202,13 +204,13 @@ def _compact_chrome() -> None:
         "h3{padding:.3rem 0 .2rem 0!important}</style>", unsafe_allow_html=True)
 
 
-def _projector_chrome() -> None:
+def _projector_chrome(url_path: str) -> None:
+    """No sidebar or header; the presenter's small control bar and keys
+    (components.presenter)."""
     st.markdown(
         "<style>[data-testid='stSidebar'],[data-testid='stHeader'],"
         "[data-testid='stSidebarCollapsedControl']{display:none}"
         ".block-container{padding-top:1rem;max-width:100%}</style>",
         unsafe_allow_html=True)
-    if st.button("✕ " + t("projector"), key="exit-projector"):
-        state.set_value("projector", "0")
-        state.write_to_url()
-        st.rerun()
+    entries = _allowed(PAGES)
+    presenter.controls(entries, MAP_PATHS, presenter.current_path(entries, url_path))

@@ -8,7 +8,7 @@ import streamlit as st
 from components import data, sidebar, state
 from components.i18n import t
 from components.map.choropleth import map_section
-from components.notices import page_header
+from components.notices import dataset_notice, page_header
 from components.tables import show_table
 from components.views.ranking import (
     ORDERS,
@@ -30,6 +30,8 @@ level = data.map_level(view.region)
 indicator, periods = sidebar.periods_or_registry(indicator, view.region, "stunting_registri")
 period = sidebar.period_select(periods)
 compare = compare_select(periods, period)
+if not view.projector and indicator != "stunting":   # registry figures: say if they are samples
+    dataset_notice(hazards=indicator == "posyandu_bahaya_tinggi_pct")
 show_own_rank(indicator, view.region, period, view.lang, compare=compare, large=view.projector)
 map_section(view, indicator, period, page="peringkat", show_points=False, show_table=False)
 if not view.projector:

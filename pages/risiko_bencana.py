@@ -16,10 +16,12 @@ page_header("page_bencana", "bencana_intro", view.projector)
 hazard_type = hazard_view.type_select()
 indicator = sidebar.indicator_select(hazard_view.indicator_options(hazard_type))
 if not view.projector:
+    hazard_view.types_caption(hazard_type)
     dataset_notice(hazards=True)
-map_section(view, indicator, REGISTRY_PERIOD, page="bencana",
-            hazards=hazard_view.map_config(view.region, hazard_type),
-            extra_legend=hazard_view.legend(hazard_type))
+# projector: the rings of the Posyandu in tinggi, not also a circle per region under them
+map_section(view, indicator, REGISTRY_PERIOD, page="bencana", show_points=not view.projector,
+            hazards=hazard_view.map_config(view.region, hazard_type, view.projector),
+            extra_legend=hazard_view.legend(hazard_type, view.projector))
 if not view.projector:
     hazard_view.kecamatan_section(view.region, hazard_type)
     hazard_view.exposed_section(view.region, hazard_type, data.hazard_layers()[1].sample)

@@ -14,8 +14,9 @@ from components.map import files as mapdata
 from components.map import frame as page_frame
 from components.map.breadcrumb import show_breadcrumb
 from components.map.legend import show_legend
-from components.map.view import Choropleth, build_map, point_rows, show_map
+from components.map.view import Choropleth, build_map, point_rows, sample_stamp, show_map
 from geo.codes import LABEL
+from geo.export.mapdata import is_hazard
 from geo.indicators import published
 from geo.indicators import registry as indicators
 from geo.stats import classify as geo_classify
@@ -24,7 +25,11 @@ from geo.stats import ranking
 # Projector: the map iframe takes the window height minus the exit button, the region's
 # rank and the map title above it.
 PROJECTOR_MAP_CSS = ("iframe[title='streamlit_folium.st_folium']"
-                     "{height:calc(100vh - 270px) !important;min-height:360px}")
+                     "{height:calc(100vh - 270px) !important;min-height:360px}"
+                     # a 1366x768 projector: the legend (up to ~12 rows) fits the window
+                     "@media (max-height:820px){.pp-legend{font-size:16px!important;"
+                     "line-height:1.2!important}.pp-legend span[style*='width']"
+                     "{height:15px!important;width:24px!important}}")
 
 
 def ranked_values(indicator_id: str, level: str, period: str, region: str) -> pd.DataFrame:
@@ -61,6 +66,16 @@ def _points_for(dv: str, region: str, lang: str, offline_only: bool) -> list[lis
     return point_rows(pts, data.posyandu_info().sample, lang)
 
 
+def view_sample(ind: indicators.Indicator, posyandu_drawn: bool, hazards_drawn: bool
+                ) -> dict | None:
+    """The map's DATA SAMPEL stamp for a view: sample Posyandu drawn or counted by the
+    indicator (a registry indicator), sample hazard zones drawn or counted (a hazard
+    indicator); None when the view shows published or imported data only."""
+    posyandu = data.posyandu_info().sample and (ind.source == "registri" or posyandu_drawn)
+    hazards = (hazards_drawn or is_hazard(ind.id)) and data.hazard_layers()[1].sample
+    return sample_stamp(posyandu=posyandu, hazards=hazards)
+
+
 def map_title(ind: indicators.Indicator, level: str, region: str, period: str, lang: str) -> str:
     where = data.region_name(region)
     text = t("map_of", indicator=ind.label(lang), level=LABEL[lang][level].lower(), region=where)
@@ -88,7 +103,8 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
         st.info(t("old_geography", period=period))
     m = build_map(ch, hazards=hazards, basemap=view.basemap, labels=view.projector,
                   geometry_url=mapdata.geometry_url(level, view.region),
-                  drill=level != "desa", fill_height=view.projector, **posyandu)
+                  drill=level != "desa", fill_height=view.projector,
+                  sample=view_sample(ind, bool(posyandu), bool(hazards)), **posyandu)
     labels = classification.labels_id if lang == "id" else classification.labels_en
     counts = list(pd.Series(classification.class_of(
         layer["code"].map(vals.set_index("code")["value"]).to_numpy(dtype=float))).value_counts()

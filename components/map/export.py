@@ -42,9 +42,9 @@ def _slug(*parts: str) -> str:
 def _inputs() -> dict:
     """The cached tables the renderer reads, fetched in the script thread (a deferred
     download runs on another thread, outside Streamlit's caches)."""
-    zones, z_info = data.hazard_zones()
+    layers, z_info = data.hazard_layers()
     return dict(long=data.long_table(), posyandu_info=data.posyandu_info(),
-                hazard_info=z_info, hazard_zones=zones)
+                hazard_info=z_info, hazard_zones=layers.zones, hazard_layers=layers)
 
 
 def map_bytes(inputs: dict, indicator: str, region: str, level: str, period: str, lang: str,
@@ -57,7 +57,8 @@ def map_bytes(inputs: dict, indicator: str, region: str, level: str, period: str
     def make():
         md = map_data(inputs["long"], indicator, region, period=period or None, level=level,
                       lang=lang, method=method, posyandu_info=inputs["posyandu_info"],
-                      hazard_info=inputs["hazard_info"], hazard_zones=inputs["hazard_zones"])
+                      hazard_info=inputs["hazard_info"], hazard_zones=inputs["hazard_zones"],
+                      hazard_layers=inputs["hazard_layers"])
         return render(md, fmt, labels=labels)[0]
     return _cached(key, make)
 

@@ -211,12 +211,23 @@ def base_map(*, basemap: bool = False, fill_height: bool = False) -> folium.Map:
     return m
 
 
+def sample_stamp(posyandu: bool = False, hazards: bool = False) -> dict | None:
+    """What the map's DATA SAMPEL stamp says (peta-map.js draws it inside the map), or None
+    when the view shows no sample data: ``posyandu`` (the generated registry is drawn or
+    counted) and/or ``hazards`` (the sample hazard zones are drawn or counted)."""
+    parts = ([t("stamp_posyandu")] if posyandu else []) + ([t("stamp_hazards")] if hazards else [])
+    if not parts:
+        return None
+    return {"title": html.escape(t("sample_mark")), "detail": html.escape(" · ".join(parts))}
+
+
 def build_map(ch: Choropleth, *, points: list[list] | None = None,
               hazards: dict | None = None, basemap: bool = False,
               labels: bool = False, geometry_url: str | None = None,
               symbols: dict[str, int] | None = None, points_urls: list[str] | None = None,
               points_prefix: str = "", offline_only: bool = False,
-              drill: bool = True, fill_height: bool = False) -> MapParts:
+              drill: bool = True, fill_height: bool = False,
+              sample: dict | None = None) -> MapParts:
     """Folium map of a choropleth, with optional hazard zones, Posyandu and labels.
 
     ``geometry_url``: the layer's geometry file (geo.regions.mapfiles, served under /app/static);
@@ -227,7 +238,8 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
     configuration of components.views.hazards.map_config (a hazard file's URL, colours and
     the rings' tooltip text), drawn over the choropleth. ``drill``: the popup
     offers to open the clicked region. ``fill_height``: the map fills its iframe's
-    height (projector mode sizes the iframe to the window).
+    height (projector mode sizes the iframe to the window). ``sample``: the DATA SAMPEL
+    stamp drawn inside the map (:func:`sample_stamp`), None when nothing shown is sample.
     """
     layer = ch.layer
     bounds = _bounds(layer)
@@ -235,7 +247,8 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
     view = folium.FeatureGroup(name="view", control=False)
     style, info = _values_config(ch)
     cfg = {"style": style, "info": info, "text": _text(ch), "border": BORDER, "bounds": bounds,
-           "drill": bool(drill), "labels": bool(labels), "symbols": symbols or None}
+           "drill": bool(drill), "labels": bool(labels), "symbols": symbols or None,
+           "sample": sample}
     if geometry_url:
         cfg["url"] = geometry_url
     else:
@@ -252,7 +265,8 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
     return MapParts(base=m, layer=view)
 
 
-# Point clusters in neutral blues, so they do not read as choropleth classes; labels.
+# Point clusters in neutral blues, so they do not read as choropleth classes; labels (only
+# in projector mode): 15 px on a 1366 px projector, >= 18 px on a 1920 px one.
 _MAP_CSS = (
     "<style>.marker-cluster-small,.marker-cluster-medium,.marker-cluster-large"
     "{background-color:rgba(33,113,181,.35)}"
@@ -263,7 +277,7 @@ _MAP_CSS = (
     ".pp-open{margin-top:8px;width:100%;min-height:40px;font:600 15px sans-serif;color:#fff;"
     "background:#0b6e4f;border:0;border-radius:6px;cursor:pointer}"
     ".pp-label-icon{background:none;border:0}"
-    ".pp-label{font:700 15px/1.1 sans-serif;color:#111;text-align:center;"
+    ".pp-label{font:700 15px/1.1 sans-serif;font-size:clamp(15px,1.35vw,22px);color:#111;text-align:center;"
     "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;white-space:nowrap;"
     "pointer-events:none;transform:translate(-50%,-50%);display:inline-block}</style>")
 

@@ -37,6 +37,13 @@ def type_select() -> str:
                     format_func=lambda o: ht.label(o, lang()))
 
 
+def types_caption(hazard_type: str) -> None:
+    """What "Semua bahaya" counts: every hazard type in the data, by name."""
+    if hazard_type == ht.ALL:
+        names = [ht.label(j, lang()) for j in data.hazard_layers()[0].types()]
+        st.caption(t("all_hazards_are", types=", ".join(names) or "–"))
+
+
 def indicator_options(hazard_type: str) -> list[str]:
     return [hazard_indicator_id(hazard_type, "posyandu", "tinggi"), hazard_share_id(hazard_type),
             hazard_indicator_id(hazard_type, "balita", "tinggi"),
@@ -48,19 +55,20 @@ def _area(region: str):
                              .geometry.values)
 
 
-def map_config(region: str, hazard_type: str) -> dict | None:
+def map_config(region: str, hazard_type: str, projector: bool = False) -> dict | None:
     """What the map needs to draw the hazards of the view: the URL of its hazard file
     (geo.regions.mapfiles.hazard_file: zones and Posyandu in tinggi, fetched once per browser), the
     colour of each type and class (the legend names them) and the rings' tooltip text
-    (escaped). None when there is nothing."""
+    (escaped); in projector mode the zones are hatched. None when there is nothing."""
     rel = _hazard_file(data.data_version("bahaya", "batas", "posyandu"), region, hazard_type)
     if rel is None:
         return None
     types = data.hazard_layers()[0].types() if hazard_type == ht.ALL else [hazard_type]
     colors = {f"{j}|{k}": ht.BY_ID[j].color(k) if j in ht.BY_ID else "#999999"
               for j in types for k in ht.KELAS}
+    # projector: zones hatched (peta-map.js), never read as a class of the choropleth
     return {"url": mapdata.static_url(rel), "colors": colors,
-            "high": html.escape(t("posyandu_high"))}
+            "high": html.escape(t("posyandu_high")), "hatch": bool(projector)}
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -96,8 +104,25 @@ def view_zones(region: str, hazard_type: str) -> gpd.GeoDataFrame:
     return out.loc[~out.geometry.is_empty]
 
 
-def legend(hazard_type: str) -> list[tuple[str, str]]:
+def hatch_style(color: str, spacing: int = 7, width: int = 2) -> str:
+    """CSS of a legend swatch hatched as the projector map draws the zones."""
+    return (f"background:repeating-linear-gradient(-45deg,{color} 0 {width}px,"
+            f"transparent {width}px {spacing}px);border:1px solid {color}")
+
+
+def legend(hazard_type: str, projector: bool = False) -> list[tuple[str, str]]:
+    """The hazard rows of the map's legend: a swatch per type and class; in projector
+    mode one hatched swatch per type and one line for the classes (the legend fits
+    1366×768)."""
     types = data.hazard_layers()[0].types() if hazard_type == ht.ALL else [hazard_type]
+    if projector:
+        rows = [(hatch_style(ht.get(j).color("tinggi")),
+                 t("hazard_zone_of", type=ht.label(j, lang()).lower() if lang() == "id"
+                   else ht.label(j, lang()))) for j in types]
+        rows.append((hatch_style("#333333", 12, 1) + ";opacity:.9", t("hatch_classes")))
+        rows.append((f"background:#fff;border:2px solid {HIGHLIGHT};border-radius:50%",
+                     t("posyandu_high")))
+        return rows
     rows = [(f"background:{ht.get(j).color(k)};opacity:.7", f"{ht.label(j, lang())}: {t(k)}")
             for j in types for k in ht.KELAS]
     rows.append((f"background:#fff;border:2px solid {HIGHLIGHT};border-radius:50%",

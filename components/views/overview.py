@@ -4,11 +4,13 @@ from __future__ import annotations
 import pandas as pd
 
 from components import data
-from components.i18n import fmt_number, t
+from components.i18n import fmt_number, lang, t
 from components.kpi import Kpi
 from geo.codes import level_of, parent_code
+from geo.hazards import types as ht
 from geo.indicators import published
 from geo.indicators import registry as indicators
+from geo.indicators.hazards import hazard_indicator_id
 
 
 def _registry_total(indicator: str, region: str) -> pd.Series | None:
@@ -46,9 +48,20 @@ def region_kpis(region: str, lang: str) -> list[Kpi]:
     kpis += [
         Kpi(t("kpi_stunting_registry"), reg("stunting_registri", suffix=" %")),
         Kpi(t("kpi_no_internet"), reg("tanpa_internet_pct", suffix=" %")),
-        Kpi(t("kpi_high_hazard"), reg("posyandu_bahaya_tinggi")),
+        Kpi(t("kpi_high_hazard"), reg("posyandu_bahaya_tinggi"), help=hazard_types_help(region)),
     ]
     return kpis
+
+
+def hazard_types_help(region: str) -> str:
+    """Which hazard types the count of Posyandu in tinggi includes, with each type's count
+    ("Semua jenis bahaya di data: Banjir 32; …; dihitung sekali …")."""
+    parts = []
+    for j in data.hazard_layers()[0].types():
+        row = _registry_total(hazard_indicator_id(j), region)
+        n = 0 if row is None else row["value"]
+        parts.append(f"{ht.label(j, lang())} {fmt_number(n, 0)}")
+    return t("kpi_high_hazard_help", types="; ".join(parts) or "–")
 
 
 def _latest_survey(region: str) -> tuple[str, float] | None:

@@ -21,7 +21,7 @@ from components.i18n import plain as md_escape
 from components.map import files as mapdata
 from components.map.offline import leaflet_only, use_local_assets
 from components.map.vendor import PETA_MAP_JS, local_url
-from components.map.view import PetaCall
+from components.map.view import PetaCall, sample_stamp
 from components.views.connectivity import download_row, labelled, offline_table
 from geo.connectivity import offline as connectivity
 from geo.connectivity import plan as siteplan
@@ -230,6 +230,7 @@ def plan_map(region: str, plan: siteplan.Plan, radius_m: float,
         "points": _rows(points, ["lat", "lon", "nama", "situs", "hit"]),
         "sites": _rows(site_rows, ["lat", "lon", "rank", "tip"]),
         "existing": _rows(ex_rows, ["lat", "lon", "id"]),
+        "sample": sample_stamp(posyandu=data.posyandu_info().sample),
         "colors": {"site": SITE_COLOR, "existing": EXISTING_COLOR, "covered": COVERED_COLOR,
                    "uncovered": UNCOVERED_COLOR},
         "text": {k: html.escape(v) for k, v in (("name", t("name")), ("nama", t("col_nama")),

@@ -19,6 +19,7 @@ from geo.stats import classify as geo_classify
 from geo.stats import ranking
 
 HAZARD_INDICATORS = ("posyandu_bahaya_tinggi", "posyandu_bahaya_tinggi_pct")
+HAZARD_PREFIX = "bahaya_"          # per-type exposure indicators (geo.indicators.hazards)
 KADER_INDICATORS = ("kader_per_posyandu", "kader_per_1000_balita", "posyandu_kader5_pct",
                     "kader_terlatih_pct", "posyandu_per_desa")
 SURVEY_RE = re.compile(r"^(SSGI|SKI|SSGBI|Riskesdas)\b")
@@ -50,8 +51,46 @@ def latest_period(long: pd.DataFrame, indicator: str, level: str, region: str = 
     return found[-1] if found else None
 
 
+def is_hazard(indicator_id: str) -> bool:
+    """Is this a hazard-exposure indicator (all types, or one type: bahaya_<type>_…)?"""
+    return indicator_id in HAZARD_INDICATORS or indicator_id.startswith(HAZARD_PREFIX)
+
+
+def hazard_type_of(indicator_id: str) -> str | None:
+    """The one hazard type a per-type indicator counts (bahaya_karhutla_posyandu_tinggi →
+    karhutla); None when it counts every type present (posyandu_bahaya_tinggi,
+    bahaya_semua_…) or is no hazard indicator."""
+    from geo.hazards import types as ht
+    if not indicator_id.startswith(HAZARD_PREFIX):
+        return None
+    rest = indicator_id[len(HAZARD_PREFIX):]
+    for t in sorted(ht.IDS, key=len, reverse=True):     # banjir_bandang before banjir
+        if rest.startswith(t + "_"):
+            return t
+    return None
+
+
+def counted_types(indicator_id: str, present: list[str]) -> list[str]:
+    """The hazard types whose zones a hazard indicator counts, of the types ``present`` in
+    the hazard data (InaRISK order): one type, or all of them."""
+    one = hazard_type_of(indicator_id)
+    if one is not None:
+        return [one] if one in present else []
+    return list(present) if is_hazard(indicator_id) else []
+
+
+def counted_class(indicator_id: str) -> str:
+    """The hazard class a hazard indicator counts (…_rendah / …_sedang / …_tinggi, the share
+    of tinggi): the zones of that class are the ones its map draws."""
+    from geo.hazards import types as ht
+    for k in ht.KELAS:
+        if indicator_id.endswith("_" + k):
+            return k
+    return "tinggi"
+
+
 def needs_hazards(indicator_ids) -> bool:
-    return any(i in HAZARD_INDICATORS for i in indicator_ids)
+    return any(is_hazard(i) for i in indicator_ids)
 
 
 def long_for(indicator_ids, levels: tuple[str, ...] = LEVELS, region: str = "") -> pd.DataFrame:
@@ -67,7 +106,8 @@ def long_for(indicator_ids, levels: tuple[str, ...] = LEVELS, region: str = "") 
     if region:
         codes = joined["kode_agregasi"].astype(str)
         joined = joined.loc[codes.str.startswith(region + ".") | (codes == region)]
-    hazard = datasets.hazard_max(joined) if needs_hazards(indicator_ids) else None
+    # the class per type (not only the highest): per-type indicators and counts per type
+    hazard = datasets.hazard_classes(joined) if needs_hazards(indicator_ids) else None
     return datasets.long_table(joined, levels, hazard)
 
 
@@ -90,7 +130,8 @@ class MapData:
     notes: list[str] = field(default_factory=list)
     marked: set[str] = field(default_factory=set)
     marked_label: str = ""
-    hazards: gpd.GeoDataFrame | None = None
+    hazards: gpd.GeoDataFrame | None = None     # zones drawn: jenis, kelas, geometry
+    hazard_types: list[str] = field(default_factory=list)   # types counted and drawn
 
     @property
     def sample(self) -> bool:
@@ -120,7 +161,7 @@ def title_for(ind: indicators.Indicator, level: str, region: str, period: str, l
 def _sources(ind: indicators.Indicator, vals: pd.DataFrame, period: str, lang: str,
              posyandu_info, hazard_info) -> list[str]:
     if ind.source == "registri":
-        infos = [posyandu_info] + ([hazard_info] if ind.id in HAZARD_INDICATORS
+        infos = [posyandu_info] + ([hazard_info] if is_hazard(ind.id)
                                    and hazard_info is not None else [])
         return [f"{tr('data', lang)}: " + _dataset_name(i, lang) for i in infos]
     n = int(vals["source"].dropna().nunique()) if "source" in vals else 0
@@ -138,10 +179,13 @@ def _dataset_name(info, lang: str) -> str:
 
 def map_data(long: pd.DataFrame, indicator_id: str, region: str = "", period: str | None = None,
              level: str | None = None, lang: str = "id", method: str = "fisher_jenks",
-             posyandu_info=None, hazard_info=None, hazard_zones: gpd.GeoDataFrame | None = None
-             ) -> MapData:
+             posyandu_info=None, hazard_info=None, hazard_zones: gpd.GeoDataFrame | None = None,
+             hazard_layers=None) -> MapData:
     """Everything one exported map shows. ``long`` is geo.datasets.long_table (see
-    ``long_for``); the dataset infos and hazard zones default to geo.datasets'."""
+    ``long_for``); the dataset infos and hazard layers (geo.hazards.exposure.HazardLayers:
+    zones and rasters) default to geo.datasets'. A hazard indicator draws the zones of
+    every type it counts, rasters polygonised for the view (``hazard_zones`` alone: only
+    those polygons, for callers without the rasters)."""
     from geo import datasets
     ind = indicators.get(indicator_id)
     region = "" if region in (None, "", "00") else region
@@ -166,12 +210,17 @@ def map_data(long: pd.DataFrame, indicator_id: str, region: str = "", period: st
         posyandu_info = posyandu_info or datasets.posyandu_info()
         if posyandu_info.sample:
             reasons.append(tr("sample_posyandu", lang))
-    zones = None
-    if ind.id in HAZARD_INDICATORS:
-        if hazard_zones is None or hazard_info is None:
-            hazard_zones, hazard_info = datasets.hazard_zones()
-        zones = _zones_in(hazard_zones, layer, region)
-        if hazard_info.sample:
+    zones, types = None, []
+    if is_hazard(ind.id):
+        if hazard_layers is None and (hazard_zones is None or hazard_info is None):
+            hazard_layers, hazard_info = datasets.hazard_layers()
+        if hazard_layers is None:
+            from geo.hazards.exposure import HazardLayers
+            hazard_layers = HazardLayers(hazard_zones)
+        types = counted_types(ind.id, hazard_layers.types())
+        zones = hazard_view_zones(hazard_layers, types, layer, region)
+        zones = zones.loc[zones["kelas"] == counted_class(ind.id)].reset_index(drop=True)
+        if hazard_info is not None and hazard_info.sample:
             reasons.append(tr("sample_hazards", lang))
     notes = []
     have = int(vals["value"].notna().sum())
@@ -194,18 +243,35 @@ def map_data(long: pd.DataFrame, indicator_id: str, region: str = "", period: st
         colors=colors, counts=counts, title=title_for(ind, level, region, period, lang),
         sources=_sources(ind, vals, period, lang, posyandu_info, hazard_info),
         sample_reasons=reasons, notes=notes, marked=marked,
-        marked_label=tr("below_standard", lang) if marked else "", hazards=zones)
+        marked_label=tr("below_standard", lang) if marked else "", hazards=zones,
+        hazard_types=types)
 
 
-def _zones_in(zones: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, region: str) -> gpd.GeoDataFrame:
-    """Hazard zones inside the drawn area (all of them for Indonesia)."""
-    if not region or zones is None or zones.empty:
-        return zones
+def hazard_view_zones(layers, types: list[str], layer: gpd.GeoDataFrame,
+                      region: str) -> gpd.GeoDataFrame:
+    """The zones of ``types`` inside the drawn area (all of Indonesia without a region):
+    polygons clipped, rasters polygonised for the view. Columns jenis, kelas, geometry."""
     import shapely
-    area = shapely.union_all(layer.geometry.values)
-    inside = zones.loc[zones.intersects(area)].copy()
-    inside["geometry"] = inside.geometry.intersection(area)
-    return inside.loc[~inside.geometry.is_empty]
+
+    from geo.hazards.raster import display_zones
+    area = shapely.union_all(layer.geometry.values) if region else None
+    zones = layers.zones
+    parts = []
+    if zones is not None and len(zones):
+        zones = zones.loc[zones["jenis"].astype(str).isin(types)]
+        if area is not None:
+            zones = zones.loc[zones.intersects(area)].copy()
+            zones["geometry"] = zones.geometry.intersection(area)
+        parts.append(zones[["jenis", "kelas", "geometry"]])
+    for r in layers.rasters:
+        if r.jenis in types:
+            parts.append(display_zones(r, area)[["jenis", "kelas", "geometry"]])
+    if not parts:
+        return gpd.GeoDataFrame({"jenis": [], "kelas": []}, geometry=[], crs="EPSG:4326")
+    out = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry",
+                           crs="EPSG:4326")
+    out["jenis"] = out["jenis"].astype(str)
+    return out.loc[~out.geometry.is_empty].reset_index(drop=True)
 
 
 def class_index(data: MapData) -> np.ndarray:

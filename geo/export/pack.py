@@ -16,7 +16,9 @@ from geo.export import mapdata
 from geo.export.charts import trend_png
 from geo.export.render import render as render_map
 from geo.export.text import LEVEL_NAMES, date_text, num, short_name
+from geo.hazards import types as ht
 from geo.indicators import registry as indicators
+from geo.indicators.hazards import hazard_indicator_id
 from geo.stats import ranking
 
 SLIDE_W, SLIDE_H = 13.333, 7.5
@@ -35,20 +37,25 @@ def pack_levels(region: str) -> tuple[str, ...]:
 
 class _Pack:
     def __init__(self, long: pd.DataFrame, region: str, lang: str, today, posyandu_info,
-                 hazard_info, hazard_zones):
+                 hazard_info, hazard_zones, hazard_layers=None):
         self.long, self.region, self.lang, self.today = long, region, lang, today
         self.infos = dict(posyandu_info=posyandu_info, hazard_info=hazard_info,
-                          hazard_zones=hazard_zones)
+                          hazard_zones=hazard_zones, hazard_layers=hazard_layers)
         self.prs = Presentation()
         self.prs.slide_width, self.prs.slide_height = Inches(SLIDE_W), Inches(SLIDE_H)
         self.name = mapdata.region_name(region)
         self.slides: list[dict] = []
 
     # ------------------------------------------------------------ building blocks
-    def slide(self, title: str, sources: list[str], sample: list[str]):
+    def slide(self, title: str, sources: list[str], sample: list[str],
+              notes: list[str] | None = None):
+        """A slide with its title, its footer (sample notice, sources), a DATA SAMPEL stamp
+        when it shows sample data, and speaker notes: ``notes`` (its numbers), then the
+        sample notice and the sources."""
         s = self.prs.slides.add_slide(self.prs.slide_layouts[5])   # "Title Only"
         t = s.shapes.title
-        t.left, t.top, t.width, t.height = Inches(0.4), Inches(0.2), Inches(12.5), Inches(0.8)
+        t.left, t.top, t.width, t.height = Inches(0.4), Inches(0.2), \
+            Inches(10.2 if sample else 12.5), Inches(0.8)
         t.text = title
         p = t.text_frame.paragraphs[0]
         p.font.size, p.font.bold = Pt(28), True
@@ -70,7 +77,15 @@ class _Pack:
                  else x for x in sources]
         run.text = "Sumber: " + "; ".join(dict.fromkeys(plain)) + "."
         run.font.size, run.font.color.rgb = Pt(11), GREY
-        self.slides.append({"title": title, "sample": bool(sample), "sources": sources})
+        if sample:
+            stamp(s, 10.8, 0.3)
+        lines = list(notes or [])
+        lines.append(("DATA SAMPEL: " + " ".join(dict.fromkeys(sample))) if sample
+                     else "Data terbit (bukan sampel).")
+        lines.append(run.text)
+        speaker_notes(s, lines)
+        self.slides.append({"title": title, "sample": bool(sample), "sources": sources,
+                            "notes": lines})
         return s
 
     def text(self, s, x, y, w, h, lines: list[tuple[str, int, bool, RGBColor]]):
@@ -89,13 +104,21 @@ class _Pack:
         return mapdata.map_data(self.long, indicator, self.region, period=period,
                                 lang=self.lang, **self.infos)
 
-    def map_slide(self, title: str, data: mapdata.MapData, facts: list[tuple[str, int, bool, RGBColor]]):
+    def map_slide(self, title: str, data: mapdata.MapData, facts: list[tuple[str, int, bool, RGBColor]],
+                  notes: list[str] | None = None):
+        # the picture is shown at 10.4 of its 16 inches: labels drawn larger, so they stay
+        # >= 18 px when the slide fills a 1920x1080 projector
         png, info = render_map(data, "png", labels=True, today=self.today, size=MAP_SIZE,
-                                  title=False)
-        s = self.slide(title, data.sources, data.sample_reasons)
-        s.shapes.add_picture(io.BytesIO(png), Inches(0.35), Inches(1.0), width=Inches(10.4))
+                               title=False, label_scale=1.6)
+        legend = f"Peta: {data.title}. Legenda: " + "; ".join(info.legend) + "."
+        s = self.slide(title, data.sources, data.sample_reasons,
+                       [f[0] for f in facts] + (notes or []) + [legend])
+        pic = s.shapes.add_picture(io.BytesIO(png), Inches(0.35), Inches(1.0), width=Inches(10.4))
+        # the picture's description (alt text) says what it draws: its title and legend
+        pic._element.nvPicPr.cNvPr.set("descr", legend)
         self.text(s, 10.9, 1.1, 2.2, 5.6, facts)
         self.slides[-1]["map"] = info
+        self.slides[-1]["map_data"] = data
         return s
 
     # ------------------------------------------------------------ slides
@@ -113,14 +136,18 @@ class _Pack:
                  "Prevalensi stunting: nilai survei terbit (SSGI/SKI, Kemenkes)."]
         if sample:
             lines.append("DATA SAMPEL: " + " ".join(dict.fromkeys(sample)))
+            stamp(s, 10.8, 0.4)
         for body in lines:
             p = tf.add_paragraph()
             p.text = body
             p.font.size = Pt(18)
             if body.startswith("DATA SAMPEL"):
                 p.font.color.rgb, p.font.bold = RED, True
+        notes = [s.shapes.title.text, tf.paragraphs[0].text, *lines,
+                 "Sumber tiap angka tertulis di kaki setiap slide dan di catatan pembicara."]
+        speaker_notes(s, notes)
         self.slides.append({"title": s.shapes.title.text, "sample": bool(sample),
-                            "sources": []})
+                            "sources": [], "notes": notes})
 
     def rank_line(self) -> tuple[str, str | None]:
         """'Kalimantan Tengah: peringkat 7 dari 13 provinsi (SSGI 2024)' among the region's
@@ -155,15 +182,20 @@ class _Pack:
         facts.append((f"Peta: {data.period or 'registri'}, "
                       f"{int(data.values['value'].notna().sum())} dari {len(data.layer)} "
                       f"{LEVEL_NAMES[self.lang][data.level]} punya nilai.", 12, False, DARK))
-        self.map_slide(f"Stunting — {self.name}", data, facts)
+        self.map_slide(f"Stunting — {self.name}", data, facts, self.top_lines(data))
 
         png, meta = trend_png(self.long, self.region, self.lang)
+        own = meta["lines"].get(self.name, []) if self.region else []
         s = self.slide(f"Tren stunting 2021–2024 — {self.name}",
                        ["SSGI 2021, SSGI 2022, SKI 2023, SSGI 2024 (Kemenkes), nilai terbit",
                         "target: Perpres 72/2021 (14 % pada 2024), RPJMN 2025–2029 "
-                        "(14,2 % pada 2029)"], [])
+                        "(14,2 % pada 2029)"], [],
+                       [f"{self.name}: " + ", ".join(
+                           f"{p['period']} {num(p['value'], 1, self.lang)} %" for p in own)
+                        + "." if own else f"{self.name}: belum ada nilai survei terbit.",
+                        "Target: 14 % pada 2024 (Perpres 72/2021), 14,2 % pada 2029 "
+                        "(RPJMN 2025–2029)."] + ([meta["caveat"]] if meta["caveat"] else []))
         s.shapes.add_picture(io.BytesIO(png), Inches(0.4), Inches(1.05), height=Inches(5.7))
-        own = meta["lines"].get(self.name, []) if self.region else []
         lines = []
         if own:
             first, last = own[0], own[-1]
@@ -181,10 +213,45 @@ class _Pack:
         self.text(s, 10.45, 1.2, 2.6, 5.4, lines)
         self.slides[-1]["trend"] = meta
 
-    def registry_slide(self, title: str, indicator: str, facts: list[str]) -> None:
-        data = self.map_data(indicator)
+    def registry_slide(self, title: str, indicator: str, facts: list[str],
+                       data: mapdata.MapData | None = None) -> None:
+        data = data or self.map_data(indicator)
         lines = [(f, 14, i == 0, DARK) for i, f in enumerate(facts)]
-        self.map_slide(title, data, lines)
+        self.map_slide(title, data, lines, self.top_lines(data))
+
+    def top_lines(self, data: mapdata.MapData, n: int = 5) -> list[str]:
+        """The first regions of the map's ranking, for the speaker notes."""
+        ranked = data.values.dropna(subset=["rank"]).sort_values(["rank", "code"]).head(n)
+        if ranked.empty:
+            return []
+        unit = data.indicator.unit(self.lang)
+        return ["Peringkat di peta (1 = tertinggi): " + "; ".join(
+            f"{int(r)}. {short_name(str(name))} {num(v, data.indicator.decimals, self.lang)}"
+            f"{' ' + unit if unit and unit != 'Posyandu' else ''}"
+            for r, name, v in zip(ranked["rank"], ranked["name"], ranked["value"])) + "."]
+
+    def hazard_slide(self) -> None:
+        """Posyandu in tinggi over every hazard type present, the count of each type, and
+        the map drawing the tinggi zones of every one of those types."""
+        data = self.map_data("posyandu_bahaya_tinggi")
+        high, total = self.totals("posyandu_bahaya_tinggi"), self.totals("posyandu")
+        share = 100 * high / total if total else float("nan")
+        names = [ht.label(j, self.lang) for j in data.hazard_types]
+        per_type = [(ht.label(j, self.lang), self.totals(hazard_indicator_id(j)))
+                    for j in data.hazard_types]
+        per_type.sort(key=lambda x: -x[1])
+        facts = [f"{num(high, 0)} Posyandu di zona bahaya tinggi ({num(share, 1)} % dari "
+                 f"{num(total, 0)}), jenis bahaya: {_join(names).lower()}."]
+        if per_type:
+            facts.append("Per jenis: " + "; ".join(f"{name} {num(n, 0)}" for name, n in per_type)
+                         + " Posyandu.")
+        if len(per_type) > 1:
+            facts.append("Posyandu di zona tinggi beberapa jenis dihitung sekali.")
+        facts.append(f"Peta: zona tinggi {_join(names).lower()} (arsir)."
+                     if names else "Tidak ada zona bahaya di wilayah ini.")
+        self.registry_slide(f"Paparan bahaya — {self.name}", "posyandu_bahaya_tinggi", facts,
+                            data)
+        self.slides[-1]["hazard_types"] = list(data.hazard_types)
 
     def totals(self, indicator: str) -> float:
         """Sum of a count indicator over the regions drawn (the selected region's total)."""
@@ -192,6 +259,25 @@ class _Pack:
         rows = indicators.values(self.long, indicator, level, indicators.REGISTRY_PERIOD,
                                  self.region or None)
         return float(rows["value"].sum())
+
+    def hazard_types(self) -> list[str]:
+        layers = self.infos["hazard_layers"]
+        return layers.types() if layers is not None else []
+
+    def hazard_source(self) -> list[str]:
+        info = self.infos["hazard_info"]
+        return [f"zona bahaya: {mapdata._dataset_name(info, self.lang)}"] if info else []
+
+    def table_notes(self, chunk: pd.DataFrame, cols: dict) -> list[str]:
+        """The table's rows as sentences, for the speaker notes."""
+        out = []
+        for vals in chunk.to_dict("records"):
+            rank = vals["Peringkat"]
+            cells = [f"{head}: " + ("–" if pd.isna(vals[head]) else num(vals[head], dec, self.lang))
+                     for head, (_i, _p, dec) in cols.items()]
+            out.append(("–" if pd.isna(rank) else str(int(rank))) + ". "
+                       + short_name(str(vals["name"])) + " — " + "; ".join(cells))
+        return out
 
     def ranking_slides(self, period: str | None) -> None:
         level = mapdata.map_level(self.region)
@@ -202,8 +288,8 @@ class _Pack:
         cols["Stunting registri (%)"] = ("stunting_registri", indicators.REGISTRY_PERIOD, 1)
         cols["Kader per Posyandu"] = ("kader_per_posyandu", indicators.REGISTRY_PERIOD, 2)
         cols["Posyandu tanpa internet (%)"] = ("tanpa_internet_pct", indicators.REGISTRY_PERIOD, 1)
-        cols["Posyandu zona bahaya tinggi"] = ("posyandu_bahaya_tinggi",
-                                               indicators.REGISTRY_PERIOD, 0)
+        cols["Posyandu zona bahaya tinggi (semua jenis)"] = ("posyandu_bahaya_tinggi",
+                                                             indicators.REGISTRY_PERIOD, 0)
         layer = mapdata.display_layer_names(level, self.region)
         table = layer.copy()
         for head, (ind, per, _d) in cols.items():
@@ -225,7 +311,8 @@ class _Pack:
             if len(chunks) > 1:
                 title += f" ({i + 1}/{len(chunks)})"
             s = self.slide(title, [f"stunting: {st_period or '-'} (Kemenkes), nilai terbit",
-                                   "kolom lain: registri Posyandu"], sample)
+                                   "kolom lain: registri Posyandu"] + self.hazard_source(),
+                           sample, self.table_notes(chunk, cols))
             heads = ["Peringkat", "Wilayah"] + list(cols)
             shape = s.shapes.add_table(len(chunk) + 1, len(heads), Inches(0.4), Inches(1.05),
                                        Inches(12.5), Inches(0.3 * (len(chunk) + 1)))
@@ -250,7 +337,8 @@ class _Pack:
             basis = "nilainya terbit" if st_period else "punya nilai registri"
             note = (f"Peringkat menurut {first} (1 = prevalensi tertinggi), dihitung dari "
                     f"{int(table['Peringkat'].notna().sum())} wilayah yang {basis}; "
-                    "'–' = belum ada nilai.")
+                    "'–' = belum ada nilai. Zona bahaya tinggi: "
+                    f"{_join([ht.label(j, self.lang) for j in self.hazard_types()]).lower()}.")
             self.text(s, 0.4, 6.45, 12.5, 0.4, [(note, 11, False, GREY)])
 
     def build(self) -> bytes:
@@ -271,11 +359,8 @@ class _Pack:
             f"{below} dari {len(kpp)} {LEVEL_NAMES[self.lang][level]} rata-rata di bawah "
             f"{indicators.KADER_STANDARD} kader per Posyandu (garis putus-putus).",
             f"Posyandu: {num(self.totals('posyandu'), 0)}."])
-        high, total = self.totals("posyandu_bahaya_tinggi"), self.totals("posyandu")
-        share = 100 * high / total if total else float("nan")
-        self.registry_slide(f"Paparan bahaya — {self.name}", "posyandu_bahaya_tinggi", [
-            f"{num(high, 0)} Posyandu di zona bahaya tinggi ({num(share, 1)} % dari "
-            f"{num(total, 0)}).", "Zona banjir dan tanah longsor, kelas rendah–tinggi."])
+        self.hazard_slide()
+        total = self.totals("posyandu")
         off = self.totals("posyandu_tanpa_internet")
         share = 100 * off / total if total else float("nan")
         facts = [f"{num(off, 0)} Posyandu tanpa internet ({num(share, 1)} % dari "
@@ -295,9 +380,35 @@ class _Pack:
         return buf.getvalue()
 
 
+def _join(items: list[str]) -> str:
+    """'a', 'a dan b', 'a, b dan c'."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " dan " + items[-1]
+
+
+def stamp(slide, x: float, y: float) -> None:
+    """A DATA SAMPEL stamp on a slide: red bold text in a red frame on white."""
+    box = slide.shapes.add_textbox(Inches(x), Inches(y), Inches(2.1), Inches(0.55))
+    box.fill.solid()
+    box.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    box.line.color.rgb, box.line.width = RED, Pt(2.5)
+    p = box.text_frame.paragraphs[0]
+    p.alignment = 2   # centre
+    run = p.add_run()
+    run.text = "DATA SAMPEL"
+    run.font.size, run.font.bold, run.font.color.rgb = Pt(20), True, RED
+
+
+def speaker_notes(slide, lines: list[str]) -> None:
+    """The slide's speaker notes: its numbers and sources, one line each."""
+    slide.notes_slide.notes_text_frame.text = "\n".join(x for x in lines if x)
+
+
 def build_pack(region: str = "", long: pd.DataFrame | None = None, lang: str = "id",
-               today=None, posyandu_info=None, hazard_info=None, hazard_zones=None
-               ) -> tuple[bytes, list[dict]]:
+               today=None, posyandu_info=None, hazard_info=None, hazard_zones=None,
+               hazard_layers=None) -> tuple[bytes, list[dict]]:
     """PPTX bytes of the meeting pack of ``region`` ("" = Indonesia) and, per slide, its
     title, whether it shows sample data and its sources. ``long``: geo.datasets.long_table
     with the registry aggregated to ``pack_levels(region)`` (built when not given)."""
@@ -306,7 +417,9 @@ def build_pack(region: str = "", long: pd.DataFrame | None = None, lang: str = "
     if long is None:
         long = mapdata.long_for(PACK_INDICATORS, pack_levels(region), region)
     posyandu_info = posyandu_info or datasets.posyandu_info()
-    if hazard_zones is None or hazard_info is None:
-        hazard_zones, hazard_info = datasets.hazard_zones()
-    pack = _Pack(long, region, lang, today, posyandu_info, hazard_info, hazard_zones)
+    if hazard_layers is None or hazard_info is None:
+        hazard_layers, hazard_info = datasets.hazard_layers()
+    hazard_zones = hazard_layers.zones
+    pack = _Pack(long, region, lang, today, posyandu_info, hazard_info, hazard_zones,
+                 hazard_layers)
     return pack.build(), pack.slides

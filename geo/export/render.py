@@ -16,6 +16,7 @@ import numpy as np
 import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.path import Path as MplPath
@@ -25,6 +26,7 @@ from matplotlib_scalebar.scalebar import ScaleBar
 from geo.export.labels import place_labels
 from geo.export.mapdata import MapData, class_index
 from geo.export.text import date_text, num, short_name, tr
+from geo.hazards import types as ht
 from geo.stats import classify as geo_classify
 
 matplotlib.rcParams["font.family"] = "DejaVu Sans"
@@ -33,7 +35,9 @@ matplotlib.rcParams["pdf.fonttype"] = 42  # embed TrueType: text stays text in t
 PNG_SIZE = (16.0, 9.0)     # inches; × 120 dpi = 1920 × 1080 (16:9)
 PNG_DPI = 120
 PDF_SIZE = (11.69, 8.27)   # A4 landscape
-HAZARD_COLORS = {"rendah": "#fee391", "sedang": "#fe9929", "tinggi": "#cc4c02"}  # as the screen
+HAZARD_COLORS = {"rendah": "#fee391", "sedang": "#fe9929", "tinggi": "#cc4c02"}  # unknown type
+HAZARD_HATCH = "////"      # zones are hatched: never read as a choropleth class
+ZONE_ALPHA = 0.45
 SEA = "#eef3f7"
 CONTEXT = "#e4e4e4"
 BORDER = "#ffffff"
@@ -50,6 +54,7 @@ class RenderInfo:
     swatches: list[tuple[str, str, tuple[float, float]]] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)   # codes labelled on the map
     texts: list[str] = field(default_factory=list)    # every text drawn outside the map
+    legend: list[str] = field(default_factory=list)   # the legend's entries, in order
     seconds: float = 0.0
 
 
@@ -102,7 +107,8 @@ class _Layout:
         s = self.s = min(w / PNG_SIZE[0], h / PNG_SIZE[1])
         self.m = 0.3 * s
         self.title_pt, self.sub_pt, self.foot_pt = 24 * s * title, 13 * s, 10.5 * s
-        self.entry_pt, self.note_pt, self.label_pt = 15 * s, 11.5 * s, 9 * s
+        # region labels 11 pt: 18 px on a 1920×1080 picture (projected, still readable)
+        self.entry_pt, self.note_pt, self.label_pt = 15 * s, 11.5 * s, 11 * s
         self.row = self.entry_pt * 1.75 / 72
         self.top = self.m + (self.title_pt * 1.35 + self.sub_pt * 1.5) / 72 + 0.12 * s
         self.foot = self.m + self.foot_pt * 1.6 / 72
@@ -134,9 +140,10 @@ def _wrap(text: str, width_in: float, pt: float, bold: bool = False) -> str:
 
 
 def figure(data: MapData, size=PNG_SIZE, dpi: int = PNG_DPI, labels: bool = False,
-           today=None, title: bool = True) -> tuple[Figure, RenderInfo]:
+           today=None, title: bool = True, label_scale: float = 1.0) -> tuple[Figure, RenderInfo]:
     """The map of ``data`` as a matplotlib Figure of ``size`` inches (``title=False``: for a
-    slide that has its own title; the sources line stays)."""
+    slide that has its own title; the sources line stays). ``label_scale``: region labels
+    that much larger (a picture shown smaller than its pixels, e.g. on a slide)."""
     started = time.perf_counter()
     lang = data.lang
     crs = local_crs(data.layer.total_bounds)
@@ -151,11 +158,10 @@ def figure(data: MapData, size=PNG_SIZE, dpi: int = PNG_DPI, labels: bool = Fals
     extra = []
     if data.marked:
         extra.append(("marked", data.marked_label))
-    if data.hazards is not None and len(data.hazards):
-        extra += [(HAZARD_COLORS[k], tr("hazard_zone", lang, kelas=tr(k, lang)))
-                  for k in HAZARD_COLORS]
+    extra += hazard_legend(data)
     w, h = size
     lay = _Layout(w, h, aspect, len(entries) + len(extra), title)
+    lay.label_pt *= label_scale
     fig = Figure(figsize=size, dpi=dpi, facecolor="white")
     FigureCanvasAgg(fig)
     renderer = fig.canvas.get_renderer()
@@ -208,9 +214,14 @@ def figure(data: MapData, size=PNG_SIZE, dpi: int = PNG_DPI, labels: bool = Fals
                      "#000000", 1.6 * lay.s, 3, linestyles=[(0, (4, 3))])
     if data.hazards is not None and len(data.hazards):
         zones = data.hazards.to_crs(crs)
+        # the class colour of the zone's type, half transparent, hatched in the type's
+        # darkest colour: a zone is never read as a class of the choropleth below it (the
+        # zones drawn are those of the class the indicator counts: mapdata.counted_class)
         add_polygons(ax, zones.geometry.values,
-                     [HAZARD_COLORS.get(k, "#999999") for k in zones["kelas"]], "none", 0, 4,
-                     alpha=0.75)
+                     [to_rgba(zone_color(j, k), ZONE_ALPHA)
+                      for j, k in zip(zones["jenis"], zones["kelas"])],
+                     [zone_color(j, "tinggi") for j in zones["jenis"]], 0.4 * lay.s, 4,
+                     hatch=HAZARD_HATCH)
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)
     ax.set_aspect("equal", adjustable="box")
@@ -252,6 +263,27 @@ def figure(data: MapData, size=PNG_SIZE, dpi: int = PNG_DPI, labels: bool = Fals
     return fig, info
 
 
+def zone_color(jenis: str, kelas: str) -> str:
+    """Fill of a hazard zone: its type's colour ramp (geo.hazards.types), as on the screen."""
+    h = ht.BY_ID.get(str(jenis))
+    return h.color(kelas) if h else HAZARD_COLORS.get(kelas, "#999999")
+
+
+def hazard_legend(data: MapData) -> list[tuple]:
+    """One legend row per hazard type drawn: its three class colours, hatched, and
+    'Zona <type>: rendah · sedang · tinggi'."""
+    if data.hazards is None or not len(data.hazards):
+        return []
+    drawn = set(data.hazards["jenis"].astype(str))
+    types = [j for j in (data.hazard_types or ht.ORDER) if j in drawn]
+    types += sorted(drawn - set(types))
+    lang = data.lang
+    kelas = str(data.hazards["kelas"].iloc[0])
+    classes = " · ".join(tr(k, lang) for k in ht.KELAS if k in set(data.hazards["kelas"]))
+    return [("hazard_head", tr("hazard_zones_head", lang, classes=classes))] + \
+        [(("hazard", j, kelas), ht.label(j, lang)) for j in types]
+
+
 def _draw_context(ax, crs: str, bounds) -> None:
     """Neighbouring provinces in light grey, so a province map is not an island."""
     from geo.regions import display
@@ -282,10 +314,24 @@ def _draw_panel(fig, lay: _Layout, data: MapData, entries, extra, info: RenderIn
     sw, sh = 0.55 * lay.s, lay.row * 0.72
     rows = [(c, f"{lab} ({n})" if n is not None else lab) for c, lab, n in entries] + list(extra)
     per_col = lay.rows_per_col if lay.kind == "below" else len(rows)
+    info.legend = [head] + [label for _c, label in rows]
     for i, (color, label) in enumerate(rows):
         col, r = divmod(i, per_col)
         x = px + col * col_w
         y = y0 - (r + 1) * lay.row
+        if isinstance(color, tuple) and color[0] == "hazard":
+            fig.add_artist(Rectangle(      # hatched, as the zones on the map
+                (x, y + (lay.row - sh) / 2), sw, sh, transform=fig.dpi_scale_trans,
+                facecolor=to_rgba(zone_color(color[1], color[2]), ZONE_ALPHA),
+                edgecolor=zone_color(color[1], "tinggi"), linewidth=0.6 * lay.s,
+                hatch=HAZARD_HATCH))
+            text(x + sw + 0.15 * lay.s, y + lay.row / 2, label, fontsize=lay.entry_pt,
+                 va="center", ha="left", color="#111111")
+            continue
+        if color == "hazard_head":
+            text(x, y + lay.row / 2, label, fontsize=lay.note_pt, va="center", ha="left",
+                 color="#111111", fontweight="bold")
+            continue
         if color == "marked":
             rect = Rectangle((x, y + (lay.row - sh) / 2), sw, sh, transform=fig.dpi_scale_trans,
                              facecolor="none", edgecolor="black", linewidth=1.8 * lay.s,
@@ -358,14 +404,15 @@ def _ranked_list(data: MapData, lay: _Layout, text, x: float, y: float, width: f
 
 
 def render(data: MapData, fmt: str = "png", labels: bool = False, today=None,
-           size=None, title: bool = True) -> tuple[bytes, RenderInfo]:
+           size=None, title: bool = True, label_scale: float = 1.0) -> tuple[bytes, RenderInfo]:
     """PNG (1920×1080) or PDF (A4 landscape) bytes of the map, and what was drawn."""
     started = time.perf_counter()
     fmt = fmt.lower().lstrip(".")
     if fmt not in ("png", "pdf"):
         raise ValueError(f"format peta tidak dikenal: {fmt!r} (png atau pdf)")
     size = size or (PNG_SIZE if fmt == "png" else PDF_SIZE)
-    fig, info = figure(data, size=size, dpi=PNG_DPI, labels=labels, today=today, title=title)
+    fig, info = figure(data, size=size, dpi=PNG_DPI, labels=labels, today=today, title=title,
+                       label_scale=label_scale)
     buf = io.BytesIO()
     meta = {"Title": data.title, "Creator": "Peta Posyandu"} if fmt == "pdf" else \
         {"Title": data.title, "Software": "Peta Posyandu"}

@@ -43,6 +43,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "north": ("U", "N"),
     "scale_note": ("skala pada lintang tengah peta", "scale at the map's central latitude"),
     "hazard_zone": ("Zona bahaya {kelas}", "Hazard zone {kelas}"),
+    "hazard_zones_head": ("Zona bahaya {classes} (arsir):", "Hazard zones, {classes} (hatched):"),
     "rendah": ("rendah", "low"), "sedang": ("sedang", "medium"), "tinggi": ("tinggi", "high"),
     "below_standard": ("di bawah standar 5 kader", "below the 5-kader standard"),
     "unstable": ("{n} wilayah dengan penyebut < {d}: nilai tidak stabil",

@@ -391,7 +391,7 @@ def test_projector_mode(region):
         at.switch_page("pages/ringkasan.py").run()
     assert len(at.title) == 0              # page header hidden: the map title is large
     assert len(at.get("component_instance")) == 1
-    assert any(b.label.endswith("Mode proyektor") for b in at.button)  # the way out
+    assert at.button(key="exit-projector").help.startswith("Keluar")     # the way out
     for page in MAP_PAGES[1:]:
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
@@ -401,7 +401,48 @@ def test_projector_mode(region):
 
 def test_projector_exit_button():
     at = open_page(proyektor="1")
-    next(b for b in at.button if b.label.endswith("Mode proyektor")).click().run()
+    at.button(key="exit-projector").click().run()
     assert not at.exception
     assert "proyektor" not in at.query_params
     assert len(at.metric) > 0
+
+
+def test_presenter_buttons_step_through_regions_and_pages():
+    """The projector's control (the keys press the same buttons): ▼ / ▲ the next and
+    previous kabupaten of the province in code order, ▶ the next map page."""
+    from geo.regions import boundaries
+    kabupaten = sorted(boundaries.children("62")["code"].astype(str))
+    at = open_page(proyektor="1", wilayah=kabupaten[0])
+    at.button(key="pp-next-region").click().run()
+    assert not at.exception
+    assert at.query_params["wilayah"] == kabupaten[1]
+    at.button(key="pp-prev-region").click().run()
+    at.button(key="pp-prev-region").click().run()       # wraps round to the last one
+    assert at.query_params["wilayah"] == kabupaten[-1]
+    def map_title():
+        return next(m.value for m in at.markdown if m.value.startswith("<h1"))
+    before = map_title()
+    at.button(key="pp-next-page").click().run()
+    assert not at.exception
+    assert at.query_params["proyektor"] == "1" and at.query_params["wilayah"] == kabupaten[-1]
+    assert map_title() != before and "stunting" in map_title().lower(), map_title()
+    # Indonesia has no sibling: the region buttons are off
+    at = open_page(proyektor="1")
+    assert at.button(key="pp-next-region").disabled
+
+
+def test_high_hazard_kpi_names_the_hazard_types_it_counts():
+    """Ringkasan's "Posyandu di zona bahaya tinggi" says which hazard types it includes,
+    each with its own count (issue 24)."""
+    from geo import datasets
+    from geo.hazards import types as ht
+    at = open_page(wilayah="62")
+    card = next(m for m in at.metric if m.label == "Posyandu di zona bahaya tinggi")
+    joined = datasets.joined_posyandu()
+    joined = joined.loc[joined["kode_agregasi"].astype(str).str.startswith("62.")]
+    classes = datasets.hazard_classes(joined)
+    assert card.value == f"{int((classes['hazard_max'] == 'tinggi').sum()):,}".replace(",", ".")
+    for col in classes.columns.drop("hazard_max"):
+        n = int((classes[col] == "tinggi").sum())
+        label = ht.label(col[len("hazard_"):], "id")
+        assert f"{label} {n:,}".replace(",", ".") in card.proto.help, (label, card.proto.help)

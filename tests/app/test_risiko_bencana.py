@@ -35,6 +35,10 @@ def test_type_selector_and_karhutla_list(expected):
     assert not at.exception, at.exception
     radio = next(r for r in at.radio if r.label == "Jenis bahaya")
     assert radio.options[0] == "Semua bahaya" and "Kebakaran hutan dan lahan" in radio.options
+    # "Semua bahaya" names the types it counts
+    assert any(c.value.startswith("Semua bahaya = ") and all(
+        name in c.value for name in ("Banjir", "Tanah longsor", "Kebakaran hutan dan lahan"))
+        for c in at.caption), [c.value for c in at.caption]
     radio.set_value("karhutla").run()
     assert not at.exception, at.exception
     texts = " ".join(m.value for m in at.warning)
@@ -44,6 +48,11 @@ def test_type_selector_and_karhutla_list(expected):
     script = args["feature_group"]     # this view's layer (the base map stays mounted)
     cfg = json.loads(re.search(r"PetaMap\.view\([^,]+, (\{.*\})\);", script).group(1))
     hazards = cfg["hazards"]
+    assert not hazards["hatch"]                     # flat fills outside projector mode
+    # the DATA SAMPEL stamp inside the map names both sample datasets
+    assert cfg["sample"]["title"] == "DATA SAMPEL"
+    assert "Posyandu buatan" in cfg["sample"]["detail"]
+    assert "zona bahaya buatan" in cfg["sample"]["detail"]
     assert set(hazards["colors"]) == {f"karhutla|{k}" for k in ("rendah", "sedang", "tinggi")}
     rel = hazards["url"].split("/static/geo/", 1)[1]      # the file the browser fetches
     drawn = json.loads((mapdata.GEO_DIR / rel).read_text(encoding="utf-8"))
@@ -81,3 +90,18 @@ def test_kecamatan_table_adds_up(expected):
         col = next(c for c in kec.columns if c == f"Posyandu {k}")
         assert kec[col].sum() == int((listing.loc[inside, "kelas_tertinggi"] == k).sum())
     st.cache_resource.clear()
+
+
+def test_projector_hazard_map_is_hatched_with_a_short_legend():
+    """Projector mode: zones hatched (peta-map.js), no circle per region under the rings,
+    one legend row per hazard type (the legend fits 1366x768)."""
+    at = open_page(PAGE, wilayah="62", proyektor="1")
+    assert not at.exception, at.exception
+    (args,) = component_args(at)
+    cfg = json.loads(re.search(r"PetaMap\.view\([^,]+, (\{.*\})\);",
+                               args["feature_group"]).group(1))
+    assert cfg["hazards"]["hatch"] is True and not cfg["symbols"]
+    assert cfg["sample"]["title"] == "DATA SAMPEL"
+    legend = next(m.value for m in at.markdown if "class='pp-legend'" in m.value)
+    assert legend.count("repeating-linear-gradient") == 4   # 3 types + the classes' row
+    assert "Zona kebakaran hutan dan lahan" in legend and "rendah" in legend

@@ -15,6 +15,8 @@
  *   (sent to Streamlit as streamlit-folium's last_active_drawing), so a tap while
  *   scrolling never drills down by accident;
  * - projector: region names, dropped where they would overlap a larger region's name;
+ * - sample data (cfg.sample): a DATA SAMPEL stamp inside the map (top right, red on white,
+ *   larger in projector mode), shown only while the view shows sample data;
  * - Posyandu: proportional circles per region (cfg.symbols) or clustered points fetched
  *   per kabupaten (cfg.points);
  * - hazards (cfg.hazards, Risiko Bencana): zones and Posyandu in class tinggi from a static
@@ -190,17 +192,60 @@
     if (hit) { hit.openPopup(latlng); }
   }
 
+  // Projector mode: hazard zones as diagonal hatching over the choropleth (its colours stay
+  // visible between the lines), sparse for rendah, dense for tinggi, so a zone is never
+  // read as a class of the choropleth. SVG patterns, one per colour and class, in the
+  // overlay's own SVG (Leaflet writes fillColor into the path's fill attribute).
+  var HATCH = {rendah: [16, 1.6], sedang: [11, 2], tinggi: [8, 2.6]};   // spacing, width (px)
+  function hatch(zones) {
+    var ns = "http://www.w3.org/2000/svg";
+    zones.eachLayer(function (l) {
+      var path = l._path, svg = path && path.ownerSVGElement;
+      if (!svg) { return; }
+      var kelas = l.feature.properties.k, color = l.options.fillColor;
+      var id = "pp-hatch-" + kelas + "-" + color.replace(/[^0-9a-zA-Z]/g, "");
+      if (!svg.querySelector("#" + id)) {
+        var defs = svg.querySelector("defs") || svg.insertBefore(
+          document.createElementNS(ns, "defs"), svg.firstChild);
+        var spec = HATCH[kelas] || HATCH.sedang, pat = document.createElementNS(ns, "pattern");
+        pat.setAttribute("id", id);
+        pat.setAttribute("patternUnits", "userSpaceOnUse");
+        pat.setAttribute("width", spec[0]);
+        pat.setAttribute("height", spec[0]);
+        pat.setAttribute("patternTransform", "rotate(45)");
+        // each line in the type's colour on a white halo: it stands out on any class colour
+        [["#ffffff", spec[1] + 2.4, 0.85], [color, spec[1], 1]].forEach(function (ln) {
+          var line = document.createElementNS(ns, "line");
+          line.setAttribute("x1", "0"); line.setAttribute("y1", "0");
+          line.setAttribute("x2", "0"); line.setAttribute("y2", String(spec[0]));
+          line.setAttribute("stroke", ln[0]);
+          line.setAttribute("stroke-width", String(ln[1]));
+          line.setAttribute("stroke-opacity", String(ln[2]));
+          pat.appendChild(line);
+        });
+        defs.appendChild(pat);
+      }
+      path.setAttribute("fill", "url(#" + id + ")");
+      path.setAttribute("data-pp-hatch", kelas);
+    });
+  }
+
   function hazards(map, root, h, choropleth, data) {
     var key = function (p) { return p.j + "|" + p.k; };
     var forward = function (e) { L.DomEvent.stop(e); openRegionAt(choropleth, e.latlng); };
-    L.geoJson(data.zones, {
+    var zones = L.geoJson(data.zones, {
       className: "pp-hazard",
       interactive: false,     // hover and click reach the region below
       style: function (f) {
         var c = h.colors[key(f.properties)] || "#999999";
+        if (h.hatch) {        // hatched in the type's darkest colour, outlined: see hatch()
+          var dark = h.colors[f.properties.j + "|tinggi"] || "#333333";
+          return {fillColor: dark, color: dark, weight: 1.5, fillOpacity: 1, opacity: 0.9};
+        }
         return {fillColor: c, color: c, weight: 1, fillOpacity: 0.55};
       }
     }).addTo(root);
+    if (h.hatch) { hatch(zones); }
     var many = data.high.length > 3000, renderer;
     if (many) {   // one canvas in a pane the mouse passes through
       var pane = map.getPane("pp-high") || map.createPane("pp-high");
@@ -289,6 +334,40 @@
     map.getContainer().setAttribute("data-pp-view", String(map._ppViews));
   }
 
+  // The DATA SAMPEL stamp: a control of its own in the map (it stays with the map in a
+  // screenshot, a projector, a full-screen view), its text from the view (escaped by the
+  // server), hidden when the view shows no sample data.
+  var STAMP_CSS = ".pp-sample{background:#fff;color:#b30000;border:3px solid #b30000;" +
+    "border-radius:6px;padding:4px 10px;font:800 20px/1.15 sans-serif;letter-spacing:.04em;" +
+    "box-shadow:0 1px 5px rgba(0,0,0,.35);pointer-events:none;text-align:right;max-width:60vw}" +
+    ".pp-sample small{display:block;font:600 13px/1.2 sans-serif;letter-spacing:0}" +
+    ".pp-sample.pp-big{font-size:26px;border-width:4px;max-width:45vw}" +
+    ".pp-sample.pp-big small{font-size:15px}";
+  function sampleStamp(map, sample, big) {
+    if (!map._ppStamp) {
+      if (!document.getElementById("pp-sample-css")) {
+        var css = document.createElement("style");
+        css.id = "pp-sample-css";
+        css.textContent = STAMP_CSS;
+        document.head.appendChild(css);
+      }
+      var Stamp = L.Control.extend({
+        onAdd: function () { return L.DomUtil.create("div", "pp-sample"); }
+      });
+      map._ppStamp = new Stamp({position: "topright"}).addTo(map);
+      map._ppStamp.getContainer().setAttribute("role", "note");
+    }
+    var el = map._ppStamp.getContainer();
+    if (sample) {
+      el.innerHTML = sample.title + (sample.detail ? "<small>" + sample.detail + "</small>" : "");
+      el.style.display = "";
+    } else {
+      el.innerHTML = "";
+      el.style.display = "none";
+    }
+    el.classList.toggle("pp-big", !!big);
+  }
+
   // The files of the last views (geometry, hazard zones, Posyandu points), parsed once:
   // going back to a page or a level seen before draws at once (0.1 to a few megabytes).
   var geometries = [];
@@ -331,6 +410,7 @@
   function plan(map, cfg) {
     var c = cfg.colors, t = cfg.text;
     L.control.scale({imperial: false, maxWidth: 160}).addTo(map);
+    sampleStamp(map, cfg.sample, false);
     map.fitBounds(cfg.bounds, {animate: false});
     var got = cfg.data ? Promise.resolve(cfg.data) : geometry(cfg.url);
     return got.then(function (data) {
@@ -382,6 +462,7 @@
       }
       map._ppOff.splice(0).forEach(function (off) { off(); });
       map.getContainer().removeAttribute("data-pp-ready");
+      sampleStamp(map, cfg.sample, cfg.labels);   // labels: projector mode
       var root = map._ppRoot = L.layerGroup().addTo(map);  // not a FeatureGroup: clicks
       // on a region must not reach streamlit-folium's own click handlers
       var current = function () {
