@@ -331,7 +331,12 @@ def render_data_import(user=None) -> None:
         source = _safe_name(upload.name)
         with tempfile.TemporaryDirectory(prefix="peta-upload-") as tmp:
             path = Path(tmp) / source
-            path.write_bytes(data)
+            try:
+                path.write_bytes(data)
+            except OSError as exc:      # the server's disk is full or not writable
+                from geo.messages import upload_failed
+                st.error(plain(upload_failed(exc)))
+                return
             # the version this import is based on: taken before reading (a save after
             # someone else's change to the same region is refused, not overwritten)
             base = store.base_version(ws_kind, user)

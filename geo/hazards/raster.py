@@ -25,6 +25,7 @@ import pandas as pd
 import shapely
 
 from geo.hazards import types as ht
+from geo.messages import without_paths
 
 MAX_CELLS = 120_000_000            # cells of one band (float32: ~480 MB while classing)
 DISPLAY_CELLS = 160_000            # cells polygonised for one view
@@ -82,7 +83,7 @@ def read_raster(path: str | Path, jenis: str | None = None, *, breaks=None, crs:
     try:
         src = rasterio.open(path)
     except (RasterioIOError, OSError) as exc:
-        raise RasterRefused(f"{source}: bukan raster GeoTIFF yang dapat dibaca ({exc})") from None
+        raise RasterRefused(f"{source}: bukan raster GeoTIFF yang dapat dibaca ({without_paths(exc)})") from None
     with src:
         tags = {**src.tags(), **src.tags(1)}
         h, w = src.height, src.width
@@ -124,7 +125,7 @@ def _check_extent(raster: HazardRaster) -> None:
     try:
         w, s, e, n = raster.bounds_wgs84()
     except Exception as exc:      # pyproj/GDAL cannot transform: the CRS is not usable
-        raise RasterRefused(f"{raster.sumber}: CRS raster tidak dapat dipakai ({exc})") from None
+        raise RasterRefused(f"{raster.sumber}: CRS raster tidak dapat dipakai ({without_paths(exc)})") from None
     x0, y0, x1, y1 = INDONESIA
     if not (np.isfinite([w, s, e, n]).all() and w < x1 and e > x0 and s < y1 and n > y0):
         raise RasterRefused(

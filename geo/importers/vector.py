@@ -22,6 +22,7 @@ from pyproj import CRS
 from geo.geometry import polygon_parts
 from geo.importers.report import REJECTED, REPAIRED, ImportRefused, finding
 from geo.importers.safety import check_size, check_type, extract_zip
+from geo.messages import without_paths
 
 WGS84 = "EPSG:4326"
 # Indonesia with a generous margin, for "plainly degrees" and feature extent checks.
@@ -72,7 +73,7 @@ def _pick_layer(path: Path, layer: str | None) -> tuple[str | None, list[str]]:
     try:
         layers = pyogrio.list_layers(path)
     except Exception as exc:
-        raise ImportRefused(f"berkas peta tidak dapat dibaca ({exc})") from None
+        raise ImportRefused(f"berkas peta tidak dapat dibaca ({without_paths(exc)})") from None
     names = [str(n) for n, _ in layers]
     if layer and layer in names:
         return layer, names
@@ -100,7 +101,7 @@ def read_vector(path: str | Path, kind: str, *, crs: str | None = None,
         try:
             gdf = pyogrio.read_dataframe(target, layer=lyr)
         except Exception as exc:
-            raise ImportRefused(f"berkas peta tidak dapat dibaca ({exc})") from None
+            raise ImportRefused(f"berkas peta tidak dapat dibaca ({without_paths(exc)})") from None
     if len(gdf) == 0:
         raise ImportRefused("berkas peta tidak berisi fitur")
     source_crs = None
@@ -132,7 +133,7 @@ def read_vector(path: str | Path, kind: str, *, crs: str | None = None,
             gdf = gdf.to_crs(WGS84)
         except Exception as exc:
             raise ImportRefused(f"sistem koordinat {source_crs} tidak dapat diubah ke WGS 84 "
-                                f"({exc})") from None
+                                f"({without_paths(exc)})") from None
         notes.append(f"Sistem koordinat asal {source_crs}; diproyeksikan ulang ke WGS 84 "
                      "(EPSG:4326).")
     else:
