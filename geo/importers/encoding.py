@@ -42,6 +42,7 @@ ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 dengan BOM", "utf-16": 
 #: legacy code pages tried when a file is not UTF-8/UTF-16, in order of preference
 LEGACY = ("cp1252", "cp932", "cp949", "gb18030", "big5")
 SAMPLE_BYTES = 1 << 20     # what the plausibility judgement reads of a file
+MOJIBAKE = 0.15            # share of unusual characters above which Windows-1252 is doubted
 
 
 def _decodes(path: Path, encoding: str) -> bool:
@@ -73,15 +74,18 @@ def detect_encoding(path: Path) -> str:
         return utf16
     if _decodes(path, "utf-8"):
         return "utf-8"
-    candidates = [enc for enc in LEGACY if _decodes(path, enc)]
-    if not candidates:
-        return "latin-1"
-    if len(candidates) == 1:
-        return candidates[0]
     with open(path, "rb") as fh:
         sample = fh.read(SAMPLE_BYTES)
     if len(sample) == SAMPLE_BYTES and b"\n" in sample:
         sample = sample[:sample.rindex(b"\n") + 1]      # whole lines: no character cut
+    cp1252 = _decodes(path, "cp1252")
+    if cp1252 and _mojibake_share(sample.decode("cp1252")) < MOJIBAKE:
+        return "cp1252"      # ordinary Latin text: the common case, decided at once
+    candidates = [enc for enc in LEGACY if (cp1252 if enc == "cp1252" else _decodes(path, enc))]
+    if not candidates:
+        return "latin-1"
+    if len(candidates) == 1:
+        return candidates[0]
     return _most_plausible(sample, candidates)
 
 
@@ -137,7 +141,7 @@ def _east_asian_share(text: str) -> float:
 
 
 def _heuristic(sample: bytes, candidates: list[str]) -> str:
-    if "cp1252" in candidates and _mojibake_share(sample.decode("cp1252")) < 0.15:
+    if "cp1252" in candidates and _mojibake_share(sample.decode("cp1252")) < MOJIBAKE:
         return "cp1252"
     scored = [(_east_asian_share(sample.decode(enc, errors="replace")), -i, enc)
               for i, enc in enumerate(candidates) if enc != "cp1252"]
@@ -147,9 +151,14 @@ def _heuristic(sample: bytes, candidates: list[str]) -> str:
     return enc if share >= 0.5 else candidates[0]
 
 
-def encoding_warning(encoding: str) -> str | None:
+def encoding_warning(encoding: str, text: str = "") -> str | None:
     """The report's warning for a text read in an encoding that may have garbled it (a
-    legacy code page other than Windows-1252, or the Latin-1 fallback); None otherwise."""
+    legacy code page other than Windows-1252, Windows-1252 whose ``text`` looks like
+    mojibake, or the Latin-1 fallback); None otherwise."""
+    if encoding == "cp1252" and text and _mojibake_share(text) >= MOJIBAKE:
+        return ("Berkas bukan UTF-8 dan dibaca sebagai Windows-1252, tetapi sebagian hurufnya "
+                "tampak rusak (mungkin pengodean lain). Periksa nama-nama hasil impor, atau "
+                "simpan ulang berkas sebagai CSV UTF-8.")
     if encoding == "latin-1":
         return ("Pengodean teks berkas tidak dikenali (bukan UTF-8, UTF-16, Windows-1252, "
                 "Shift-JIS, EUC-KR, GB18030 atau Big5); dibaca sebagai Latin-1, sehingga "

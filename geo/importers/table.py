@@ -220,7 +220,7 @@ def read_csv_cells(path: Path) -> RawTable:
                                 "(berkas mungkin rusak); periksa nilainya", WARNING))
     notes = [f"Pengodean teks: {ENCODING_LABELS[enc]}; pemisah kolom: "
              f"{DELIMITER_NAMES[delim]}."]
-    warning = encoding_warning(enc)
+    warning = encoding_warning(enc, "".join(head))
     if warning:
         findings.insert(0, finding(0, "", ENCODING_LABELS[enc], warning, WARNING))
         notes.append(warning)

@@ -91,11 +91,12 @@ def _user(args) -> int:
     if action == "list":
         locked = store.locked_users()
         for u in store.list_users():
-            until = locked.get(u.username)
-            print(json.dumps({"username": u.username, "role": u.role, "scope": list(u.scope),
-                              "active": u.active,
-                              "locked_until": until.astimezone().isoformat(timespec="seconds")
-                              if until else None}, ensure_ascii=False))
+            rec = {"username": u.username, "role": u.role, "scope": list(u.scope),
+                   "active": u.active}
+            if u.username in locked:        # after too many failed logins
+                rec["locked_until"] = locked[u.username].astimezone().isoformat(
+                    timespec="seconds")
+            print(json.dumps(rec, ensure_ascii=False))
         return 0
     if action == "add":
         pw = None if args.oidc else read_password(args, f"Kata sandi {args.name}: ",

@@ -112,7 +112,7 @@ def test_the_count_is_shared_by_processes(store, db_url):
         other.engine.dispose()
     res = _cli("db", "user", "list")
     rows = {r["username"]: r for r in map(json.loads, res.stdout.splitlines())}
-    assert rows["kapuas"]["locked_until"] and rows["admin"]["locked_until"] is None
+    assert rows["kapuas"]["locked_until"] and "locked_until" not in rows["admin"]
 
 
 def test_cli_import_refused_while_locked_and_db_unlock(store, tmp_path):
@@ -191,3 +191,18 @@ def test_masuk_page_nul_byte_and_lock_message(store):
     assert not at.exception and not at.success
     [error] = [e.value for e in at.error]
     assert error.startswith("Akun admin dikunci sementara") and "Coba lagi dalam 15 menit" in error
+
+
+def test_audit_page_shows_locks_and_failed_logins_and_admin_unlocks(store):
+    for _ in range(5):
+        store.authenticate("kapuas", WRONG)
+    at = AppTest.from_file(str(REPO / "pages" / "audit.py"), default_timeout=120)
+    at.session_state["peta_user"] = store.get_user("admin")
+    at.run()
+    assert not at.exception
+    assert any("kapuas" in w.value and "Dikunci" in w.value for w in at.warning)
+    events = [df.value for df in at.dataframe if "aksi" in df.value.columns]
+    assert events and "akun dikunci" in set(events[0]["aksi"])
+    at.button(key="ul-go").click().run()
+    assert not at.exception and store.locked_users() == {}
+    assert "Kunci akun kapuas dibuka." in [s.value for s in at.success]

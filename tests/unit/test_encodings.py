@@ -101,3 +101,15 @@ def test_csv_columns_beyond_the_cap_are_counted_in_a_note(tmp_path):
     # within the cap: no note
     path.write_text("id;nama\nA;B\n", encoding="utf-8")
     assert not [n for n in read_cells(path).notes if "diabaikan" in n]
+
+
+def test_windows_1252_that_looks_garbled_is_named(tmp_path):
+    """Shift-JIS bytes with one byte no East Asian code page accepts (a damaged file):
+    read as Windows-1252, but the warning says the letters look wrong."""
+    path = tmp_path / "r.csv"
+    data = _registry(NAMES_JA).encode("shift_jis")
+    path.write_bytes(data[:-2] + b"\x82\r\n")      # a lead byte without its trail byte
+    assert [c for c in enc.LEGACY if enc._decodes(path, c)] == ["cp1252"]
+    table = read_cells(path)
+    [warning] = [f for f in table.findings if f["baris"] == 0]
+    assert "dibaca sebagai Windows-1252, tetapi sebagian hurufnya tampak rusak" in warning["pesan"]
