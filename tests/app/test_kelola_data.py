@@ -95,3 +95,34 @@ def workspace_frame():
     df = pd.DataFrame({"id": ["A1"], "nama": ["Posyandu A"], "kode_desa": ["62.71.01.1001"],
                        "lat": [-2.21], "lon": [113.91]})
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df.lon, df.lat), crs="EPSG:4326")
+
+
+def test_upload_onto_full_disk_names_it(monkeypatch):
+    import errno
+    import os
+    import tempfile
+
+    from components.views import data_import
+    real = tempfile.TemporaryDirectory
+
+    class Full:
+        def __init__(self, *a, prefix=None, **k):
+            self.inner = real(*a, prefix=prefix, **k)
+            self.full = prefix == "peta-upload-"
+
+        def __enter__(self):
+            if self.full:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/tmp/peta-upload-x")
+            return self.inner.__enter__()
+
+        def __exit__(self, *exc):
+            return self.inner.__exit__(*exc)
+    monkeypatch.setattr(data_import.tempfile, "TemporaryDirectory", Full)
+    at = _app()
+    at.file_uploader(key="upload-posyandu").set_value(
+        ("posyandu_pahandut.csv", MESSY_CSV.encode("cp1252"), "text/csv")).run()
+    assert not at.exception
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert any(e.startswith("Disk penuh: berkas unggahan tidak dapat ditaruh sementara di "
+                            "server") for e in errors), errors
+    assert not any("/tmp" in e or "Galat" in e for e in errors)

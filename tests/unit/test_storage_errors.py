@@ -172,3 +172,17 @@ def test_raster_refusal_without_path(tmp_path):
     with pytest.raises(RasterRefused) as info:
         read_raster(bad, "banjir")
     assert str(tmp_path) not in str(info.value) and "banjir.tif" in str(info.value)
+
+
+@pytest.mark.parametrize("code, reason", [(errno.ENOSPC, "Disk penuh"),
+                                          (errno.EROFS, "Penyimpanan data hanya-baca (read-only)")])
+def test_export_write_failures_named(tmp_path, capsys, monkeypatch, code, reason):
+    import geo.cache
+    from geo.export.cli import _write
+
+    def broken(target, write):
+        raise OSError(code, os.strerror(code))
+    monkeypatch.setattr(geo.cache, "_atomic", broken)
+    assert _write(tmp_path / "peta.png", b"png") is False
+    assert capsys.readouterr().err == f"GAGAL: {reason}: berkas peta.png tidak tertulis.\n"
+    assert not (tmp_path / "peta.png").exists()
