@@ -53,9 +53,14 @@ class FrameGuard:
 def protect_frames() -> None:
     """Put FrameGuard first in the middleware of Streamlit's (Starlette) server; call
     before the server starts. Idempotent."""
-    from starlette.middleware import Middleware
-    from streamlit.web.server.starlette import starlette_app
-    build = starlette_app.create_streamlit_middleware
+    try:
+        from starlette.middleware import Middleware
+        from streamlit.web.server.starlette import starlette_app
+        build = starlette_app.create_streamlit_middleware
+    except (ImportError, AttributeError):    # another Streamlit server: HAProxy's headers
+        logging.getLogger("peta").warning("frame headers not set by the app server "
+                                          "(Streamlit's server changed); rely on HAProxy")
+        return
     if getattr(build, "peta_frame_guard", False):
         return
 

@@ -46,7 +46,7 @@ def _users_section(store, admin) -> None:
     locked = store.locked_users()
     if locked:
         st.warning(t("user_locked", names=md_escape(", ".join(
-            f"{name} (s.d. {until.astimezone():%H:%M})" for name, until in locked.items()))))
+            f"{name} (→ {until.astimezone():%H:%M})" for name, until in locked.items()))))
         c1, c2 = st.columns([3, 1])
         who = c1.selectbox(t("user_unlock"), list(locked), key="ul-name",
                            label_visibility="collapsed")

@@ -4,16 +4,18 @@ Windows-932), EUC-KR (Korean, Windows-949), GB18030/GBK (Simplified Chinese) and
 (Traditional Chinese); else Latin-1 (which reads any byte).
 
 Bytes that are not UTF-8 often decode without error in several code pages (a Shift-JIS
-name is valid Windows-1252 mojibake: "さくら" → "‚³‚­‚ç"), so every code page that decodes
-the whole file is a candidate and the most plausible text wins: charset-normalizer
-(installed with requests) judges the candidates by the characters and languages they
-produce; without it, a heuristic: Windows-1252 unless its text looks like mojibake, else
-the East Asian code page whose text is most East Asian script. A legacy code page other
-than Windows-1252, and the Latin-1 fallback, are named in a warning of the import report
-(``encoding_warning``): the user checks the names read.
+name is valid Windows-1252 mojibake: "さくら" → "‚³‚­‚ç"). Windows-1252 is taken at once
+when its text looks like ordinary Latin text (accented letters here and there, no runs of
+symbols); otherwise every code page that decodes the whole file is a candidate and the
+most plausible text wins: charset-normalizer (installed with requests) judges the
+candidates by the characters and languages they produce; without it, the East Asian code
+page whose text is most East Asian script. A legacy code page other than Windows-1252,
+Windows-1252 that still looks garbled, and the Latin-1 fallback are named in a warning of
+the import report (``encoding_warning``): the user checks the names read.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -115,7 +117,6 @@ def _mojibake_share(text: str) -> float:
     text does not produce: characters it does not use, and runs of three or more non-ASCII
     characters (each East Asian character is two bytes; Latin words carry one accented
     letter here and there)."""
-    import re
     high = sum(1 for ch in text if ord(ch) > 127)
     if not high:
         return 0.0
