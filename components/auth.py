@@ -14,8 +14,8 @@ import os
 
 import streamlit as st
 
-from components.i18n import t
-from geo.store import User, get_store
+from components.i18n import plain, t
+from geo.store import AuthError, User, get_store
 
 _KEY = "peta_user"
 
@@ -108,12 +108,16 @@ def render_login() -> None:
         password = st.text_input(t("password"), type="password", key="login-password")
         submitted = st.form_submit_button(t("login"))
     if submitted:
-        found = store().authenticate(name.strip(), password)
-        if found is None:
-            st.error(t("login_failed"))
+        try:
+            found = store().authenticate(name.strip(), password)
+        except AuthError as exc:     # locked after too many failures: says until when
+            st.error(plain(str(exc)))
         else:
-            st.session_state[_KEY] = found
-            st.rerun()
+            if found is None:
+                st.error(t("login_failed"))
+            else:
+                st.session_state[_KEY] = found
+                st.rerun()
     provider = oidc_provider()
     if provider is not None and st.button(t("login_oidc"), key="login-oidc"):
         st.login(provider) if provider else st.login()

@@ -476,6 +476,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "user_added": ("Pengguna {name} dibuat.", "User {name} created."),
     "user_disable": ("Nonaktifkan pengguna", "Deactivate user"),
     "user_disabled": ("Pengguna {name} dinonaktifkan.", "User {name} deactivated."),
+    "user_locked": ("Dikunci setelah terlalu banyak gagal masuk: {names}.",
+                    "Locked after too many failed logins: {names}."),
+    "user_unlock": ("Buka kunci", "Unlock"),
+    "user_unlocked": ("Kunci akun {name} dibuka.", "Account {name} unlocked."),
+    "login_events": ("Catatan gagal masuk", "Failed logins"),
     # errors and bad links
     "page_error": ("Maaf, terjadi galat sehingga bagian ini tidak dapat ditampilkan. Galat "
                    "sudah dicatat di server. Muat ulang halaman, atau pilih wilayah atau "

@@ -25,6 +25,10 @@ overwrite, e.g. ``python -m geo import … --save``). The check and the switch o
 ``current.json`` run under an exclusive lock (``<kind>/.lock``, fcntl), so two saves
 cannot both pass it. A store on another backend (PostgreSQL) keeps the same signature.
 
+A save, restore or removal that fails on the disk (full, no permission, read-only)
+switches nothing and raises StorageError, a WorkspaceError that names the cause and says
+that the previous version stays in use (geo.messages; no server path).
+
 Interrupted saves: the temporary folder is named ``.tmp-<version>-<pid>-…``; a later save
 removes those whose process is gone (a killed save) at once, and any older than an hour.
 """
@@ -45,7 +49,8 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.cache import write_text_atomic
-from geo.config import workspace_dir
+from geo.config import DataDirError, workspace_dir
+from geo.messages import save_failed
 
 KINDS = ("posyandu", "batas_provinsi", "batas_kabupaten", "batas_kecamatan", "batas_desa",
          "indikator", "agregat", "bahaya", "bahaya_raster")
@@ -66,6 +71,26 @@ NO_VERSION = ""      # base_version of a user who saw nothing imported for the k
 
 class WorkspaceError(Exception):
     """User-facing (Indonesian) workspace problem."""
+
+
+class StorageError(WorkspaceError):
+    """A change failed on the disk (full, no permission, read-only): nothing was switched,
+    the previous version stays in use. ``errno`` of the cause."""
+
+    def __init__(self, cause: OSError | str):
+        self.errno = cause.errno if isinstance(cause, OSError) else None
+        super().__init__(save_failed(cause) if isinstance(cause, OSError) else str(cause))
+
+
+@contextlib.contextmanager
+def storage_errors():
+    """OSError of the disk → StorageError (a named message without server paths)."""
+    try:
+        yield
+    except DataDirError:
+        raise
+    except OSError as exc:
+        raise StorageError(exc) from exc
 
 
 class WorkspaceConflict(WorkspaceError):
@@ -231,6 +256,12 @@ def save(kind: str, data: gpd.GeoDataFrame | pd.DataFrame, *, name: str, source:
     ``base_version``: the version the user saw (see the module docstring); when another
     save happened since, nothing is switched and WorkspaceConflict is raised.
     """
+    with storage_errors():
+        return _save(kind, data, name=name, source=source, report=report, extra=extra,
+                     keep=keep, files=files, base_version=base_version)
+
+
+def _save(kind, data, *, name, source, report, extra, keep, files, base_version) -> Version:
     root = _kind_dir(kind)
     root.mkdir(parents=True, exist_ok=True)
     _check_base(kind, base_version)     # early: no needless write
@@ -263,7 +294,11 @@ def save(kind: str, data: gpd.GeoDataFrame | pd.DataFrame, *, name: str, source:
         with _locked(kind):
             _check_base(kind, base_version)
             os.rename(tmp, root / version)
-            _set_current(kind, version)
+            try:
+                _set_current(kind, version)
+            except BaseException:       # not switched: the new version must not linger
+                shutil.rmtree(root / version, ignore_errors=True)
+                raise
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -275,7 +310,7 @@ def restore(kind: str, version: str | None = None, *,
             base_version: str | None = None) -> Version:
     """Make an earlier version current again: ``version``, or the one before the current.
     ``base_version`` as in ``save``."""
-    with _locked(kind):
+    with storage_errors(), _locked(kind):
         _check_base(kind, base_version)
         return _restore(kind, version)
 
@@ -305,7 +340,7 @@ def _restore(kind: str, version: str | None) -> Version:
 def discard(kind: str, *, base_version: str | None = None) -> None:
     """Stop using imported data of ``kind`` (the app falls back to its samples); the
     versions stay on disk and can be restored. ``base_version`` as in ``save``."""
-    with _locked(kind):
+    with storage_errors(), _locked(kind):
         _check_base(kind, base_version)
         (_kind_dir(kind) / "current.json").unlink(missing_ok=True)
 

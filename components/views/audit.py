@@ -43,6 +43,19 @@ def _users_section(store, admin) -> None:
             else:
                 st.session_state["audit-user-done"] = t("user_added", name=name.strip())
                 st.rerun()
+    locked = store.locked_users()
+    if locked:
+        st.warning(t("user_locked", names=md_escape(", ".join(
+            f"{name} (→ {until.astimezone():%H:%M})" for name, until in locked.items()))))
+        c1, c2 = st.columns([3, 1])
+        who = c1.selectbox(t("user_unlock"), list(locked), key="ul-name",
+                           label_visibility="collapsed")
+        if c2.button(t("user_unlock"), key="ul-go"):
+            store.unlock_user(who, by=admin.username)
+            st.session_state["audit-user-done"] = t("user_unlocked", name=md_escape(who))
+            st.rerun()
+    with st.expander(t("login_events")):
+        st.dataframe(store.login_events(), hide_index=True, width="stretch")
     active = [u.username for u in users if u.active and u.username != admin.username]
     if active:
         c1, c2 = st.columns([3, 1])

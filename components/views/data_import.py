@@ -223,13 +223,13 @@ def _sheet_choice(kind: str, key: str, data: bytes, name: str) -> str | None:
     if skey not in st.session_state:
         from geo.importers.report import ImportRefused
         from geo.importers.table import sheet_names
-        with tempfile.TemporaryDirectory(prefix="peta-upload-") as tmp:
-            path = Path(tmp) / "book.xlsx"
-            path.write_bytes(data)
-            try:
+        try:
+            with tempfile.TemporaryDirectory(prefix="peta-upload-") as tmp:
+                path = Path(tmp) / "book.xlsx"
+                path.write_bytes(data)
                 st.session_state[skey] = sheet_names(path)
-            except ImportRefused:
-                st.session_state[skey] = []      # the import itself reports why
+        except (ImportRefused, OSError):
+            st.session_state[skey] = []      # the import itself reports why
     names = st.session_state[skey]
     if len(names) < 2:
         return None
@@ -329,19 +329,27 @@ def render_data_import(user=None) -> None:
     ws_kind = _workspace_kind(kind, options)
     if st.session_state.get("import-run-key") != run_key:
         source = _safe_name(upload.name)
-        with tempfile.TemporaryDirectory(prefix="peta-upload-") as tmp:
-            path = Path(tmp) / source
-            path.write_bytes(data)
-            # the version this import is based on: taken before reading (a save after
-            # someone else's change to the same region is refused, not overwritten)
-            base = store.base_version(ws_kind, user)
-            with st.spinner("Membaca berkas …" if lang() == "id" else "Reading the file …"):
-                result = _run_import(kind, path, source, options)
-                if user is not None and user.scope:
-                    from geo.store.scope import apply_scope
-                    result.data, result.report = apply_scope(
-                        _workspace_kind(kind, options), result.data, result.report,
-                        list(user.scope))
+        try:
+            with tempfile.TemporaryDirectory(prefix="peta-upload-") as tmp:
+                path = Path(tmp) / source
+                path.write_bytes(data)
+                # the version this import is based on: taken before reading (a save after
+                # someone else's change to the same region is refused, not overwritten)
+                base = store.base_version(ws_kind, user)
+                with st.spinner("Membaca berkas …" if lang() == "id" else
+                                "Reading the file …"):
+                    result = _run_import(kind, path, source, options)
+                    if user is not None and user.scope:
+                        from geo.store.scope import apply_scope
+                        result.data, result.report = apply_scope(
+                            _workspace_kind(kind, options), result.data, result.report,
+                            list(user.scope))
+        except OSError as exc:
+            from geo.messages import is_storage_error, upload_failed
+            if not is_storage_error(exc):
+                raise
+            st.error(plain(upload_failed(exc)))     # the server's disk: full, read-only…
+            return
         st.session_state[f"{key}-base"] = base
         st.session_state["import-sha256"] = hashlib.sha256(data).hexdigest()
         st.session_state["import-run-key"] = run_key

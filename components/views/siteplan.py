@@ -84,10 +84,16 @@ def _upload(label: str, key: str, prefix: str) -> tuple[pd.DataFrame | None, str
     if (key, digest) not in store:
         from geo.connectivity.sites import import_sites
         suffix = Path(str(up.name)).suffix.lower()
-        with tempfile.TemporaryDirectory(prefix="peta-situs-") as tmp:
-            path = Path(tmp) / f"berkas{suffix}"
-            path.write_bytes(raw)
-            store[(key, digest)] = import_sites(path, source_name=str(up.name), prefix=prefix)
+        try:
+            with tempfile.TemporaryDirectory(prefix="peta-situs-") as tmp:
+                path = Path(tmp) / f"berkas{suffix}"
+                path.write_bytes(raw)
+                store[(key, digest)] = import_sites(path, source_name=str(up.name),
+                                                    prefix=prefix)
+        except OSError as exc:      # the server's disk is full or not writable
+            from geo.messages import upload_failed
+            st.error(md_escape(upload_failed(exc)))
+            return None, ""
     res = store[(key, digest)]
     (st.caption if res.report.ok else st.error)(md_escape(res.report.summary()))
     if len(res.report.problems):

@@ -18,6 +18,7 @@ from geo.fetch import command as fetch
 from geo.hazards import cli as exposure_cli
 from geo.importers import cli as import_cli
 from geo.store import cli as store_cli
+from geo.workspace import WorkspaceError
 
 COMMAND_MODULES = (registry_cli, fetch, import_cli, export_cli, store_cli, siteplan_cli,
                    exposure_cli)
@@ -44,6 +45,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except (ValueError, KeyError, FileNotFoundError) as exc:
         print(f"Galat: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:      # disk full, no permission, read-only: named, no path
+        from geo.messages import write_failed
+        print(f"GAGAL: {write_failed(exc)}", file=sys.stderr)
+        return 2
+    except WorkspaceError as exc:   # a store's refusal (disk full…) its command did not catch
+        print(f"GAGAL: {exc}", file=sys.stderr)
         return 2
     except Exception:  # never a traceback for a user; kept for the developer on request
         import logging

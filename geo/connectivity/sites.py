@@ -22,6 +22,7 @@ from geo.importers.header import find_header
 from geo.importers.report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
 from geo.importers.safety import check_type
 from geo.importers.table import read_cells
+from geo.messages import without_paths
 from geo.registry.schema import in_extent, is_blank
 
 KIND = "situs"
@@ -77,7 +78,7 @@ def _rows_from_geojson(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
     try:
         gdf = pyogrio.read_dataframe(path)
     except Exception as exc:
-        raise ImportRefused(f"berkas GeoJSON tidak dapat dibaca ({exc})") from None
+        raise ImportRefused(f"berkas GeoJSON tidak dapat dibaca ({without_paths(exc)})") from None
     if len(gdf) == 0:
         raise ImportRefused("berkas GeoJSON tidak berisi fitur")
     notes = []

@@ -20,6 +20,19 @@ def _region(code: str | None) -> str:
     return code
 
 
+def _write(out: Path, payload: bytes) -> bool:
+    """Write the file whole or not at all; a full disk, missing permission or read-only
+    folder is named (no half file left)."""
+    from geo.cache import write_bytes_atomic
+    from geo.messages import write_failed
+    try:
+        write_bytes_atomic(out, payload)
+    except OSError as exc:
+        print(f"GAGAL: {write_failed(exc, out.name)}", file=sys.stderr)
+        return False
+    return True
+
+
 def cmd_map(args) -> int:
     from geo.export.mapdata import long_for, map_data, map_level, periods
     from geo.export.render import render
@@ -48,7 +61,8 @@ def cmd_map(args) -> int:
                     lang=args.lang, method=args.classifier)
     loaded = time.perf_counter() - started
     payload, info = render(data, fmt, labels=args.labels)
-    out.write_bytes(payload)
+    if not _write(out, payload):
+        return 2
     print(json.dumps({"berkas": str(out), "judul": info.title, "ukuran_px": info.size_px,
                       "tata_letak": info.layout, "data_sampel": info.sample,
                       "periode": data.period, "data_s": round(loaded, 2),
@@ -66,7 +80,8 @@ def cmd_pack(args) -> int:
         return 2
     started = time.perf_counter()
     payload, slides = build_pack(_region(args.region), lang="id")
-    out.write_bytes(payload)
+    if not _write(out, payload):
+        return 2
     print(json.dumps({"berkas": str(out), "slide": [s["title"] for s in slides],
                       "slide_data_sampel": [s["title"] for s in slides if s["sample"]],
                       "detik": round(time.perf_counter() - started, 1)}, ensure_ascii=False))

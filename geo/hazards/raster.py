@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from geo.hazards import types as ht
+from geo.messages import without_paths
 
 MAX_CELLS = 120_000_000            # cells of one band (the uint8 class array: 120 MB)
 MAX_BLOCK_BYTES = 64 * 2 ** 20     # one tile/strip of the file, decoded
@@ -234,7 +235,7 @@ def _check_extent(source: str, transform, crs, h: int, w: int) -> None:
     try:
         w_, s, e, n = _bounds_wgs84(transform, crs, h, w)
     except Exception as exc:      # pyproj/GDAL cannot transform: the CRS is not usable
-        raise RasterRefused(f"{source}: CRS raster tidak dapat dipakai ({exc})") from None
+        raise RasterRefused(f"{source}: CRS raster tidak dapat dipakai ({without_paths(exc)})") from None
     x0, y0, x1, y1 = INDONESIA
     if not (np.isfinite([w_, s, e, n]).all() and w_ < x1 and e > x0 and s < y1 and n > y0):
         raise RasterRefused(

@@ -98,7 +98,8 @@ def import_aggregates(path: str | Path, *, level: str | None = None, parent: str
         notes.append("Kader terlatih = jumlah kolom " + ", ".join(tiers) + " (tingkat kader "
                      "terlatih seperti diterbitkan; jumlah seluruh kader bisa lebih besar).")
     pcode = normalize_code(parent) if parent else None
-    findings, out, seen = [], [], {}
+    findings = [f for f in table.findings if f["baris"] == 0]   # file-level (encoding)
+    out, seen = [], {}
     for rownum, values in rows:
         rec = {f: (values[i] if i < len(values) else None) for f, i in fidx.items()}
         texts = [v for v in values if isinstance(v, str)]

@@ -7,7 +7,10 @@ Kelola Data page).
     python -m geo import hazards FILE --type TYPE [--breaks 0.333,0.666] [--save]
                                       [--out out.geojson|out.tif]
 
-Exit status: 0 when at least one row was imported, 1 when nothing could be imported.
+Exit status: 0 when at least one row was imported, 1 when nothing could be imported or
+the save was refused (a conflict, rows outside the editor's region), 2 when the disk (or
+the database) could not store it — full, no permission, read-only: the message says so and
+that the previous version stays in use — or the report/output file could not be written.
 geo/cli/main.py calls ``register(subparsers)``; ``main(argv)`` runs it standalone
 (``python -m geo.importers.cli import posyandu …``).
 """
@@ -113,21 +116,33 @@ def _finish(args, report, data, kind: str, write_out, saver=None) -> int:
         print("  " + note)
     if report.fatal:
         print(f"GAGAL: {report.fatal}", file=sys.stderr)
+    from geo.messages import write_failed
     if args.report:
-        report.to_csv(args.report)
+        try:
+            report.to_csv(args.report)
+        except OSError as exc:
+            print(f"GAGAL: {write_failed(exc, Path(args.report).name)}", file=sys.stderr)
+            return 2
         print(f"Laporan ditulis ke {args.report}")
     if args.out and report.ok:
-        write_out(Path(args.out))
+        try:
+            write_out(Path(args.out))
+        except OSError as exc:
+            print(f"GAGAL: {write_failed(exc, Path(args.out).name)}", file=sys.stderr)
+            return 2
         print(f"Hasil ditulis ke {args.out}")
     if args.save and report.ok:
         from geo.cache import sha256_file
-        from geo.store import WorkspaceError, get_store
+        from geo.store import StorageError, WorkspaceError, get_store
         save = saver or (lambda **kw: get_store().save(kind, data, report=report, **kw))
         try:
             v = save(name=args.name or Path(args.file).name, source=Path(args.file).name,
                      base_version=getattr(args, "base_for_save", None),
                      user=getattr(args, "save_user", None),
                      source_sha256=sha256_file(Path(args.file)))
+        except StorageError as exc:
+            print(f"GAGAL menyimpan: {exc}", file=sys.stderr)
+            return 2
         except WorkspaceError as exc:
             print(f"GAGAL menyimpan: {exc}", file=sys.stderr)
             return 1

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from geo.importers.cells import to_csv_bytes
+from geo.messages import without_paths
 
 REJECTED = "ditolak"
 REPAIRED = "diperbaiki"
@@ -74,6 +75,7 @@ class ImportReport:
 
     @classmethod
     def refused(cls, kind: str, source: str, message: str) -> ImportReport:
+        message = without_paths(message)     # never a server path in what the user reads
         rep = cls.build(kind, source, 0, [], [finding(0, "", "", message, REJECTED)],
                         fatal=message)
         return rep

@@ -31,6 +31,7 @@ from pathlib import Path, PurePosixPath
 
 from geo.importers.encoding import utf16_without_bom
 from geo.importers.report import ImportRefused
+from geo.messages import is_storage_error, upload_failed, without_paths
 
 DEFAULT_MAX_UPLOAD_MB = 200
 DEFAULT_MAX_UNZIPPED_MB = 1024
@@ -154,7 +155,7 @@ def check_zip(path: str | Path, max_total: int | None = None,
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise ImportRefused(f"berkas zip rusak atau bukan zip ({exc})") from None
+        raise ImportRefused(f"berkas zip rusak atau bukan zip ({without_paths(exc)})") from None
     with zf:
         infos = zf.infolist()
     if len(infos) > max_entries:
@@ -209,9 +210,11 @@ def extract_zip(path: str | Path, dest: str | Path, suffixes=VECTOR_MEMBERS,
                                                 f"batas {_mb(max_total)} (kemungkinan 'zip bomb')")
                         dst.write(block)
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+                if is_storage_error(exc):     # the server's disk, not the zip
+                    raise ImportRefused(upload_failed(exc)) from None
                 raise ImportRefused(
                     f"zip rusak: entri '{info.filename}' tidak dapat diekstrak (CRC salah, "
-                    f"ukuran tidak sesuai atau data terpotong: {exc}). Buat ulang berkas zip "
+                    f"ukuran tidak sesuai atau data terpotong: {without_paths(exc)}). Buat ulang berkas zip "
                     "lalu unggah lagi.") from None
             out.append(target)
     return out

@@ -1,7 +1,9 @@
 """Reading tables as offices produce them (CSV or XLSX) into rows of cells.
 
-* CSV: UTF-8, UTF-8 with BOM, UTF-16 (Excel "Unicode text") or Windows-1252; ``;``,
-  ``,``, tab or ``|`` delimiters, detected from the file.
+* CSV: UTF-8, UTF-8 with BOM, UTF-16 (Excel "Unicode text"), Windows-1252 or an East
+  Asian code page (geo.importers.encoding; a warning names the latter); ``;``, ``,``,
+  tab or ``|`` delimiters, detected from the file. Cells beyond ``MAX_COLUMNS`` are
+  ignored and counted in a note.
 * XLSX: read-only, cached values only (see geo.importers.safety.read_xlsx_rows).
 
 Rows keep their number in the file (spreadsheet row, or line of the CSV), empty lines are
@@ -16,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo.importers.encoding import ENCODING_LABELS, detect_encoding
+from geo.importers.encoding import ENCODING_LABELS, detect_encoding, encoding_warning
 from geo.importers.report import ImportRefused
 from geo.importers.safety import check_size, read_xlsx_rows
 from geo.registry.schema import is_blank
@@ -163,8 +165,12 @@ def read_csv_cells(path: Path) -> RawTable:
         raise _too_many_rows(limit)      # refused early: before any row is parsed
     rows: list[tuple[int, list]] = []
     findings: list[dict] = []
+    dropped = 0
 
     def keep(rownum: int, rec: list) -> None:
+        nonlocal dropped
+        if len(rec) > MAX_COLUMNS:
+            dropped += sum(1 for v in rec[MAX_COLUMNS:] if not is_blank(_clean(v)))
         values = [_clean(v) for v in rec[:MAX_COLUMNS]]
         if any(not is_blank(v) for v in values):
             if len(rows) > limit + HEADER_SCAN_ROWS:
@@ -214,6 +220,12 @@ def read_csv_cells(path: Path) -> RawTable:
                                 "(berkas mungkin rusak); periksa nilainya", WARNING))
     notes = [f"Pengodean teks: {ENCODING_LABELS[enc]}; pemisah kolom: "
              f"{DELIMITER_NAMES[delim]}."]
+    warning = encoding_warning(enc, "".join(head))
+    if warning:
+        findings.insert(0, finding(0, "", ENCODING_LABELS[enc], warning, WARNING))
+        notes.append(warning)
+    if dropped:
+        notes.append(f"{dropped} sel di luar kolom ke-{MAX_COLUMNS} diabaikan.")
     return RawTable(rows, notes, encoding=ENCODING_LABELS[enc], delimiter=delim,
                     findings=findings)
 

@@ -35,6 +35,7 @@ from geo.importers.safety import (
     max_vertices,
     max_vertices_file,
 )
+from geo.messages import without_paths
 from geo.registry.schema import LAT_RANGE, LON_RANGE
 
 WGS84 = "EPSG:4326"
@@ -86,7 +87,7 @@ def _pick_layer(path: Path, layer: str | None) -> tuple[str | None, list[str]]:
     try:
         layers = pyogrio.list_layers(path)
     except Exception as exc:
-        raise ImportRefused(f"berkas peta tidak dapat dibaca ({exc})") from None
+        raise ImportRefused(f"berkas peta tidak dapat dibaca ({without_paths(exc)})") from None
     names = [str(n) for n, _ in layers]
     if layer and layer in names:
         return layer, names
@@ -114,7 +115,7 @@ def read_vector(path: str | Path, kind: str, *, crs: str | None = None,
         try:
             gdf = pyogrio.read_dataframe(target, layer=lyr)
         except Exception as exc:
-            raise ImportRefused(f"berkas peta tidak dapat dibaca ({exc})") from None
+            raise ImportRefused(f"berkas peta tidak dapat dibaca ({without_paths(exc)})") from None
     if len(gdf) == 0:
         raise ImportRefused("berkas peta tidak berisi fitur")
     total, limit = int(shapely.get_num_coordinates(gdf.geometry.values).sum()), max_vertices_file()
@@ -152,7 +153,7 @@ def read_vector(path: str | Path, kind: str, *, crs: str | None = None,
             gdf = gdf.to_crs(WGS84)
         except Exception as exc:
             raise ImportRefused(f"sistem koordinat {source_crs} tidak dapat diubah ke WGS 84 "
-                                f"({exc})") from None
+                                f"({without_paths(exc)})") from None
         notes.append(f"Sistem koordinat asal {source_crs}; diproyeksikan ulang ke WGS 84 "
                      "(EPSG:4326).")
     else:

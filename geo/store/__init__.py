@@ -19,6 +19,7 @@ from geo.store.base import (
     EDITOR,
     ROLES,
     AuthError,
+    StorageError,
     Store,
     User,
     WorkspaceConflict,
@@ -26,7 +27,7 @@ from geo.store.base import (
 )
 from geo.store.scope import in_scope, scope_text
 
-__all__ = ["get_store", "database_url", "Store", "User", "AuthError", "WorkspaceConflict",
+__all__ = ["get_store", "database_url", "Store", "User", "AuthError", "StorageError", "WorkspaceConflict",
            "WorkspaceError", "ADMIN", "EDITOR", "ROLES", "in_scope", "scope_text"]
 
 

@@ -5,7 +5,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from geo.workspace import KIND_LABELS, KINDS, WorkspaceConflict, WorkspaceError  # noqa: F401  (re-exported)
+from geo.workspace import (  # noqa: F401  (re-exported)
+    KIND_LABELS,
+    KINDS,
+    StorageError,
+    WorkspaceConflict,
+    WorkspaceError,
+)
 
 EDITOR = "editor"
 ADMIN = "admin"

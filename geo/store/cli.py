@@ -3,6 +3,8 @@
     python -m geo db init | migrate | status
     python -m geo db user add NAME --role editor --scope 62.03 [--scope 62.04]
     python -m geo db user list | passwd NAME | set NAME [--role R] [--scope C …] | remove NAME
+    python -m geo db unlock NAME        # after too many failed logins (audit: db logins)
+    python -m geo db logins [--user NAME] [--limit N]
 
 The database is ``PETA_DATABASE_URL`` (``postgresql+psycopg://user:pw@host/db``).
 Passwords are read from ``PETA_PASSWORD`` (or ``--password-file``), else asked on the
@@ -87,9 +89,14 @@ def _user(args) -> int:
     store = _store()
     action = args.user_action
     if action == "list":
+        locked = store.locked_users()
         for u in store.list_users():
-            print(json.dumps({"username": u.username, "role": u.role, "scope": list(u.scope),
-                              "active": u.active}, ensure_ascii=False))
+            rec = {"username": u.username, "role": u.role, "scope": list(u.scope),
+                   "active": u.active}
+            if u.username in locked:        # after too many failed logins
+                rec["locked_until"] = locked[u.username].astimezone().isoformat(
+                    timespec="seconds")
+            print(json.dumps(rec, ensure_ascii=False))
         return 0
     if action == "add":
         pw = None if args.oidc else read_password(args, f"Kata sandi {args.name}: ",
@@ -111,6 +118,20 @@ def _user(args) -> int:
     return 0
 
 
+def _unlock(args) -> int:
+    was = _store().unlock_user(args.name, by="cli")
+    print(f"Kunci akun {args.name} dibuka." if was else
+          f"Akun {args.name} tidak sedang dikunci; hitungan gagal masuknya dihapus.")
+    return 0
+
+
+def _logins(args) -> int:
+    events = _store().login_events(args.limit, args.user)
+    for rec in events.to_dict("records"):
+        print(json.dumps(rec, ensure_ascii=False, default=str))
+    return 0
+
+
 def register(subparsers) -> argparse.ArgumentParser:
     db = subparsers.add_parser("db", help="basis data PostgreSQL + PostGIS (PETA_DATABASE_URL)")
     sub = db.add_subparsers(dest="db_command", metavar="PERINTAH", required=True)
@@ -123,6 +144,14 @@ def register(subparsers) -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="versi skema, jumlah baris per jenis, versi yang dipakai "
                                       "(JSON)")
     p.set_defaults(db_handler=_status)
+    p = sub.add_parser("unlock", help="buka kunci akun setelah terlalu banyak gagal masuk")
+    p.add_argument("name", metavar="NAMA")
+    p.set_defaults(db_handler=_unlock)
+    p = sub.add_parser("logins", help="catatan gagal masuk, kunci dan buka kunci (JSON per "
+                                      "baris, terbaru dulu)")
+    p.add_argument("--user", metavar="NAMA")
+    p.add_argument("--limit", type=int, default=200)
+    p.set_defaults(db_handler=_logins)
     u = sub.add_parser("user", help="kelola editor dan admin")
     us = u.add_subparsers(dest="user_action", required=True, metavar="AKSI")
     p = us.add_parser("add", help="tambah pengguna")

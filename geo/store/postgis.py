@@ -19,6 +19,7 @@ frame becomes rows of its data table and back is geo.store.tables.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import uuid
@@ -28,12 +29,14 @@ from datetime import UTC, datetime
 import geopandas as gpd
 import pandas as pd
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
 
+from geo.messages import KEPT
 from geo.store.base import EDITOR, ROLES, AuthError, Store, User, WorkspaceConflict
 from geo.store.scope import check_scope, region_codes
 from geo.store.tables import TABLE, DataTablesMixin
 from geo.store.users import UsersMixin
-from geo.workspace import KIND_LABELS, KINDS, ManifestFields, WorkspaceError
+from geo.workspace import KIND_LABELS, KINDS, ManifestFields, StorageError, WorkspaceError
 
 ACTIONS = {"impor": "impor", "pulihkan": "pulihkan", "hapus": "hapus"}
 
@@ -41,6 +44,30 @@ ACTIONS = {"impor": "impor", "pulihkan": "pulihkan", "hapus": "hapus"}
 def _new_id() -> str:
     now = datetime.now(UTC)
     return f"{now:%Y%m%dT%H%M%S%f}Z-{uuid.uuid4().hex[:6]}"
+
+
+#: SQLSTATE of a change the database could not store → the user's message
+_DB_STORAGE = {
+    "53100": "Disk basis data penuh: data tidak tersimpan; {kept}. Kosongkan ruang disk "
+             "server basis data (atau minta admin), lalu simpan ulang.",
+    "25006": "Basis data hanya-baca: data tidak tersimpan; {kept}. Minta admin memeriksa "
+             "server basis data, lalu simpan ulang.",
+    "53200": "Memori server basis data habis: data tidak tersimpan; {kept}. Coba lagi "
+             "nanti atau minta admin memeriksa server basis data.",
+}
+
+
+@contextlib.contextmanager
+def _storage_errors():
+    """A change the database refused for lack of disk (or read-only, out of memory): the
+    transaction rolled back, so the previous version stays in use — say so."""
+    try:
+        yield
+    except DBAPIError as exc:
+        state = getattr(exc.orig, "sqlstate", None)
+        if state in _DB_STORAGE:
+            raise StorageError(_DB_STORAGE[state].format(kept=KEPT)) from exc
+        raise
 
 
 def _overlaps(a, b) -> bool:
@@ -239,7 +266,7 @@ class PostgisStore(UsersMixin, DataTablesMixin, Store):
                     "crs": "EPSG:4326" if is_geo else None, **(extra or {})}
         vid = _new_id()
         frame = self._rows_frame(kind, data, vid, codes)
-        with self.engine.begin() as conn:
+        with _storage_errors(), self.engine.begin() as conn:
             cur = self._lock(conn, kind)
             self._check_base(conn, kind, scope, base_version)
             self._insert_version(conn, kind, vid, "impor", user, scope, name=str(name),
@@ -270,7 +297,7 @@ class PostgisStore(UsersMixin, DataTablesMixin, Store):
         self._check_kind(kind)
         user = self._editor(user)
         scope = self._scope_of(user)
-        with self.engine.begin() as conn:
+        with _storage_errors(), self.engine.begin() as conn:
             cur = self._lock(conn, kind)
             self._check_base(conn, kind, scope, base_version)
             if version is None:
@@ -307,7 +334,7 @@ class PostgisStore(UsersMixin, DataTablesMixin, Store):
         self._check_kind(kind)
         user = self._editor(user)
         scope = self._scope_of(user)
-        with self.engine.begin() as conn:
+        with _storage_errors(), self.engine.begin() as conn:
             cur = self._lock(conn, kind)
             self._check_base(conn, kind, scope, base_version)
             if cur is None:

@@ -63,3 +63,66 @@ def test_unknown_headers_mapping_step():
     next(b for b in at.button if b.label == "Terapkan pemetaan").click().run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["Diterima"] == "1"
+
+
+def test_save_onto_full_disk_names_it_and_keeps_the_previous_version(monkeypatch):
+    """Issue 30, item 8: not 'Galat tak terduga' — the disk is full, nothing was saved, the
+    previous version stays in use; no server path."""
+    import errno
+    import os
+
+    from geo import workspace
+    first = workspace.save("posyandu", workspace_frame(), name="pertama.csv")
+
+    def full(target, text):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+    monkeypatch.setattr(workspace, "write_text_atomic", full)
+    at = _app()
+    at.file_uploader(key="upload-posyandu").set_value(
+        ("posyandu_pahandut.csv", MESSY_CSV.encode("cp1252"), "text/csv")).run()
+    next(b for b in at.button if b.label == "Simpan dan pakai data ini").click().run()
+    assert not at.exception
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert any("Disk penuh: data tidak tersimpan; versi sebelumnya tetap dipakai" in e
+               for e in errors), errors
+    assert not any("Galat" in e or str(workspace.workspace_dir()) in e for e in errors)
+    assert workspace.current("posyandu").version == first.version
+
+
+def workspace_frame():
+    import geopandas as gpd
+    import pandas as pd
+    df = pd.DataFrame({"id": ["A1"], "nama": ["Posyandu A"], "kode_desa": ["62.71.01.1001"],
+                       "lat": [-2.21], "lon": [113.91]})
+    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df.lon, df.lat), crs="EPSG:4326")
+
+
+def test_upload_onto_full_disk_names_it(monkeypatch):
+    import errno
+    import os
+    import tempfile
+
+    from components.views import data_import
+    real = tempfile.TemporaryDirectory
+
+    class Full:
+        def __init__(self, *a, prefix=None, **k):
+            self.inner = real(*a, prefix=prefix, **k)
+            self.full = prefix == "peta-upload-"
+
+        def __enter__(self):
+            if self.full:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/tmp/peta-upload-x")
+            return self.inner.__enter__()
+
+        def __exit__(self, *exc):
+            return self.inner.__exit__(*exc)
+    monkeypatch.setattr(data_import.tempfile, "TemporaryDirectory", Full)
+    at = _app()
+    at.file_uploader(key="upload-posyandu").set_value(
+        ("posyandu_pahandut.csv", MESSY_CSV.encode("cp1252"), "text/csv")).run()
+    assert not at.exception
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert any(e.startswith("Disk penuh: berkas unggahan tidak dapat ditaruh sementara di "
+                            "server") for e in errors), errors
+    assert not any("/tmp" in e or "Galat" in e for e in errors)

@@ -51,7 +51,7 @@ def test_failed_save_never_half_replaces(ws, monkeypatch):
     def boom(*a, **k):
         raise OSError("disk penuh")
     monkeypatch.setattr(gpd.GeoDataFrame, "to_parquet", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(workspace.StorageError, match="versi sebelumnya tetap dipakai"):
         workspace.save("posyandu", _points(5), name="gagal.csv")
     monkeypatch.undo()
     monkeypatch.setenv("PETA_WORKSPACE_DIR", str(ws))
