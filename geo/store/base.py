@@ -9,7 +9,9 @@ from geo.workspace import KIND_LABELS, KINDS, WorkspaceConflict, WorkspaceError 
 
 EDITOR = "editor"
 ADMIN = "admin"
-ROLES = (EDITOR, ADMIN)
+SEKRETARIAT = "sekretariat"   # the Pokjanal secretariat: meeting records, never data
+ROLES = (EDITOR, ADMIN, SEKRETARIAT)
+DATA_ROLES = (EDITOR, ADMIN)  # may import, restore and remove data
 
 
 class AuthError(WorkspaceError):
