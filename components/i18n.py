@@ -24,6 +24,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_bencana": ("Risiko Bencana", "Disaster Risk"),
     "page_konektivitas": ("Konektivitas", "Connectivity"),
     "page_peringkat": ("Peringkat", "Ranking"),
+    "page_rapat": ("Rapat", "Meeting"),
     "page_tentang": ("Tentang Data", "About the Data"),
     "page_kelola": ("Kelola Data", "Manage Data"),
     # sidebar
