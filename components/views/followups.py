@@ -131,9 +131,9 @@ def list_section(region: str) -> None:
     by_id = {i.id: i for i in chosen}
     shown = pd.DataFrame({
         tx("col_id"): table["id"],
-        tx("col_wilayah"): table["nama_wilayah"],
+        tx("col_wilayah"): table["nama_wilayah"].map(plain),
         tx("col_indikator"): [indicators.get(i).label(lang()) for i in table["indikator"]],
-        tx("col_isi"): table["isi"], tx("col_pj"): table["pj"],
+        tx("col_isi"): table["isi"].map(plain), tx("col_pj"): table["pj"].map(plain),
         tx("col_tenggat"): [dt.date.fromisoformat(d).strftime("%d-%m-%Y") for d in table["tenggat"]],
         tx("col_status"): table.apply(_status_text, axis=1),
         tx("col_saat_itu"): [figures_text(by_id[i].then(), by_id[i].indikator)
@@ -142,8 +142,10 @@ def list_section(region: str) -> None:
                                               else None, r["periode_kini"] or None,
                                               *_rank(r["peringkat_kini"])), r["indikator"])
                          for r in table.to_dict("records")],
-        tx("col_catatan"): table["catatan"], tx("col_oleh"): table["dibuat_oleh"]})
-    st.dataframe(shown, hide_index=True, width="stretch", key="tl-table")
+        tx("col_catatan"): table["catatan"].map(plain),
+        tx("col_oleh"): table["dibuat_oleh"].map(plain)})
+    # a table that wraps long decisions (readable on a projector); user text as plain text
+    st.table(shown.set_index(tx("col_id")))
     c1, c2 = st.columns(2)
     c1.download_button(tx("download_csv"), lambda: to_csv_bytes(table),
                        file_name="tindak_lanjut.csv", mime="text/csv", on_click="ignore",

@@ -35,6 +35,9 @@ def _agenda_add(link: ViewLink) -> None:
         st.success(done)
     store = meeting_store()
     agendas = {a.nama: a for a in store.agendas()}
+    picked = st.session_state.pop("hook-agenda-pick", None)
+    if picked in agendas:           # the agenda just created stays chosen
+        st.session_state["hook-agenda"] = picked
     choice = st.selectbox(tx("agenda"), [*agendas, NEW], key="hook-agenda",
                           format_func=lambda n: tx("new_agenda") if n == NEW else n)
     name = choice
@@ -53,7 +56,7 @@ def _agenda_add(link: ViewLink) -> None:
         else:
             st.session_state["hook-agenda-done"] = tx("added", name=saved.nama,
                                                       pos=len(saved.butir))
-            st.session_state["hook-agenda"] = saved.nama
+            st.session_state["hook-agenda-pick"] = saved.nama
             st.rerun()
 
 
