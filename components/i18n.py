@@ -409,6 +409,8 @@ TEXT: dict[str, tuple[str, str]] = {
                        "The database cannot be reached. Try again shortly; if it keeps "
                        "failing, contact the server administrator (PostgreSQL)."),
     "page_audit": ("Audit", "Audit"),
+    "audit_meeting": ("Rapat: perubahan agenda dan tindak lanjut",
+                      "Meetings: changes of agendas and follow-ups"),
     "username": ("Nama pengguna", "Username"),
     "password": ("Kata sandi", "Password"),
     "login": ("Masuk", "Log in"),

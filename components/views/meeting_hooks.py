@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import auth, state
+from components import auth, data, state
 from components.i18n import plain
 from components.views import followups
 from components.views.meeting_text import tx
@@ -72,5 +72,7 @@ def render(url_path: str) -> None:
         _agenda_add(link)
         st.divider()
         st.markdown(f"**{tx('record')}**")
+        shown = data.periods(link.indicator, data.map_level(link.region), link.region or None)
         period = str(st.session_state.get("period") or "")
+        period = period if period in shown else (shown[-1] if shown else "")
         followups.record_form(link.region, link.indicator, period, link.link(), key="hook-tl")

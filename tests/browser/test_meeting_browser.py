@@ -15,6 +15,7 @@ import re
 
 from conftest import CHOROPLETH, ST_FOLIUM_IFRAME, wait_for_script_run, wait_map_settled
 from playwright.sync_api import Page, expect
+from pptx import Presentation
 
 from geo.config import cache_dir
 
@@ -92,6 +93,18 @@ def test_record_follow_up_and_present_agenda(streamlit_server, page: Page, tmp_p
     expect(row).to_contain_text("Dinkes Provinsi")
     expect(row).to_contain_text(re.compile(r"22,1 % \(SSGI 2024\), peringkat \d+ dari \d+"))
     page.screenshot(path=str(screenshot_dir / "meeting_rapat_page.png"), full_page=True)
+
+    # the page's pack follows the agenda and ends with the follow-up
+    main.get_by_role("button", name="Siapkan paket rapat agenda ini").click()
+    wait_for_script_run(page, LOAD / 1000)
+    with page.expect_download(timeout=LOAD) as download:
+        main.get_by_role("button", name="Unduh paket rapat (PPTX) agenda ini").click()
+    slides = [[sh.text_frame.text if sh.has_text_frame else
+               " ".join(c.text for r in sh.table.rows for c in r.cells) if sh.has_table else ""
+               for sh in slide.shapes] for slide in Presentation(download.value.path()).slides]
+    assert [s[0] for s in slides] == [f"{AGENDA} — Indonesia", "1. Stunting — Kalimantan Tengah",
+                                      "2. Kader — Kalimantan Tengah", "Tindak lanjut — Indonesia"]
+    assert DECISION in " ".join(slides[-1]) and "Dinkes Provinsi" in " ".join(slides[-1])
 
     # 4. Present: projector mode, keys step through the agenda
     start = main.get_by_role("link", name=re.compile("Sajikan")).get_attribute("href")
