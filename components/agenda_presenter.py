@@ -57,8 +57,12 @@ KEYS_JS = """
 })();
 </script>
 """
+# no control is visible while presenting: the view comes from the link, keys step
 CSS = (f"<style>.st-key-{NAV_KEY}{{display:none!important}}"
        ".st-key-exit-projector{display:none!important}"
+       "[data-testid='stMain'] :is([data-testid='stRadio'],[data-testid='stSelectbox'],"
+       "[data-testid='stCheckbox'],[data-testid='stToggle'],[data-testid='stButton'],"
+       "[data-testid='stDownloadButton']){display:none!important}"
        ".pp-agenda-step{position:fixed;right:.8rem;bottom:.4rem;font-size:.8rem;"
        "color:#6b7680;z-index:1000;pointer-events:none}</style>")
 

@@ -4,6 +4,7 @@ its follow-ups (components.views.followups), with the change history."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import streamlit as st
 
@@ -53,6 +54,25 @@ def _item_row(agenda, pos: int, item, writable: bool) -> None:
             _save(records.edit_item(agenda, pos, title=new), agenda.revisi)
 
 
+def _agenda_settings(agenda) -> None:
+    """The meeting's date (the pack lists follow-ups closed since the previous meeting's
+    date) and removing the agenda."""
+    with st.popover("⚙ " + tx("meeting_date")):
+        day = st.date_input(tx("meeting_date"), format="DD/MM/YYYY", key="ag-date",
+                            value=dt.date.fromisoformat(agenda.tanggal) if agenda.tanggal
+                            else dt.date.today())
+        if st.button(tx("update_save"), key="ag-date-save"):
+            _save(replace(agenda, tanggal=day.isoformat()), agenda.revisi)
+        st.divider()
+        if st.button(tx("delete_agenda"), key="ag-delete"):
+            try:
+                meeting_store().delete_agenda(agenda.nama, user=auth.current_user(),
+                                              base_revision=agenda.revisi)
+            except WorkspaceError as exc:
+                st.session_state["rapat-error"] = tx("failed", msg=plain(exc))
+            st.rerun()
+
+
 def _pack(agenda, region: str) -> None:
     from geo.export.pack import build_pack
     key = f"_agenda_pack_{agenda.nama}_{agenda.revisi}_{region}"
@@ -88,6 +108,8 @@ def agenda_section(region: str) -> None:
         agenda = agendas[choice]
         st.caption(f"{tx('meeting_date')}: {dt.date.fromisoformat(agenda.tanggal):%d-%m-%Y}"
                    if agenda.tanggal else "")
+        if writable:
+            _agenda_settings(agenda)
         for pos, item in enumerate(agenda.butir, start=1):
             _item_row(agenda, pos, item, writable)
         if agenda.butir:

@@ -20,7 +20,7 @@ from geo.meeting.figures import figures, needs_hazards
 from geo.meeting.links import ViewLink
 
 RED, GREY, DARK = RGBColor(0xB3, 0x00, 0x00), RGBColor(0x55, 0x55, 0x55), RGBColor(0x11, 0x11, 0x11)
-ROWS_PER_SLIDE = 8
+ROWS_PER_SLIDE = 6
 MAX_CLOSED = 6
 
 

@@ -40,7 +40,8 @@ def cmd_agenda_add(args) -> int:
     agenda = records.add_item(agenda, args.tautan, args.judul or "", args.posisi)
     saved = store.save_agenda(agenda, user=user, base_revision=agenda.revisi)
     print(json.dumps({"agenda": saved.nama, "butir": len(saved.butir), "revisi": saved.revisi,
-                      "tautan": saved.butir[(args.posisi or len(saved.butir)) - 1].tautan},
+                      "tautan": saved.butir[min(args.posisi or len(saved.butir),
+                                                len(saved.butir)) - 1].tautan},
                      ensure_ascii=False))
     return 0
 

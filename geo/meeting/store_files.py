@@ -91,7 +91,7 @@ class FileMeetingStore(MeetingStore):
             self._write(doc, audit_row(by, "agenda", "hapus", "", {"nama": name}))
 
     def followups(self):
-        return [FollowUp(**d) for d in self._read()["tindak_lanjut"]]
+        return [_followup(d) for d in self._read()["tindak_lanjut"]]
 
     def add_followup(self, item, *, user=None):
         by = writer(self.data_store, user, item.wilayah)
@@ -114,7 +114,7 @@ class FileMeetingStore(MeetingStore):
                        None)
             if pos is None:
                 raise MeetingError(f"tindak lanjut #{fid} tidak ada")
-            cur = FollowUp(**doc["tindak_lanjut"][pos])
+            cur = _followup(doc["tindak_lanjut"][pos])
             by = writer(self.data_store, user, cur.wilayah)
             if base_revision is not None and cur.revisi != base_revision:
                 raise conflict_followup(cur)
@@ -134,3 +134,11 @@ class FileMeetingStore(MeetingStore):
             with contextlib.suppress(ValueError):
                 rows.append(json.loads(line))
         return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+
+
+_FIELDS = {f.name for f in dataclasses.fields(FollowUp)}
+
+
+def _followup(d: dict) -> FollowUp:
+    """A stored follow-up (fields this version does not know are left out)."""
+    return FollowUp(**{k: v for k, v in d.items() if k in _FIELDS})
