@@ -27,7 +27,9 @@ TEXT = {"not_found": ("Agenda '{name}' tidak ditemukan; penyajian dihentikan.",
         "step": ("{name} · {pos}/{n} · → berikutnya, ← sebelumnya, Esc selesai",
                  "{name} · {pos}/{n} · → next, ← previous, Esc ends")}
 # In the page's own document (st.html with JavaScript): one key listener on the page and
-# on every same-origin frame (the map), clicking the hidden buttons; installed once.
+# on every same-origin frame (the map), clicking the hidden buttons; installed once. It
+# acts only when the hidden buttons exist (an agenda is being presented) and then stops
+# the key there, so page-to-page projector keys of the shell do not also fire.
 KEYS_JS = """
 <script>
 (function () {
@@ -42,10 +44,10 @@ KEYS_JS = """
     const button = w.document.querySelector(".st-key-pp-agenda-" + what + " button");
     if (!button) return;
     e.preventDefault();
-    e.stopPropagation();
+    e.stopImmediatePropagation();     // while presenting, the agenda owns these keys
     button.click();
   }
-  w.document.addEventListener("keydown", onKey, true);
+  w.addEventListener("keydown", onKey, true);   // capture on window: before document handlers
   w.setInterval(function () {
     w.document.querySelectorAll("iframe").forEach(function (f) {
       try {
