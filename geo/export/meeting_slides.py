@@ -13,7 +13,7 @@ from pptx.util import Inches, Pt
 from geo import datasets
 from geo.codes import level_of
 from geo.export import mapdata
-from geo.export.text import LEVEL_NAMES, num
+from geo.export.text import LEVEL_NAMES, date_text, num
 from geo.indicators import registry as indicators
 from geo.meeting import records
 from geo.meeting.figures import figures, needs_hazards
@@ -21,7 +21,8 @@ from geo.meeting.links import ViewLink
 
 RED, GREY, DARK = RGBColor(0xB3, 0x00, 0x00), RGBColor(0x55, 0x55, 0x55), RGBColor(0x11, 0x11, 0x11)
 ROWS_PER_SLIDE = 6
-MAX_CLOSED = 6
+MAX_CLOSED = 4
+MAX_ISI = 160          # characters of a decision on a slide (the list has it whole)
 
 
 def agenda_long(views: list[ViewLink], extra_regions=(), levels=()) -> pd.DataFrame:
@@ -82,6 +83,11 @@ def agenda_slides(pack, agenda: records.Agenda, long: pd.DataFrame) -> None:
         pack.slides[-1].update(agenda=pos, tautan=item.tautan)
 
 
+def _cut(text: str, n: int) -> str:
+    text = str(text)
+    return text if len(text) <= n else text[:n - 1].rstrip() + "…"
+
+
 def _then_now(row, decimals: int, lang: str) -> str:
     def one(v, p, r):
         if v is None or pd.isna(v):
@@ -106,12 +112,16 @@ def followup_slides(pack, items, long: pd.DataFrame, since: str | None,
     done = table.loc[table["status"] == "selesai"]
     chunks = [opened.iloc[i:i + ROWS_PER_SLIDE] for i in range(0, len(opened), ROWS_PER_SLIDE)]
     chunks = chunks or [opened]
+    info = pack.infos.get("posyandu_info")
+    registry = any(indicators.get(i).source == "registri" for i in table["indikator"])
+    sample = (["nilai indikator registri dihitung dari Posyandu sampel, bukan registri nyata."]
+              if registry and info is not None and info.sample else [])
     for n, chunk in enumerate(chunks):
         title = f"Tindak lanjut — {pack.name}"
         if len(chunks) > 1:
             title += f" ({n + 1}/{len(chunks)})"
         s = pack.slide(title, ["tindak lanjut rapat Pokjanal; nilai: indikator dasbor "
-                               "(saat diputuskan → periode terbaru hari ini)"], [])
+                               "(saat diputuskan → periode terbaru hari ini)"], sample)
         pack.slides[-1].update(tindak_lanjut=[int(i) for i in chunk["id"]])
         if chunk.empty:
             pack.text(s, 0.4, 1.2, 12.5, 0.6, [("Tidak ada tindak lanjut yang terbuka.", 16,
@@ -128,9 +138,10 @@ def followup_slides(pack, items, long: pd.DataFrame, since: str | None,
                 tbl.cell(0, c).text = head
             for r, row in enumerate(chunk.to_dict("records"), start=1):
                 dec = indicators.get(row["indikator"]).decimals
-                due = row["tenggat"] + (" TERLAMBAT" if row["terlambat"] else "")
-                cells = [str(row["id"]), row["nama_wilayah"], row["isi"],
-                         row["pj"], due, _then_now(row, dec, pack.lang)]
+                due = date_text(dt.date.fromisoformat(row["tenggat"]), pack.lang) + \
+                    (" TERLAMBAT" if row["terlambat"] else "")
+                cells = [str(row["id"]), row["nama_wilayah"], _cut(row["isi"], MAX_ISI),
+                         _cut(row["pj"], 60), due, _then_now(row, dec, pack.lang)]
                 for c, body in enumerate(cells):
                     tbl.cell(r, c).text = str(body)
                     for p in tbl.cell(r, c).text_frame.paragraphs:
@@ -141,10 +152,11 @@ def followup_slides(pack, items, long: pd.DataFrame, since: str | None,
             when = f"sejak rapat lalu ({since})" if since else "sejauh ini"
             lines = [(f"Selesai {when}: {len(done)}", 14, True, DARK)]
             for row in done.head(MAX_CLOSED).to_dict("records"):
-                lines.append((f"#{row['id']} {row['nama_wilayah']}: {row['isi']} — "
-                              f"{row['pj']} (selesai {str(row['selesai_pada'])[:10]})",
+                lines.append((f"#{row['id']} {row['nama_wilayah']}: {_cut(row['isi'], 90)} — "
+                              f"{row['pj']} (selesai "
+                              f"{date_text(dt.date.fromisoformat(row['selesai_pada'][:10]), pack.lang)})",
                               11, False, DARK))
             if len(done) > MAX_CLOSED:
                 lines.append((f"dan {len(done) - MAX_CLOSED} lainnya", 11, False, GREY))
-            pack.text(s, 0.4, 5.2, 12.5, 1.6, lines)
+            pack.text(s, 0.4, 5.45, 12.5, 1.35, lines)
             pack.slides[-1]["selesai"] = [int(i) for i in done["id"]]

@@ -207,6 +207,9 @@ def test_pack_follows_the_agenda_and_ends_with_tindak_lanjut(ws, tmp_path, capsy
     assert main(["pack", "--region", "62", "--agenda", "Rakor Kalteng", "--out", str(out)]) == 0
     printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert printed["tindak_lanjut_terbuka"] == [1]
+    # the kader map is drawn from the SAMPLE registry; the follow-ups' figures are published
+    assert "1. Kader per Posyandu" in printed["slide_data_sampel"]
+    assert "Tindak lanjut — Kalimantan Tengah" not in printed["slide_data_sampel"]
     prs = Presentation(str(out))
     texts = [[sh.text_frame.text if sh.has_text_frame else
               " ".join(c.text for r in sh.table.rows for c in r.cells) if sh.has_table else ""
@@ -219,5 +222,5 @@ def test_pack_follows_the_agenda_and_ends_with_tindak_lanjut(ws, tmp_path, capsy
     assert [type(sh).__name__ for sh in prs.slides[1].shapes].count("Picture") == 1
     last = " ".join(texts[-1])
     assert "Audit gizi balita" in last and "Dinkes Kapuas" in last and "TERLAMBAT" in last
-    assert "2020-06-30" in last and "→" in last
+    assert "30 Juni 2020" in last and "→" in last
     assert "Selesai" in last and "Rembuk stunting" in last     # closed since (no earlier meeting)
