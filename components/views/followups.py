@@ -105,6 +105,9 @@ def _status_text(row) -> str:
 def list_section(region: str) -> None:
     """The Rapat page's list of follow-ups with filters, then vs now, updates, exports."""
     st.subheader(tx("followups"))
+    done = st.session_state.pop("tl-update-done", None)
+    if done:        # (a closed item may leave the list its filter shows)
+        st.success(done)
     names = data.names()
     store = meeting_store()
     items = store.followups()
@@ -163,9 +166,6 @@ def _rank(text: str) -> tuple[int | None, int | None]:
 
 
 def _update_form(items) -> None:
-    done = st.session_state.pop("tl-update-done", None)
-    if done:
-        st.success(done)
     with st.expander(tx("update")):
         by_id = {i.id: i for i in items}
         fid = st.selectbox("#", list(by_id), key="tl-u-id",

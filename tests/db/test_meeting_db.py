@@ -114,3 +114,32 @@ def test_cli_needs_a_login_and_prints_then(store):
                           "json"], cwd=REPO, capture_output=True, text=True, env=env,
                          timeout=300)
     assert [r["dibuat"] != "" and r["pj"] for r in json.loads(res.stdout)] == ["Dinkes Kapuas"]
+
+
+def _rapat(user=None):
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(REPO / "pages" / "rapat.py"), default_timeout=180)
+    if user is not None:
+        at.session_state["peta_user"] = user
+    return at.run()
+
+
+def test_rapat_page_viewer_reads_and_editor_of_another_region_is_refused(store):
+    ms = meeting_store(store)
+    ms.add_followup(_item("62.03", isi="Audit gizi balita"), user=User("kapuas"))
+    viewer = _rapat()
+    assert not viewer.exception
+    listed = viewer.table[0].value
+    assert "Audit gizi balita" in listed.to_string() and "⚠" in listed.to_string()
+    assert not [b for b in viewer.button if b.label in ("Simpan perubahan", "Tambah")]
+    assert "Masuk" not in [e.value for e in viewer.error]
+    other = _rapat(store.get_user("palangka"))
+    other.selectbox(key="tl-u-status").set_value("selesai")
+    next(b for b in other.button if b.label == "Simpan perubahan").click().run()
+    assert any("di luar wilayah kewenangan" in e.value for e in other.error)
+    assert ms.followup(1).status == "baru"
+    owner = _rapat(store.get_user("kapuas"))
+    owner.selectbox(key="tl-u-status").set_value("selesai")
+    next(b for b in owner.button if b.label == "Simpan perubahan").click().run()
+    assert not owner.exception and ms.followup(1).status == "selesai"
+    assert [s.value for s in owner.success] == ["Tindak lanjut #1 diperbarui."]
