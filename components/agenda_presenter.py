@@ -16,7 +16,7 @@ import html
 import streamlit as st
 
 from components import state
-from components.i18n import pick
+from components.i18n import pick, plain
 from geo.meeting.links import LinkError
 from geo.meeting.store import meeting_store
 
@@ -109,7 +109,7 @@ def render(view: state.View) -> None:
     except LinkError:
         agenda = None
     if agenda is None or not agenda.butir:
-        st.warning(pick(TEXT["not_found"], name=name))
+        st.warning(pick(TEXT["not_found"], name=plain(name, 60)))
         _stop()
         return
     step = max(1, min(step, len(agenda.butir)))

@@ -133,7 +133,7 @@ def agenda_section(region: str) -> None:
             except LinkError as exc:
                 st.error(tx("failed", msg=plain(exc)))
             else:
-                _save(new, current.revisi, tx("added", name=new.nama, pos=len(new.butir)))
+                _save(new, current.revisi, tx("added", name=plain(new.nama), pos=len(new.butir)))
 
 
 def render_meeting() -> None:

@@ -54,7 +54,7 @@ def _agenda_add(link: ViewLink) -> None:
         except WorkspaceError as exc:
             st.error(tx("failed", msg=plain(exc)))
         else:
-            st.session_state["hook-agenda-done"] = tx("added", name=saved.nama,
+            st.session_state["hook-agenda-done"] = tx("added", name=plain(saved.nama),
                                                       pos=len(saved.butir))
             st.session_state["hook-agenda-pick"] = saved.nama
             st.rerun()
