@@ -15,7 +15,7 @@ import os
 import streamlit as st
 
 from components.i18n import plain, t
-from geo.store import AuthError, User, get_store
+from geo.store import DATA_ROLES, AuthError, User, get_store
 
 _KEY = "peta_user"
 
@@ -68,8 +68,12 @@ def current_user() -> User | None:
 
 
 def can_edit() -> bool:
-    """Kelola Data is usable: the file store, or a logged-in editor/admin."""
-    return not login_enabled() or current_user() is not None
+    """Kelola Data is usable: the file store, or a logged-in editor/admin (a secretariat
+    account records meetings only)."""
+    if not login_enabled():
+        return True
+    user = current_user()
+    return user is not None and user.role in DATA_ROLES
 
 
 def can_view() -> bool:

@@ -24,6 +24,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_bencana": ("Risiko Bencana", "Disaster Risk"),
     "page_konektivitas": ("Konektivitas", "Connectivity"),
     "page_peringkat": ("Peringkat", "Ranking"),
+    "page_rapat": ("Rapat", "Meeting"),
     "page_tentang": ("Tentang Data", "About the Data"),
     "page_kelola": ("Kelola Data", "Manage Data"),
     # sidebar
@@ -434,6 +435,8 @@ TEXT: dict[str, tuple[str, str]] = {
                        "The database cannot be reached. Try again shortly; if it keeps "
                        "failing, contact the server administrator (PostgreSQL)."),
     "page_audit": ("Audit", "Audit"),
+    "audit_meeting": ("Rapat: perubahan agenda dan tindak lanjut",
+                      "Meetings: changes of agendas and follow-ups"),
     "username": ("Nama pengguna", "Username"),
     "password": ("Kata sandi", "Password"),
     "login": ("Masuk", "Log in"),

@@ -39,6 +39,7 @@ PAGES = [
     ("pages/konektivitas.py", "page_konektivitas", "konektivitas"),
     ("pages/layanan_spm.py", "page_layanan_spm", "layanan_spm"),
     ("pages/peringkat.py", "page_peringkat", "peringkat"),
+    ("pages/rapat.py", "page_rapat", "rapat"),
     ("pages/tentang_data.py", "page_tentang", "tentang_data"),
     ("pages/kelola_data.py", "page_kelola", "kelola_data"),
     ("pages/audit.py", "page_audit", "audit"),
@@ -47,7 +48,7 @@ PAGES = [
 HOME_PATH = "beranda"
 EDITOR_PAGES = ("kelola_data", "audit")   # PostGIS store: editors and admins only
 LOGIN_PAGES = ("audit", "masuk")          # only with the PostGIS store (users, audit trail)
-NO_QUICK_BAR = {"tentang_data", "kelola_data"}  # pages without region/indicator choices
+NO_QUICK_BAR = {"tentang_data", "kelola_data", "rapat"}  # pages without region/indicator choices
 # Pages with a map (URL paths; "" is the default page, Ringkasan): their map stays mounted
 # from one to the next (components.map.frame).
 MAP_PATHS = {"", "stunting", "kader", "risiko_bencana", "konektivitas", "layanan_spm",
@@ -178,6 +179,8 @@ def _run() -> None:
             _compact_chrome()
             if view.projector:
                 _projector_chrome(nav.url_path)
+                from components import agenda_presenter
+                agenda_presenter.render(view)    # an agenda presented: keys → next view
             state.write_to_url()
         with guard("notices"), st.container():   # one block: the map row's place is fixed
             _show_notices()
@@ -188,6 +191,10 @@ def _run() -> None:
         with guard(f"page {getattr(nav, 'url_path', '') or getattr(nav, 'title', '')}"):
             with (page_frame.run_page(view.projector) if framed else contextlib.nullcontext()):
                 nav.run()
+            if framed:      # "Tambah ke agenda", "Catat tindak lanjut" (sidebar, closed)
+                from components.views import meeting_hooks
+                with guard("meeting hooks"):
+                    meeting_hooks.render(nav.url_path)
             # A page may have replaced a choice the view does not offer (an unavailable
             # survey, an indicator of another page): the URL says what is shown.
             state.write_to_url()

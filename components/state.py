@@ -21,6 +21,7 @@ PARAMS: dict[str, tuple[str, str]] = {
     "indikator": ("indicator", ""),
     "survei": ("period", ""),
     "banding": ("compare", ""),
+    "bahaya": ("hazard_type", ""),      # Risiko Bencana's hazard type
     "lang": ("lang", "id"),
     "proyektor": ("projector", "0"),
     "kelas": ("classifier", "fisher_jenks"),

@@ -8,6 +8,7 @@ import streamlit as st
 
 from components.i18n import plain as md_escape
 from components.i18n import t
+from geo.meeting.store import meeting_store
 from geo.store import ROLES, WorkspaceError, get_store
 
 
@@ -100,5 +101,9 @@ def render_audit(user) -> None:
                 st.session_state["audit-restored"] = t("audit_restored",
                                                        label=md_escape(v.label()))
                 st.rerun()
+    meeting = meeting_store(store).audit()
+    if len(meeting):      # agendas and follow-ups of the meetings (Rapat page)
+        st.subheader(t("audit_meeting"))
+        st.dataframe(meeting, hide_index=True, width="stretch", key="audit-meeting")
     if user is not None and user.is_admin:
         _users_section(store, user)

@@ -2,7 +2,7 @@
 
 Each capability keeps its commands beside its computation and registers them here:
 geo.cli.registry (demo, validate, join, indicators, rank), geo.fetch.command, geo.importers.cli,
-geo.export.cli, geo.store.cli, geo.connectivity.cli, geo.hazards.cli. Benchmarks are not
+geo.export.cli, geo.store.cli, geo.connectivity.cli, geo.hazards.cli, geo.meeting.cli. Benchmarks are not
 commands of the domain: they live in ``benchmarks/`` (``python -m benchmarks.<name>``).
 """
 from __future__ import annotations
@@ -17,11 +17,12 @@ from geo.export import cli as export_cli
 from geo.fetch import command as fetch
 from geo.hazards import cli as exposure_cli
 from geo.importers import cli as import_cli
+from geo.meeting import cli as meeting_cli
 from geo.store import cli as store_cli
-from geo.workspace import WorkspaceError
+from geo.workspace import StorageError, WorkspaceError
 
 COMMAND_MODULES = (registry_cli, fetch, import_cli, export_cli, store_cli, siteplan_cli,
-                   exposure_cli)
+                   exposure_cli, meeting_cli)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,15 +44,15 @@ def main(argv: list[str] | None = None) -> int:
     except DataDirError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    except (ValueError, KeyError, FileNotFoundError) as exc:
+    except StorageError as exc:   # a store's refusal (disk full…) its command did not catch
+        print(f"GAGAL: {exc}", file=sys.stderr)
+        return 2
+    except (ValueError, KeyError, FileNotFoundError, WorkspaceError) as exc:
         print(f"Galat: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:      # disk full, no permission, read-only: named, no path
         from geo.messages import write_failed
         print(f"GAGAL: {write_failed(exc)}", file=sys.stderr)
-        return 2
-    except WorkspaceError as exc:   # a store's refusal (disk full…) its command did not catch
-        print(f"GAGAL: {exc}", file=sys.stderr)
         return 2
     except Exception:  # never a traceback for a user; kept for the developer on request
         import logging

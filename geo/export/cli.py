@@ -79,10 +79,22 @@ def cmd_pack(args) -> int:
         print("Galat: --out harus berakhiran .pptx", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    payload, slides = build_pack(_region(args.region), lang="id")
+    agenda = None
+    if args.agenda:
+        from geo.meeting.store import meeting_store
+        agenda = meeting_store().agenda(args.agenda)
+        if agenda is None:
+            raise ValueError(f"agenda {args.agenda} tidak ada (lihat: python -m geo agenda list)")
+    since = None
+    if args.sejak:
+        from geo.meeting.records import parse_date
+        since = parse_date(args.sejak, "--sejak")
+    payload, slides = build_pack(_region(args.region), lang="id", agenda=agenda, since=since)
     if not _write(out, payload):
         return 2
     print(json.dumps({"berkas": str(out), "slide": [s["title"] for s in slides],
+                      "tindak_lanjut_terbuka": sorted({i for s in slides
+                                                       for i in s.get("tindak_lanjut", [])}),
                       "slide_data_sampel": [s["title"] for s in slides if s["sample"]],
                       "detik": round(time.perf_counter() - started, 1)}, ensure_ascii=False))
     return 0
@@ -104,5 +116,9 @@ def register(sub) -> None:
 
     p = sub.add_parser("pack", help="paket rapat PPTX untuk satu wilayah")
     p.add_argument("--region", default="", help="kode wilayah (mis. 62); kosong = Indonesia")
+    p.add_argument("--agenda", help="nama agenda: satu slide per tampilan, berurutan "
+                                    "(python -m geo agenda list)")
+    p.add_argument("--sejak", help="tindak lanjut selesai sejak tanggal ini (TTTT-BB-HH; "
+                                   "bawaan: tanggal rapat sebelumnya)")
     p.add_argument("--out", required=True, help="berkas .pptx")
     p.set_defaults(func=cmd_pack)

@@ -4,6 +4,7 @@ sources and whether its data are samples. Pictures come from geo.export (the sam
 renderer as the dashboard's "Unduh peta")."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pandas as pd
@@ -12,7 +13,7 @@ from pptx.dml.color import RGBColor
 from pptx.util import Inches, Pt
 
 from geo.codes import level_of, parent_code
-from geo.export import mapdata
+from geo.export import mapdata, meeting_slides
 from geo.export.charts import trend_png
 from geo.export.render import render as render_map
 from geo.export.text import LEVEL_NAMES, date_text, num, short_name
@@ -23,7 +24,7 @@ from geo.stats import ranking
 
 SLIDE_W, SLIDE_H = 13.333, 7.5
 MAP_SIZE = (16.0, 9.0)
-RED, GREY, DARK = RGBColor(0xB3, 0x00, 0x00), RGBColor(0x55, 0x55, 0x55), RGBColor(0x11, 0x11, 0x11)
+RED, GREY, DARK = meeting_slides.RED, meeting_slides.GREY, meeting_slides.DARK
 PACK_INDICATORS = ("stunting", "stunting_registri", "kader_per_posyandu", "posyandu",
                    "posyandu_bahaya_tinggi", "posyandu_bahaya_tinggi_pct",
                    "tanpa_internet_pct", "posyandu_tanpa_internet", "desa_blankspot")
@@ -122,18 +123,22 @@ class _Pack:
         return s
 
     # ------------------------------------------------------------ slides
-    def title_slide(self, sample: list[str]) -> None:
+    def title_slide(self, sample: list[str], agenda=None) -> None:
         s = self.prs.slides.add_slide(self.prs.slide_layouts[0])
-        s.shapes.title.text = f"Paket Rapat Posyandu — {self.name}"
+        s.shapes.title.text = (f"{agenda.nama} — {self.name}" if agenda is not None
+                               else f"Paket Rapat Posyandu — {self.name}")
         s.shapes.title.left, s.shapes.title.top = Inches(0.8), Inches(1.8)
         s.shapes.title.width, s.shapes.title.height = Inches(11.7), Inches(1.6)
         sub = s.placeholders[1]
         sub.left, sub.top, sub.width, sub.height = Inches(0.8), Inches(3.6), Inches(11.7), Inches(2.6)
         tf = sub.text_frame
         tf.text = f"Pokjanal Posyandu · {date_text(self.today, self.lang)}"
-        lines = ["Isi: stunting (peta, peringkat, tren), kader, paparan bahaya, konektivitas, "
-                 "tabel peringkat.",
-                 "Prevalensi stunting: nilai survei terbit (SSGI/SKI, Kemenkes)."]
+        if agenda is not None:
+            lines = [f"Agenda: {len(agenda.butir)} tampilan, lalu tindak lanjut."]
+        else:
+            lines = ["Isi: stunting (peta, peringkat, tren), kader, paparan bahaya, "
+                     "konektivitas, tabel peringkat, tindak lanjut.",
+                     "Prevalensi stunting: nilai survei terbit (SSGI/SKI, Kemenkes)."]
         if sample:
             lines.append("DATA SAMPEL: " + " ".join(dict.fromkeys(sample)))
             stamp(s, 10.8, 0.4)
@@ -341,7 +346,7 @@ class _Pack:
                     f"{_join([ht.label(j, self.lang) for j in self.hazard_types()]).lower()}.")
             self.text(s, 0.4, 6.45, 12.5, 0.4, [(note, 11, False, GREY)])
 
-    def build(self) -> bytes:
+    def sample_lines(self) -> list[str]:
         p_info, h_info = self.infos["posyandu_info"], self.infos["hazard_info"]
         sample = []
         if p_info is not None and p_info.sample:
@@ -349,7 +354,25 @@ class _Pack:
                           "bukan registri nyata.")
         if h_info is not None and h_info.sample:
             sample.append("Zona bahaya adalah data buatan, bukan peta InaRISK.")
-        self.title_slide(sample)
+        return sample
+
+    def build(self, agenda=None, followups=None, followup_long=None, since=None) -> bytes:
+        """The pack: with an ``agenda`` its views in order, else the standard slides; then
+        always the "Tindak lanjut" slide(s) of ``followups`` (geo.meeting.records.FollowUp)."""
+        if agenda is not None:
+            self.title_slide(self.sample_lines(), agenda=agenda)
+            meeting_slides.agenda_slides(self, agenda, self.long)
+        else:
+            self.standard_slides()
+        meeting_slides.followup_slides(self, followups or [], followup_long
+                                       if followup_long is not None else self.long, since,
+                                       self.today)
+        buf = io.BytesIO()
+        self.prs.save(buf)
+        return buf.getvalue()
+
+    def standard_slides(self) -> None:
+        self.title_slide(self.sample_lines())
         self.stunting_slides()
         level = mapdata.map_level(self.region)
         kpp = indicators.values(self.long, "kader_per_posyandu", level,
@@ -375,9 +398,6 @@ class _Pack:
                              "(nilai terbit).")
         self.registry_slide(f"Konektivitas — {self.name}", "tanpa_internet_pct", facts)
         self.ranking_slides(None)
-        buf = io.BytesIO()
-        self.prs.save(buf)
-        return buf.getvalue()
 
 
 def _join(items: list[str]) -> str:
@@ -408,13 +428,34 @@ def speaker_notes(slide, lines: list[str]) -> None:
 
 def build_pack(region: str = "", long: pd.DataFrame | None = None, lang: str = "id",
                today=None, posyandu_info=None, hazard_info=None, hazard_zones=None,
-               hazard_layers=None) -> tuple[bytes, list[dict]]:
+               hazard_layers=None, agenda=None, followups=None,
+               since: str | None = None) -> tuple[bytes, list[dict]]:
     """PPTX bytes of the meeting pack of ``region`` ("" = Indonesia) and, per slide, its
     title, whether it shows sample data and its sources. ``long``: geo.datasets.long_table
-    with the registry aggregated to ``pack_levels(region)`` (built when not given)."""
+    with the registry aggregated to ``pack_levels(region)`` (built when not given).
+
+    ``agenda`` (geo.meeting.records.Agenda): one slide per view, in order, instead of the
+    standard slides. ``followups``: the meeting's follow-ups (default: the store's); the
+    last slide lists the open ones of the region and those closed since ``since`` (default:
+    the previous meeting's date, geo.meeting.records.last_meeting_before)."""
     from geo import datasets
+    from geo.meeting import records
+    from geo.meeting.store import meeting_store
     region = "" if region in (None, "", "00") else region
-    if long is None:
+    store = None
+    if followups is None:
+        store = meeting_store()
+        followups = store.followups()
+    if since is None:
+        agendas = (store or meeting_store()).agendas()
+        day = agenda.tanggal if agenda is not None and agenda.tanggal else \
+            (today or dt.date.today()).isoformat()
+        since = records.last_meeting_before(agendas, day)
+    mine = records.select(followups, region=region)
+    if long is None and (agenda is not None or mine):
+        long = meeting_slides.agenda_long([b.view for b in (agenda.butir if agenda else ())],
+                                          [i.wilayah for i in mine], pack_levels(region))
+    elif long is None:
         long = mapdata.long_for(PACK_INDICATORS, pack_levels(region), region)
     posyandu_info = posyandu_info or datasets.posyandu_info()
     if hazard_layers is None or hazard_info is None:
@@ -422,4 +463,4 @@ def build_pack(region: str = "", long: pd.DataFrame | None = None, lang: str = "
     hazard_zones = hazard_layers.zones
     pack = _Pack(long, region, lang, today, posyandu_info, hazard_info, hazard_zones,
                  hazard_layers)
-    return pack.build(), pack.slides
+    return pack.build(agenda, mine, long, since), pack.slides

@@ -16,8 +16,10 @@ import os
 
 from geo.store.base import (
     ADMIN,
+    DATA_ROLES,
     EDITOR,
     ROLES,
+    SEKRETARIAT,
     AuthError,
     StorageError,
     Store,
@@ -27,8 +29,9 @@ from geo.store.base import (
 )
 from geo.store.scope import in_scope, scope_text
 
-__all__ = ["get_store", "database_url", "Store", "User", "AuthError", "StorageError", "WorkspaceConflict",
-           "WorkspaceError", "ADMIN", "EDITOR", "ROLES", "in_scope", "scope_text"]
+__all__ = ["get_store", "database_url", "Store", "User", "AuthError", "StorageError",
+           "WorkspaceConflict", "WorkspaceError", "ADMIN", "EDITOR", "ROLES", "DATA_ROLES",
+           "SEKRETARIAT", "in_scope", "scope_text"]
 
 
 def database_url() -> str | None:

@@ -15,7 +15,9 @@ from geo.workspace import (  # noqa: F401  (re-exported)
 
 EDITOR = "editor"
 ADMIN = "admin"
-ROLES = (EDITOR, ADMIN)
+SEKRETARIAT = "sekretariat"   # the Pokjanal secretariat: meeting records, never data
+ROLES = (EDITOR, ADMIN, SEKRETARIAT)
+DATA_ROLES = (EDITOR, ADMIN)  # may import, restore and remove data
 
 
 class AuthError(WorkspaceError):

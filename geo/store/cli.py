@@ -18,6 +18,8 @@ import json
 import os
 import sys
 
+from geo.store.base import ROLES
+
 
 def _store():
     from geo.store import database_url
@@ -156,7 +158,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     us = u.add_subparsers(dest="user_action", required=True, metavar="AKSI")
     p = us.add_parser("add", help="tambah pengguna")
     p.add_argument("name")
-    p.add_argument("--role", choices=("editor", "admin"), default="editor")
+    p.add_argument("--role", choices=ROLES, default="editor")
     p.add_argument("--scope", action="append", default=[], metavar="KODE",
                    help="kode wilayah kewenangan (boleh diulang), mis. 62.03")
     p.add_argument("--oidc", action="store_true", help="tanpa kata sandi (login lewat OIDC)")
@@ -167,7 +169,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--password-file")
     p = us.add_parser("set", help="ubah peran, wilayah atau status")
     p.add_argument("name")
-    p.add_argument("--role", choices=("editor", "admin"))
+    p.add_argument("--role", choices=ROLES)
     p.add_argument("--scope", action="append", default=[], metavar="KODE")
     p.add_argument("--active", choices=("ya", "tidak"))
     p = us.add_parser("remove", help="nonaktifkan pengguna")

@@ -32,7 +32,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from geo.messages import KEPT
-from geo.store.base import EDITOR, ROLES, AuthError, Store, User, WorkspaceConflict
+from geo.store.base import DATA_ROLES, EDITOR, AuthError, Store, User, WorkspaceConflict
 from geo.store.scope import check_scope, region_codes
 from geo.store.tables import TABLE, DataTablesMixin
 from geo.store.users import UsersMixin
@@ -241,7 +241,7 @@ class PostgisStore(UsersMixin, DataTablesMixin, Store):
         fresh = self.get_user(user.username)
         if fresh is None or not fresh.active:
             raise AuthError(f"pengguna {user.username} tidak ada atau tidak aktif")
-        if fresh.role not in ROLES:
+        if fresh.role not in DATA_ROLES:
             raise AuthError(f"pengguna {user.username} bukan editor")
         if fresh.role == EDITOR and not fresh.scope:
             raise AuthError(f"editor {user.username} belum diberi wilayah kewenangan")
