@@ -253,7 +253,7 @@ def hazard_view_zones(layers, types: list[str], layer: gpd.GeoDataFrame,
     polygons clipped, rasters polygonised for the view. Columns jenis, kelas, geometry."""
     import shapely
 
-    from geo.hazards.raster import display_zones
+    from geo.hazards.raster_zones import display_zones
     area = shapely.union_all(layer.geometry.values) if region else None
     zones = layers.zones
     parts = []
