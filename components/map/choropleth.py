@@ -12,6 +12,7 @@ from components.i18n import t
 from components.map import export as export_view
 from components.map import files as mapdata
 from components.map import frame as page_frame
+from components.map import uncertainty
 from components.map.breadcrumb import show_breadcrumb
 from components.map.legend import show_legend
 from components.map.view import Choropleth, build_map, point_rows, show_map
@@ -95,6 +96,9 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
         .reindex(list(range(len(labels))) + [-1], fill_value=0))
     title = map_title(ind, level, view.region, period, lang)
 
+    hatch = uncertainty.hatching(ind, vals)
+    if hatch.any():
+        extra_legend = list(extra_legend or []) + uncertainty.legend_entries(ind)
     if posyandu.get("symbols"):
         extra_legend = list(extra_legend or []) + [
             ("background:rgba(33,113,181,.45);border:1px solid #08306b;border-radius:50%",
@@ -125,6 +129,8 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
                     extra=extra_legend, large=view.projector)
         if vals["unstable"].any():
             st.caption("⚠ " + t("unstable", n=indicators.DEFAULT_MIN_DENOMINATOR))
+        if hatch.any():
+            st.caption(uncertainty.rule_caption())
         if level != "desa" and not view.projector:
             st.caption(t("click_to_drill"))
         export_view.export_buttons(view, ind.id, level, period)
@@ -149,6 +155,14 @@ def display_table(vals: pd.DataFrame, ind: indicators.Indicator, lang: str,
     if not ind.is_rate or table["numerator"].isna().all():
         # Counts and published values: the value is all there is.
         table = table.drop(columns=["numerator", "denominator", "unstable"])
+    if "ci_low" in table and table["ci_low"].notna().any():
+        # registry proportions: the 95 % interval, RSE and BPS class beside the value
+        table["reliability"] = uncertainty.reliability_words(ind, table)
+        for c in ("ci_low", "ci_high"):
+            table[c] = table[c].astype(float).round(ind.decimals)
+        table["rse"] = table["rse"].astype(float).round(1)
+    else:
+        table = table.drop(columns=[c for c in ("ci_low", "ci_high", "rse") if c in table])
     table["value"] = table["value"].round(ind.decimals)
     for col in ("numerator", "denominator", "of", "rank"):   # counts read as integers
         if col in table and table[col].dropna().eq(table[col].dropna().round()).all():
@@ -159,4 +173,6 @@ def display_table(vals: pd.DataFrame, ind: indicators.Indicator, lang: str,
     return table.rename(columns={
         "code": t("code"), "name": t("name"), "value": f"{ind.label(lang)} ({ind.unit(lang)})",
         "rank": t("rank"), "of": t("of_n"), "numerator": t("numerator"),
-        "denominator": t("denominator"), "unstable": t("unstable_col")})
+        "denominator": t("denominator"), "unstable": t("unstable_col"),
+        "ci_low": uncertainty.text("col_ci_low"), "ci_high": uncertainty.text("col_ci_high"),
+        "rse": uncertainty.text("col_rse"), "reliability": uncertainty.text("col_reliability")})

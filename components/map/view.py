@@ -37,6 +37,7 @@ from jinja2 import Template
 from streamlit_folium import st_folium
 
 from components.i18n import fmt_number, t
+from components.map import uncertainty
 from components.map.offline import leaflet_only, use_local_assets
 from components.map.vendor import GESTURE_CSS, GESTURE_JS, PETA_MAP_JS, local_url
 from geo.indicators.registry import Indicator
@@ -53,7 +54,8 @@ BORDER = "#4d4d4d"
 class Choropleth:
     """What a page wants drawn: one indicator over the regions of one level."""
     layer: gpd.GeoDataFrame            # display geometry: code, name, geometry
-    values: pd.DataFrame               # code, value, unstable (+ rank, of)
+    values: pd.DataFrame               # code, value, unstable (+ rank, of, numerator,
+    #                                    denominator, ci_low, ci_high, rse)
     indicator: Indicator
     classification: geo_classify.Classification
     colors: list[str]
@@ -93,11 +95,25 @@ def _feature_properties(ch: Choropleth) -> pd.DataFrame:
                  for r, n in zip(rank, of)]
     fills = class_colors(ch)
     marked = layer["code"].isin(ch.marked).to_numpy()
+    hatch = layer["code"].map(uncertainty.hatching(ch.indicator, ch.values).set_axis(
+        ch.values["code"])).fillna(0).astype(int) if len(ch.values) else \
+        pd.Series(0, index=layer.index)
+
+    def col(name):
+        return layer["code"].map(v[name]) if name in v else pd.Series(np.nan, index=layer.index)
+    interval_text = [uncertainty.interval_text(ch.indicator, lo, hi, r, h) if pd.notna(x) else ""
+                     for x, lo, hi, r, h in zip(value, col("ci_low"), col("ci_high"), col("rse"),
+                                                hatch)]
+    burden_text = [uncertainty.burden_text(ch.indicator, x, n) if pd.notna(val) else ""
+                   for val, x, n in zip(value, col("numerator"), col("denominator"))]
     props = pd.DataFrame({
         "code": layer["code"].to_numpy(),
         "name": [html.escape(str(n)) for n in layer["name"]],
         "nilai": [html.escape(s) for s in value_text],
         "peringkat": [html.escape(s) for s in rank_text],
+        "selang": [html.escape(s) for s in interval_text],
+        "jumlah": [html.escape(s) for s in burden_text],
+        "arsir": hatch.to_numpy(dtype=int),
     })
     if ch.marked:
         props["catatan"] = np.where(marked, html.escape(ch.marked_label), "")
@@ -122,17 +138,20 @@ def _text(ch: Choropleth) -> dict:
     return {k: html.escape(v) for k, v in {
         "name": t("name"), "value": ch.indicator.label(ch.lang), "rank": t("rank"),
         "note": t("note"), "noData": t("no_data"), "posyandu": t("posyandu_count"),
-        "open": t("open_region")}.items()}
+        "open": t("open_region"), "interval": uncertainty.text("interval"),
+        "burden": uncertainty.text("burden")}.items()}
 
 
 def _values_config(ch: Choropleth) -> tuple[dict, dict]:
-    """Per code: [fill, outlined] and [value text, rank text, note] (escaped)."""
+    """Per code: [fill, outlined, hatching 0/1/2] and [value text, rank text, note,
+    interval text, count text] (escaped)."""
     props = _feature_properties(ch)
-    style = {c: [s["fillColor"], 1 if s["color"] == "#000000" else 0]
-             for c, s in zip(props["code"], props["style"])}
+    style = {c: [s["fillColor"], 1 if s["color"] == "#000000" else 0, int(h)]
+             for c, s, h in zip(props["code"], props["style"], props["arsir"])}
     notes = props["catatan"] if "catatan" in props else [""] * len(props)
-    info = {c: [v, r, n] for c, v, r, n in zip(props["code"], props["nilai"], props["peringkat"],
-                                               notes)}
+    info = {c: [v, r, n, ci, b] for c, v, r, n, ci, b in zip(
+        props["code"], props["nilai"], props["peringkat"], notes, props["selang"],
+        props["jumlah"])}
     return style, info
 
 

@@ -127,3 +127,21 @@ def interval_columns(ind: Indicator, numerator, denominator
         return nan, nan.copy(), nan.copy()
     low, high = wilson(x, n)
     return ind.scale * low, ind.scale * high, rse(x, n)
+
+
+HATCH = {"": 0, AKURAT: 0, HATI_HATI: 1, TIDAK_AKURAT: 2}   # map hatching per class
+
+
+def hatch_levels(ind: Indicator, rse_pct, denominator, unstable=None,
+                 min_denominator: float = DEFAULT_MIN_DENOMINATOR) -> np.ndarray:
+    """Hatching of each region on a map: 0 none, 1 sparse ("hati-hati", RSE 25–50 %),
+    2 dense ("tidak akurat", RSE > 50 % or too small a denominator). Only proportions with
+    a numerator and denominator are hatched; a published value (no denominator) never is."""
+    r = np.asarray(rse_pct, dtype=float)
+    n = np.asarray(denominator, dtype=float)
+    if not is_proportion(ind):
+        return np.zeros(r.shape, dtype=np.int8)
+    cls = reliability(r, n, min_denominator, unstable)
+    out = np.array([HATCH[c] for c in cls], dtype=np.int8).reshape(r.shape)
+    out[~np.isfinite(n)] = 0
+    return out
