@@ -7,6 +7,7 @@ import streamlit as st
 
 from components import data, sidebar, state
 from components.i18n import t
+from components.map.change import text as change_text
 from components.map.choropleth import map_section
 from components.notices import page_header
 from components.tables import show_table
@@ -30,8 +31,12 @@ level = data.map_level(view.region)
 indicator, periods = sidebar.periods_or_registry(indicator, view.region, "stunting_registri")
 period = sidebar.period_select(periods)
 compare = compare_select(periods, period)
+mode = sidebar.map_mode_select() if len(periods) > 1 else "nilai"
+if mode == "perubahan" and not compare and not view.projector:
+    st.info(change_text("need_compare"))
 show_own_rank(indicator, view.region, period, view.lang, compare=compare, large=view.projector)
-map_section(view, indicator, period, page="peringkat", show_points=False, show_table=False)
+map_section(view, indicator, period, page="peringkat", show_points=False, show_table=False,
+            change_from=compare if mode == "perubahan" else None)
 if not view.projector:
     table = ranking_table(indicator, level, period, compare, view.region)
     st.subheader(t("rank_change") if compare else t("rank"))

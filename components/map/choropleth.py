@@ -9,6 +9,7 @@ import streamlit as st
 
 from components import data, state, tables
 from components.i18n import t
+from components.map import change as change_map
 from components.map import export as export_view
 from components.map import files as mapdata
 from components.map import frame as page_frame
@@ -72,17 +73,28 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
                 show_points: bool = True, hazards=None, marked: set[str] | None = None,
                 marked_label: str = "", extra_legend: list[tuple[str, str]] | None = None,
                 table_extra: pd.DataFrame | None = None, offline_only: bool = False,
-                show_table: bool = True) -> None:
+                show_table: bool = True, change_from: str | None = None) -> None:
+    """The map row of a page. ``change_from``: draw the change from that period to
+    ``period`` instead of the values (components.map.change)."""
     ind = indicators.get(indicator_id)
     level = data.map_level(view.region)
     lang = view.lang
     show_breadcrumb(view)
     layer = data.display_layer(level, view.region or None)
-    vals = ranked_values(indicator_id, level, period, view.region)
-    classification = geo_classify.classify(vals["value"], ind, method=view.classifier)
-    colors = geo_classify.colors_for(ind, len(classification.labels_id))
-    ch = Choropleth(layer=layer, values=vals, indicator=ind, classification=classification,
-                    colors=colors, lang=lang, marked=marked or set(), marked_label=marked_label)
+    change = None
+    if change_from and change_from != period:
+        change = change_map.change_view(indicator_id, level, period, change_from, view.region,
+                                        layer["code"])
+        vals, classification, colors = change.values, change.classification, change.colors
+        extra_legend = list(extra_legend or []) + change_map.legend_entry(change)
+    else:
+        vals = ranked_values(indicator_id, level, period, view.region)
+        classification = geo_classify.classify(vals["value"], ind, method=view.classifier)
+        colors = geo_classify.colors_for(ind, len(classification.labels_id))
+    ch = Choropleth(layer=layer, values=vals, indicator=change.indicator if change else ind,
+                    classification=classification, colors=colors, lang=lang,
+                    marked=marked or set(), marked_label=marked_label,
+                    fills=change.fills if change else {}, notes=change.notes if change else {})
     posyandu = mapdata.posyandu_layer(view.region, offline_only) if show_points else {}
     if (not view.projector and ind.id == "stunting" and level == "provinsi"
             and published.old_papua_geography(period)):
@@ -91,10 +103,17 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
                   geometry_url=mapdata.geometry_url(level, view.region),
                   drill=level != "desa", fill_height=view.projector, **posyandu)
     labels = classification.labels_id if lang == "id" else classification.labels_en
-    counts = list(pd.Series(classification.class_of(
-        layer["code"].map(vals.set_index("code")["value"]).to_numpy(dtype=float))).value_counts()
-        .reindex(list(range(len(labels))) + [-1], fill_value=0))
+    classes = pd.Series(classification.class_of(
+        layer["code"].map(vals.set_index("code")["value"]).to_numpy(dtype=float)))
+    if change:       # not comparable: their own legend row, not "no data"
+        classes[layer["code"].isin(change.fills).to_numpy()] = -2
+    counts = list(classes.value_counts().reindex(list(range(len(labels))) + [-1], fill_value=0))
     title = map_title(ind, level, view.region, period, lang)
+    if change:
+        title = change_map.text("title", indicator=ind.label(lang)[0].lower()
+                                + ind.label(lang)[1:], level=LABEL[lang][level].lower(),
+                                region=data.region_name(view.region), compare=change_from,
+                                period=period)
 
     hatch = uncertainty.hatching(ind, vals)
     if hatch.any():
@@ -125,21 +144,25 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
         with col_map:
             show_map(m, key=key, height=height)
     with col_legend:
-        show_legend(ind.label(lang), ind.unit(lang), labels, colors, counts=counts,
+        shown = change.indicator if change else ind
+        show_legend(shown.label(lang), shown.unit(lang), labels, colors, counts=counts,
                     extra=extra_legend, large=view.projector)
+        if change:
+            st.caption(change_map.text("rule", period=period, compare=change_from))
         if vals["unstable"].any():
             st.caption("⚠ " + t("unstable", n=indicators.DEFAULT_MIN_DENOMINATOR))
         if hatch.any():
             st.caption(uncertainty.rule_caption())
         if level != "desa" and not view.projector:
             st.caption(t("click_to_drill"))
-        export_view.export_buttons(view, ind.id, level, period)
+        export_view.export_buttons(view, ind.id, level, period, change_from=change_from
+                                   if change else None)
     # A click on "Buka wilayah ini" reruns the page; state.apply_map_click opens the region
     # at the start of that run, before anything is drawn (shell.run).
 
     if frame:
         frame.to_below()    # the rest of the page comes below the map row
-    if show_table and not view.projector:
+    if show_table and not view.projector and not change:
         table = display_table(vals, ind, lang, table_extra)
         tables.show_table(table, f"{ind.id}-{level}-{view.region or 'indonesia'}",
                           key=f"tbl-{page}")

@@ -62,6 +62,8 @@ class Choropleth:
     lang: str = "id"
     marked: set[str] = field(default_factory=set)   # codes to outline (e.g. below a standard)
     marked_label: str = ""
+    fills: dict[str, str] = field(default_factory=dict)   # code → fill replacing its class
+    notes: dict[str, str] = field(default_factory=dict)   # code → tooltip note (plain text)
 
 
 def _bounds(gdf: gpd.GeoDataFrame):
@@ -115,8 +117,13 @@ def _feature_properties(ch: Choropleth) -> pd.DataFrame:
         "jumlah": [html.escape(s) for s in burden_text],
         "arsir": hatch.to_numpy(dtype=int),
     })
-    if ch.marked:
-        props["catatan"] = np.where(marked, html.escape(ch.marked_label), "")
+    if ch.fills:
+        fills = np.array([ch.fills.get(c, f) for c, f in zip(layer["code"], fills)], dtype=object)
+    if ch.marked or ch.notes:
+        own = [html.escape(ch.notes.get(c, "")) for c in layer["code"]]
+        props["catatan"] = [("; ".join(filter(None, (html.escape(ch.marked_label) if m else "",
+                                                     o))))
+                            for m, o in zip(marked, own)]
     props["style"] = [
         {"fillColor": f, "color": "#000000" if m else BORDER, "weight": 3 if m else 0.8,
          "fillOpacity": 0.85, "dashArray": "6 4" if m else None}
@@ -127,7 +134,7 @@ def _feature_properties(ch: Choropleth) -> pd.DataFrame:
 def _tooltip_fields(ch: Choropleth) -> tuple[list[str], list[str]]:
     fields = ["name", "nilai", "peringkat"]
     aliases = [t("name"), ch.indicator.label(ch.lang), t("rank")]
-    if ch.marked:
+    if ch.marked or ch.notes:
         fields.append("catatan")
         aliases.append(t("note"))
     return fields, aliases
