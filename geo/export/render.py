@@ -52,6 +52,7 @@ class RenderInfo:
     swatches: list[tuple[str, str, tuple[float, float]]] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)   # codes labelled on the map
     texts: list[str] = field(default_factory=list)    # every text drawn outside the map
+    hatched: dict[int, int] = field(default_factory=dict)  # hatching level → regions drawn
     seconds: float = 0.0
 
 
@@ -212,6 +213,7 @@ def figure(data: MapData, size=PNG_SIZE, dpi: int = PNG_DPI, labels: bool = Fals
     add_polygons(ax, layer.geometry.values, fills, BORDER, edge * lay.s, 2)
     for level, pattern in HATCHES.items():     # unreliable estimates, over their colour
         codes = [c for c, h in data.hatch.items() if h == level]
+        info.hatched[level] = int(layer["code"].isin(codes).sum())
         if codes:
             add_polygons(ax, layer.loc[layer["code"].isin(codes)].geometry.values, "none",
                          "#222222", 0, 3, hatch=pattern)
