@@ -21,7 +21,7 @@ from geo.codes import LABEL
 from geo.indicators import published
 from geo.indicators import registry as indicators
 from geo.stats import classify as geo_classify
-from geo.stats import ranking
+from geo.stats import ranking, rankrange
 
 # Projector: the map iframe takes the window height minus the exit button, the region's
 # rank and the map title above it.
@@ -41,7 +41,12 @@ def _ranked_values(dv: str, indicator_id: str, level: str, period: str,
     ind = indicators.get(indicator_id)
     vals = data.values(indicator_id, level, period, region or None)
     ranked = ranking.rank_frame(vals, ind.higher_is_worse)
-    out = vals.merge(ranked[["code", "rank", "of"]], on="code", how="left")
+    if len(ranked) and "ci_low" in ranked and ranked[["ci_low", "ci_high"]].notna().all().all():
+        # registry proportions: the ranks each region's interval allows (issue 26)
+        ranked["rank_low"], ranked["rank_high"] = rankrange.rank_ranges(
+            ranked["ci_low"], ranked["ci_high"], ind.higher_is_worse)
+    keep = [c for c in ("code", "rank", "of", "rank_low", "rank_high") if c in ranked]
+    out = vals.merge(ranked[keep], on="code", how="left")
     out.insert(1, "name", out["code"].map(data.names()))
     return out
 
@@ -187,6 +192,10 @@ def display_table(vals: pd.DataFrame, ind: indicators.Indicator, lang: str,
     else:
         table = table.drop(columns=[c for c in ("ci_low", "ci_high", "rse") if c in table])
     table["value"] = table["value"].round(ind.decimals)
+    if "rank_low" in table:     # "3–7": the ranks the interval allows (statistically tied)
+        table["rank_range"] = [uncertainty.rank_range_text(lo, hi)
+                               for lo, hi in zip(table["rank_low"], table["rank_high"])]
+        table = table.drop(columns=["rank_low", "rank_high"])
     for col in ("numerator", "denominator", "of", "rank"):   # counts read as integers
         if col in table and table[col].dropna().eq(table[col].dropna().round()).all():
             table[col] = table[col].round().astype("Int64")
@@ -198,4 +207,5 @@ def display_table(vals: pd.DataFrame, ind: indicators.Indicator, lang: str,
         "rank": t("rank"), "of": t("of_n"), "numerator": t("numerator"),
         "denominator": t("denominator"), "unstable": t("unstable_col"),
         "ci_low": uncertainty.text("col_ci_low"), "ci_high": uncertainty.text("col_ci_high"),
-        "rse": uncertainty.text("col_rse"), "reliability": uncertainty.text("col_reliability")})
+        "rse": uncertainty.text("col_rse"), "reliability": uncertainty.text("col_reliability"),
+        "rank_range": uncertainty.text("col_rank_range")})

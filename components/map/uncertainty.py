@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from components.i18n import fmt_number, lang, pick
+from components.i18n import fmt_number, lang, pick, t
 from geo.indicators.definition import DEFAULT_MIN_DENOMINATOR, Indicator
 from geo.stats import intervals
 
@@ -25,6 +25,9 @@ TEXT = {
     "col_ci_high": ("Batas atas 95 %", "95% upper bound"),
     "col_rse": ("RSE (%)", "RSE (%)"),
     "col_reliability": ("Keandalan (BPS)", "Reliability (BPS)"),
+    "col_rank_range": ("Rentang peringkat (95 %)", "Rank range (95%)"),
+    "tied": ("setara secara statistik: peringkat {span} dari {n}",
+             "statistically tied: rank {span} of {n}"),
 }
 # Burden words per indicator: what the numerator counts.
 BURDEN_NOUN = {
@@ -101,3 +104,20 @@ def legend_entries(ind: Indicator) -> list[tuple[str, str]]:
 
 def rule_caption() -> str:
     return intervals.rule_text(DEFAULT_MIN_DENOMINATOR, lang())
+
+
+def rank_range_text(low, high) -> str:
+    """'3–7' (or '3' when the interval allows one rank only; '' without a range)."""
+    if pd.isna(low) or pd.isna(high):
+        return ""
+    return str(int(low)) if int(low) == int(high) else f"{int(low)}–{int(high)}"
+
+
+def rank_text(rank, of, low=None, high=None) -> str:
+    """'peringkat 7 dari 18 · setara secara statistik: peringkat 3–9 dari 18'."""
+    if pd.isna(rank) or pd.isna(of):
+        return "–"
+    base = t("rank_k_of_n", k=int(rank), n=int(of))
+    if low is None or high is None or pd.isna(low) or pd.isna(high) or int(low) == int(high):
+        return base
+    return f"{base} · {text('tied', span=rank_range_text(low, high), n=int(of))}"

@@ -93,8 +93,9 @@ def _feature_properties(ch: Choropleth) -> pd.DataFrame:
         (f"{fmt_number(x, ch.indicator.decimals, lang)} {unit}" if pd.notna(x) else t("no_data"))
         + (f" {t('unstable_mark')}" if u and pd.notna(x) else "")
         for x, u in zip(value, unstable)]
-    rank_text = [t("rank_k_of_n", k=int(r), n=int(n)) if pd.notna(r) and pd.notna(n) else "–"
-                 for r, n in zip(rank, of)]
+    low = layer["code"].map(v["rank_low"]) if "rank_low" in v else pd.Series(pd.NA, index=layer.index)
+    high = layer["code"].map(v["rank_high"]) if "rank_high" in v else low
+    rank_text = [uncertainty.rank_text(r, n, lo, hi) for r, n, lo, hi in zip(rank, of, low, high)]
     fills = class_colors(ch)
     marked = layer["code"].isin(ch.marked).to_numpy()
     hatch = layer["code"].map(uncertainty.hatching(ch.indicator, ch.values).set_axis(
@@ -286,6 +287,7 @@ _MAP_CSS = (
     "{background-color:rgba(8,48,107,.85);color:#fff;font-weight:700}"
     ".leaflet-tooltip,.pp-popup{font-size:15px}"
     ".pp-info th{padding-right:8px;text-align:left;font-weight:600}"
+    ".pp-info td{white-space:normal;min-width:200px;max-width:340px}"
     ".pp-open{margin-top:8px;width:100%;min-height:40px;font:600 15px sans-serif;color:#fff;"
     "background:#0b6e4f;border:0;border-radius:6px;cursor:pointer}"
     ".pp-label-icon{background:none;border:0}"
