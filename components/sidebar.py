@@ -178,12 +178,15 @@ def period_select(options: list[str], default: str | None = None, key: str = "pe
 
 
 MAP_MODES = {"nilai": ("Nilai satu periode", "One period's values"),
-             "perubahan": ("Perubahan antar-periode", "Change between periods")}
+             "perubahan": ("Perubahan antar-periode", "Change between periods"),
+             "berdampingan": ("Dua periode berdampingan", "Two periods side by side"),
+             "lini_waktu": ("Lini waktu", "Timeline")}
 
 
 def map_mode_select(modes: tuple[str, ...] = tuple(MAP_MODES)) -> str:
-    """What the map shows (issue 26): one period's values or the change between two
-    (``?peta=perubahan``); kept in the URL like every picker."""
+    """What the map shows (issue 26): one period's values, the change between two
+    (``?peta=perubahan``), two periods side by side (``berdampingan``) or every period on
+    a timeline (``lini_waktu``); kept in the URL like every picker."""
     if st.session_state.get("map_mode") not in modes:
         state.set_value("map_mode", modes[0])
     for place, suffix in _places():

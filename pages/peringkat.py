@@ -32,11 +32,13 @@ indicator, periods = sidebar.periods_or_registry(indicator, view.region, "stunti
 period = sidebar.period_select(periods)
 compare = compare_select(periods, period)
 mode = sidebar.map_mode_select() if len(periods) > 1 else "nilai"
-if mode == "perubahan" and not compare and not view.projector:
+if mode in ("perubahan", "berdampingan") and not compare and not view.projector:
     st.info(change_text("need_compare"))
 show_own_rank(indicator, view.region, period, view.lang, compare=compare, large=view.projector)
 map_section(view, indicator, period, page="peringkat", show_points=False, show_table=False,
-            change_from=compare if mode == "perubahan" else None)
+            change_from=compare if mode == "perubahan" else None,
+            split_from=compare if mode == "berdampingan" else None,
+            timeline=periods if mode == "lini_waktu" else None)
 if not view.projector:
     table = ranking_table(indicator, level, period, compare, view.region)
     st.subheader(t("rank_change") if compare else t("rank"))

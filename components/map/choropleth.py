@@ -13,6 +13,7 @@ from components.map import change as change_map
 from components.map import export as export_view
 from components.map import files as mapdata
 from components.map import frame as page_frame
+from components.map import periods as map_periods
 from components.map import uncertainty
 from components.map.breadcrumb import show_breadcrumb
 from components.map.legend import show_legend
@@ -78,9 +79,12 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
                 show_points: bool = True, hazards=None, marked: set[str] | None = None,
                 marked_label: str = "", extra_legend: list[tuple[str, str]] | None = None,
                 table_extra: pd.DataFrame | None = None, offline_only: bool = False,
-                show_table: bool = True, change_from: str | None = None) -> None:
+                show_table: bool = True, change_from: str | None = None,
+                split_from: str | None = None, timeline: list[str] | None = None) -> None:
     """The map row of a page. ``change_from``: draw the change from that period to
-    ``period`` instead of the values (components.map.change)."""
+    ``period`` instead of the values (components.map.change); ``split_from``: that period
+    on the left and ``period`` on the right (split view); ``timeline``: every period of the
+    list, starting at ``period`` (components.map.periods)."""
     ind = indicators.get(indicator_id)
     level = data.map_level(view.region)
     lang = view.lang
@@ -96,17 +100,34 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
         vals = ranked_values(indicator_id, level, period, view.region)
         classification = geo_classify.classify(vals["value"], ind, method=view.classifier)
         colors = geo_classify.colors_for(ind, len(classification.labels_id))
-    ch = Choropleth(layer=layer, values=vals, indicator=change.indicator if change else ind,
-                    classification=classification, colors=colors, lang=lang,
-                    marked=marked or set(), marked_label=marked_label,
-                    fills=change.fills if change else {}, notes=change.notes if change else {})
+    several = None
+
+    def values_of(p):
+        return ranked_values(indicator_id, level, p, view.region)
+    if not change and split_from and split_from != period:
+        several = map_periods.split_view(ind, layer, split_from, period, values_of,
+                                         view.classifier, lang)
+    elif not change and timeline and len(timeline) > 1:
+        several = map_periods.timeline_view(ind, layer, timeline, period, values_of,
+                                            view.classifier, lang)
+    if several:
+        ch = several.main
+        classification, colors, vals = several.classification, several.colors, ch.values
+    else:
+        ch = Choropleth(layer=layer, values=vals, indicator=change.indicator if change else ind,
+                        classification=classification, colors=colors, lang=lang,
+                        marked=marked or set(), marked_label=marked_label,
+                        fills=change.fills if change else {},
+                        notes=change.notes if change else {})
     posyandu = mapdata.posyandu_layer(view.region, offline_only) if show_points else {}
     if (not view.projector and ind.id == "stunting" and level == "provinsi"
             and published.old_papua_geography(period)):
         st.info(t("old_geography", period=period))
     m = build_map(ch, hazards=hazards, basemap=view.basemap, labels=view.projector,
                   geometry_url=mapdata.geometry_url(level, view.region),
-                  drill=level != "desa", fill_height=view.projector, **posyandu)
+                  drill=level != "desa", fill_height=view.projector,
+                  split=several.split if several else None,
+                  timeline=several.timeline if several else None, **posyandu)
     labels = classification.labels_id if lang == "id" else classification.labels_en
     classes = pd.Series(classification.class_of(
         layer["code"].map(vals.set_index("code")["value"]).to_numpy(dtype=float)))
@@ -119,6 +140,12 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
                                 + ind.label(lang)[1:], level=LABEL[lang][level].lower(),
                                 region=data.region_name(view.region), compare=change_from,
                                 period=period)
+    if several:
+        counts = several.counts
+        base = map_title(ind, level, view.region, "", lang)
+        title = (map_periods.text("split_title", title=base, left=split_from, right=period)
+                 if several.split else map_periods.text(
+                     "timeline_title", title=base, first=timeline[0], last=timeline[-1]))
 
     hatch = uncertainty.hatching(ind, vals)
     if hatch.any():
@@ -154,6 +181,10 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
                     extra=extra_legend, large=view.projector)
         if change:
             st.caption(change_map.text("rule", period=period, compare=change_from))
+        if several and several.split:
+            st.caption(map_periods.text("split_rule", left=split_from, right=period))
+        elif several:
+            st.caption(map_periods.text("timeline_rule", n=len(timeline)))
         if vals["unstable"].any():
             st.caption("⚠ " + t("unstable", n=indicators.DEFAULT_MIN_DENOMINATOR))
         if hatch.any():

@@ -36,7 +36,7 @@ from folium.plugins import FastMarkerCluster
 from jinja2 import Template
 from streamlit_folium import st_folium
 
-from components.i18n import fmt_number, t
+from components.i18n import fmt_number, pick, t
 from components.map import uncertainty
 from components.map.offline import leaflet_only, use_local_assets
 from components.map.vendor import GESTURE_CSS, GESTURE_JS, PETA_MAP_JS, local_url
@@ -163,6 +163,11 @@ def _values_config(ch: Choropleth) -> tuple[dict, dict]:
     return style, info
 
 
+def _timeline_text() -> dict:
+    return {"play": pick(("Putar", "Play")), "pause": pick(("Jeda", "Pause")),
+            "period": pick(("Periode", "Period"))}
+
+
 def _points_text() -> dict:
     return {k: html.escape(t(k)) for k in ("village", "kader", "internet", "strata", "yes", "no",
                                             "sample_badge")} | {"sample": html.escape(t("sample_badge"))}
@@ -243,7 +248,9 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
               labels: bool = False, geometry_url: str | None = None,
               symbols: dict[str, int] | None = None, points_urls: list[str] | None = None,
               points_prefix: str = "", offline_only: bool = False,
-              drill: bool = True, fill_height: bool = False) -> MapParts:
+              drill: bool = True, fill_height: bool = False,
+              split: tuple[str, str, Choropleth] | None = None,
+              timeline: tuple[list[str], list[Choropleth], int] | None = None) -> MapParts:
     """Folium map of a choropleth, with optional hazard zones, Posyandu and labels.
 
     ``geometry_url``: the layer's geometry file (geo.regions.mapfiles, served under /app/static);
@@ -273,6 +280,18 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
                          "offlineOnly": bool(offline_only), "text": _points_text()}
     if hazards:
         cfg["hazards"] = hazards
+    if split:
+        left, right, other = split
+        o_style, o_info = _values_config(other)
+        cfg["split"] = {"left": html.escape(left), "right": html.escape(right),
+                        "style": o_style, "info": o_info}
+    if timeline:
+        periods, views, start = timeline
+        configs = [_values_config(v) for v in views]
+        cfg["timeline"] = {"periods": [html.escape(p) for p in periods],
+                           "styles": [c[0] for c in configs], "infos": [c[1] for c in configs],
+                           "start": int(start), "step": 1500,
+                           "text": {k: html.escape(v) for k, v in _timeline_text().items()}}
     if points:
         add_points(view, points)
     view.add_child(PetaCall("view", cfg, m))
@@ -288,6 +307,13 @@ _MAP_CSS = (
     ".leaflet-tooltip,.pp-popup{font-size:15px}"
     ".pp-info th{padding-right:8px;text-align:left;font-weight:600}"
     ".pp-info td{white-space:normal;min-width:200px;max-width:340px}"
+    ".pp-period{background:rgba(255,255,255,.92);padding:4px 10px;border-radius:4px;"
+    "font:700 17px sans-serif;color:#111;box-shadow:0 1px 4px rgba(0,0,0,.3)}"
+    ".pp-timeline{background:rgba(255,255,255,.95);padding:6px 10px;border-radius:6px;"
+    "display:flex;align-items:center;gap:10px;box-shadow:0 1px 4px rgba(0,0,0,.3);"
+    "font:600 16px sans-serif}"
+    ".pp-play{min-width:44px;min-height:40px;font-size:18px;border:0;border-radius:6px;"
+    "background:#0b6e4f;color:#fff;cursor:pointer}.pp-slider{width:260px}"
     ".pp-open{margin-top:8px;width:100%;min-height:40px;font:600 15px sans-serif;color:#fff;"
     "background:#0b6e4f;border:0;border-radius:6px;cursor:pointer}"
     ".pp-label-icon{background:none;border:0}"
