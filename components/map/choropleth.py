@@ -192,7 +192,8 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
         if level != "desa" and not view.projector:
             st.caption(t("click_to_drill"))
         export_view.export_buttons(view, ind.id, level, period, change_from=change_from
-                                   if change else None)
+                                   if change else None,
+                                   split_from=split_from if several and several.split else None)
     # A click on "Buka wilayah ini" reruns the page; state.apply_map_click opens the region
     # at the start of that run, before anything is drawn (shell.run).
 

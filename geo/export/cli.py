@@ -38,14 +38,33 @@ def cmd_map(args) -> int:
     started = time.perf_counter()
     long = long_for([args.indicator], (level,), region)
     change_from = getattr(args, "change_from", None)
-    if (args.survey or change_from) and indicators.get(args.indicator).source != "registri":
+    split_from = getattr(args, "split_from", None)
+    if (args.survey or change_from or split_from) and \
+            indicators.get(args.indicator).source != "registri":
         found = periods(long, args.indicator, level, region)
-        for p in filter(None, (args.survey, change_from)):
+        for p in filter(None, (args.survey, change_from, split_from)):
             if p not in found:
                 print(f"Survei/periode '{p}' tidak ada untuk {args.indicator} di tingkat "
                       f"{level} wilayah ini. Pilihan: {', '.join(found) or '(tidak ada)'}",
                       file=sys.stderr)
                 return 2
+    if split_from:
+        from geo.export.mapdata import latest_period
+        from geo.export.splitmap import render_split
+        period = args.survey or latest_period(long, args.indicator, level, region)
+        pair = [map_data(long, args.indicator, region, period=p, level=level, lang=args.lang,
+                         method=args.classifier) for p in (split_from, period)]
+        loaded = time.perf_counter() - started
+        payload, info = render_split(*pair, fmt=fmt, method=args.classifier)
+        out.write_bytes(payload)
+        print(json.dumps({"berkas": str(out), "judul": info.title, "ukuran_px": info.size_px,
+                          "tata_letak": info.layout, "data_sampel": info.sample,
+                          "periode": period, "periode_kiri": split_from,
+                          "data_s": round(loaded, 2), "render_s": round(info.seconds, 2),
+                          "legenda": [{"warna": c, "label": lab, "px": [round(x), round(y)]}
+                                      for c, lab, (x, y) in info.swatches]},
+                         ensure_ascii=False))
+        return 0
     if change_from:
         from geo.export.changemap import change_map_data
         from geo.export.mapdata import latest_period
@@ -104,6 +123,8 @@ def register(sub) -> None:
     p.add_argument("--classifier", choices=("fisher_jenks", "quantiles"), default="fisher_jenks")
     p.add_argument("--change-from", help='peta perubahan dari periode ini ke --survey, mis. '
                                          '"SKI 2023" (poin persen, 0 di tengah)')
+    p.add_argument("--split-from", help='dua peta berdampingan: periode ini (kiri) dan --survey '
+                                        '(kanan), satu skema kelas, mis. "SKI 2023"')
     p.add_argument("--out", required=True, help="berkas .png atau .pdf")
     p.set_defaults(func=cmd_map)
 
