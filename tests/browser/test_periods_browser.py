@@ -59,6 +59,15 @@ def _split_drawn(page, n: int):
     return frame
 
 
+def test_split_view_in_projector_mode(server, page, external_requests,  # noqa: F811
+                                      failed_requests, page_errors, screenshot_dir):
+    n = len(_expected_children("kabupaten", PROVINCE))
+    _open(page, server, SPLIT + "&proyektor=1")
+    _split_drawn(page, n)
+    _screenshot(page, screenshot_dir / "periods_split_projector_62.png")
+    _no_traffic_problems(external_requests, failed_requests, page_errors, page)
+
+
 def test_split_view_two_synced_maps_and_its_link(server, page, external_requests,  # noqa: F811
                                                  failed_requests, page_errors, screenshot_dir):
     n = len(_expected_children("kabupaten", PROVINCE))
@@ -69,10 +78,13 @@ def test_split_view_two_synced_maps_and_its_link(server, page, external_requests
     # one legend for both: each class with its count per period
     legend = page.locator(".pp-legend")
     expect(legend).to_contain_text("|")
-    # pan the left map with the mouse: the right map follows
+    # pan the left map with the mouse: the right map follows. The mouse comes in over the
+    # map's background first, as a hand does (leaflet-gesture-handling enables dragging
+    # when the pointer enters the map).
     box = page.locator(ST_FOLIUM_IFRAME).first.bounding_box()
     x, y = box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.5
-    page.mouse.move(x, y)
+    page.mouse.move(box["x"] + box["width"] * 0.25, box["y"] + 8)
+    page.mouse.move(x, y, steps=5)
     page.mouse.down()
     page.mouse.move(x + 120, y + 60, steps=8)
     page.mouse.up()
@@ -128,12 +140,12 @@ def test_change_map_draws_papua_split_as_not_comparable(server, page, external_r
     n = len(_expected_children("provinsi", None))
     _open(page, server, "/peringkat?peta=perubahan&survei=SSGI+2024&banding=SSGI+2022")
     frame = _wait_for_choropleth(page, n)
-    region = """code => {
+    region = """(body, code) => {
         let out = null;
         window.map._ppRegions.layer.eachLayer(l => {
             if (l.feature.properties.code === code) {
                 l.openTooltip(l.getBounds().getCenter());
-                const t = document.querySelector('.leaflet-tooltip');
+                const t = l.getTooltip() && l.getTooltip().getElement();
                 out = [l._path.getAttribute('fill'), t ? t.innerText : ''];
                 l.closeTooltip();
             }

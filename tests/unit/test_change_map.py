@@ -82,3 +82,27 @@ def test_cli_change_map_png_names_both_periods(tmp_path):
         assert im.size == (1920, 1080)
         x, y = next(e["px"] for e in line["legenda"] if e["warna"] == change.RDBU7[0])
         assert im.convert("RGB").getpixel((x, y)) == (0x21, 0x66, 0xac)
+
+
+def test_split_export_one_picture_one_legend(tmp_path):
+    """Two periods side by side in one PNG: one title naming both, one legend whose counts
+    are per period (left | right), the WHO classes shared."""
+    out = tmp_path / "split.png"
+    run = subprocess.run([sys.executable, "-m", "geo", "map", "--indicator", "stunting",
+                          "--level", "provinsi", "--survey", "SSGI 2024", "--split-from",
+                          "SKI 2023", "--out", str(out)], capture_output=True, text=True,
+                         check=True)
+    line = json.loads(run.stdout.strip().splitlines()[-1])
+    assert line["periode"] == "SSGI 2024" and line["periode_kiri"] == "SKI 2023"
+    assert line["ukuran_px"] == [1920, 1080] and "SKI 2023 | SSGI 2024" in line["judul"]
+    labels = [e["label"] for e in line["legenda"]]
+    long = indicators.published_long()
+    both = [long.loc[(long["indicator"] == "stunting") & (long["level"] == "provinsi")
+                     & (long["period"] == p), "value"] for p in ("SKI 2023", "SSGI 2024")]
+    # SKI 2023: 35 of 38 provinces published, SSGI 2024: 13 → no data "(3 | 25)"
+    assert [len(v) for v in both] == [35, 13] and labels[-1].endswith("(3 | 25)")
+    ge30 = [int((v >= 30).sum()) for v in both]
+    assert labels[4].startswith("≥ 30") and labels[4].endswith(f"({ge30[0]} | {ge30[1]})")
+    from PIL import Image
+    with Image.open(out) as im:
+        assert im.size == (1920, 1080)
