@@ -39,7 +39,13 @@ from streamlit_folium import st_folium
 from components.i18n import fmt_number, pick, t
 from components.map import uncertainty
 from components.map.offline import leaflet_only, use_local_assets
-from components.map.vendor import GESTURE_CSS, GESTURE_JS, PETA_MAP_JS, local_url
+from components.map.vendor import (
+    GESTURE_CSS,
+    GESTURE_JS,
+    PETA_MAP_JS,
+    PETA_PERIODS_JS,
+    local_url,
+)
 from geo.indicators.registry import Indicator
 from geo.regions import display as geo_display
 from geo.regions import mapfiles
@@ -179,6 +185,7 @@ class _Assets(JSCSSMixin, MacroElement):
     draws points."""
     _template = Template("")
     default_js = [("peta_map", local_url(PETA_MAP_JS)),
+                  ("peta_periods", local_url(PETA_PERIODS_JS)),
                   ("leaflet_gesture_handling", local_url(GESTURE_JS))]
     default_css = [("leaflet_gesture_handling_css", local_url(GESTURE_CSS))]
 
