@@ -21,6 +21,7 @@ from components.views.ranking import (
     ranking_table,
     show_own_rank,
 )
+from components.views.rankrange import add_rank_ranges
 
 view = state.current()
 page_header("page_peringkat", "peringkat_intro", view.projector)
@@ -49,5 +50,6 @@ if not view.projector:
                                      key="rank-order") or "order_rank"
     table = order_table(table, indicator, order)
     rank_chart(table, indicator, view.lang)
-    show_table(display_rank_table(table, indicator, view.lang),
+    show_table(add_rank_ranges(display_rank_table(table, indicator, view.lang), table,
+                               indicator, level, period, view.region),
                f"peringkat-{indicator}-{period}", key="rank-table")
