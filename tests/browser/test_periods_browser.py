@@ -3,6 +3,7 @@ maps; its link round-trips), the timeline (play steps through every period), the
 map's not-comparable regions, and the hatching of unreliable registry rates."""
 from __future__ import annotations
 
+import re
 import time
 from urllib.parse import parse_qs, urlparse
 
@@ -105,9 +106,21 @@ def test_split_view_two_synced_maps_and_its_link(server, page, external_requests
     link = page.url
     page.goto("about:blank")
     page.goto(link, wait_until="domcontentloaded")
-    _split_drawn(page, n)
+    frame = _split_drawn(page, n)
     expect(page.get_by_role("heading", level=3).filter(has_text="SKI 2023 | SSGI 2024")) \
         .to_have_count(1)
+
+    # drill down from the right map: its popup's "Buka wilayah ini" opens the regency
+    frame.locator("body").evaluate("""() => window.pp_split.right.eachLayer(l => {
+        if (l.feature && l.feature.properties.code === '62.03') {
+            l.openPopup(l.getBounds().getCenter());
+        }
+    })""")
+    button = frame.locator(".pp-split-right .pp-open")
+    expect(button).to_have_attribute("data-code", "62.03")
+    button.click()
+    expect(page).to_have_url(re.compile(r"[?&]wilayah=62\.03(&|$)"),
+                             timeout=LOAD_TIMEOUT * 1000)
 
 
 def test_timeline_steps_through_every_period(server, page, external_requests,  # noqa: F811
