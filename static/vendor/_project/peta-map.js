@@ -442,7 +442,7 @@
   window.PetaMap = {
     plan: plan,
     // what peta-periods.js (split view, timeline) shares with this file
-    shared: {info: info, onPopupOpen: onPopupOpen, NO_DATA: NO_DATA},
+    shared: {info: info, onPopupOpen: onPopupOpen, NO_DATA: NO_DATA, labels: labels},
     view: function (map, cfg) {
       if (!map._ppMounted) { mount(map); }
       // the previous view goes at once: its layers, its handlers, its pending files

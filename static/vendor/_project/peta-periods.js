@@ -36,6 +36,7 @@
     var sp = map._ppSplit;
     if (!sp) { return; }
     map.off("move", sp.follow);
+    (sp.other._ppOff || []).splice(0).forEach(function (off) { off(); });
     sp.other.remove();
     sp.div.parentNode.removeChild(sp.div);
     if (sp.label) { map.removeControl(sp.label); }
@@ -106,6 +107,14 @@
         }, {maxWidth: 340, className: "pp-popup"});
       }
     }).addTo(sp.other);
+    // projector: region names on the right map too (the left map's view draws its own)
+    (sp.other._ppOff = sp.other._ppOff || []).splice(0).forEach(function (off) { off(); });
+    if (sp.labels) { sp.other.removeLayer(sp.labels); sp.labels = null; }
+    if (cfg.labels) {
+      sp.labels = L.layerGroup().addTo(sp.other);
+      var declutter = shared().labels(sp.other, sp.labels, data);
+      sp.other.whenReady(function () { setTimeout(declutter, 0); });
+    }
     sp.other.invalidateSize({animate: false});
     sp.other.setView(map.getCenter(), map.getZoom(), {animate: false});
     host.setAttribute("data-pp-split", "1");
