@@ -223,7 +223,8 @@ def map_level(region: str) -> str | None:
     return child_level(level_of(region))
 
 
-VALUE_COLUMNS = ["code", "value", "numerator", "denominator", "unstable"]
+VALUE_COLUMNS = ["code", "value", "numerator", "denominator", "unstable", "ci_low", "ci_high",
+                 "rse"]
 
 
 def _part(indicator: str, level: str, period: str, parent: str | None) -> pd.DataFrame | None:

@@ -14,7 +14,7 @@ import threading
 import streamlit as st
 
 from components import data, mobile, state
-from components.i18n import lang, plain, t
+from components.i18n import lang, pick, plain, t
 from geo.codes import LEVELS
 from geo.indicators import registry as indicators
 from geo.regions import boundaries as regions
@@ -175,3 +175,24 @@ def period_select(options: list[str], default: str | None = None, key: str = "pe
             _bound_widget(st.selectbox, t(label_key), key, str, lambda v: v, suffix,
                           options=options, format_func=format_func)
     return st.session_state[key]
+
+
+MAP_MODES = {"nilai": ("Nilai satu periode", "One period's values"),
+             "perubahan": ("Perubahan antar-periode", "Change between periods"),
+             "berdampingan": ("Dua periode berdampingan", "Two periods side by side"),
+             "lini_waktu": ("Lini waktu", "Timeline")}
+
+
+def map_mode_select(modes: tuple[str, ...] = tuple(MAP_MODES)) -> str:
+    """What the map shows (issue 26): one period's values, the change between two
+    (``?peta=perubahan``), two periods side by side (``berdampingan``) or every period on
+    a timeline (``lini_waktu``); kept in the URL like every picker."""
+    if st.session_state.get("map_mode") not in modes:
+        state.set_value("map_mode", modes[0])
+    for place, suffix in _places():
+        with place:
+            _bound_widget(st.radio, pick(("Peta", "Map")), "map_mode", str,
+                          lambda v: v if v in modes else modes[0], suffix,
+                          options=list(modes), format_func=lambda m: pick(MAP_MODES[m]),
+                          horizontal=True)
+    return st.session_state["map_mode"]

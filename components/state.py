@@ -26,6 +26,7 @@ PARAMS: dict[str, tuple[str, str]] = {
     "proyektor": ("projector", "0"),
     "kelas": ("classifier", "fisher_jenks"),
     "peta_dasar": ("basemap", "0"),
+    "peta": ("map_mode", "nilai"),   # nilai | perubahan | berdampingan | lini_waktu (issue 26)
 }
 _WRITTEN = "_url_written"
 _FROM_URL = "_url_applied"     # parameters taken from the URL in this run
@@ -37,6 +38,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "proyektor": ("0", "1"),
     "kelas": ("fisher_jenks", "quantiles"),
     "peta_dasar": ("0", "1"),
+    "peta": ("nilai", "perubahan", "berdampingan", "lini_waktu"),
 }
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from geo import cache
 from geo.config import data_dir
+from geo.stats.intervals import CI_NOT_PUBLISHED
 
 SAMPLE_SCOPE = "nasional"
 SAMPLE_SEED = 0
@@ -193,7 +194,11 @@ def _long_from_import(data: pd.DataFrame, meta: dict) -> pd.DataFrame:
         "period": period, "value": pd.to_numeric(data["nilai"], errors="coerce"),
         "numerator": float("nan"), "denominator": float("nan"), "unstable": False,
         "source": data["sumber"].astype(object).where(data["sumber"].notna(),
-                                                      meta.get("name", "impor"))})
+                                                      meta.get("name", "impor")),
+        "ci_low": float("nan"), "ci_high": float("nan"), "rse": float("nan")})
+    # an imported value is a published figure: no interval unless one is given
+    long["ci_note"] = [CI_NOT_PUBLISHED if i in INDICATORS and INDICATORS[i].unit_id == "%"
+                       else None for i in long["indicator"]]
     long = long.loc[long["indicator"].isin(list(INDICATORS)) & long["value"].notna()
                     & (long["code"] != "00")]
     long.loc[long["period"] == "", "period"] = "impor"
@@ -222,7 +227,7 @@ def long_table(joined: pd.DataFrame | None = None, levels: tuple[str, ...] | Non
     return concat_long([p for p in parts if len(p)] or parts[:1])
 
 
-LONG_VERSION = "1"
+LONG_VERSION = "2"
 
 
 def long_table_cached(versions: str, build) -> pd.DataFrame:
@@ -264,6 +269,9 @@ def concat_long(parts: list[pd.DataFrame]) -> pd.DataFrame:
         if col in ("value", "numerator", "denominator"):
             out[col] = np.concatenate([pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
                                        for s in series])
+        elif col in ("ci_low", "ci_high", "rse"):      # display precision; 6 million rows
+            out[col] = np.concatenate([pd.to_numeric(s, errors="coerce").to_numpy(
+                dtype=np.float32) for s in series])
         elif col == "unstable":
             out[col] = np.concatenate([s.fillna(False).to_numpy(dtype=bool) for s in series])
         else:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from components import data, sidebar, state
 from components.i18n import t
+from components.map.change import text as change_text
 from components.map.choropleth import map_section
 from components.notices import dataset_notice, page_header
 from components.tables import show_table
@@ -20,6 +21,7 @@ from components.views.ranking import (
     ranking_table,
     show_own_rank,
 )
+from components.views.rankrange import add_rank_ranges
 
 view = state.current()
 page_header("page_peringkat", "peringkat_intro", view.projector)
@@ -32,8 +34,14 @@ period = sidebar.period_select(periods)
 compare = compare_select(periods, period)
 if not view.projector and indicator != "stunting":   # registry figures: say if they are samples
     dataset_notice(hazards=indicator == "posyandu_bahaya_tinggi_pct")
+mode = sidebar.map_mode_select() if len(periods) > 1 else "nilai"
+if mode in ("perubahan", "berdampingan") and not compare and not view.projector:
+    st.info(change_text("need_compare"))
 show_own_rank(indicator, view.region, period, view.lang, compare=compare, large=view.projector)
-map_section(view, indicator, period, page="peringkat", show_points=False, show_table=False)
+map_section(view, indicator, period, page="peringkat", show_points=False, show_table=False,
+            change_from=compare if mode == "perubahan" else None,
+            split_from=compare if mode == "berdampingan" else None,
+            timeline=periods if mode == "lini_waktu" else None)
 if not view.projector:
     table = ranking_table(indicator, level, period, compare, view.region)
     st.subheader(t("rank_change") if compare else t("rank"))
@@ -44,5 +52,6 @@ if not view.projector:
                                      key="rank-order") or "order_rank"
     table = order_table(table, indicator, order)
     rank_chart(table, indicator, view.lang)
-    show_table(display_rank_table(table, indicator, view.lang),
+    show_table(add_rank_ranges(display_rank_table(table, indicator, view.lang), table,
+                               indicator, level, period, view.region),
                f"peringkat-{indicator}-{period}", key="rank-table")

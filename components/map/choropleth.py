@@ -9,9 +9,12 @@ import streamlit as st
 
 from components import data, state, tables
 from components.i18n import t
+from components.map import change as change_map
 from components.map import export as export_view
 from components.map import files as mapdata
 from components.map import frame as page_frame
+from components.map import periods as map_periods
+from components.map import uncertainty
 from components.map.breadcrumb import show_breadcrumb
 from components.map.legend import show_legend
 from components.map.view import Choropleth, build_map, point_rows, sample_stamp, show_map
@@ -20,7 +23,7 @@ from geo.export.mapdata import is_hazard
 from geo.indicators import published
 from geo.indicators import registry as indicators
 from geo.stats import classify as geo_classify
-from geo.stats import ranking
+from geo.stats import ranking, rankrange
 
 # Projector: the map iframe takes the window height minus the exit button, the region's
 # rank and the map title above it.
@@ -44,7 +47,12 @@ def _ranked_values(dv: str, indicator_id: str, level: str, period: str,
     ind = indicators.get(indicator_id)
     vals = data.values(indicator_id, level, period, region or None)
     ranked = ranking.rank_frame(vals, ind.higher_is_worse)
-    out = vals.merge(ranked[["code", "rank", "of"]], on="code", how="left")
+    if len(ranked) and "ci_low" in ranked and ranked[["ci_low", "ci_high"]].notna().all().all():
+        # registry proportions: the ranks each region's interval allows (issue 26)
+        ranked["rank_low"], ranked["rank_high"] = rankrange.rank_ranges(
+            ranked["ci_low"], ranked["ci_high"], ind.higher_is_worse)
+    keep = [c for c in ("code", "rank", "of", "rank_low", "rank_high") if c in ranked]
+    out = vals.merge(ranked[keep], on="code", how="left")
     out.insert(1, "name", out["code"].map(data.names()))
     return out
 
@@ -86,17 +94,46 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
                 show_points: bool = True, hazards=None, marked: set[str] | None = None,
                 marked_label: str = "", extra_legend: list[tuple[str, str]] | None = None,
                 table_extra: pd.DataFrame | None = None, offline_only: bool = False,
-                show_table: bool = True) -> None:
+                show_table: bool = True, change_from: str | None = None,
+                split_from: str | None = None, timeline: list[str] | None = None) -> None:
+    """The map row of a page. ``change_from``: draw the change from that period to
+    ``period`` instead of the values (components.map.change); ``split_from``: that period
+    on the left and ``period`` on the right (split view); ``timeline``: every period of the
+    list, starting at ``period`` (components.map.periods)."""
     ind = indicators.get(indicator_id)
     level = data.map_level(view.region)
     lang = view.lang
     show_breadcrumb(view)
     layer = data.display_layer(level, view.region or None)
-    vals = ranked_values(indicator_id, level, period, view.region)
-    classification = geo_classify.classify(vals["value"], ind, method=view.classifier)
-    colors = geo_classify.colors_for(ind, len(classification.labels_id))
-    ch = Choropleth(layer=layer, values=vals, indicator=ind, classification=classification,
-                    colors=colors, lang=lang, marked=marked or set(), marked_label=marked_label)
+    change = None
+    if change_from and change_from != period:
+        change = change_map.change_view(indicator_id, level, period, change_from, view.region,
+                                        layer["code"])
+        vals, classification, colors = change.values, change.classification, change.colors
+        extra_legend = list(extra_legend or []) + change_map.legend_entry(change)
+    else:
+        vals = ranked_values(indicator_id, level, period, view.region)
+        classification = geo_classify.classify(vals["value"], ind, method=view.classifier)
+        colors = geo_classify.colors_for(ind, len(classification.labels_id))
+    several = None
+
+    def values_of(p):
+        return ranked_values(indicator_id, level, p, view.region)
+    if not change and split_from and split_from != period:
+        several = map_periods.split_view(ind, layer, split_from, period, values_of,
+                                         view.classifier, lang)
+    elif not change and timeline and len(timeline) > 1:
+        several = map_periods.timeline_view(ind, layer, timeline, period, values_of,
+                                            view.classifier, lang)
+    if several:
+        ch = several.main
+        classification, colors, vals = several.classification, several.colors, ch.values
+    else:
+        ch = Choropleth(layer=layer, values=vals, indicator=change.indicator if change else ind,
+                        classification=classification, colors=colors, lang=lang,
+                        marked=marked or set(), marked_label=marked_label,
+                        fills=change.fills if change else {},
+                        notes=change.notes if change else {})
     posyandu = mapdata.posyandu_layer(view.region, offline_only) if show_points else {}
     if (not view.projector and ind.id == "stunting" and level == "provinsi"
             and published.old_papua_geography(period)):
@@ -104,13 +141,31 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
     m = build_map(ch, hazards=hazards, basemap=view.basemap, labels=view.projector,
                   geometry_url=mapdata.geometry_url(level, view.region),
                   drill=level != "desa", fill_height=view.projector,
-                  sample=view_sample(ind, bool(posyandu), bool(hazards)), **posyandu)
+                  sample=view_sample(ind, bool(posyandu), bool(hazards)),
+                  split=several.split if several else None,
+                  timeline=several.timeline if several else None, **posyandu)
     labels = classification.labels_id if lang == "id" else classification.labels_en
-    counts = list(pd.Series(classification.class_of(
-        layer["code"].map(vals.set_index("code")["value"]).to_numpy(dtype=float))).value_counts()
-        .reindex(list(range(len(labels))) + [-1], fill_value=0))
+    classes = pd.Series(classification.class_of(
+        layer["code"].map(vals.set_index("code")["value"]).to_numpy(dtype=float)))
+    if change:       # not comparable: their own legend row, not "no data"
+        classes[layer["code"].isin(change.fills).to_numpy()] = -2
+    counts = list(classes.value_counts().reindex(list(range(len(labels))) + [-1], fill_value=0))
     title = map_title(ind, level, view.region, period, lang)
+    if change:
+        title = change_map.text("title", indicator=ind.label(lang)[0].lower()
+                                + ind.label(lang)[1:], level=LABEL[lang][level].lower(),
+                                region=data.region_name(view.region), compare=change_from,
+                                period=period)
+    if several:
+        counts = several.counts
+        base = map_title(ind, level, view.region, "", lang)
+        title = (map_periods.text("split_title", title=base, left=split_from, right=period)
+                 if several.split else map_periods.text(
+                     "timeline_title", title=base, first=timeline[0], last=timeline[-1]))
 
+    hatch = uncertainty.hatching(ind, vals)
+    if hatch.any():
+        extra_legend = list(extra_legend or []) + uncertainty.legend_entries(ind)
     if posyandu.get("symbols"):
         extra_legend = list(extra_legend or []) + [
             ("background:rgba(33,113,181,.45);border:1px solid #08306b;border-radius:50%",
@@ -137,19 +192,30 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
         with col_map:
             show_map(m, key=key, height=height)
     with col_legend:
-        show_legend(ind.label(lang), ind.unit(lang), labels, colors, counts=counts,
+        shown = change.indicator if change else ind
+        show_legend(shown.label(lang), shown.unit(lang), labels, colors, counts=counts,
                     extra=extra_legend, large=view.projector)
+        if change:
+            st.caption(change_map.text("rule", period=period, compare=change_from))
+        if several and several.split:
+            st.caption(map_periods.text("split_rule", left=split_from, right=period))
+        elif several:
+            st.caption(map_periods.text("timeline_rule", n=len(timeline)))
         if vals["unstable"].any():
             st.caption("⚠ " + t("unstable", n=indicators.DEFAULT_MIN_DENOMINATOR))
+        if hatch.any():
+            st.caption(uncertainty.rule_caption())
         if level != "desa" and not view.projector:
             st.caption(t("click_to_drill"))
-        export_view.export_buttons(view, ind.id, level, period)
+        export_view.export_buttons(view, ind.id, level, period, change_from=change_from
+                                   if change else None,
+                                   split_from=split_from if several and several.split else None)
     # A click on "Buka wilayah ini" reruns the page; state.apply_map_click opens the region
     # at the start of that run, before anything is drawn (shell.run).
 
     if frame:
         frame.to_below()    # the rest of the page comes below the map row
-    if show_table and not view.projector:
+    if show_table and not view.projector and not change:
         table = display_table(vals, ind, lang, table_extra)
         tables.show_table(table, f"{ind.id}-{level}-{view.region or 'indonesia'}",
                           key=f"tbl-{page}")
@@ -165,7 +231,19 @@ def display_table(vals: pd.DataFrame, ind: indicators.Indicator, lang: str,
     if not ind.is_rate or table["numerator"].isna().all():
         # Counts and published values: the value is all there is.
         table = table.drop(columns=["numerator", "denominator", "unstable"])
+    if "ci_low" in table and table["ci_low"].notna().any():
+        # registry proportions: the 95 % interval, RSE and BPS class beside the value
+        table["reliability"] = uncertainty.reliability_words(ind, table)
+        for c in ("ci_low", "ci_high"):
+            table[c] = table[c].astype(float).round(ind.decimals)
+        table["rse"] = table["rse"].astype(float).round(1)
+    else:
+        table = table.drop(columns=[c for c in ("ci_low", "ci_high", "rse") if c in table])
     table["value"] = table["value"].round(ind.decimals)
+    if "rank_low" in table:     # "3–7": the ranks the interval allows (statistically tied)
+        table["rank_range"] = [uncertainty.rank_range_text(lo, hi)
+                               for lo, hi in zip(table["rank_low"], table["rank_high"])]
+        table = table.drop(columns=["rank_low", "rank_high"])
     for col in ("numerator", "denominator", "of", "rank"):   # counts read as integers
         if col in table and table[col].dropna().eq(table[col].dropna().round()).all():
             table[col] = table[col].round().astype("Int64")
@@ -175,4 +253,7 @@ def display_table(vals: pd.DataFrame, ind: indicators.Indicator, lang: str,
     return table.rename(columns={
         "code": t("code"), "name": t("name"), "value": f"{ind.label(lang)} ({ind.unit(lang)})",
         "rank": t("rank"), "of": t("of_n"), "numerator": t("numerator"),
-        "denominator": t("denominator"), "unstable": t("unstable_col")})
+        "denominator": t("denominator"), "unstable": t("unstable_col"),
+        "ci_low": uncertainty.text("col_ci_low"), "ci_high": uncertainty.text("col_ci_high"),
+        "rse": uncertainty.text("col_rse"), "reliability": uncertainty.text("col_reliability"),
+        "rank_range": uncertainty.text("col_rank_range")})

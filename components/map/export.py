@@ -48,17 +48,34 @@ def _inputs() -> dict:
 
 
 def map_bytes(inputs: dict, indicator: str, region: str, level: str, period: str, lang: str,
-              method: str, fmt: str, labels: bool = True) -> bytes:
-    """The exported map of a view (geo.export), cached per view and day."""
+              method: str, fmt: str, labels: bool = True, change_from: str | None = None,
+              split_from: str | None = None) -> bytes:
+    """The exported map of a view (geo.export), cached per view and day; ``change_from``:
+    the change map from that period (geo.export.changemap)."""
     from geo.export import map_data, render
+    from geo.export.changemap import change_map_data
+    from geo.export.splitmap import render_split
     key = ("map", indicator, region, level, period, lang, method, fmt, labels, dt.date.today(),
-           inputs["posyandu_info"], inputs["hazard_info"])
+           inputs["posyandu_info"], inputs["hazard_info"], change_from, split_from)
 
     def make():
-        md = map_data(inputs["long"], indicator, region, period=period or None, level=level,
-                      lang=lang, method=method, posyandu_info=inputs["posyandu_info"],
-                      hazard_info=inputs["hazard_info"], hazard_zones=inputs["hazard_zones"],
-                      hazard_layers=inputs["hazard_layers"])
+        if split_from:      # both periods side by side, one legend (geo.export.splitmap)
+            pair = [map_data(inputs["long"], indicator, region, period=p, level=level,
+                             lang=lang, method=method, posyandu_info=inputs["posyandu_info"],
+                             hazard_info=inputs["hazard_info"],
+                             hazard_zones=inputs["hazard_zones"],
+                             hazard_layers=inputs["hazard_layers"]) for p in (split_from, period)]
+            return render_split(*pair, fmt=fmt, method=method)[0]
+        if change_from:
+            md = change_map_data(inputs["long"], indicator, period, change_from, region, level,
+                                 lang)
+        else:
+            md = map_data(inputs["long"], indicator, region, period=period or None,
+                          level=level, lang=lang, method=method,
+                          posyandu_info=inputs["posyandu_info"],
+                          hazard_info=inputs["hazard_info"],
+                          hazard_zones=inputs["hazard_zones"],
+                          hazard_layers=inputs["hazard_layers"])
         return render(md, fmt, labels=labels)[0]
     return _cached(key, make)
 
@@ -70,19 +87,23 @@ def pack_bytes(inputs: dict, region: str, lang: str) -> bytes:
     return _cached(key, lambda: build_pack(region, lang=lang, **inputs)[0])
 
 
-def export_buttons(view: state.View, indicator: str, level: str, period: str) -> None:
+def export_buttons(view: state.View, indicator: str, level: str, period: str,
+                   change_from: str | None = None, split_from: str | None = None) -> None:
     """Download buttons of the map shown (PNG, PDF) and of the region's meeting pack."""
     if view.projector:
         return
     region = view.region or ""
-    name = _slug("peta", indicator, region or "indonesia", period)
+    name = _slug("peta", indicator, region or "indonesia",
+                 f"{change_from}-{period}" if change_from else
+                 f"{split_from}-dan-{period}" if split_from else period)
     inputs = _inputs()
     st.markdown(f"**{t('download_map')}**")
     c1, c2 = st.columns(2)
     for col, fmt in ((c1, "png"), (c2, "pdf")):
         def make(fmt=fmt):
             return map_bytes(inputs, indicator, region, level, period, view.lang,
-                             view.classifier, fmt)
+                             view.classifier, fmt, change_from=change_from,
+                             split_from=split_from)
         col.download_button(t(f"download_map_{fmt}"), make, file_name=f"{name}.{fmt}",
                             mime=MIME[fmt], on_click="ignore", key=f"dl-map-{fmt}",
                             help=t("download_map_help"))

@@ -85,9 +85,10 @@ LEAFLET_ICON_PATH_JS = "_project/leaflet-icon-path.js"
 #: folium class): its own script, and the gesture plugin (one finger scrolls the page,
 #: two fingers move the map).
 PETA_MAP_JS = "_project/peta-map.js"
+PETA_PERIODS_JS = "_project/peta-periods.js"   # split view and timeline (issue 26)
 GESTURE_JS = "leaflet-gesture-handling-1.2.2/leaflet-gesture-handling.min.js"
 GESTURE_CSS = "leaflet-gesture-handling-1.2.2/leaflet-gesture-handling.min.css"
-MAP_ASSETS: tuple[str, ...] = (PETA_MAP_JS, GESTURE_JS, GESTURE_CSS)
+MAP_ASSETS: tuple[str, ...] = (PETA_MAP_JS, PETA_PERIODS_JS, GESTURE_JS, GESTURE_CSS)
 #: Classes the project uses: each must end up with local links only.
 REQUIRED_CLASS_NAMES: tuple[str, ...] = (
     "folium.Map",

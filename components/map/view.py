@@ -36,9 +36,16 @@ from folium.plugins import FastMarkerCluster
 from jinja2 import Template
 from streamlit_folium import st_folium
 
-from components.i18n import fmt_number, t
+from components.i18n import fmt_number, pick, t
+from components.map import uncertainty
 from components.map.offline import leaflet_only, use_local_assets
-from components.map.vendor import GESTURE_CSS, GESTURE_JS, PETA_MAP_JS, local_url
+from components.map.vendor import (
+    GESTURE_CSS,
+    GESTURE_JS,
+    PETA_MAP_JS,
+    PETA_PERIODS_JS,
+    local_url,
+)
 from geo.indicators.registry import Indicator
 from geo.regions import display as geo_display
 from geo.regions import mapfiles
@@ -53,13 +60,16 @@ BORDER = "#4d4d4d"
 class Choropleth:
     """What a page wants drawn: one indicator over the regions of one level."""
     layer: gpd.GeoDataFrame            # display geometry: code, name, geometry
-    values: pd.DataFrame               # code, value, unstable (+ rank, of)
+    values: pd.DataFrame               # code, value, unstable (+ rank, of, numerator,
+    #                                    denominator, ci_low, ci_high, rse)
     indicator: Indicator
     classification: geo_classify.Classification
     colors: list[str]
     lang: str = "id"
     marked: set[str] = field(default_factory=set)   # codes to outline (e.g. below a standard)
     marked_label: str = ""
+    fills: dict[str, str] = field(default_factory=dict)   # code → fill replacing its class
+    notes: dict[str, str] = field(default_factory=dict)   # code → tooltip note (plain text)
 
 
 def _bounds(gdf: gpd.GeoDataFrame):
@@ -89,18 +99,38 @@ def _feature_properties(ch: Choropleth) -> pd.DataFrame:
         (f"{fmt_number(x, ch.indicator.decimals, lang)} {unit}" if pd.notna(x) else t("no_data"))
         + (f" {t('unstable_mark')}" if u and pd.notna(x) else "")
         for x, u in zip(value, unstable)]
-    rank_text = [t("rank_k_of_n", k=int(r), n=int(n)) if pd.notna(r) and pd.notna(n) else "–"
-                 for r, n in zip(rank, of)]
+    low = layer["code"].map(v["rank_low"]) if "rank_low" in v else pd.Series(pd.NA, index=layer.index)
+    high = layer["code"].map(v["rank_high"]) if "rank_high" in v else low
+    rank_text = [uncertainty.rank_text(r, n, lo, hi) for r, n, lo, hi in zip(rank, of, low, high)]
     fills = class_colors(ch)
     marked = layer["code"].isin(ch.marked).to_numpy()
+    hatch = layer["code"].map(uncertainty.hatching(ch.indicator, ch.values).set_axis(
+        ch.values["code"])).fillna(0).astype(int) if len(ch.values) else \
+        pd.Series(0, index=layer.index)
+
+    def col(name):
+        return layer["code"].map(v[name]) if name in v else pd.Series(np.nan, index=layer.index)
+    interval_text = [uncertainty.interval_text(ch.indicator, lo, hi, r, h) if pd.notna(x) else ""
+                     for x, lo, hi, r, h in zip(value, col("ci_low"), col("ci_high"), col("rse"),
+                                                hatch)]
+    burden_text = [uncertainty.burden_text(ch.indicator, x, n) if pd.notna(val) else ""
+                   for val, x, n in zip(value, col("numerator"), col("denominator"))]
     props = pd.DataFrame({
         "code": layer["code"].to_numpy(),
         "name": [html.escape(str(n)) for n in layer["name"]],
         "nilai": [html.escape(s) for s in value_text],
         "peringkat": [html.escape(s) for s in rank_text],
+        "selang": [html.escape(s) for s in interval_text],
+        "jumlah": [html.escape(s) for s in burden_text],
+        "arsir": hatch.to_numpy(dtype=int),
     })
-    if ch.marked:
-        props["catatan"] = np.where(marked, html.escape(ch.marked_label), "")
+    if ch.fills:
+        fills = np.array([ch.fills.get(c, f) for c, f in zip(layer["code"], fills)], dtype=object)
+    if ch.marked or ch.notes:
+        own = [html.escape(ch.notes.get(c, "")) for c in layer["code"]]
+        props["catatan"] = [("; ".join(filter(None, (html.escape(ch.marked_label) if m else "",
+                                                     o))))
+                            for m, o in zip(marked, own)]
     props["style"] = [
         {"fillColor": f, "color": "#000000" if m else BORDER, "weight": 3 if m else 0.8,
          "fillOpacity": 0.85, "dashArray": "6 4" if m else None}
@@ -111,7 +141,7 @@ def _feature_properties(ch: Choropleth) -> pd.DataFrame:
 def _tooltip_fields(ch: Choropleth) -> tuple[list[str], list[str]]:
     fields = ["name", "nilai", "peringkat"]
     aliases = [t("name"), ch.indicator.label(ch.lang), t("rank")]
-    if ch.marked:
+    if ch.marked or ch.notes:
         fields.append("catatan")
         aliases.append(t("note"))
     return fields, aliases
@@ -122,18 +152,26 @@ def _text(ch: Choropleth) -> dict:
     return {k: html.escape(v) for k, v in {
         "name": t("name"), "value": ch.indicator.label(ch.lang), "rank": t("rank"),
         "note": t("note"), "noData": t("no_data"), "posyandu": t("posyandu_count"),
-        "open": t("open_region")}.items()}
+        "open": t("open_region"), "interval": uncertainty.text("interval"),
+        "burden": uncertainty.text("burden")}.items()}
 
 
 def _values_config(ch: Choropleth) -> tuple[dict, dict]:
-    """Per code: [fill, outlined] and [value text, rank text, note] (escaped)."""
+    """Per code: [fill, outlined, hatching 0/1/2] and [value text, rank text, note,
+    interval text, count text] (escaped)."""
     props = _feature_properties(ch)
-    style = {c: [s["fillColor"], 1 if s["color"] == "#000000" else 0]
-             for c, s in zip(props["code"], props["style"])}
+    style = {c: [s["fillColor"], 1 if s["color"] == "#000000" else 0, int(h)]
+             for c, s, h in zip(props["code"], props["style"], props["arsir"])}
     notes = props["catatan"] if "catatan" in props else [""] * len(props)
-    info = {c: [v, r, n] for c, v, r, n in zip(props["code"], props["nilai"], props["peringkat"],
-                                               notes)}
+    info = {c: [v, r, n, ci, b] for c, v, r, n, ci, b in zip(
+        props["code"], props["nilai"], props["peringkat"], notes, props["selang"],
+        props["jumlah"])}
     return style, info
+
+
+def _timeline_text() -> dict:
+    return {"play": pick(("Putar", "Play")), "pause": pick(("Jeda", "Pause")),
+            "period": pick(("Periode", "Period"))}
 
 
 def _points_text() -> dict:
@@ -147,6 +185,7 @@ class _Assets(JSCSSMixin, MacroElement):
     draws points."""
     _template = Template("")
     default_js = [("peta_map", local_url(PETA_MAP_JS)),
+                  ("peta_periods", local_url(PETA_PERIODS_JS)),
                   ("leaflet_gesture_handling", local_url(GESTURE_JS))]
     default_css = [("leaflet_gesture_handling_css", local_url(GESTURE_CSS))]
 
@@ -227,7 +266,9 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
               symbols: dict[str, int] | None = None, points_urls: list[str] | None = None,
               points_prefix: str = "", offline_only: bool = False,
               drill: bool = True, fill_height: bool = False,
-              sample: dict | None = None) -> MapParts:
+              sample: dict | None = None,
+              split: tuple[str, str, Choropleth] | None = None,
+              timeline: tuple[list[str], list[Choropleth], int] | None = None) -> MapParts:
     """Folium map of a choropleth, with optional hazard zones, Posyandu and labels.
 
     ``geometry_url``: the layer's geometry file (geo.regions.mapfiles, served under /app/static);
@@ -259,6 +300,18 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
                          "offlineOnly": bool(offline_only), "text": _points_text()}
     if hazards:
         cfg["hazards"] = hazards
+    if split:
+        left, right, other = split
+        o_style, o_info = _values_config(other)
+        cfg["split"] = {"left": html.escape(left), "right": html.escape(right),
+                        "style": o_style, "info": o_info}
+    if timeline:
+        periods, views, start = timeline
+        configs = [_values_config(v) for v in views]
+        cfg["timeline"] = {"periods": [html.escape(p) for p in periods],
+                           "styles": [c[0] for c in configs], "infos": [c[1] for c in configs],
+                           "start": int(start), "step": 1500,
+                           "text": {k: html.escape(v) for k, v in _timeline_text().items()}}
     if points:
         add_points(view, points)
     view.add_child(PetaCall("view", cfg, m))
@@ -274,6 +327,14 @@ _MAP_CSS = (
     "{background-color:rgba(8,48,107,.85);color:#fff;font-weight:700}"
     ".leaflet-tooltip,.pp-popup{font-size:15px}"
     ".pp-info th{padding-right:8px;text-align:left;font-weight:600}"
+    ".pp-info td{white-space:normal;min-width:200px;max-width:340px}"
+    ".pp-period{background:rgba(255,255,255,.92);padding:4px 10px;border-radius:4px;"
+    "font:700 17px sans-serif;color:#111;box-shadow:0 1px 4px rgba(0,0,0,.3)}"
+    ".pp-timeline{background:rgba(255,255,255,.95);padding:6px 10px;border-radius:6px;"
+    "display:flex;align-items:center;gap:10px;box-shadow:0 1px 4px rgba(0,0,0,.3);"
+    "font:600 16px sans-serif}"
+    ".pp-play{min-width:44px;min-height:40px;font-size:18px;border:0;border-radius:6px;"
+    "background:#0b6e4f;color:#fff;cursor:pointer}.pp-slider{width:260px}"
     ".pp-open{margin-top:8px;width:100%;min-height:40px;font:600 15px sans-serif;color:#fff;"
     "background:#0b6e4f;border:0;border-radius:6px;cursor:pointer}"
     ".pp-label-icon{background:none;border:0}"

@@ -110,7 +110,7 @@ def cmd_rank(args) -> int:
     from geo import datasets
     from geo.indicators import registry as indicators
     from geo.regions import boundaries as regions
-    from geo.stats import ranking
+    from geo.stats import ranking, rankrange
     ind = indicators.get(args.indicator)
     if ind.source == "registri":
         joined, hazard = _joined_for(args)
@@ -129,6 +129,8 @@ def cmd_rank(args) -> int:
     names = code_list.set_index("code")["name"]
     table = ranking.rank_table(long, args.indicator, args.level, args.survey, args.compare,
                                parent=args.parent, names=names, universe=code_list["code"])
+    table = rankrange.with_uncertainty(table, long, args.indicator, args.level, args.survey,
+                                       args.parent)
     _write_table(table, args.format, args.out)
     return 0
 

@@ -50,22 +50,59 @@ def cmd_map(args) -> int:
     level = args.level or map_level(region)
     started = time.perf_counter()
     long = long_for([args.indicator], (level,), region)
-    if args.survey and indicators.get(args.indicator).source != "registri":
+    change_from = getattr(args, "change_from", None)
+    split_from = getattr(args, "split_from", None)
+    if (args.survey or change_from or split_from) and \
+            indicators.get(args.indicator).source != "registri":
         found = periods(long, args.indicator, level, region)
-        if args.survey not in found:
-            print(f"Survei/periode '{args.survey}' tidak ada untuk {args.indicator} di tingkat "
-                  f"{level} wilayah ini. Pilihan: {', '.join(found) or '(tidak ada)'}",
-                  file=sys.stderr)
+        for p in filter(None, (args.survey, change_from, split_from)):
+            if p not in found:
+                print(f"Survei/periode '{p}' tidak ada untuk {args.indicator} di tingkat "
+                      f"{level} wilayah ini. Pilihan: {', '.join(found) or '(tidak ada)'}",
+                      file=sys.stderr)
+                return 2
+    if split_from:
+        from geo.export.mapdata import latest_period
+        from geo.export.splitmap import render_split
+        period = args.survey or latest_period(long, args.indicator, level, region)
+        pair = [map_data(long, args.indicator, region, period=p, level=level, lang=args.lang,
+                         method=args.classifier) for p in (split_from, period)]
+        loaded = time.perf_counter() - started
+        payload, info = render_split(*pair, fmt=fmt, method=args.classifier)
+        out.write_bytes(payload)
+        print(json.dumps({"berkas": str(out), "judul": info.title, "ukuran_px": info.size_px,
+                          "tata_letak": info.layout, "data_sampel": info.sample,
+                          "periode": period, "periode_kiri": split_from,
+                          "data_s": round(loaded, 2), "render_s": round(info.seconds, 2),
+                          "legenda": [{"warna": c, "label": lab, "px": [round(x), round(y)]}
+                                      for c, lab, (x, y) in info.swatches]},
+                         ensure_ascii=False))
+        return 0
+    if change_from:
+        from geo.export.changemap import change_map_data
+        from geo.export.mapdata import latest_period
+        period = args.survey or latest_period(long, args.indicator, level, region)
+        if period == change_from:
+            print("Galat: --change-from harus periode lain dari --survey", file=sys.stderr)
             return 2
-    data = map_data(long, args.indicator, region, period=args.survey, level=level,
-                    lang=args.lang, method=args.classifier)
+        data = change_map_data(long, args.indicator, period, change_from, region, level,
+                               args.lang)
+    else:
+        data = map_data(long, args.indicator, region, period=args.survey, level=level,
+                        lang=args.lang, method=args.classifier)
     loaded = time.perf_counter() - started
     payload, info = render(data, fmt, labels=args.labels)
     if not _write(out, payload):
         return 2
     print(json.dumps({"berkas": str(out), "judul": info.title, "ukuran_px": info.size_px,
                       "tata_letak": info.layout, "data_sampel": info.sample,
-                      "periode": data.period, "data_s": round(loaded, 2),
+                      "periode": data.period,
+                      **({"periode_banding": data.compare, "perubahan": f"{data.compare} → "
+                          f"{data.period}", "tidak_sebanding": sorted(data.special_fills)}
+                         if data.compare else {}),
+                      "diarsir": {str(k): sum(1 for v in data.hatch.values() if v == k)
+                                  for k in (1, 2)},
+                      "data_s": round(loaded, 2),
                       "render_s": round(info.seconds, 2),
                       "legenda": [{"warna": c, "label": lab, "px": [round(x), round(y)]}
                                   for c, lab, (x, y) in info.swatches]}, ensure_ascii=False))
@@ -111,6 +148,10 @@ def register(sub) -> None:
     p.add_argument("--lang", choices=("id", "en"), default="id")
     p.add_argument("--labels", action="store_true", help="tulis nama wilayah (tanpa tumpang)")
     p.add_argument("--classifier", choices=("fisher_jenks", "quantiles"), default="fisher_jenks")
+    p.add_argument("--change-from", help='peta perubahan dari periode ini ke --survey, mis. '
+                                         '"SKI 2023" (poin persen, 0 di tengah)')
+    p.add_argument("--split-from", help='dua peta berdampingan: periode ini (kiri) dan --survey '
+                                        '(kanan), satu skema kelas, mis. "SKI 2023"')
     p.add_argument("--out", required=True, help="berkas .png atau .pdf")
     p.set_defaults(func=cmd_map)
 

@@ -16,7 +16,7 @@ from geo.indicators import published
 from geo.indicators import registry as indicators
 from geo.regions import display
 from geo.stats import classify as geo_classify
-from geo.stats import ranking
+from geo.stats import intervals, ranking
 
 HAZARD_INDICATORS = ("posyandu_bahaya_tinggi", "posyandu_bahaya_tinggi_pct")
 HAZARD_PREFIX = "bahaya_"          # per-type exposure indicators (geo.indicators.hazards)
@@ -132,6 +132,13 @@ class MapData:
     marked_label: str = ""
     hazards: gpd.GeoDataFrame | None = None     # zones drawn: jenis, kelas, geometry
     hazard_types: list[str] = field(default_factory=list)   # types counted and drawn
+    # issue 26: hatching per code (1 "hati-hati", 2 "tidak akurat"); fills that replace the
+    # class colour (code → colour, e.g. "not comparable" on a change map) with their legend
+    # rows (colour, label, count); the comparison period of a change map
+    hatch: dict[str, int] = field(default_factory=dict)
+    special_fills: dict[str, str] = field(default_factory=dict)
+    special_legend: list[tuple[str, str, int]] = field(default_factory=list)
+    compare: str | None = None
 
     @property
     def sample(self) -> bool:
@@ -194,7 +201,9 @@ def map_data(long: pd.DataFrame, indicator_id: str, region: str = "", period: st
         period = latest_period(long, indicator_id, level, region) or ""
     layer = display.display_layer(level, region or None)
     rows = indicators.values(long, indicator_id, level, period, region or None)
-    vals = rows[["code", "value", "unstable", "source"]].reset_index(drop=True)
+    keep = [c for c in ("code", "value", "unstable", "source", "numerator", "denominator",
+                        "rse") if c in rows]
+    vals = rows[keep].reset_index(drop=True)
     ranked = ranking.rank_frame(vals[["code", "value"]], ind.higher_is_worse)
     vals = vals.merge(ranked[["code", "rank", "of"]], on="code", how="left")
     vals.insert(1, "name", vals["code"].map(layer.set_index("code")["name"]))
@@ -232,6 +241,13 @@ def map_data(long: pd.DataFrame, indicator_id: str, region: str = "", period: st
     unstable = int(vals["unstable"].fillna(False).astype(bool).sum())
     if unstable:
         notes.append(tr("unstable", lang, n=unstable, d=indicators.DEFAULT_MIN_DENOMINATOR))
+    hatch: dict[str, int] = {}
+    if "rse" in vals and "denominator" in vals:
+        levels_ = intervals.hatch_levels(ind, vals["rse"], vals["denominator"],
+                                         vals["unstable"].fillna(False).to_numpy(dtype=bool))
+        hatch = {c: int(h) for c, h in zip(vals["code"], levels_) if h}
+        if hatch:
+            notes.append(intervals.rule_text(indicators.DEFAULT_MIN_DENOMINATOR, lang))
     marked: set[str] = set()
     if ind.id in KADER_INDICATORS:
         kpp = indicators.values(long, "kader_per_posyandu", level, indicators.REGISTRY_PERIOD,
@@ -244,7 +260,7 @@ def map_data(long: pd.DataFrame, indicator_id: str, region: str = "", period: st
         sources=_sources(ind, vals, period, lang, posyandu_info, hazard_info),
         sample_reasons=reasons, notes=notes, marked=marked,
         marked_label=tr("below_standard", lang) if marked else "", hazards=zones,
-        hazard_types=types)
+        hazard_types=types, hatch=hatch)
 
 
 def hazard_view_zones(layers, types: list[str], layer: gpd.GeoDataFrame,

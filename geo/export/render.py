@@ -27,6 +27,7 @@ from geo.export.labels import place_labels
 from geo.export.mapdata import MapData, class_index
 from geo.export.text import date_text, num, short_name, tr
 from geo.hazards import types as ht
+from geo.indicators.definition import DEFAULT_MIN_DENOMINATOR
 from geo.stats import classify as geo_classify
 
 matplotlib.rcParams["font.family"] = "DejaVu Sans"
@@ -42,6 +43,7 @@ SEA = "#eef3f7"
 CONTEXT = "#e4e4e4"
 BORDER = "#ffffff"
 SAMPLE_RED = "#b30000"
+HATCHES = {1: "///", 2: "//////"}   # sparse "hati-hati", dense "tidak akurat" (issue 26)
 
 
 @dataclass
@@ -55,6 +57,7 @@ class RenderInfo:
     labels: list[str] = field(default_factory=list)   # codes labelled on the map
     texts: list[str] = field(default_factory=list)    # every text drawn outside the map
     legend: list[str] = field(default_factory=list)   # the legend's entries, in order
+    hatched: dict[int, int] = field(default_factory=dict)  # hatching level → regions drawn
     seconds: float = 0.0
 
 
@@ -155,10 +158,14 @@ def figure(data: MapData, size=PNG_SIZE, dpi: int = PNG_DPI, labels: bool = Fals
 
     entries = [(c, lab, n) for c, lab, n in zip(data.colors, data.labels, data.counts)]
     entries.append((geo_classify.NO_DATA_COLOR, tr("no_data", lang), data.counts[-1]))
+    entries += [(c, lab, n) for c, lab, n in data.special_legend]
     extra = []
     if data.marked:
         extra.append(("marked", data.marked_label))
     extra += hazard_legend(data)
+    if data.hatch:
+        extra += [("hatch1", tr("hatch_caution", lang)),
+                  ("hatch2", tr("hatch_unreliable", lang, d=DEFAULT_MIN_DENOMINATOR))]
     w, h = size
     lay = _Layout(w, h, aspect, len(entries) + len(extra), title)
     lay.label_pt *= label_scale
@@ -207,8 +214,15 @@ def figure(data: MapData, size=PNG_SIZE, dpi: int = PNG_DPI, labels: bool = Fals
     idx = class_index(data)
     palette = list(data.colors) + [geo_classify.NO_DATA_COLOR]
     fills = [palette[i] if i >= 0 else geo_classify.NO_DATA_COLOR for i in idx]
+    fills = [data.special_fills.get(c, f) for c, f in zip(layer["code"], fills)]
     edge = 0.25 if len(layer) > 150 else 0.6
     add_polygons(ax, layer.geometry.values, fills, BORDER, edge * lay.s, 2)
+    for level, pattern in HATCHES.items():     # unreliable estimates, over their colour
+        codes = [c for c, h in data.hatch.items() if h == level]
+        info.hatched[level] = int(layer["code"].isin(codes).sum())
+        if codes:
+            add_polygons(ax, layer.loc[layer["code"].isin(codes)].geometry.values, "none",
+                         "#222222", 0, 3, hatch=pattern)
     if data.marked:
         add_polygons(ax, layer.loc[layer["code"].isin(data.marked)].geometry.values, "none",
                      "#000000", 1.6 * lay.s, 3, linestyles=[(0, (4, 3))])
@@ -336,6 +350,10 @@ def _draw_panel(fig, lay: _Layout, data: MapData, entries, extra, info: RenderIn
             rect = Rectangle((x, y + (lay.row - sh) / 2), sw, sh, transform=fig.dpi_scale_trans,
                              facecolor="none", edgecolor="black", linewidth=1.8 * lay.s,
                              linestyle=(0, (4, 3)))
+        elif color in ("hatch1", "hatch2"):
+            rect = Rectangle((x, y + (lay.row - sh) / 2), sw, sh, transform=fig.dpi_scale_trans,
+                             facecolor="white", edgecolor="#222222", linewidth=0.8 * lay.s,
+                             hatch=HATCHES[int(color[-1])])
         else:
             rect = Rectangle((x, y + (lay.row - sh) / 2), sw, sh, transform=fig.dpi_scale_trans,
                              facecolor=color, edgecolor="#555555", linewidth=0.8 * lay.s)

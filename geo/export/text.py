@@ -48,6 +48,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "below_standard": ("di bawah standar 5 kader", "below the 5-kader standard"),
     "unstable": ("{n} wilayah dengan penyebut < {d}: nilai tidak stabil",
                  "{n} regions with denominator < {d}: unstable values"),
+    "hatch_caution": ("Arsir jarang: hati-hati (RSE 25–50 %)",
+                      "Sparse hatching: use with caution (RSE 25–50%)"),
+    "hatch_unreliable": ("Arsir rapat: tidak akurat (RSE > 50 % atau penyebut < {d})",
+                         "Dense hatching: not accurate (RSE > 50% or denominator < {d})"),
+    "change_title": ("Perubahan {indicator} per {level} — {region} ({compare} → {period})",
+                     "Change in {indicator} by {level} — {region} ({compare} → {period})"),
+    "not_comparable": ("tidak dapat dibandingkan", "not comparable"),
+    "not_comparable_list": ("Tidak dapat dibandingkan: {items}.", "Not comparable: {items}."),
+    "change_rule": ("Perubahan = {period} − {compare}; kelas simetris di sekitar 0, biru = "
+                    "membaik, merah = memburuk.", "Change = {period} − {compare}; classes "
+                    "symmetric around 0, blue = improved, red = worsened."),
     "old_geography": ("{period} memakai 34 provinsi (sebelum pemekaran Papua 2022): Papua dan "
                       "Papua Barat mencakup 93–96, yang tampil tanpa data.",
                       "{period} uses 34 provinces (before the 2022 Papua split): Papua and "

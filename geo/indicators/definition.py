@@ -10,7 +10,10 @@ DEFAULT_MIN_DENOMINATOR = 20
 KADER_STANDARD = 5     # kader per Posyandu: the minimum standard
 WHO_STUNTING_BINS = (2.5, 10.0, 20.0, 30.0)  # WHO–UNICEF prevalence thresholds (%)
 LONG_COLUMNS = ["indicator", "code", "level", "period", "value", "numerator", "denominator",
-                "unstable", "source"]
+                "unstable", "source", "ci_low", "ci_high", "rse", "ci_note"]
+# ci_low, ci_high: 95 % interval in the indicator's unit; rse: relative standard error (%);
+# ci_note: how the interval was obtained (geo.stats.intervals.CI_NOTES) or missing when
+# the value is not a proportion.
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,12 @@ A rate whose denominator is below ``min_denominator`` (default 20) is flagged un
 
 Published survey values (geo.indicators.published) and registry-derived values share one long shape:
 
-    indicator, code, level, period, value, numerator, denominator, unstable, source
+    indicator, code, level, period, value, numerator, denominator, unstable, source,
+    ci_low, ci_high, rse, ci_note
+
+Every proportion (a share in % of countable things) carries its Wilson 95 % interval and its
+RSE computed from its numerator and denominator (geo.stats.intervals); published values carry
+no invented interval (NaN, ``ci_note`` = "interval tidak dipublikasikan").
 
 The hazard-exposure indicators (one set per InaRISK hazard type) are defined and summed in
 geo.indicators.hazards, the Posyandu transformation indicators (SPM services, strata) in
@@ -33,6 +38,7 @@ from geo.indicators.definition import (  # noqa: F401  (public here too)
 from geo.indicators.hazards import hazard_definitions, hazard_sums
 from geo.indicators.transformation import transformation_definitions, transformation_sums
 from geo.regions.positions import code_positions
+from geo.stats import intervals
 
 PARALLEL_MIN = 50_000  # Posyandu; below this the sums run on one thread
 
@@ -267,6 +273,8 @@ def aggregate(joined: pd.DataFrame, levels: tuple[str, ...] = LEVELS,
     # One block of rows per indicator: every region of every level.
     rows = n_regions * len(ind_ids)
     numbers = np.empty((3, rows))                   # value, numerator, denominator
+    bounds = np.empty((3, rows), dtype=np.float32)  # ci_low, ci_high, rse
+    note = np.full(rows, -1, dtype=np.int8)         # ci_note (category code; -1 = none)
     unstable = np.zeros(rows, dtype=bool)
     for ii, ind_id in enumerate(ind_ids):
         ind = INDICATORS[ind_id]
@@ -284,6 +292,10 @@ def aggregate(joined: pd.DataFrame, levels: tuple[str, ...] = LEVELS,
         numbers[0, block], numbers[1, block], numbers[2, block] = value, numerator, denominator
         if ind.is_rate:
             unstable[block] = np.nan_to_num(denominator) < min_denominator
+        bounds[0, block], bounds[1, block], bounds[2, block] = \
+            intervals.interval_columns(ind, numerator, denominator)
+        if intervals.is_proportion(ind):
+            note[block] = 0
     # Text columns are categoricals built from integer codes: ~900,000 rows share a few
     # thousand distinct values, and no string is copied per row.
     frame = pd.DataFrame(numbers.T, columns=["value", "numerator", "denominator"], copy=False)
@@ -295,6 +307,8 @@ def aggregate(joined: pd.DataFrame, levels: tuple[str, ...] = LEVELS,
     frame.insert(3, "period", cat(np.zeros(rows, dtype=np.int8), dtype=_dtype((REGISTRY_PERIOD,))))
     frame["unstable"] = unstable
     frame["source"] = cat(np.zeros(rows, dtype=np.int8), dtype=_dtype(("registri",)))
+    frame["ci_low"], frame["ci_high"], frame["rse"] = bounds[0], bounds[1], bounds[2]
+    frame["ci_note"] = cat(note, dtype=_dtype(intervals.CI_NOTES))
     return frame
 
 
@@ -309,8 +323,16 @@ def published_long() -> pd.DataFrame:
     out = pd.DataFrame({
         "indicator": t["indicator"], "code": t["code"], "level": t["level"],
         "period": t["period"], "value": t["value"], "numerator": np.nan,
-        "denominator": np.nan, "unstable": False, "source": t["source"]})
+        "denominator": np.nan, "unstable": False, "source": t["source"],
+        "ci_low": np.nan, "ci_high": np.nan, "rse": np.nan,
+        "ci_note": [_published_note(i) for i in t["indicator"]]})
     return out
+
+
+def _published_note(indicator: str) -> str | None:
+    """A published proportion: the data directory's sources give no interval."""
+    ind = INDICATORS.get(indicator)
+    return intervals.CI_NOT_PUBLISHED if ind is not None and ind.unit_id == "%" else None
 
 
 def values(long: pd.DataFrame, indicator: str, level: str, period: str | None = None,
@@ -334,7 +356,9 @@ def table(long: pd.DataFrame, level: str, parent: str | None = None) -> pd.DataF
     names = code_list(level).set_index("code")["name"]
     long = long.assign(name=long["code"].map(names))
     cols = ["code", "name", "indicator", "period", "value", "numerator", "denominator",
-            "unstable", "source"]
+            "unstable", "source", "ci_low", "ci_high", "rse", "reliability", "ci_note"]
+    cls = intervals.reliability(long["rse"], unstable=long["unstable"].to_numpy(dtype=bool))
+    long = long.assign(reliability=np.where(long["ci_note"].isna(), "", cls))
     return long[cols].sort_values(["indicator", "period", "code"]).reset_index(drop=True)
 
 

@@ -324,7 +324,8 @@ def test_cli_rank_compare_columns_and_quoted_figures():
                          capture_output=True, text=True, check=True)
     table = pd.read_csv(io.StringIO(out.stdout), dtype={"code": str})
     assert list(table.columns) == ["code", "name", "value", "rank", "of", "value_prev", "rank_prev",
-                                   "of_prev", "rank_change", "value_change", "catatan"]
+                                   "of_prev", "rank_change", "value_change", "ci_low", "ci_high",
+                                   "rse", "rank_low", "rank_high", "catatan"]
     t = table.set_index("code")
     assert t.loc["51", "rank_change"] == 0
     both = t["value"].notna() & t["value_prev"].notna()

@@ -24,6 +24,11 @@
  *   ring (a Posyandu) has a tooltip and a click on it opens the region's popup. Above
  *   3,000 rings (a national view) they are drawn on one canvas that the mouse passes
  *   through (the names are in the list under the map).
+ * - uncertainty (issue 26): a region whose value is an unreliable registry proportion is
+ *   hatched over its colour (cfg.style[code][2]: 1 sparse "hati-hati", RSE 25-50 %;
+ *   2 dense "tidak akurat", RSE > 50 % or too small a denominator); the tooltip gives the
+ *   95 % interval, the RSE and the count behind the rate (cfg.info[code][3], [4]).
+ * - split view (cfg.split) and timeline (cfg.timeline): peta-periods.js.
  */
 (function () {
   "use strict";
@@ -37,7 +42,10 @@
 
   function info(cfg, code, props) {
     var v = cfg.info[code] || [cfg.text.noData, "–", ""];
-    var fields = [[cfg.text.name, props.name], [cfg.text.value, v[0]], [cfg.text.rank, v[1]]];
+    var fields = [[cfg.text.name, props.name], [cfg.text.value, v[0]]];
+    if (v[3]) { fields.push([cfg.text.interval, v[3]]); }
+    if (v[4]) { fields.push([cfg.text.burden, v[4]]); }
+    fields.push([cfg.text.rank, v[1]]);
     if (cfg.symbols) { fields.push([cfg.text.posyandu, cfg.symbols[code] || 0]); }
     if (v[2]) { fields.push([cfg.text.note, v[2]]); }
     return "<table class='pp-info'>" + rows(fields) + "</table>";
@@ -88,6 +96,53 @@
     map._ppOff.push(function () { map.off("zoomend moveend resize", declutter); });
     declutter();
     return declutter;
+  }
+
+  // Hatching patterns, defined once per document in a hidden SVG: a path in any of the
+  // map's SVG renderers can fill with url(#pp-hatch-1) or url(#pp-hatch-2).
+  function hatchPatterns() {
+    if (document.getElementById("pp-hatch-defs")) { return; }
+    var ns = "http://www.w3.org/2000/svg", svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("id", "pp-hatch-defs");
+    svg.setAttribute("width", "0");
+    svg.setAttribute("height", "0");
+    svg.style.position = "absolute";
+    var defs = document.createElementNS(ns, "defs");
+    [[1, 8], [2, 4]].forEach(function (h) {
+      var pat = document.createElementNS(ns, "pattern");
+      pat.setAttribute("id", "pp-hatch-" + h[0]);
+      pat.setAttribute("patternUnits", "userSpaceOnUse");
+      pat.setAttribute("width", String(h[1]));
+      pat.setAttribute("height", String(h[1]));
+      pat.setAttribute("patternTransform", "rotate(45)");
+      var line = document.createElementNS(ns, "line");
+      line.setAttribute("x1", "0"); line.setAttribute("y1", "0");
+      line.setAttribute("x2", "0"); line.setAttribute("y2", String(h[1]));
+      line.setAttribute("stroke", "#222222");
+      line.setAttribute("stroke-width", "1.5");
+      pat.appendChild(line);
+      defs.appendChild(pat);
+    });
+    svg.appendChild(defs);
+    document.body.appendChild(svg);
+  }
+
+  // The hatched regions of this view, over the choropleth; the mouse passes through.
+  function hatching(root, cfg, data) {
+    var hatched = data.features.filter(function (f) {
+      var s = cfg.style[f.properties.code];
+      return s && s[2];
+    });
+    if (!hatched.length) { return 0; }
+    hatchPatterns();
+    L.geoJson({type: "FeatureCollection", features: hatched}, {
+      interactive: false, className: "pp-hatch",
+      style: function (f) {
+        return {stroke: false, fill: true, fillOpacity: 1,
+                fillColor: "url(#pp-hatch-" + cfg.style[f.properties.code][2] + ")"};
+      }
+    }).addTo(root);
+    return hatched.length;
   }
 
   function symbols(root, cfg, data) {
@@ -310,6 +365,12 @@
     if (map.hasLayer(layer)) { layer.setStyle(layer.options.style); }
     else { layer.addTo(map); }
     window.pp_choropleth = layer;
+    var hatched = hatching(root, cfg, data);
+    var periods = window.PetaPeriods;   // peta-periods.js: split view and timeline
+    if (periods) {
+      if (cfg.split) { periods.split(map, cfg, data); } else { periods.unsplit(map); }
+      if (cfg.timeline) { periods.timeline(map, cfg); }
+    }
     if (cfg.symbols) { symbols(root, cfg, data); }
     if (cfg.points) { points(root, cfg, current); }
     if (cfg.hazards) {
@@ -325,6 +386,12 @@
     function refit() {
       if (!current()) { return; }
       map.invalidateSize({animate: false});
+      if (map._ppSplit) {
+        var host = map.getContainer();
+        map._ppSplit.div.style.top = host.offsetTop + "px";
+        map._ppSplit.div.style.height = host.offsetHeight + "px";
+        map._ppSplit.other.invalidateSize({animate: false});
+      }
       map.fitBounds(cfg.bounds, {animate: false});
       if (declutter) { declutter(); }
     }
@@ -332,6 +399,7 @@
     setTimeout(refit, 1200);
     map.getContainer().setAttribute("data-pp-ready", "1");
     map.getContainer().setAttribute("data-pp-view", String(map._ppViews));
+    map.getContainer().setAttribute("data-pp-hatched", String(hatched));
   }
 
   // The DATA SAMPEL stamp: a control of its own in the map (it stays with the map in a
@@ -387,22 +455,25 @@
     return data;
   }
 
+  // "Buka wilayah ini" in a popup of either map drills down.
+  function onPopupOpen(e) {
+    var btn = e.popup.getElement() && e.popup.getElement().querySelector(".pp-open");
+    if (btn) {
+      L.DomEvent.on(btn, "click", function (ev) {
+        L.DomEvent.stop(ev);
+        btn.disabled = true;
+        send(btn.getAttribute("data-code"));
+      });
+    }
+  }
+
   // Once per map: the scale bar and the popup's "Buka wilayah ini" button.
   function mount(map) {
     map._ppMounted = true;
     map._ppViews = 0;
     map._ppOff = [];
     L.control.scale({imperial: false, maxWidth: 160}).addTo(map);  // km only
-    map.on("popupopen", function (e) {
-      var btn = e.popup.getElement() && e.popup.getElement().querySelector(".pp-open");
-      if (btn) {
-        L.DomEvent.on(btn, "click", function (ev) {
-          L.DomEvent.stop(ev);
-          btn.disabled = true;
-          send(btn.getAttribute("data-code"));
-        });
-      }
-    });
+    map.on("popupopen", onPopupOpen);
   }
 
   // The site plan of Konektivitas (components.views.siteplan): the regions in grey, each
@@ -450,6 +521,8 @@
 
   window.PetaMap = {
     plan: plan,
+    // what peta-periods.js (split view, timeline) shares with this file
+    shared: {info: info, onPopupOpen: onPopupOpen, NO_DATA: NO_DATA, labels: labels},
     view: function (map, cfg) {
       if (!map._ppMounted) { mount(map); }
       // the previous view goes at once: its layers, its handlers, its pending files
