@@ -116,12 +116,22 @@ def followup_slides(pack, items, long: pd.DataFrame, since: str | None,
     registry = any(indicators.get(i).source == "registri" for i in table["indikator"])
     sample = (["nilai indikator registri dihitung dari Posyandu sampel, bukan registri nyata."]
               if registry and info is not None and info.sample else [])
+    when = f"sejak rapat lalu ({since})" if since else "sejauh ini"
+    late = int(opened["terlambat"].astype(bool).sum()) if len(opened) else 0
     for n, chunk in enumerate(chunks):
         title = f"Tindak lanjut — {pack.name}"
         if len(chunks) > 1:
             title += f" ({n + 1}/{len(chunks)})"
+        notes = [f"{len(opened)} tindak lanjut terbuka, {late} terlambat; "
+                 f"{len(done)} selesai {when}."]
+        for row in chunk.to_dict("records"):
+            dec = indicators.get(row["indikator"]).decimals
+            notes.append(f"#{row['id']} {row['nama_wilayah']}: {_cut(row['isi'], MAX_ISI)} — "
+                         f"PJ {row['pj']}, tenggat {row['tenggat']}"
+                         f"{' (terlambat)' if row['terlambat'] else ''}; "
+                         f"{_then_now(row, dec, pack.lang)}.")
         s = pack.slide(title, ["tindak lanjut rapat Pokjanal; nilai: indikator dasbor "
-                               "(saat diputuskan → periode terbaru hari ini)"], sample)
+                               "(saat diputuskan → periode terbaru hari ini)"], sample, notes)
         pack.slides[-1].update(tindak_lanjut=[int(i) for i in chunk["id"]])
         if chunk.empty:
             pack.text(s, 0.4, 1.2, 12.5, 0.6, [("Tidak ada tindak lanjut yang terbuka.", 16,
@@ -149,7 +159,6 @@ def followup_slides(pack, items, long: pd.DataFrame, since: str | None,
                         if c == 4 and row["terlambat"]:
                             p.font.bold, p.font.color.rgb = True, RED
         if n == len(chunks) - 1:
-            when = f"sejak rapat lalu ({since})" if since else "sejauh ini"
             lines = [(f"Selesai {when}: {len(done)}", 14, True, DARK)]
             for row in done.head(MAX_CLOSED).to_dict("records"):
                 lines.append((f"#{row['id']} {row['nama_wilayah']}: {_cut(row['isi'], 90)} — "

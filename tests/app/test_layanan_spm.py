@@ -28,7 +28,9 @@ def test_layanan_spm_province_62(lang):
     assert not at.exception, at.exception
     assert [t.value for t in at.title] == ["Layanan SPM" if lang == "id" else "SPM Services"]
     assert len(at.get("component_instance")) == 1              # the map
-    picker = at.sidebar.selectbox[-1]
+    # the SPM field picker (the meeting panel's selectboxes follow it in the sidebar)
+    picker = next(s for s in at.sidebar.selectbox
+                  if s.label == ("Indikator" if lang == "id" else "Indicator"))
     assert len(picker.options) == 8                            # 6 fields, all six, strata
     matrix = at.dataframe[0].value
     from geo.regions import boundaries as regions
