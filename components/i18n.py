@@ -305,6 +305,10 @@ TEXT: dict[str, tuple[str, str]] = {
                         "Regional ranking: 1 = worst (for stunting: the highest prevalence, as "
                         "in 'ranked 16th highest'). Ties share a rank."),
     "rank_change": ("Perubahan peringkat", "Rank change"),
+    "change_axis": ("Perubahan nilai ({unit}); di label: peringkat lama → baru",
+                    "Change of the value ({unit}); label: rank before → now"),
+    "change_worse": ("memburuk", "worse"),
+    "change_better": ("membaik", "better"),
     # ranking in words (issue 10)
     "rank_counted": ("Dihitung dari {n} {level} yang nilainya terbit pada {period}",
                      "Counted over the {n} {level} with a published value in {period}"),
@@ -323,6 +327,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "not_compared": ("Tidak dibandingkan dengan {compare} (tidak ada nilai yang sebanding).",
                      "Not compared with {compare} (no comparable value)."),
     "rank_prev": ("Peringkat sebelumnya", "Previous rank"),
+    "rank_both": ("Peringkat pada kedua survei", "Rank over both surveys"),
     "value_prev": ("Nilai sebelumnya", "Previous value"),
     "value_change_col": ("Perubahan nilai ({unit})", "Value change ({unit})"),
     "order_by": ("Urutkan", "Order by"),
@@ -335,6 +340,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "national": ("Indonesia (nasional)", "Indonesia (national)"),
     "year": ("Tahun", "Year"),
     "trend_title": ("Tren {indicator} — {region}", "{indicator} trend — {region}"),
+    "curve_k": ("Jumlah situs (k)", "Number of sites (k)"),
+    "target": ("Target nasional", "National target"),
     "target_label": ("Target {year}: {value} % ({source})", "Target {year}: {value} % ({source})"),
     "trend_sources": ("Sumber: SSGI 2021, SSGI 2022, SKI 2023, SSGI 2024 (Kemenkes); target "
                       "nasional: Perpres 72/2021 dan RPJMN 2025–2029.",
@@ -508,3 +515,20 @@ def fmt_number(value, decimals: int = 1, language: str | None = None) -> str:
     if (language or lang()) == "id":
         text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
     return text
+
+
+def vega_config(language: str | None = None) -> dict:
+    """Vega-Lite ``config`` writing numbers as the UI language does (axes, tooltips, labels
+    with a d3 format): Indonesian "22,1" and "1.192"."""
+    if (language or lang()) != "id":
+        return {}
+    return {"locale": {"number": {"decimal": ",", "thousands": ".", "grouping": [3],
+                                  "currency": ["Rp", ""]}}}
+
+
+def with_locale(spec: dict, language: str | None = None) -> dict:
+    """A Vega-Lite specification with the number locale of ``language`` (vega_config)."""
+    config = vega_config(language)
+    if not config:
+        return spec
+    return {**spec, "config": {**spec.get("config", {}), **config}}

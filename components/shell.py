@@ -187,8 +187,9 @@ def _run() -> None:
             with (page_frame.run_page(view.projector) if framed else contextlib.nullcontext()):
                 nav.run()
             # A page may have replaced a choice the view does not offer (an unavailable
-            # survey, an indicator of another page): the URL says what is shown.
-            state.write_to_url()
+            # survey, an indicator of another page): the URL says what is shown, with the
+            # page's own choices (hazard type, order, k, radius…).
+            state.write_to_url(page_done=True)
     finally:
         _RUN.inside = False
 

@@ -15,11 +15,11 @@ from components.map import frame as page_frame
 from components.map.breadcrumb import show_breadcrumb
 from components.map.legend import show_legend
 from components.map.view import Choropleth, build_map, point_rows, show_map
+from components.view_model import ranked_view
 from geo.codes import LABEL
 from geo.indicators import published
 from geo.indicators import registry as indicators
 from geo.stats import classify as geo_classify
-from geo.stats import ranking
 
 # Projector: the map iframe takes the window height minus the exit button, the region's
 # rank and the map title above it.
@@ -28,20 +28,11 @@ PROJECTOR_MAP_CSS = ("iframe[title='streamlit_folium.st_folium']"
 
 
 def ranked_values(indicator_id: str, level: str, period: str, region: str) -> pd.DataFrame:
-    """Values of the regions under ``region`` with their rank among those siblings (cached
-    per data version: a view repeated by thirty people is computed once)."""
-    return _ranked_values(data.data_version(), indicator_id, level, period, region).copy()
-
-
-@st.cache_resource(max_entries=1024, show_spinner=False)
-def _ranked_values(dv: str, indicator_id: str, level: str, period: str,
-                   region: str) -> pd.DataFrame:
-    ind = indicators.get(indicator_id)
-    vals = data.values(indicator_id, level, period, region or None)
-    ranked = ranking.rank_frame(vals, ind.higher_is_worse)
-    out = vals.merge(ranked[["code", "rank", "of"]], on="code", how="left")
-    out.insert(1, "name", out["code"].map(data.names()))
-    return out
+    """Values of the regions under ``region`` with their rank among those siblings: the
+    view model's values (components.view_model, cached per data version), which Peringkat,
+    the key figures and the exports read too."""
+    view = ranked_view(indicator_id, level, period, None, region)
+    return view.values.drop(columns="source").copy()
 
 
 def points_for(region: str, lang: str, offline_only: bool = False) -> list[list] | None:

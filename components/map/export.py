@@ -47,12 +47,18 @@ def _inputs() -> dict:
                 hazard_info=z_info, hazard_zones=zones)
 
 
+def _dv() -> str:
+    """The store's data versions of this rerun (every kind): part of every picture's key,
+    so an import in any process reaches the next download."""
+    return data.data_version()
+
+
 def map_bytes(inputs: dict, indicator: str, region: str, level: str, period: str, lang: str,
               method: str, fmt: str, labels: bool = True) -> bytes:
     """The exported map of a view (geo.export), cached per view and day."""
     from geo.export import map_data, render
     key = ("map", indicator, region, level, period, lang, method, fmt, labels, dt.date.today(),
-           inputs["posyandu_info"], inputs["hazard_info"])
+           inputs["posyandu_info"], inputs["hazard_info"], inputs.get("dv"))
 
     def make():
         md = map_data(inputs["long"], indicator, region, period=period or None, level=level,
@@ -65,8 +71,10 @@ def map_bytes(inputs: dict, indicator: str, region: str, level: str, period: str
 def pack_bytes(inputs: dict, region: str, lang: str) -> bytes:
     """The meeting pack of a region (geo.export.pack), cached per region, language and day."""
     from geo.export.pack import build_pack
-    key = ("pack", region, lang, dt.date.today(), inputs["posyandu_info"], inputs["hazard_info"])
-    return _cached(key, lambda: build_pack(region, lang=lang, **inputs)[0])
+    key = ("pack", region, lang, dt.date.today(), inputs["posyandu_info"], inputs["hazard_info"],
+           inputs.get("dv"))
+    args = {k: v for k, v in inputs.items() if k != "dv"}
+    return _cached(key, lambda: build_pack(region, lang=lang, **args)[0])
 
 
 def export_buttons(view: state.View, indicator: str, level: str, period: str) -> None:
@@ -75,7 +83,7 @@ def export_buttons(view: state.View, indicator: str, level: str, period: str) ->
         return
     region = view.region or ""
     name = _slug("peta", indicator, region or "indonesia", period)
-    inputs = _inputs()
+    inputs = {**_inputs(), "dv": _dv()}
     st.markdown(f"**{t('download_map')}**")
     c1, c2 = st.columns(2)
     for col, fmt in ((c1, "png"), (c2, "pdf")):

@@ -17,9 +17,15 @@ LIST_COLUMNS = {"id": "col_id", "nama": "col_nama", "desa": "col_desa",
                 "blankspot_sumber": "col_blank_src"}
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
 def offline_table(region: str) -> pd.DataFrame:
-    """Posyandu without internet of a region (geo.connectivity.offline), cached per region."""
+    """Posyandu without internet of a region (geo.connectivity.offline), cached per data
+    version and region: an import (in any process) reaches the list, the plan and their
+    downloads on the next rerun."""
+    return _offline_table(data.data_version("posyandu", "batas"), region)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _offline_table(dv: str, region: str) -> pd.DataFrame:
     return connectivity.offline_posyandu(data.joined(), region or None, data.names())
 
 

@@ -15,8 +15,8 @@ import streamlit as st
 from folium.elements import JSCSSMixin
 from streamlit_folium import st_folium
 
-from components import data
-from components.i18n import fmt_number, t
+from components import data, state
+from components.i18n import fmt_number, t, with_locale
 from components.i18n import plain as md_escape
 from components.map import files as mapdata
 from components.map.offline import leaflet_only, use_local_assets
@@ -41,8 +41,9 @@ COVERED_COLUMNS = {"id": "col_id", "nama": "col_nama", "desa": "col_desa",
 
 
 def _version() -> str:
-    info = data.posyandu_info()
-    return f"{info.path}|{info.rows}|{info.date}"
+    """Cache key of the plan's inputs: the store's versions of the registry and boundaries
+    (the same key as the list of Posyandu without internet the plan is built on)."""
+    return data.data_version("posyandu", "batas")
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -96,12 +97,47 @@ def _upload(label: str, key: str, prefix: str) -> tuple[pd.DataFrame | None, str
     return (res.data, digest) if res.report.ok else (None, "")
 
 
+def _int_in(lo: int, hi: int):
+    def parse(raw: str) -> int:
+        value = int(raw)
+        if not lo <= value <= hi:
+            raise ValueError(raw)
+        return value
+    return parse
+
+
+def _radius(raw: str) -> float:
+    """A radius from the link: 1–30 km in steps of 0.5 ("7,5" read as 7.5)."""
+    value = float(raw.replace(",", "."))
+    if not 1.0 <= value <= 30.0 or (2 * value) % 1:
+        raise ValueError(raw)
+    return value
+
+
+def _num_text(value: float) -> str:
+    return f"{value:g}"
+
+
+def _choice(options):
+    def parse(raw: str) -> str:
+        if raw not in options:
+            raise ValueError(raw)
+        return raw
+    return parse
+
+
 def _controls() -> dict:
     c1, c2, c3 = st.columns([1.2, 1.2, 1])
-    k = c1.slider(t("plan_k"), 1, K_MAX, 20, key="plan-k")
-    radius = c2.slider(t("plan_radius"), 1.0, 30.0, 5.0, 0.5, key="plan-radius")
-    weight = c3.radio(t("plan_weight"), list(siteplan.WEIGHTS), key="plan-weight",
-                      format_func=lambda w: t(f"weight_{w}"))
+    with c1:      # k, radius and weight are in the link (components.state.PAGE_PARAMS)
+        k = state.bound("k", st.slider, t("plan_k"), _int_in(1, K_MAX), str, key="plan-k",
+                        min_value=1, max_value=K_MAX)
+    with c2:
+        radius = state.bound("radius", st.slider, t("plan_radius"), _radius, _num_text,
+                             key="plan-radius", min_value=1.0, max_value=30.0, step=0.5)
+    with c3:
+        weight = state.bound("bobot", st.radio, t("plan_weight"), _choice(siteplan.WEIGHTS),
+                             str, key="plan-weight", options=list(siteplan.WEIGHTS),
+                             format_func=lambda w: t(f"weight_{w}"))
     with st.expander(f"{t('plan_candidates')} · {t('plan_exact')}"):
         cands, cand_key = _upload(t("plan_candidates"), "plan-candidates", "K")
         exist, exist_key = _upload(t("plan_existing"), "plan-existing", "E")
@@ -171,10 +207,17 @@ def _curve(plan: siteplan.Plan) -> None:
     chart = pd.DataFrame({"k": plan.curve["k"].to_numpy(),
                           "share": (100 * plan.curve["share"]).round(2).to_numpy()})
     label = t("curve_share")
-    st.vega_lite_chart(chart, {
-        "height": 260, "mark": {"type": "line", "tooltip": True},
-        "encoding": {"x": {"field": "k", "type": "quantitative", "title": "k"},
-                     "y": {"field": "share", "type": "quantitative", "title": label}}},
+    st.vega_lite_chart(chart, with_locale({
+        "height": 260, "mark": {"type": "line", "point": len(chart) <= 40},
+        "encoding": {"x": {"field": "k", "type": "quantitative", "title": t("curve_k"),
+                           # k counts sites: whole numbers only on the axis
+                           "axis": {"format": "d", "tickMinStep": 1}},
+                     "y": {"field": "share", "type": "quantitative", "title": label,
+                           "axis": {"format": ",.0f"}},
+                     "tooltip": [{"field": "k", "type": "quantitative", "title": t("curve_k"),
+                                  "format": "d"},
+                                 {"field": "share", "type": "quantitative", "title": label,
+                                  "format": ",.1f"}]}}),
         width="stretch")
     st.caption(t("curve_caption"))
 

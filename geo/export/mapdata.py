@@ -16,7 +16,7 @@ from geo.indicators import published
 from geo.indicators import registry as indicators
 from geo.regions import display
 from geo.stats import classify as geo_classify
-from geo.stats import ranking
+from geo.views import ranked
 
 HAZARD_INDICATORS = ("posyandu_bahaya_tinggi", "posyandu_bahaya_tinggi_pct")
 KADER_INDICATORS = ("kader_per_posyandu", "kader_per_1000_balita", "posyandu_kader5_pct",
@@ -149,11 +149,10 @@ def map_data(long: pd.DataFrame, indicator_id: str, region: str = "", period: st
     if period is None:
         period = latest_period(long, indicator_id, level, region) or ""
     layer = display.display_layer(level, region or None)
-    rows = indicators.values(long, indicator_id, level, period, region or None)
-    vals = rows[["code", "value", "unstable", "source"]].reset_index(drop=True)
-    ranked = ranking.rank_frame(vals[["code", "value"]], ind.higher_is_worse)
-    vals = vals.merge(ranked[["code", "rank", "of"]], on="code", how="left")
-    vals.insert(1, "name", vals["code"].map(layer.set_index("code")["name"]))
+    # the view model (geo.views.ranked): the dashboard's map and Peringkat read the same
+    view = ranked.from_long(long, indicator_id, level, period, parent=region or None,
+                            names=layer.set_index("code")["name"])
+    vals = view.values[["code", "name", "value", "unstable", "source", "rank", "of"]]
     classification = geo_classify.classify(vals["value"], ind, method=method)
     colors = geo_classify.colors_for(ind, len(classification.labels_id))
     classes = classification.class_of(
