@@ -158,6 +158,8 @@ TEXT: dict[str, tuple[str, str]] = {
                       "InaRISK rasters (GeoTIFF) or BPBD KRB zones on the Manage Data page."),
     "hazard_type": ("Jenis bahaya", "Hazard type"),
     "sample_mark": ("DATA SAMPEL", "SAMPLE DATA"),
+    "data_kind": ("Keterangan data", "About the data"),
+    "sample_zone_mark": ("zona bahaya DATA SAMPEL", "SAMPLE hazard zones"),
     "posyandu_high": ("Posyandu di zona tinggi", "Posyandu in a high zone"),
     "share_high": ("Posyandu di zona tinggi (%)", "Posyandu in high zones (%)"),
     "balita": ("Balita sasaran", "Target under-fives"),
@@ -226,6 +228,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_blank_kab": ("Blank spot di kabupaten", "Blank spots in regency"),
     "col_blank_src": ("Sumber blank spot", "Blank-spot source"),
     "plan_title": ("Rencana lokasi situs konektivitas", "Connectivity site plan"),
+    "plan_saturated": ("{n} situs sudah menjangkau semua Posyandu tanpa internet yang dapat "
+                       "dijangkau dalam radius {r} km ({reached} dari {demand}); situs ke-{next} "
+                       "sampai ke-{k} tidak menambah jangkauan, jadi rencana ini memuat {n} "
+                       "situs, bukan {k}.",
+                       "{n} sites already reach every Posyandu without internet that can be "
+                       "reached within {r} km ({reached} of {demand}); sites {next} to {k} would "
+                       "add nothing, so this plan has {n} sites, not {k}."),
+    "plan_saturated_unreachable": ("{u} Posyandu tidak terjangkau calon lokasi mana pun dalam "
+                                   "radius ini.", "{u} Posyandu are out of reach of every "
+                                   "candidate site within this radius."),
     "plan_intro": ("Di mana {k} situs (BTS, VSAT/Starlink, Wi-Fi desa) menjangkau Posyandu tanpa "
                    "internet terbanyak? Jarak lingkaran besar (haversine) dalam meter; calon "
                    "lokasi default = satu titik di dalam tiap desa. Metode greedy menjamin "

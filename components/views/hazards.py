@@ -188,18 +188,21 @@ def exposed_section(region: str, hazard_type: str, sample: bool) -> None:
         return chosen
     chosen = state.bound("kelas_bahaya", st.multiselect, t("hazard_class"), parse,
                          lambda v: ",".join(v) or "-", key="exposed-classes",
-                         options=list(ht.KELAS), format_func=t)
+                         options=list(ht.KELAS), format_func=t, select_all=False)
     rows = exposed(region, hazard_type, tuple(chosen))
     types = data.hazard_layers()[0].types()
-    cols = ["nama", "desa", "kecamatan", *[f"{j}_kelas" for j in types], "kelas_tertinggi",
+    cols = ["nama", "desa", "kecamatan", "kabupaten", *[f"{j}_kelas" for j in types],
+            "kelas_tertinggi",
             "balita_sasaran", "jumlah_kader", "lat", "lon", "id", "kode_desa"]
     table = rows[cols].copy()
     for col in [f"{j}_kelas" for j in types] + ["kelas_tertinggi"]:   # not "None"
         table[col] = table[col].astype(object).where(table[col].notna(), t("none_class"))
-    if sample:
-        table.insert(0, "data", t("sample_mark"))
+    if sample:      # the zones are samples: every row says so (a column read by people)
+        table.insert(0, t("data_kind"), t("sample_zone_mark"))
     st.caption(t("exposed_count", n=fmt_number(len(table), 0)))
     labels = {"nama": t("name"), "desa": t("village"), "kecamatan": t("kecamatan"),
+              "kabupaten": t("col_kabupaten"), "lat": t("col_lat"), "lon": t("col_lon"),
+              "id": t("col_id"), "kode_desa": t("col_kode_desa"),
               "kelas_tertinggi": t("highest_class"), "balita_sasaran": t("balita"),
               "jumlah_kader": t("kader"),
               **{f"{j}_kelas": ht.label(j, lang()) for j in types}}

@@ -22,6 +22,7 @@ from components.map import files as mapdata
 from components.map.offline import leaflet_only, use_local_assets
 from components.map.vendor import PETA_MAP_JS, local_url
 from components.map.view import PetaCall
+from components.tables import localized
 from components.views.connectivity import download_row, labelled, offline_table
 from geo.connectivity import offline as connectivity
 from geo.connectivity import plan as siteplan
@@ -194,6 +195,14 @@ def _kpis(plan: siteplan.Plan) -> None:
     else:
         gap = "–" if s["gap"] is None else f"{fmt_number(100 * s['gap'], 2)} %"
         st.warning(t("plan_method_limit", gap=gap, g=g, s=fmt_number(s["seconds"], 2)))
+    if s["sites"] < s["k"]:     # the greedy stopped: more sites would reach nobody new
+        note = t("plan_saturated", n=fmt_number(s["sites"], 0), k=fmt_number(s["k"], 0),
+                 next=fmt_number(s["sites"] + 1, 0),
+                 r=fmt_number(s["radius_km"], 0 if float(s["radius_km"]).is_integer() else 1),
+                 reached=fmt_number(s["covered_posyandu"], 0), demand=fmt_number(s["demand"], 0))
+        if s["unreachable"]:
+            note += " " + t("plan_saturated_unreachable", u=fmt_number(s["unreachable"], 0))
+        st.info(note)
     if s["existing_sites"]:
         st.caption(t("plan_existing_note", n=s["existing_sites"],
                      c=fmt_number(s["existing_covered"], 0)))
@@ -324,13 +333,15 @@ def planner_section(region: str) -> None:
         _legend()
     st.markdown(f"**{t('plan_sites_table')}**")
     sites = plan.sites.assign(share_total=(100 * plan.sites["share_total"]).round(2))
-    st.dataframe(labelled(sites[[c_ for c_ in SITE_COLUMNS if c_ in sites]], SITE_COLUMNS),
+    st.dataframe(localized(labelled(sites[[c_ for c_ in SITE_COLUMNS if c_ in sites]],
+                                    SITE_COLUMNS)),
                  hide_index=True, width="stretch", height=260)
     slug = f"rencana-situs-{(region or 'indonesia').replace('.', '-')}-k{c['k']}"
     download_row(plan.sites, slug, key="plan-sites", sheet="situs")
     st.markdown(f"**{t('plan_covered_table')}**")
     cov = plan.covered[[c_ for c_ in COVERED_COLUMNS if c_ in plan.covered]]
     cov = cov.assign(site_rank=cov["site_rank"].where(cov["site_rank"] >= 0))
-    st.dataframe(labelled(cov, COVERED_COLUMNS), hide_index=True, width="stretch", height=260)
+    st.dataframe(localized(labelled(cov, COVERED_COLUMNS)), hide_index=True, width="stretch",
+                 height=260)
     download_row(cov, f"{slug}-posyandu", key="plan-covered", sheet="posyandu")
 
