@@ -38,8 +38,10 @@ def localized(df: pd.DataFrame, language: str | None = None):
     """``df`` as a pandas Styler whose shown values are written as people write them in
     ``language`` (the sort still uses the numbers): "27,9", "1.192", "–" for missing."""
     language = language or lang()
-    if df.size > STYLE_MAX_CELLS:
+    if df.size > STYLE_MAX_CELLS or not df.columns.is_unique:
         return df
+    if not df.index.is_unique:        # a Styler needs unique labels (the index is hidden)
+        df = df.reset_index(drop=True)
     sty = df.style
     for col in df.columns:
         s = df[col]

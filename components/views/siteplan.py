@@ -28,6 +28,7 @@ from geo.connectivity import offline as connectivity
 from geo.connectivity import plan as siteplan
 from geo.importers.safety import max_upload_bytes
 
+RADII = [r / 2 for r in range(2, 61)]   # 1–30 km in steps of 0.5 (the link's values)
 K_MAX = 200                       # the greedy runs to K_MAX once; smaller k are its prefix
 SITE_COLOR, EXISTING_COLOR = "#6a3d9a", "#4d4d4d"
 COVERED_COLOR, UNCOVERED_COLOR = "#2171b5", "#e31a1c"
@@ -133,8 +134,11 @@ def _controls() -> dict:
         k = state.bound("k", st.slider, t("plan_k"), _int_in(1, K_MAX), str, key="plan-k",
                         min_value=1, max_value=K_MAX)
     with c2:
-        radius = state.bound("radius", st.slider, t("plan_radius"), _radius, _num_text,
-                             key="plan-radius", min_value=1.0, max_value=30.0, step=0.5)
+        # a select slider: its thumb and ends read "7,5" in Bahasa Indonesia (a slider's
+        # printf format cannot write a decimal comma)
+        radius = state.bound("radius", st.select_slider, t("plan_radius"), _radius, _num_text,
+                             key="plan-radius", options=RADII,
+                             format_func=lambda r: fmt_number(r, 0 if r.is_integer() else 1))
     with c3:
         weight = state.bound("bobot", st.radio, t("plan_weight"), _choice(siteplan.WEIGHTS),
                              str, key="plan-weight", options=list(siteplan.WEIGHTS),

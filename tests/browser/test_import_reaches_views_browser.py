@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,14 +32,14 @@ KADER = (5, 4, 6, 3, 5)
 BALITA = (40, 35, 50, 20, 30)
 
 
-def _write_registry(path: Path) -> None:
+def _write_registry(path: Path, rows: int = 5) -> None:
     from geo.regions.boundaries import boundaries
 
     villages = boundaries("desa", ["62"]).set_index("code")
     if any(c not in villages.index for c in NAMES):
         pytest.skip("village boundaries of 62.71.01 missing")
     lines = ["id,nama,kode_desa,lat,lon,jumlah_kader,balita_sasaran,internet"]
-    for i, (code, name) in enumerate(NAMES.items()):
+    for i, (code, name) in enumerate(list(NAMES.items())[:rows]):
         p = villages.loc[code, "geometry"].representative_point()
         lines.append(f"LIMA-{i + 1},{name},{code},{p.y:.6f},{p.x:.6f},{KADER[i]},{BALITA[i]},"
                      "tidak")
@@ -143,5 +146,28 @@ def test_import_reaches_every_page_and_download(streamlit_server, browser, page,
         listed = _download_rows(fresh, fresh.locator(".st-key-tbl-bahaya-list-csv button"))
         names = {r.get("Nama") or r.get("nama") for r in listed}
         assert names <= set(NAMES.values()), names
+    finally:
+        context.close()
+
+    # Another process saves a 3-row registry (the command line, as a second app process
+    # would): the running server shows it on its next rerun, in a fresh browser.
+    three = tmp_path / "registri tiga.csv"
+    _write_registry(three, rows=3)
+    env = {**os.environ, "PETA_WORKSPACE_DIR": str(workspace), "PETA_CACHE_DIR": str(cache_dir())}
+    subprocess.run([sys.executable, "-m", "geo", "import", "posyandu", str(three), "--save"],
+                   check=True, capture_output=True, env=env, cwd=Path(__file__).parents[2])
+    context = browser.new_context(viewport={"width": 1920, "height": 1080},
+                                  accept_downloads=True)
+    fresh = context.new_page()
+    try:
+        _open(fresh, server, f"/konektivitas?wilayah={PROVINCE}")
+        expect(fresh.get_by_text(re.compile(r"^3 Posyandu tanpa internet \("))) \
+            .to_be_visible(timeout=LOAD)
+        offline = _download_rows(fresh, fresh.locator(".st-key-offline-csv button"))
+        assert len(offline) == 3, offline
+        expect(fresh.get_by_test_id("stMetric").filter(has_text="Posyandu terjangkau")) \
+            .to_contain_text(re.compile(r"3 / 3"), timeout=LOAD)
+        fresh.screenshot(path=str(screenshot_dir / "import_konektivitas_1920.png"),
+                         full_page=True)
     finally:
         context.close()

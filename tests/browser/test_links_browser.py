@@ -26,6 +26,11 @@ def _open(page: Page, url: str) -> None:
         pass
 
 
+def _thumb(page: Page, label: str):
+    """The value shown on a slider's thumb (what the person reads)."""
+    return page.get_by_role("group", name=label).get_by_test_id("stSliderThumbValue")
+
+
 def _query(page: Page) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
 
@@ -74,23 +79,21 @@ def test_siteplan_and_order_links(streamlit_server, browser, screenshot_dir):
     server = streamlit_server(APP)
     context, fresh = _new_page(browser, (1920, 1080))
     try:
-        _open(fresh, server.url + "/konektivitas?wilayah=62&k=7&radius=10&bobot=balita")
+        _open(fresh, server.url + "/konektivitas?wilayah=62&k=7&radius=7.5&bobot=balita")
         expect(fresh.get_by_text(re.compile(r"^Di mana 7 situs"))).to_be_visible(timeout=LOAD)
-        expect(fresh.locator(".st-key-plan-k [role=slider]")).to_have_attribute(
-            "aria-valuenow", "7")
-        expect(fresh.locator(".st-key-plan-radius [role=slider]")).to_have_attribute(
-            "aria-valuenow", "10")
+        expect(fresh.get_by_role("slider", name=re.compile("Jumlah situs"))).to_have_attribute(
+            "aria-valuetext", "7")
+        expect(_thumb(fresh, "Radius jangkauan (km)")).to_have_text("7,5")   # decimal comma
         expect(fresh.locator(".st-key-plan-weight input[type=radio]").nth(1)).to_be_checked()
         q = _query(fresh)
-        assert (q["k"], q["radius"], q["bobot"]) == ("7", "10", "balita"), q
+        assert (q["k"], q["radius"], q["bobot"]) == ("7", "7.5", "balita"), q
         fresh.screenshot(path=str(screenshot_dir / "link_konektivitas_1920.png"))
 
         # A radius off the slider's steps: a notice, and the default 5 km.
         _open(fresh, server.url + "/konektivitas?wilayah=62&radius=99")
         expect(fresh.get_by_text("Nilai '99' untuk 'radius' pada tautan tidak dikenal")) \
             .to_be_visible(timeout=LOAD)
-        expect(fresh.locator(".st-key-plan-radius [role=slider]")).to_have_attribute(
-            "aria-valuenow", "5")
+        expect(_thumb(fresh, "Radius jangkauan (km)")).to_have_text("5")
 
         # Peringkat: the order chosen is in the link; another page drops it.
         _open(fresh, server.url + "/peringkat?indikator=stunting&survei=SSGI+2024"
