@@ -98,9 +98,16 @@ def test_siteplan_and_order_links(streamlit_server, browser, screenshot_dir):
         # Peringkat: the order chosen is in the link; another page drops it.
         _open(fresh, server.url + "/peringkat?indikator=stunting&survei=SSGI+2024"
               "&banding=SKI+2023&urutan=order_improved")
-        chosen = fresh.locator(".st-key-rank-order button[kind='segmented_controlActive']")
-        expect(chosen).to_have_text("Paling membaik", timeout=LOAD)
+        expect(fresh.get_by_role("radio", name="Paling membaik")).to_be_checked(timeout=LOAD)
         assert _query(fresh)["urutan"] == "order_improved"
+        # the change chart follows that order, labels every compared province with its rank
+        # move, and writes its axis with decimal commas
+        chart = fresh.get_by_role("img").filter(has_text="Perubahan nilai (poin persen)")
+        expect(chart).to_have_count(1, timeout=LOAD)
+        text = chart.text_content()          # an SVG: its text, not innerText
+        moves = re.findall(r"([A-Z][\w .]+?) \((\d+) → (\d+)\)", text)
+        assert len(moves) >= 10 and any(n.endswith("Kalimantan Tengah") for n, _, _ in moves), text
+        assert re.search(r"−\d,5", text), text
         _open(fresh, server.url + "/stunting?urutan=order_improved")
         expect(fresh).not_to_have_url(re.compile("urutan="), timeout=LOAD)
     finally:
