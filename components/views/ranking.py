@@ -168,6 +168,12 @@ def rank_chart(table: pd.DataFrame, indicator: str, lang: str) -> None:
     st.vega_lite_chart(spec, width="stretch")
 
 
+# The width fits the page; the height is the plot's own: one 24-px band per region, so every
+# label fits (Streamlit's default autosize "fit" squeezed the axis and legend into the
+# height, and Vega-Lite then dropped every other label).
+FIT_X = {"type": "fit-x", "contains": "padding"}
+
+
 def _axis_y() -> dict:
     # every region labelled: one band per region, no label dropped for overlap
     return {"field": "wilayah", "type": "nominal", "sort": None, "title": None,
@@ -177,7 +183,8 @@ def _axis_y() -> dict:
 def _bars_spec(rows: pd.DataFrame, unit: str, decimals: int, color: str, lang: str) -> dict:
     """Vega-Lite specification of the value bars in the order of ``rows``."""
     return with_locale({
-        "data": {"values": rows.to_dict("records")}, "height": max(260, 24 * len(rows)),
+        "data": {"values": rows.to_dict("records")}, "height": 24 * len(rows),
+        "autosize": FIT_X,
         "mark": {"type": "bar", "color": color},
         "encoding": {
             "y": _axis_y(),
@@ -191,13 +198,14 @@ def _bars_spec(rows: pd.DataFrame, unit: str, decimals: int, color: str, lang: s
 def _change_spec(rows: pd.DataFrame, unit: str, decimals: int, lang: str) -> dict:
     """Vega-Lite specification of the change bars (red: worse, blue: better)."""
     return with_locale({
-        "data": {"values": rows.to_dict("records")}, "height": max(260, 24 * len(rows)),
+        "data": {"values": rows.to_dict("records")}, "height": 24 * len(rows),
+        "autosize": FIT_X,
         "mark": {"type": "bar"},
         "encoding": {
             "y": _axis_y(),
             "x": {"field": "perubahan", "type": "quantitative", "title": t("change_axis",
                                                                               unit=unit),
-                  "axis": {"format": "+,~f"}},
+                  "axis": {"format": ",~f"}},
             "color": {"field": "arah", "type": "nominal", "title": None,
                       "scale": {"domain": [t("change_worse"), t("change_better")],
                                 "range": ["#cb181d", "#2171b5"]},
