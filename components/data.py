@@ -178,13 +178,17 @@ _DEPENDS: dict[str, tuple[str, ...]] = {
 # Caches of other components built on the loaders above ("module.function").
 _HAZARD_VIEW = ("components.views.hazards._hazard_file", "components.views.hazards._exposed",
                 "components.views.hazards._kecamatan_wide")
+_CONNECTIVITY_VIEW = ("components.views.connectivity._offline_table",
+                      "components.views.siteplan._problem", "components.views.siteplan._greedy",
+                      "components.views.siteplan._exact")
 _DEPENDS_ELSEWHERE: dict[str, tuple[str, ...]] = {
     "posyandu": ("components.map.choropleth._points_for", "components.map.files._counts",
-                 *_HAZARD_VIEW, "components.map.choropleth._ranked_values"),
-    "bahaya": (*_HAZARD_VIEW, "components.map.choropleth._ranked_values"),
-    "indikator": ("components.map.choropleth._ranked_values",),
-    "batas": ("components.map.choropleth._points_for", *_HAZARD_VIEW,
-              "components.map.choropleth._ranked_values",
+                 *_CONNECTIVITY_VIEW,
+                 *_HAZARD_VIEW, "components.view_model._ranked_view"),
+    "bahaya": (*_HAZARD_VIEW, "components.view_model._ranked_view"),
+    "indikator": ("components.view_model._ranked_view",),
+    "batas": ("components.map.choropleth._points_for", *_HAZARD_VIEW, *_CONNECTIVITY_VIEW,
+              "components.view_model._ranked_view",
               "components.map.files._counts", "components.views.about.load_report"),
 }
 

@@ -179,6 +179,8 @@ TEXT: dict[str, tuple[str, str]] = {
                        "generated Posyandu, not a real registry"),
     "stamp_hazards": ("zona bahaya buatan, bukan InaRISK",
                       "generated hazard zones, not InaRISK"),
+    "data_kind": ("Keterangan data", "About the data"),
+    "sample_zone_mark": ("zona bahaya DATA SAMPEL", "SAMPLE hazard zones"),
     "posyandu_high": ("Posyandu di zona tinggi", "Posyandu in a high zone"),
     "share_high": ("Posyandu di zona tinggi (%)", "Posyandu in high zones (%)"),
     "balita": ("Balita sasaran", "Target under-fives"),
@@ -253,6 +255,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_blank_kab": ("Blank spot di kabupaten", "Blank spots in regency"),
     "col_blank_src": ("Sumber blank spot", "Blank-spot source"),
     "plan_title": ("Rencana lokasi situs konektivitas", "Connectivity site plan"),
+    "plan_saturated": ("{n} situs sudah menjangkau semua Posyandu tanpa internet yang dapat "
+                       "dijangkau dalam radius {r} km ({reached} dari {demand}); situs ke-{next} "
+                       "sampai ke-{k} tidak menambah jangkauan, jadi rencana ini memuat {n} "
+                       "situs, bukan {k}.",
+                       "{n} sites already reach every Posyandu without internet that can be "
+                       "reached within {r} km ({reached} of {demand}); sites {next} to {k} would "
+                       "add nothing, so this plan has {n} sites, not {k}."),
+    "plan_saturated_unreachable": ("{u} Posyandu tidak terjangkau calon lokasi mana pun dalam "
+                                   "radius ini.", "{u} Posyandu are out of reach of every "
+                                   "candidate site within this radius."),
     "plan_intro": ("Di mana {k} situs (BTS, VSAT/Starlink, Wi-Fi desa) menjangkau Posyandu tanpa "
                    "internet terbanyak? Jarak lingkaran besar (haversine) dalam meter; calon "
                    "lokasi default = satu titik di dalam tiap desa. Metode greedy menjamin "
@@ -332,6 +344,10 @@ TEXT: dict[str, tuple[str, str]] = {
                         "Regional ranking: 1 = worst (for stunting: the highest prevalence, as "
                         "in 'ranked 16th highest'). Ties share a rank."),
     "rank_change": ("Perubahan peringkat", "Rank change"),
+    "change_axis": ("Perubahan nilai ({unit}); di label: peringkat lama → baru",
+                    "Change of the value ({unit}); label: rank before → now"),
+    "change_worse": ("memburuk", "worse"),
+    "change_better": ("membaik", "better"),
     # ranking in words (issue 10)
     "rank_counted": ("Dihitung dari {n} {level} yang nilainya terbit pada {period}",
                      "Counted over the {n} {level} with a published value in {period}"),
@@ -350,6 +366,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "not_compared": ("Tidak dibandingkan dengan {compare} (tidak ada nilai yang sebanding).",
                      "Not compared with {compare} (no comparable value)."),
     "rank_prev": ("Peringkat sebelumnya", "Previous rank"),
+    "rank_both": ("Peringkat pada kedua survei", "Rank over both surveys"),
     "value_prev": ("Nilai sebelumnya", "Previous value"),
     "value_change_col": ("Perubahan nilai ({unit})", "Value change ({unit})"),
     "order_by": ("Urutkan", "Order by"),
@@ -362,6 +379,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "national": ("Indonesia (nasional)", "Indonesia (national)"),
     "year": ("Tahun", "Year"),
     "trend_title": ("Tren {indicator} — {region}", "{indicator} trend — {region}"),
+    "curve_k": ("Jumlah situs (k)", "Number of sites (k)"),
+    "target": ("Target nasional", "National target"),
     "target_label": ("Target {year}: {value} % ({source})", "Target {year}: {value} % ({source})"),
     "trend_sources": ("Sumber: SSGI 2021, SSGI 2022, SKI 2023, SSGI 2024 (Kemenkes); target "
                       "nasional: Perpres 72/2021 dan RPJMN 2025–2029.",
@@ -544,3 +563,20 @@ def fmt_number(value, decimals: int = 1, language: str | None = None) -> str:
     if (language or lang()) == "id":
         text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
     return text
+
+
+def vega_config(language: str | None = None) -> dict:
+    """Vega-Lite ``config`` writing numbers as the UI language does (axes, tooltips, labels
+    with a d3 format): Indonesian "22,1" and "1.192"."""
+    if (language or lang()) != "id":
+        return {}
+    return {"locale": {"number": {"decimal": ",", "thousands": ".", "grouping": [3],
+                                  "currency": ["Rp", ""]}}}
+
+
+def with_locale(spec: dict, language: str | None = None) -> dict:
+    """A Vega-Lite specification with the number locale of ``language`` (vega_config)."""
+    config = vega_config(language)
+    if not config:
+        return spec
+    return {**spec, "config": {**spec.get("config", {}), **config}}

@@ -196,8 +196,9 @@ def _run() -> None:
                 with guard("meeting hooks"):
                     meeting_hooks.render(nav.url_path)
             # A page may have replaced a choice the view does not offer (an unavailable
-            # survey, an indicator of another page): the URL says what is shown.
-            state.write_to_url()
+            # survey, an indicator of another page): the URL says what is shown, with the
+            # page's own choices (hazard type, order, k, radius…).
+            state.write_to_url(page_done=True)
     finally:
         _RUN.inside = False
 

@@ -28,6 +28,20 @@ PARAMS: dict[str, tuple[str, str]] = {
     "peta_dasar": ("basemap", "0"),
     "peta": ("map_mode", "nilai"),   # nilai | perubahan | berdampingan | lini_waktu (issue 26)
 }
+# Choices a page makes (issue 24, "the link is the view"): URL parameter → (session-state
+# key, default). They are in the URL while the page that uses them is shown (a page
+# declares them through ``bound``) and leave it on a page that does not.
+PAGE_PARAMS: dict[str, tuple[str, str]] = {
+    "bahaya": ("hazard_choice", ""),          # Risiko Bencana: hazard type
+    "kelas_bahaya": ("exposed_classes", "tinggi"),   # its exposed list: classes (comma list)
+    "urutan": ("rank_order", "order_rank"),   # Peringkat: order of the table and chart
+    "k": ("plan_k", "20"),                    # Konektivitas: number of sites
+    "radius": ("plan_radius", "5"),           # … reach of a site, km
+    "bobot": ("plan_weight", "posyandu"),     # … demand weight
+    "hanya_offline": ("only_offline", "1"),   # … map: only Posyandu without internet
+}
+PARAMS.update(PAGE_PARAMS)
+_USED = "_url_page_params"     # page parameters declared by the page of this run
 _WRITTEN = "_url_written"
 _FROM_URL = "_url_applied"     # parameters taken from the URL in this run
 _NOTICES = "_url_notices"      # (i18n key, values) to show once, at the top of the page
@@ -68,6 +82,7 @@ def sync_from_url(known_region: Callable[[str], bool] | None = None) -> None:
         elif key not in st.session_state:
             st.session_state[key] = default
     st.session_state[_FROM_URL] = applied
+    st.session_state[_USED] = set()
     if applied:                 # a new link: its own notices replace those of the last one
         st.session_state.pop(_NOTICES, None)
         st.session_state.pop(_NOTICES + "_region", None)
@@ -150,10 +165,46 @@ def set_value(key: str, value: str) -> None:
     st.session_state[key] = value
 
 
-def write_to_url() -> None:
-    """Write the current state to the URL (only parameters that are not at their default)."""
+def bound(param: str, widget, label: str, parse: Callable[[str], object],
+          unparse: Callable[[object], str], *, key: str, **kwargs):
+    """A page's widget whose value lives in the URL parameter ``param`` (PAGE_PARAMS): the
+    widget (Streamlit key ``key``) opens on the URL's value; a value it cannot show (``parse``
+    raises ValueError) gets the visible notice of a bad link value and the default; a change
+    is written back to the URL at the end of the run. Returns the widget's value."""
+    state_key, default = PAGE_PARAMS[param]
+    st.session_state.setdefault(_USED, set()).add(param)
+    raw = str(st.session_state.get(state_key, default) or default)
+    try:
+        value = parse(raw)
+    except (ValueError, TypeError, KeyError):
+        reject_url_value(param, raw)
+        value = parse(default)
+        st.session_state[state_key] = default
+    if from_url(param) or key not in st.session_state:
+        st.session_state[key] = value
+
+    def changed():
+        st.session_state[state_key] = unparse(st.session_state[key])
+    out = widget(label, key=key, on_change=changed, **kwargs)
+    st.session_state[state_key] = unparse(out)
+    return out
+
+
+def write_to_url(page_done: bool = False) -> None:
+    """Write the current state to the URL (only parameters that are not at their default).
+    Page parameters are written once the page has run (``page_done``): those it declared,
+    and no other."""
     written: dict = st.session_state.setdefault(_WRITTEN, {})
+    used = st.session_state.get(_USED, set())
     for param, (key, default) in PARAMS.items():
+        if param in PAGE_PARAMS:
+            if not page_done:
+                continue
+            if param not in used:
+                if param in st.query_params:
+                    del st.query_params[param]
+                written[param] = None
+                continue
         value = str(st.session_state.get(key, default) or "")
         if value and value != default:
             if st.query_params.get(param) != value:

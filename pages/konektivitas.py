@@ -24,7 +24,9 @@ only_offline = True
 if not view.projector:
     connectivity_view.page_notes(view.region, indicator)
     dataset_notice()
-    only_offline = st.toggle(t("only_offline"), value=True, key="only-offline")
+    only_offline = state.bound("hanya_offline", st.toggle, t("only_offline"),
+                               lambda raw: {"1": True, "0": False}[raw],
+                               lambda v: "1" if v else "0", key="only-offline")
 map_section(view, indicator, period or "", page="konektivitas", offline_only=only_offline)
 if not view.projector:
     connectivity_view.offline_section(view.region)

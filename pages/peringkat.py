@@ -16,6 +16,7 @@ from components.views.ranking import (
     compare_select,
     coverage_text,
     display_rank_table,
+    order_choice,
     order_table,
     rank_chart,
     ranking_table,
@@ -48,8 +49,9 @@ if not view.projector:
     st.caption(coverage_text(table, level, period, compare, view.lang))
     order = "order_rank"
     if compare:
-        order = st.segmented_control(t("order_by"), ORDERS, format_func=t, default="order_rank",
-                                     key="rank-order") or "order_rank"
+        order = state.bound("urutan", st.segmented_control, t("order_by"), order_choice,
+                            lambda v: v or "order_rank", key="rank-order", options=ORDERS,
+                            format_func=t) or "order_rank"
     table = order_table(table, indicator, order)
     rank_chart(table, indicator, view.lang)
     show_table(add_rank_ranges(display_rank_table(table, indicator, view.lang), table,

@@ -18,12 +18,13 @@ from components.map import uncertainty
 from components.map.breadcrumb import show_breadcrumb
 from components.map.legend import show_legend
 from components.map.view import Choropleth, build_map, point_rows, sample_stamp, show_map
+from components.view_model import ranked_view
 from geo.codes import LABEL
 from geo.export.mapdata import is_hazard
 from geo.indicators import published
 from geo.indicators import registry as indicators
 from geo.stats import classify as geo_classify
-from geo.stats import ranking, rankrange
+from geo.stats import ranking
 
 # Projector: the map iframe takes the window height minus the exit button, the region's
 # rank and the map title above it.
@@ -36,25 +37,11 @@ PROJECTOR_MAP_CSS = ("iframe[title='streamlit_folium.st_folium']"
 
 
 def ranked_values(indicator_id: str, level: str, period: str, region: str) -> pd.DataFrame:
-    """Values of the regions under ``region`` with their rank among those siblings (cached
-    per data version: a view repeated by thirty people is computed once)."""
-    return _ranked_values(data.data_version(), indicator_id, level, period, region).copy()
-
-
-@st.cache_resource(max_entries=1024, show_spinner=False)
-def _ranked_values(dv: str, indicator_id: str, level: str, period: str,
-                   region: str) -> pd.DataFrame:
-    ind = indicators.get(indicator_id)
-    vals = data.values(indicator_id, level, period, region or None)
-    ranked = ranking.rank_frame(vals, ind.higher_is_worse)
-    if len(ranked) and "ci_low" in ranked and ranked[["ci_low", "ci_high"]].notna().all().all():
-        # registry proportions: the ranks each region's interval allows (issue 26)
-        ranked["rank_low"], ranked["rank_high"] = rankrange.rank_ranges(
-            ranked["ci_low"], ranked["ci_high"], ind.higher_is_worse)
-    keep = [c for c in ("code", "rank", "of", "rank_low", "rank_high") if c in ranked]
-    out = vals.merge(ranked[keep], on="code", how="left")
-    out.insert(1, "name", out["code"].map(data.names()))
-    return out
+    """Values of the regions under ``region`` with their rank among those siblings: the
+    view model's values (components.view_model, cached per data version), which Peringkat,
+    the key figures and the exports read too."""
+    view = ranked_view(indicator_id, level, period, None, region)
+    return view.values.drop(columns="source").copy()
 
 
 def points_for(region: str, lang: str, offline_only: bool = False) -> list[list] | None:

@@ -47,6 +47,12 @@ def _inputs() -> dict:
                 hazard_info=z_info, hazard_zones=layers.zones, hazard_layers=layers)
 
 
+def _dv() -> str:
+    """The store's data versions of this rerun (every kind): part of every picture's key,
+    so an import in any process reaches the next download."""
+    return data.data_version()
+
+
 def map_bytes(inputs: dict, indicator: str, region: str, level: str, period: str, lang: str,
               method: str, fmt: str, labels: bool = True, change_from: str | None = None,
               split_from: str | None = None) -> bytes:
@@ -56,7 +62,8 @@ def map_bytes(inputs: dict, indicator: str, region: str, level: str, period: str
     from geo.export.changemap import change_map_data
     from geo.export.splitmap import render_split
     key = ("map", indicator, region, level, period, lang, method, fmt, labels, dt.date.today(),
-           inputs["posyandu_info"], inputs["hazard_info"], change_from, split_from)
+           inputs["posyandu_info"], inputs["hazard_info"], change_from, split_from,
+           inputs.get("dv"))
 
     def make():
         if split_from:      # both periods side by side, one legend (geo.export.splitmap)
@@ -83,8 +90,10 @@ def map_bytes(inputs: dict, indicator: str, region: str, level: str, period: str
 def pack_bytes(inputs: dict, region: str, lang: str) -> bytes:
     """The meeting pack of a region (geo.export.pack), cached per region, language and day."""
     from geo.export.pack import build_pack
-    key = ("pack", region, lang, dt.date.today(), inputs["posyandu_info"], inputs["hazard_info"])
-    return _cached(key, lambda: build_pack(region, lang=lang, **inputs)[0])
+    key = ("pack", region, lang, dt.date.today(), inputs["posyandu_info"], inputs["hazard_info"],
+           inputs.get("dv"))
+    args = {k: v for k, v in inputs.items() if k != "dv"}
+    return _cached(key, lambda: build_pack(region, lang=lang, **args)[0])
 
 
 def export_buttons(view: state.View, indicator: str, level: str, period: str,
@@ -96,7 +105,7 @@ def export_buttons(view: state.View, indicator: str, level: str, period: str,
     name = _slug("peta", indicator, region or "indonesia",
                  f"{change_from}-{period}" if change_from else
                  f"{split_from}-dan-{period}" if split_from else period)
-    inputs = _inputs()
+    inputs = {**_inputs(), "dv": _dv()}
     st.markdown(f"**{t('download_map')}**")
     c1, c2 = st.columns(2)
     for col, fmt in ((c1, "png"), (c2, "pdf")):

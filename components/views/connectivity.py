@@ -7,6 +7,7 @@ import streamlit as st
 
 from components import data
 from components.i18n import fmt_number, t
+from components.tables import localized
 from geo.connectivity import offline as connectivity
 
 LIST_COLUMNS = {"id": "col_id", "nama": "col_nama", "desa": "col_desa",
@@ -17,9 +18,15 @@ LIST_COLUMNS = {"id": "col_id", "nama": "col_nama", "desa": "col_desa",
                 "blankspot_sumber": "col_blank_src"}
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
 def offline_table(region: str) -> pd.DataFrame:
-    """Posyandu without internet of a region (geo.connectivity.offline), cached per region."""
+    """Posyandu without internet of a region (geo.connectivity.offline), cached per data
+    version and region: an import (in any process) reaches the list, the plan and their
+    downloads on the next rerun."""
+    return _offline_table(data.data_version("posyandu", "batas"), region)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _offline_table(dv: str, region: str) -> pd.DataFrame:
     return connectivity.offline_posyandu(data.joined(), region or None, data.names())
 
 
@@ -90,7 +97,8 @@ def offline_section(region: str) -> pd.DataFrame:
     st.caption(t("offline_count", n=fmt_number(len(table), 0), balita=fmt_number(balita, 0)))
     shown = table.assign(desa_blank_spot=table["desa_blank_spot"].map(
         lambda v: "–" if pd.isna(v) else (t("yes") if v else t("no"))))
-    st.dataframe(labelled(shown, LIST_COLUMNS), hide_index=True, width="stretch", height=320)
+    st.dataframe(localized(labelled(shown, LIST_COLUMNS)), hide_index=True, width="stretch",
+                 height=320)
     st.caption(t("offline_village_note"))
     slug = f"posyandu-tanpa-internet-{(region or 'indonesia').replace('.', '-')}"
     download_row(table, slug, key="offline", sheet="tanpa_internet")

@@ -208,7 +208,8 @@ def _suggestions_step(result, key: str):
         return result
     st.subheader(_t("suggestions"))
     st.dataframe(sug, hide_index=True, width="stretch")
-    rows = st.multiselect(_t("rows"), sug["baris"].tolist(), key=f"{key}-sug-rows")
+    rows = st.multiselect(_t("rows"), sug["baris"].tolist(), key=f"{key}-sug-rows",
+                          select_all=False)
     if rows and st.button(_t("apply_suggestions"), key=f"{key}-sug-apply"):
         from geo.importers.posyandu import apply_suggestions
         return apply_suggestions(result, rows)

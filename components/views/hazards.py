@@ -11,7 +11,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from components import data, tables
+from components import data, state, tables
 from components.i18n import fmt_number, lang, t
 from components.map import files as mapdata
 from geo.codes import under
@@ -28,13 +28,32 @@ def type_options() -> list[str]:
     return [ht.ALL, *layers.types()]
 
 
+def type_of_indicator(indicator: str | None) -> str | None:
+    """The hazard type an exposure indicator is about ("bahaya_karhutla_posyandu_tinggi" →
+    "karhutla"), None for any other indicator."""
+    text = str(indicator or "")
+    for j in sorted((*ht.ORDER, ht.ALL), key=len, reverse=True):
+        if text.startswith(f"bahaya_{j}_"):
+            return j
+    return None
+
+
 def type_select() -> str:
-    """Hazard type ("semua" or an InaRISK id present in the data), kept in session state."""
+    """Hazard type ("semua" or an InaRISK id present in the data), kept in the URL
+    (``bahaya``). A link without it but with a type's indicator (``indikator=
+    bahaya_karhutla_posyandu_tinggi``) opens that type; a type the data lack gets a notice."""
     options = type_options()
-    if st.session_state.get("hazard_type") not in options:
-        st.session_state["hazard_type"] = options[0]
-    return st.radio(t("hazard_type"), options, key="hazard_type", horizontal=True,
-                    format_func=lambda o: ht.label(o, lang()))
+
+    def parse(raw: str) -> str:
+        if not raw:
+            asked = type_of_indicator(st.session_state.get("indicator"))
+            return asked if asked in options else options[0]
+        if raw not in options:
+            raise ValueError(raw)
+        return raw
+    return state.bound("bahaya", st.radio, t("hazard_type"), parse, str, key="hazard_type",
+                       options=options, horizontal=True,
+                       format_func=lambda o: ht.label(o, lang()))
 
 
 def types_caption(hazard_type: str) -> None:
@@ -179,22 +198,31 @@ def kecamatan_section(region: str, hazard_type: str) -> None:
 def exposed_section(region: str, hazard_type: str, sample: bool) -> None:
     """The list of exposed Posyandu by name, with CSV/XLSX/GeoJSON downloads."""
     st.subheader(t("exposed_list", type=ht.label(hazard_type, lang())))
-    chosen = st.multiselect(t("hazard_class"), list(ht.KELAS), default=["tinggi"],
-                            format_func=t, key="exposed-classes")
+    def parse(raw: str) -> list[str]:
+        chosen = [k for k in raw.split(",") if k and k != "-"]   # "-": none chosen
+        if any(k not in ht.KELAS for k in chosen):
+            raise ValueError(raw)
+        return chosen
+    chosen = state.bound("kelas_bahaya", st.multiselect, t("hazard_class"), parse,
+                         lambda v: ",".join(v) or "-", key="exposed-classes",
+                         options=list(ht.KELAS), format_func=t, select_all=False)
     rows = exposed(region, hazard_type, tuple(chosen))
     types = data.hazard_layers()[0].types()
-    cols = ["nama", "desa", "kecamatan", *[f"{j}_kelas" for j in types], "kelas_tertinggi",
+    cols = ["nama", "desa", "kecamatan", "kabupaten", *[f"{j}_kelas" for j in types],
+            "kelas_tertinggi",
             "balita_sasaran", "jumlah_kader", "lat", "lon", "id", "kode_desa"]
     table = rows[cols].copy()
     for col in [f"{j}_kelas" for j in types] + ["kelas_tertinggi"]:   # not "None"
         table[col] = table[col].astype(object).where(table[col].notna(), t("none_class"))
-    if sample:
-        table.insert(0, "data", t("sample_mark"))
+    if sample:      # the zones are samples: every row says so (a column read by people)
+        table.insert(0, t("data_kind"), t("sample_zone_mark"))
     st.caption(t("exposed_count", n=fmt_number(len(table), 0)))
     if not len(table):       # no Posyandu there, none in these classes, or no class chosen
         st.info(t("exposed_none", type=ht.label(hazard_type, lang())))
         return
     labels = {"nama": t("name"), "desa": t("village"), "kecamatan": t("kecamatan"),
+              "kabupaten": t("col_kabupaten"), "lat": t("col_lat"), "lon": t("col_lon"),
+              "id": t("col_id"), "kode_desa": t("col_kode_desa"),
               "kelas_tertinggi": t("highest_class"), "balita_sasaran": t("balita"),
               "jumlah_kader": t("kader"),
               **{f"{j}_kelas": ht.label(j, lang()) for j in types}}

@@ -6,33 +6,22 @@ from __future__ import annotations
 
 import html
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from components import data
-from components.i18n import fmt_number, t
+from components.i18n import fmt_number, t, with_locale
+from components.view_model import ranked_view
 from geo.codes import LABEL, level_of, parent_code
 from geo.indicators import registry as indicators
-from geo.regions import boundaries as regions
 from geo.stats import ranking
-
-
-def _universe(level: str, parent: str) -> pd.Series:
-    """Codes of every region of ``level`` under ``parent`` (the Kemendagri list)."""
-    codes = regions.code_list(level)["code"]
-    return codes.loc[codes.str.startswith(parent + ".")] if parent else codes
 
 
 def ranking_table(indicator: str, level: str, period: str, compare: str | None,
                   region: str) -> pd.DataFrame:
-    """geo.stats.ranking.rank_table over the regions of ``level`` under ``region``, fed with
-    only the rows of the two periods (data.values), not the whole long table."""
-    rows = [data.values(indicator, level, p, region or None)
-            .assign(indicator=indicator, level=level, period=p) for p in (period, compare) if p]
-    return ranking.rank_table(pd.concat(rows, ignore_index=True), indicator, level, period,
-                              compare or None, parent=region or None, names=data.names(),
-                              universe=_universe(level, region))
+    """The view model's ranking (geo.views.ranked, cached per data version) of the regions
+    of ``level`` under ``region``: the same numbers as the map, the exports and the CLI."""
+    return ranked_view(indicator, level, period, compare, region).table
 
 
 def coverage_text(table: pd.DataFrame, level: str, period: str, compare: str | None,
@@ -64,29 +53,30 @@ def _box(text: str, sub: str = "", large: bool = False) -> None:
 def position_lines(indicator: str, region: str, period: str, compare: str | None,
                    lang: str) -> tuple[str, str] | None:
     """(headline, detail) of a region's position among its siblings, or None when no
-    sibling has a value in ``period``."""
+    sibling has a value in ``period``. The rank is the view model's sentence: the rank in
+    the period, and — where a comparison ranks over fewer regions — that rank too."""
     level = level_of(region)
     parent = parent_code(region) or ""
-    table = ranking_table(indicator, level, period, compare, parent)
-    if not table["rank"].notna().any():
+    view = ranked_view(indicator, level, period, compare, parent)
+    table = view.table
+    if not view.of:
         return None
-    k, n = ranking.position(table, region)
+    pos = view.position(region)
     headline = t("region_position", region=data.region_name(region),
-                 position=ranking.describe(k, n, lang)) + f" ({period})"
+                 position=view.rank_text(region, lang)) + f" ({period})"
     detail = coverage_text(table, level, period, compare, lang)
     if compare:
-        row = table.loc[table["code"] == region].iloc[0]
-        if pd.notna(row["rank_change"]):
+        if pos.rank_change is not None:
             ind = indicators.get(indicator)
-            headline += " · " + ranking.describe_change(row["rank_change"], lang) + \
+            headline += " · " + ranking.describe_change(pos.rank_change, lang) + \
                 f" {t('since')} {compare}"
-            change = fmt_number(row["value_change"], ind.decimals, lang)
+            change = fmt_number(pos.value_change, ind.decimals, lang)
             detail = t("value_change_text", compare=compare,
-                       prev=fmt_number(row["value_prev"], ind.decimals, lang),
-                       now=fmt_number(row["value"], ind.decimals, lang),
-                       change=("+" if row["value_change"] > 0 else "") + change,
+                       prev=fmt_number(pos.value_prev, ind.decimals, lang),
+                       now=fmt_number(pos.value, ind.decimals, lang),
+                       change=("+" if pos.value_change > 0 else "") + change,
                        unit=t("pp") if ind.unit_id == "%" else ind.unit(lang)) + " " + detail
-        elif k is not None:
+        elif pos.rank is not None:
             detail = t("not_compared", compare=compare) + " " + detail
     return headline, detail
 
@@ -123,15 +113,19 @@ def show_own_rank(indicator: str, region: str, period: str, lang: str,
 
 def display_rank_table(table: pd.DataFrame, indicator: str, lang: str) -> pd.DataFrame:
     """The ranking in the UI language: labelled columns, integers as integers, the rank
-    movement in words."""
+    movement in words. With a comparison, "Peringkat" is the rank in the survey over every
+    region with a value (as the map and the key figure say it) and the rank over the
+    regions with values in both surveys is its own column."""
     ind = indicators.get(indicator)
-    out = pd.DataFrame({t("code"): table["code"], t("name"): table["name"]})
+    out = pd.DataFrame({t("code"): table["code"], t("name"): table["name"].fillna("")})
     value_label = f"{ind.label(lang)} ({ind.unit(lang)})"
-    out[t("rank")] = table["rank"]
-    out[t("of_n")] = table["of"]
+    compared = "rank_prev" in table
+    out[t("rank")] = table["rank_all" if compared else "rank"]
+    out[t("of_n")] = table["of_all" if compared else "of"]
     out[value_label] = table["value"].round(ind.decimals)
-    if "rank_prev" in table:
+    if compared:
         unit = t("pp") if ind.unit_id == "%" else ind.unit(lang)
+        out[t("rank_both")] = table["rank"]
         out[t("rank_prev")] = table["rank_prev"]
         out[t("value_prev")] = table["value_prev"].round(ind.decimals)
         out[t("value_change_col", unit=unit)] = table["value_change"]
@@ -140,30 +134,87 @@ def display_rank_table(table: pd.DataFrame, indicator: str, lang: str) -> pd.Dat
     return out
 
 
+def _short(names: pd.Series) -> pd.Series:
+    return names.fillna("").astype(str).str.replace(r"^Kabupaten ", "Kab. ", regex=True)
+
+
 def rank_chart(table: pd.DataFrame, indicator: str, lang: str) -> None:
-    """Horizontal bars of the values, worst first (rank 1 on top)."""
-    rows = table.dropna(subset=["value", "rank"]).copy()
-    if rows.empty:
-        return
+    """Without a comparison: bars of the values, worst first (rank 1 on top). With one:
+    bars of the change of the value (percentage points for a percentage) in the order of
+    ``table`` (the order chosen), each region labelled with its rank move."""
     ind = indicators.get(indicator)
-    short = rows["name"].astype(str).str.replace(r"^Kabupaten ", "Kab. ", regex=True)
-    rows["label"] = [f"{int(r)}. {n}" for r, n in zip(rows["rank"], short)]
-    st.vega_lite_chart(_bars_spec(rows[["label", "value"]].reset_index(drop=True),
-                                  ind.unit(lang), ind.decimals,
-                                  "#cb181d" if ind.higher_is_worse else "#2171b5"),
-                       width="stretch")
+    if "value_change" in table:
+        rows = table.dropna(subset=["value_change", "rank"]).reset_index(drop=True)
+        if rows.empty:
+            return
+        worse = (rows["value_change"] > 0) if ind.higher_is_worse else (rows["value_change"] < 0)
+        unit = t("pp") if ind.unit_id == "%" else ind.unit(lang)
+        frame = pd.DataFrame({
+            "wilayah": [f"{n} ({int(a)} → {int(b)})" for n, a, b in
+                        zip(_short(rows["name"]), rows["rank_prev"], rows["rank"])],
+            "perubahan": rows["value_change"].astype(float),
+            "arah": [t("change_worse") if w else t("change_better") for w in worse],
+            "peringkat": [ranking.describe_change(c, lang) for c in rows["rank_change"]]})
+        spec = _change_spec(frame, unit, ind.decimals, lang)
+    else:
+        rows = table.dropna(subset=["value", "rank"]).reset_index(drop=True)
+        if rows.empty:
+            return
+        frame = pd.DataFrame({
+            "wilayah": [f"{int(r)}. {n}" for r, n in zip(rows["rank"], _short(rows["name"]))],
+            "nilai": rows["value"].astype(float)})
+        spec = _bars_spec(frame, ind.unit(lang), ind.decimals,
+                          "#cb181d" if ind.higher_is_worse else "#2171b5", lang)
+    st.vega_lite_chart(spec, width="stretch")
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _bars_spec(rows: pd.DataFrame, unit: str, decimals: int, color: str) -> dict:
-    """Vega-Lite specification of the bars in the order of ``rows`` (built and validated
-    by Altair once per table, not on every view)."""
-    return alt.Chart(rows).mark_bar(color=color).encode(
-        y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=300)),
-        x=alt.X("value:Q", title=unit),
-        tooltip=[alt.Tooltip("label:N", title=""),
-                 alt.Tooltip("value:Q", title=unit, format=f",.{decimals}f")],
-    ).properties(height=max(260, 22 * len(rows))).to_dict()
+# The width fits the page; the height is the plot's own: one 24-px band per region, so every
+# label fits (Streamlit's default autosize "fit" squeezed the axis and legend into the
+# height, and Vega-Lite then dropped every other label).
+FIT_X = {"type": "fit-x", "contains": "padding"}
+
+
+def _axis_y() -> dict:
+    # every region labelled: one band per region, no label dropped for overlap
+    return {"field": "wilayah", "type": "nominal", "sort": None, "title": None,
+            "axis": {"labelLimit": 320, "labelOverlap": False, "labelFontSize": 12}}
+
+
+def _bars_spec(rows: pd.DataFrame, unit: str, decimals: int, color: str, lang: str) -> dict:
+    """Vega-Lite specification of the value bars in the order of ``rows``."""
+    return with_locale({
+        "data": {"values": rows.to_dict("records")}, "height": 24 * len(rows),
+        "autosize": FIT_X,
+        "mark": {"type": "bar", "color": color},
+        "encoding": {
+            "y": _axis_y(),
+            "x": {"field": "nilai", "type": "quantitative", "title": unit,
+                  "axis": {"format": ",~f"}},
+            "tooltip": [{"field": "wilayah", "type": "nominal", "title": t("name")},
+                        {"field": "nilai", "type": "quantitative", "title": unit,
+                         "format": f",.{decimals}f"}]}}, lang)
+
+
+def _change_spec(rows: pd.DataFrame, unit: str, decimals: int, lang: str) -> dict:
+    """Vega-Lite specification of the change bars (red: worse, blue: better)."""
+    return with_locale({
+        "data": {"values": rows.to_dict("records")}, "height": 24 * len(rows),
+        "autosize": FIT_X,
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": _axis_y(),
+            "x": {"field": "perubahan", "type": "quantitative", "title": t("change_axis",
+                                                                              unit=unit),
+                  "axis": {"format": ",~f"}},
+            "color": {"field": "arah", "type": "nominal", "title": None,
+                      "scale": {"domain": [t("change_worse"), t("change_better")],
+                                "range": ["#cb181d", "#2171b5"]},
+                      "legend": {"orient": "top"}},
+            "tooltip": [{"field": "wilayah", "type": "nominal", "title": t("name")},
+                        {"field": "perubahan", "type": "quantitative",
+                         "title": t("change_axis", unit=unit), "format": f"+,.{decimals}f"},
+                        {"field": "peringkat", "type": "nominal", "title": t("rank_change")}]}},
+        lang)
 
 
 NO_COMPARE = "-"
@@ -181,6 +232,13 @@ def compare_select(periods: list[str], period: str) -> str | None:
 
 
 ORDERS = ("order_rank", "order_improved", "order_worsened")
+
+
+def order_choice(raw: str) -> str:
+    """An order from the link (``urutan``): one of ORDERS."""
+    if raw not in ORDERS:
+        raise ValueError(raw)
+    return raw
 
 
 def order_table(table: pd.DataFrame, indicator: str, order: str) -> pd.DataFrame:

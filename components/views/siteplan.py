@@ -15,18 +15,20 @@ import streamlit as st
 from folium.elements import JSCSSMixin
 from streamlit_folium import st_folium
 
-from components import data
-from components.i18n import fmt_number, t
+from components import data, state
+from components.i18n import fmt_number, t, with_locale
 from components.i18n import plain as md_escape
 from components.map import files as mapdata
 from components.map.offline import leaflet_only, use_local_assets
 from components.map.vendor import PETA_MAP_JS, local_url
 from components.map.view import PetaCall, sample_stamp
+from components.tables import localized
 from components.views.connectivity import download_row, labelled, offline_table
 from geo.connectivity import offline as connectivity
 from geo.connectivity import plan as siteplan
 from geo.importers.safety import max_upload_bytes
 
+RADII = [r / 2 for r in range(2, 61)]   # 1–30 km in steps of 0.5 (the link's values)
 K_MAX = 200                       # the greedy runs to K_MAX once; smaller k are its prefix
 SITE_COLOR, EXISTING_COLOR = "#6a3d9a", "#4d4d4d"
 COVERED_COLOR, UNCOVERED_COLOR = "#2171b5", "#e31a1c"
@@ -41,8 +43,9 @@ COVERED_COLUMNS = {"id": "col_id", "nama": "col_nama", "desa": "col_desa",
 
 
 def _version() -> str:
-    info = data.posyandu_info()
-    return f"{info.path}|{info.rows}|{info.date}"
+    """Cache key of the plan's inputs: the store's versions of the registry and boundaries
+    (the same key as the list of Posyandu without internet the plan is built on)."""
+    return data.data_version("posyandu", "batas")
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -102,12 +105,50 @@ def _upload(label: str, key: str, prefix: str) -> tuple[pd.DataFrame | None, str
     return (res.data, digest) if res.report.ok else (None, "")
 
 
+def _int_in(lo: int, hi: int):
+    def parse(raw: str) -> int:
+        value = int(raw)
+        if not lo <= value <= hi:
+            raise ValueError(raw)
+        return value
+    return parse
+
+
+def _radius(raw: str) -> float:
+    """A radius from the link: 1–30 km in steps of 0.5 ("7,5" read as 7.5)."""
+    value = float(raw.replace(",", "."))
+    if not 1.0 <= value <= 30.0 or (2 * value) % 1:
+        raise ValueError(raw)
+    return value
+
+
+def _num_text(value: float) -> str:
+    return f"{value:g}"
+
+
+def _choice(options):
+    def parse(raw: str) -> str:
+        if raw not in options:
+            raise ValueError(raw)
+        return raw
+    return parse
+
+
 def _controls() -> dict:
     c1, c2, c3 = st.columns([1.2, 1.2, 1])
-    k = c1.slider(t("plan_k"), 1, K_MAX, 20, key="plan-k")
-    radius = c2.slider(t("plan_radius"), 1.0, 30.0, 5.0, 0.5, key="plan-radius")
-    weight = c3.radio(t("plan_weight"), list(siteplan.WEIGHTS), key="plan-weight",
-                      format_func=lambda w: t(f"weight_{w}"))
+    with c1:      # k, radius and weight are in the link (components.state.PAGE_PARAMS)
+        k = state.bound("k", st.slider, t("plan_k"), _int_in(1, K_MAX), str, key="plan-k",
+                        min_value=1, max_value=K_MAX)
+    with c2:
+        # a select slider: its thumb and ends read "7,5" in Bahasa Indonesia (a slider's
+        # printf format cannot write a decimal comma)
+        radius = state.bound("radius", st.select_slider, t("plan_radius"), _radius, _num_text,
+                             key="plan-radius", options=RADII,
+                             format_func=lambda r: fmt_number(r, 0 if r.is_integer() else 1))
+    with c3:
+        weight = state.bound("bobot", st.radio, t("plan_weight"), _choice(siteplan.WEIGHTS),
+                             str, key="plan-weight", options=list(siteplan.WEIGHTS),
+                             format_func=lambda w: t(f"weight_{w}"))
     with st.expander(f"{t('plan_candidates')} · {t('plan_exact')}"):
         cands, cand_key = _upload(t("plan_candidates"), "plan-candidates", "K")
         exist, exist_key = _upload(t("plan_existing"), "plan-existing", "E")
@@ -164,6 +205,14 @@ def _kpis(plan: siteplan.Plan) -> None:
     else:
         gap = "–" if s["gap"] is None else f"{fmt_number(100 * s['gap'], 2)} %"
         st.warning(t("plan_method_limit", gap=gap, g=g, s=fmt_number(s["seconds"], 2)))
+    if s["sites"] < s["k"]:     # the greedy stopped: more sites would reach nobody new
+        note = t("plan_saturated", n=fmt_number(s["sites"], 0), k=fmt_number(s["k"], 0),
+                 next=fmt_number(s["sites"] + 1, 0),
+                 r=fmt_number(s["radius_km"], 0 if float(s["radius_km"]).is_integer() else 1),
+                 reached=fmt_number(s["covered_posyandu"], 0), demand=fmt_number(s["demand"], 0))
+        if s["unreachable"]:
+            note += " " + t("plan_saturated_unreachable", u=fmt_number(s["unreachable"], 0))
+        st.info(note)
     if s["existing_sites"]:
         st.caption(t("plan_existing_note", n=s["existing_sites"],
                      c=fmt_number(s["existing_covered"], 0)))
@@ -177,10 +226,17 @@ def _curve(plan: siteplan.Plan) -> None:
     chart = pd.DataFrame({"k": plan.curve["k"].to_numpy(),
                           "share": (100 * plan.curve["share"]).round(2).to_numpy()})
     label = t("curve_share")
-    st.vega_lite_chart(chart, {
-        "height": 260, "mark": {"type": "line", "tooltip": True},
-        "encoding": {"x": {"field": "k", "type": "quantitative", "title": "k"},
-                     "y": {"field": "share", "type": "quantitative", "title": label}}},
+    st.vega_lite_chart(chart, with_locale({
+        "height": 260, "mark": {"type": "line", "point": len(chart) <= 40},
+        "encoding": {"x": {"field": "k", "type": "quantitative", "title": t("curve_k"),
+                           # k counts sites: whole numbers only on the axis
+                           "axis": {"format": "d", "tickMinStep": 1}},
+                     "y": {"field": "share", "type": "quantitative", "title": label,
+                           "axis": {"format": ",.0f"}},
+                     "tooltip": [{"field": "k", "type": "quantitative", "title": t("curve_k"),
+                                  "format": "d"},
+                                 {"field": "share", "type": "quantitative", "title": label,
+                                  "format": ",.1f"}]}}),
         width="stretch")
     st.caption(t("curve_caption"))
 
@@ -288,13 +344,15 @@ def planner_section(region: str) -> None:
         _legend()
     st.markdown(f"**{t('plan_sites_table')}**")
     sites = plan.sites.assign(share_total=(100 * plan.sites["share_total"]).round(2))
-    st.dataframe(labelled(sites[[c_ for c_ in SITE_COLUMNS if c_ in sites]], SITE_COLUMNS),
+    st.dataframe(localized(labelled(sites[[c_ for c_ in SITE_COLUMNS if c_ in sites]],
+                                    SITE_COLUMNS)),
                  hide_index=True, width="stretch", height=260)
     slug = f"rencana-situs-{(region or 'indonesia').replace('.', '-')}-k{c['k']}"
     download_row(plan.sites, slug, key="plan-sites", sheet="situs")
     st.markdown(f"**{t('plan_covered_table')}**")
     cov = plan.covered[[c_ for c_ in COVERED_COLUMNS if c_ in plan.covered]]
     cov = cov.assign(site_rank=cov["site_rank"].where(cov["site_rank"] >= 0))
-    st.dataframe(labelled(cov, COVERED_COLUMNS), hide_index=True, width="stretch", height=260)
+    st.dataframe(localized(labelled(cov, COVERED_COLUMNS)), hide_index=True, width="stretch",
+                 height=260)
     download_row(cov, f"{slug}-posyandu", key="plan-covered", sheet="posyandu")
 

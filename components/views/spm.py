@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from components import data, state, tables
-from components.i18n import fmt_number, lang, t
+from components.i18n import fmt_number, lang, t, with_locale
 from geo.codes import LABEL, level_of
 from geo.indicators import registry as indicators
 from geo.indicators.registry import REGISTRY_PERIOD
@@ -124,7 +124,7 @@ def strata_spec(dv: str, level: str, region: str, language: str) -> dict | None:
                  alt.Tooltip("strata:N", title=t("strata")),
                  alt.Tooltip("posyandu:Q", title=t("spm_posyandu"), format=",.0f")],
     ).properties(height=min(28 * n_regions + 40, 1200))
-    return chart.to_dict()
+    return with_locale(chart.to_dict(), language)
 
 
 def _mark(value) -> str:

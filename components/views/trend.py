@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from components import data
-from components.i18n import t
+from components.i18n import fmt_number, t, with_locale
 from geo.codes import level_of, parent_code
 from geo.indicators import published
 from geo.indicators import registry as indicators
@@ -65,18 +65,20 @@ def trend_spec(dv: str, indicator: str, region: str, lang: str) -> dict | None:
         y=alt.Y("value:Q", title=ind.unit(lang), scale=alt.Scale(zero=True)),
         color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("series:N", title=t("region")), alt.Tooltip("period:N", title=t("survey")),
-                 alt.Tooltip("value:Q", title=ind.unit(lang), format=".1f")])
+                 alt.Tooltip("value:Q", title=ind.unit(lang), format=",.1f")])
     layers = [base.mark_line(point=alt.OverlayMarkDef(size=70), strokeWidth=3)]
     if indicator == "stunting":
         targets = pd.DataFrame([
-            {"year": y, "value": v, "label": t("target_label", value=f"{v:g}", year=y, source=s)}
+            {"year": y, "value": v, "label": t("target_label", value=fmt_number(
+                v, 0 if float(v).is_integer() else 1, lang), year=y, source=s)}
             for y, v, s in published.STUNTING_TARGETS])
         rule = alt.Chart(targets).encode(y="value:Q")
         layers += [rule.mark_rule(strokeDash=[6, 4], color="#238b45"),
                    alt.Chart(targets).mark_point(shape="diamond", size=120, filled=True,
                                                  color="#238b45").encode(
-                       x="year:Q", y="value:Q", tooltip=["label:N"]),
+                       x="year:Q", y="value:Q",
+                       tooltip=[alt.Tooltip("label:N", title=t("target"))]),
                    alt.Chart(targets).mark_text(align="right", dx=-8, dy=-9, color="#238b45",
                                                 fontSize=13).encode(x="year:Q", y="value:Q",
                                                                     text="label:N")]
-    return alt.layer(*layers).properties(height=300).to_dict()
+    return with_locale(alt.layer(*layers).properties(height=300).to_dict(), lang)

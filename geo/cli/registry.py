@@ -110,7 +110,8 @@ def cmd_rank(args) -> int:
     from geo import datasets
     from geo.indicators import registry as indicators
     from geo.regions import boundaries as regions
-    from geo.stats import ranking, rankrange
+    from geo.stats import rankrange
+    from geo.views import ranked
     ind = indicators.get(args.indicator)
     if ind.source == "registri":
         joined, hazard = _joined_for(args)
@@ -127,8 +128,9 @@ def cmd_rank(args) -> int:
     if args.parent:
         code_list = code_list.loc[code_list["code"].str.startswith(args.parent + ".")]
     names = code_list.set_index("code")["name"]
-    table = ranking.rank_table(long, args.indicator, args.level, args.survey, args.compare,
-                               parent=args.parent, names=names, universe=code_list["code"])
+    view = ranked.from_long(long, args.indicator, args.level, args.survey, args.compare,
+                            parent=args.parent, names=names, universe=code_list["code"])
+    table = view.table
     table = rankrange.with_uncertainty(table, long, args.indicator, args.level, args.survey,
                                        args.parent)
     _write_table(table, args.format, args.out)

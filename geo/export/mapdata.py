@@ -16,7 +16,8 @@ from geo.indicators import published
 from geo.indicators import registry as indicators
 from geo.regions import display
 from geo.stats import classify as geo_classify
-from geo.stats import intervals, ranking
+from geo.stats import intervals
+from geo.views import ranked
 
 HAZARD_INDICATORS = ("posyandu_bahaya_tinggi", "posyandu_bahaya_tinggi_pct")
 HAZARD_PREFIX = "bahaya_"          # per-type exposure indicators (geo.indicators.hazards)
@@ -200,13 +201,11 @@ def map_data(long: pd.DataFrame, indicator_id: str, region: str = "", period: st
     if period is None:
         period = latest_period(long, indicator_id, level, region) or ""
     layer = display.display_layer(level, region or None)
-    rows = indicators.values(long, indicator_id, level, period, region or None)
-    keep = [c for c in ("code", "value", "unstable", "source", "numerator", "denominator",
-                        "rse") if c in rows]
-    vals = rows[keep].reset_index(drop=True)
-    ranked = ranking.rank_frame(vals[["code", "value"]], ind.higher_is_worse)
-    vals = vals.merge(ranked[["code", "rank", "of"]], on="code", how="left")
-    vals.insert(1, "name", vals["code"].map(layer.set_index("code")["name"]))
+    # the view model (geo.views.ranked): the dashboard's map and Peringkat read the same
+    view = ranked.from_long(long, indicator_id, level, period, parent=region or None,
+                            names=layer.set_index("code")["name"])
+    vals = view.values[["code", "name", "value", "unstable", "source", "numerator",
+                        "denominator", "rse", "rank", "of"]]
     classification = geo_classify.classify(vals["value"], ind, method=method)
     colors = geo_classify.colors_for(ind, len(classification.labels_id))
     classes = classification.class_of(

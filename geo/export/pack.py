@@ -20,7 +20,7 @@ from geo.export.text import LEVEL_NAMES, date_text, num, short_name
 from geo.hazards import types as ht
 from geo.indicators import registry as indicators
 from geo.indicators.hazards import hazard_indicator_id
-from geo.stats import ranking
+from geo.views import ranked
 
 SLIDE_W, SLIDE_H = 13.333, 7.5
 MAP_SIZE = (16.0, 9.0)
@@ -164,16 +164,15 @@ class _Pack:
         period = mapdata.latest_period(self.long, "stunting", level, parent)
         if period is None:
             return f"{self.name}: belum ada nilai survei untuk peringkat.", None
-        rows = indicators.values(self.long, "stunting", level, period, parent or None)
-        ranked = ranking.rank_frame(rows[["code", "value"]].reset_index(drop=True), True)
-        k, n = ranking.position(ranked, self.region)
+        # the view model: the same rank the dashboard's Stunting and Peringkat show
+        view = ranked.from_long(self.long, "stunting", level, period, parent=parent or None)
+        pos = view.position(self.region)
         where = LEVEL_NAMES[self.lang][level]
-        if k is None:
+        if pos.rank is None:
             return (f"{self.name}: tidak ada nilai pada {period} "
-                    f"({n} {where} lain punya nilai).", period)
-        value = ranked.loc[ranked["code"] == self.region, "value"].iloc[0]
-        return (f"{self.name}: {ranking.describe(k, n, self.lang)} {where} ({period}; "
-                f"1 = tertinggi), prevalensi {num(value, 1, self.lang)} %", period)
+                    f"({pos.of} {where} lain punya nilai).", period)
+        return (f"{self.name}: {view.rank_text(self.region, self.lang)} {where} ({period}; "
+                f"1 = tertinggi), prevalensi {num(pos.value, 1, self.lang)} %", period)
 
     def stunting_slides(self) -> None:
         data = self.map_data("stunting")
@@ -301,8 +300,9 @@ class _Pack:
             v = indicators.values(self.long, ind, level, per, self.region or None)
             table[head] = table["code"].map(v.set_index("code")["value"])
         first = next(iter(cols))
-        ranked = ranking.rank_frame(table[["code", first]].rename(columns={first: "value"}), True)
-        table["Peringkat"] = table["code"].map(ranked.set_index("code")["rank"])
+        ind, per, _d = cols[first]
+        view = ranked.from_long(self.long, ind, level, per, parent=self.region or None)
+        table["Peringkat"] = table["code"].map(view.values.set_index("code")["rank"])
         table = table.sort_values(["Peringkat", "name"], na_position="last")
         per_slide = 18
         chunks = [table.iloc[i:i + per_slide] for i in range(0, len(table), per_slide)] or [table]

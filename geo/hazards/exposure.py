@@ -240,7 +240,7 @@ def exposure_wide(counts: pd.DataFrame, hazard_type: str) -> pd.DataFrame:
 
 def exposed_list(joined: pd.DataFrame, types: list[str], ranks: np.ndarray,
                  names: pd.Series | None = None) -> pd.DataFrame:
-    """Posyandu-level exposure: id, nama, kode_desa, desa, kecamatan, <type>_kelas …,
+    """Posyandu-level exposure: id, nama, kode_desa, desa, kecamatan, kabupaten, <type>_kelas …,
     kelas_tertinggi, balita_sasaran, jumlah_kader, lat, lon (every Posyandu, in order)."""
     from geo.codes import truncate
     lon, lat = _xy(joined)
@@ -257,6 +257,8 @@ def exposed_list(joined: pd.DataFrame, types: list[str], ranks: np.ndarray,
         out["desa"] = desa.map(names).to_numpy()
         kec = truncate(code.fillna(""), "kecamatan")
         out["kecamatan"] = pd.Series(kec, index=joined.index).map(names).to_numpy()
+        kab = truncate(code.fillna(""), "kabupaten")
+        out["kabupaten"] = pd.Series(kab, index=joined.index).map(names).to_numpy()
     for i, t in enumerate(types):
         out[f"{t}_kelas"] = LABELS[ranks[:, i]]
     out["kelas_tertinggi"] = LABELS[ranks[:, -1]]

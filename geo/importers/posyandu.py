@@ -279,12 +279,12 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
         if not np.isnan(d) and d > sea_tolerance_m:
             bad.append(("lat, lon", f"{_fmt(rec['lat'])}; {_fmt(rec['lon'])}",
                         f"titik berada di luar daratan Indonesia (di laut atau di negara "
-                        f"tetangga), ±{d / 1000:.1f} km dari daratan Indonesia terdekat"))
+                        f"tetangga), ±{d / 1000:.1f} km dari daratan Indonesia terdekat".replace(".", ",")))
         if bad:
             for col, raw, msg in bad:
                 rec["_findings"].append(finding(
                     rownums[i], col, raw,
-                    f"{msg}; koordinat dikosongkan (koordinat_ditolak), Posyandu tetap "
+                    f"{msg}; koordinat dikosongkan (titik tidak dipakai), Posyandu tetap "
                     f"dihitung di desa {code}" if placed else
                     f"{msg}; Posyandu tidak dapat ditempatkan: "
                     + ("kode desa kosong" if code is None else

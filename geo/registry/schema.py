@@ -244,7 +244,7 @@ def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
                     f"{original}", f"Posyandu tidak dapat ditempatkan: {reason} dan "
                     f"{code_msg}", REJECTED))
             elif why:
-                warn("lat, lon", f"{why}; koordinat dikosongkan (koordinat_ditolak), Posyandu "
+                warn("lat, lon", f"{why}; koordinat dikosongkan (titik tidak dipakai), Posyandu "
                                  f"tetap dihitung di desa {kode}", original)
         elif code_msg is not None:
             if is_blank(raw_code):

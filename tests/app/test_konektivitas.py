@@ -53,7 +53,7 @@ def test_list_and_plan_for_kalimantan_tengah():
 def test_sliders_change_the_plan():
     at = open_page(PAGE, wilayah="62")
     at.slider(key="plan-k").set_value(5)
-    at.slider(key="plan-radius").set_value(10.0)
+    at.select_slider(key="plan-radius").set_value(10.0)
     at.run()
     assert not at.exception, at.exception
     metrics = {m.label: m.value for m in at.metric}

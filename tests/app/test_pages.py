@@ -327,8 +327,14 @@ def test_peringkat_opens_on_latest_survey_and_compares_with_previous():
     assert not at.exception
     assert at.query_params["survei"] == "SSGI 2024" and at.query_params["banding"] == "SKI 2023"
     table = _rank_table(at)
-    both = table["Nilai sebelumnya"].notna() & table["Prevalensi stunting (survei) (%)"].notna()
-    assert (table.loc[both, "dari (N)"] == both.sum()).all()
+    now = table["Prevalensi stunting (survei) (%)"].notna()
+    both = table["Nilai sebelumnya"].notna() & now
+    # "Peringkat … dari (N)": the rank in SSGI 2024 over every province with a value (as the
+    # map and Stunting say it); the rank over the provinces with values in both surveys is
+    # its own column (issue 24: one rank, not "8 dari 13" here and "8 dari 12" there)
+    assert (table.loc[now, "dari (N)"] == now.sum()).all() and both.sum() < now.sum()
+    assert table.loc[both, "Peringkat pada kedua survei"].max() <= both.sum()
+    assert table.loc[~both, "Peringkat pada kedua survei"].isna().all()
     assert table.loc["51", "Perubahan peringkat"] == "tetap"          # Bali
     assert table.loc["62", "Perubahan nilai (poin persen)"] == pytest.approx(-1.4)
     assert table.loc["62", "Perubahan peringkat"].startswith("membaik")

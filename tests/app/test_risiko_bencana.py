@@ -67,7 +67,9 @@ def test_type_selector_and_karhutla_list(expected):
     # the map rings every one of them that has a point
     assert len(drawn["high"]) == int((want["lat"].notna() & want["lon"].notna()).sum()) > 0
     assert set(table["Nama"] if "Nama" in table else table.iloc[:, 1]) == set(want["nama"])
-    assert table["data"].str.contains("DATA SAMPEL").all()
+    assert table.columns[0] == "Keterangan data"   # a header people read, not "data"
+    assert table["Keterangan data"].str.contains("DATA SAMPEL").all()
+    assert "Kabupaten/Kota" in table.columns
     # a Posyandu outside every zone of a type reads "di luar zona" there, never "None"
     flood = table["Banjir"].astype(str)
     assert not flood.isin(["None", "nan", "<NA>"]).any()

@@ -48,15 +48,15 @@ def test_cp1252_semicolon_csv_with_decimal_commas_and_dms(messy_csv):
         (8, "jumlah_kader", "x", "bukan angka; nilai dikosongkan", W),
         (9, "id", "P001", "id 'P001' sudah dipakai di baris 4 (id ganda)", R),
         (10, "lat, lon", "-4.5; 112.5", "titik berada di luar daratan Indonesia (di laut atau "
-         "di negara tetangga), ±117.5 km dari daratan Indonesia terdekat; koordinat dikosongkan "
-         "(koordinat_ditolak), Posyandu tetap dihitung di desa 62.71.01.1005", W),
+         "di negara tetangga), ±117,5 km dari daratan Indonesia terdekat; koordinat dikosongkan "
+         "(titik tidak dipakai), Posyandu tetap dihitung di desa 62.71.01.1005", W),
         (11, "", "", "baris sama persis dengan baris 8 (duplikat); tidak diimpor", R),
         (12, "kode_desa", "62.71.01.1099", "kode desa 62.71.01.1099 tidak ada di daftar kode "
          "Kemendagri; desa ditentukan dari koordinat; saran dari nama desa 'Pahandut Seberang': "
          "62.71.01.1005 Pahandut Seberang (kecocokan 100%) — belum diterapkan, periksa lalu "
          "terapkan saran bila benar", W),
         (13, "lat, lon", "14.6; 121.0", "koordinat berada di luar wilayah Indonesia; koordinat "
-         "dikosongkan (koordinat_ditolak), Posyandu tetap dihitung di desa 62.71.01.1001", W),
+         "dikosongkan (titik tidak dipakai), Posyandu tetap dihitung di desa 62.71.01.1001", W),
         (14, "", "Jumlah", "baris jumlah/total, bukan data Posyandu; tidak diimpor", R),
     ]
     data = res.data.set_index("id")

@@ -1,0 +1,173 @@
+"""One truth after an import (issue 24): a 5-row registry of Kalimantan Tengah (62) imported
+in Kelola Data reaches every map page and every download of the province on the next
+rerun — in a fresh browser too — and no sample figure is left anywhere.
+
+The five Posyandu sit on representative points of real villages of Kota Palangka Raya,
+all without internet, so Konektivitas must say "5 Posyandu tanpa internet", plan for 5
+and download 5 rows (it kept the 593 sample Posyandu before: its cache was keyed on the
+region only).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import wait_for_script_run
+from playwright.sync_api import Page, expect
+
+APP = "app.py"
+PROVINCE = "62"
+FILE_NAME = "registri lima posyandu.csv"
+LOAD = 120_000
+NAMES = {"62.71.01.1001": "Posyandu Lima Anggrek", "62.71.01.1002": "Posyandu Lima Melati",
+         "62.71.01.1003": "Posyandu Lima Mawar", "62.71.01.1004": "Posyandu Lima Kenanga",
+         "62.71.01.1005": "Posyandu Lima Cempaka"}
+KADER = (5, 4, 6, 3, 5)
+BALITA = (40, 35, 50, 20, 30)
+
+
+def _write_registry(path: Path, rows: int = 5) -> None:
+    from geo.regions.boundaries import boundaries
+
+    villages = boundaries("desa", ["62"]).set_index("code")
+    if any(c not in villages.index for c in NAMES):
+        pytest.skip("village boundaries of 62.71.01 missing")
+    lines = ["id,nama,kode_desa,lat,lon,jumlah_kader,balita_sasaran,internet"]
+    for i, (code, name) in enumerate(list(NAMES.items())[:rows]):
+        p = villages.loc[code, "geometry"].representative_point()
+        lines.append(f"LIMA-{i + 1},{name},{code},{p.y:.6f},{p.x:.6f},{KADER[i]},{BALITA[i]},"
+                     "tidak")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _open(page: Page, server, path: str) -> None:
+    page.goto(server.url + path, wait_until="domcontentloaded", timeout=LOAD)
+    wait_for_script_run(page, LOAD / 1000)
+    modal = page.get_by_role("dialog").filter(has_text="Page not found")
+    try:      # streamlit/streamlit#9992 on a fresh server's first non-default path
+        modal.wait_for(state="visible", timeout=2000)
+        page.keyboard.press("Escape")
+    except Exception:
+        pass
+
+
+def _download_rows(page: Page, button) -> list[dict]:
+    expect(button).to_be_attached(timeout=LOAD)
+    button.scroll_into_view_if_needed(timeout=LOAD)
+    with page.expect_download(timeout=LOAD) as dl:
+        button.click()
+    text = Path(dl.value.path()).read_text(encoding="utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _metrics(page: Page) -> dict[str, str]:
+    return page.evaluate("""() => Object.fromEntries(
+        [...document.querySelectorAll('[data-testid="stMetric"]')].map(m => [
+            m.querySelector('[data-testid="stMetricLabel"]').innerText.trim(),
+            m.querySelector('[data-testid="stMetricValue"]').innerText.trim()]))""")
+
+
+def _no_sample_registry(page: Page) -> None:
+    expect(page.get_by_text("Data Posyandu di peta ini adalah DATA SAMPEL")).to_have_count(0)
+    notice = page.get_by_test_id("stCaptionContainer").filter(has_text="Data yang ditampilkan")
+    expect(notice.first).to_contain_text(FILE_NAME)
+
+
+def test_import_reaches_every_page_and_download(streamlit_server, browser, page, tmp_path,
+                                                 screenshot_dir):
+    registry = tmp_path / FILE_NAME
+    _write_registry(registry)
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    from geo.config import cache_dir
+    server = streamlit_server(APP, {"PETA_WORKSPACE_DIR": str(workspace),
+                                    "PETA_CACHE_DIR": str(cache_dir())}, fresh=True)
+
+    # Before the import: the province's Konektivitas shows the sample (fills the caches).
+    _open(page, server, f"/konektivitas?wilayah={PROVINCE}")
+    sample_count = page.get_by_text(re.compile(r"^[\d.]+ Posyandu tanpa internet \("))
+    expect(sample_count).to_be_visible(timeout=LOAD)
+    assert not sample_count.inner_text().startswith("5 ")
+
+    # Kelola Data: upload and save.
+    _open(page, server, "/kelola_data")
+    page.get_by_test_id("stFileUploader").locator('input[type="file"]') \
+        .set_input_files(str(registry))
+    expect(page.get_by_role("heading", name="Laporan impor")).to_be_visible(timeout=LOAD)
+    wait_for_script_run(page, LOAD / 1000)
+    page.get_by_role("button", name="Simpan dan pakai data ini").click()
+    expect(page.get_by_test_id("stAlert").filter(has_text="Tersimpan:")).to_be_visible(
+        timeout=LOAD)
+    wait_for_script_run(page, LOAD / 1000)
+
+    # A fresh browser (new context: no session, no cookies) on the same server.
+    context = browser.new_context(viewport={"width": 1366, "height": 768},
+                                  accept_downloads=True)
+    fresh = context.new_page()
+    try:
+        # Konektivitas: the list, the plan and their downloads read the 5 Posyandu.
+        _open(fresh, server, f"/konektivitas?wilayah={PROVINCE}")
+        expect(fresh.get_by_text(re.compile(r"^5 Posyandu tanpa internet \(175 balita"))) \
+            .to_be_visible(timeout=LOAD)
+        _no_sample_registry(fresh)
+        expect(fresh.get_by_test_id("stMetric").filter(has_text="Posyandu terjangkau")) \
+            .to_contain_text(re.compile(r"5 / 5"), timeout=LOAD)
+        offline = _download_rows(fresh, fresh.locator(".st-key-offline-csv button"))
+        assert sorted(r["nama"] for r in offline) == sorted(NAMES.values())
+        covered = _download_rows(fresh, fresh.locator(".st-key-plan-covered-csv button"))
+        assert sorted(r["nama"] for r in covered) == sorted(NAMES.values())
+        fresh.screenshot(path=str(screenshot_dir / "import_konektivitas_1366.png"))
+
+        # Ringkasan: the KPI cards count the 5.
+        _open(fresh, server, f"/?wilayah={PROVINCE}")
+        expect(fresh.get_by_test_id("stMetric").first).to_be_visible(timeout=LOAD)
+        _no_sample_registry(fresh)
+        metrics = _metrics(fresh)
+        assert metrics["Posyandu"] == "5", metrics
+        assert metrics["Posyandu tanpa internet"] == "100,0 %", metrics
+        assert metrics["Kader per Posyandu"] == "4,60", metrics
+
+        # Kader: Kota Palangka Raya averages 4,6 kader per Posyandu, the only regency with
+        # Posyandu: one region below the standard.
+        _open(fresh, server, f"/kader?wilayah={PROVINCE}")
+        _no_sample_registry(fresh)
+        expect(fresh.get_by_text(re.compile(r"^1 dari \d+ wilayah rata-rata di bawah 5"))) \
+            .to_be_visible(timeout=LOAD)
+
+        # Risiko Bencana: the exposed list holds only imported Posyandu.
+        _open(fresh, server, f"/risiko_bencana?wilayah={PROVINCE}")
+        _no_sample_registry(fresh)
+        listed = _download_rows(fresh, fresh.locator(".st-key-tbl-bahaya-list-csv button"))
+        names = {r.get("Nama") or r.get("nama") for r in listed}
+        assert names <= set(NAMES.values()), names
+    finally:
+        context.close()
+
+    # Another process saves a 3-row registry (the command line, as a second app process
+    # would): the running server shows it on its next rerun, in a fresh browser.
+    three = tmp_path / "registri tiga.csv"
+    _write_registry(three, rows=3)
+    env = {**os.environ, "PETA_WORKSPACE_DIR": str(workspace), "PETA_CACHE_DIR": str(cache_dir())}
+    subprocess.run([sys.executable, "-m", "geo", "import", "posyandu", str(three), "--save"],
+                   check=True, capture_output=True, env=env, cwd=Path(__file__).parents[2])
+    context = browser.new_context(viewport={"width": 1920, "height": 1080},
+                                  accept_downloads=True)
+    fresh = context.new_page()
+    try:
+        _open(fresh, server, f"/konektivitas?wilayah={PROVINCE}")
+        expect(fresh.get_by_text(re.compile(r"^3 Posyandu tanpa internet \("))) \
+            .to_be_visible(timeout=LOAD)
+        offline = _download_rows(fresh, fresh.locator(".st-key-offline-csv button"))
+        assert len(offline) == 3, offline
+        expect(fresh.get_by_test_id("stMetric").filter(has_text="Posyandu terjangkau")) \
+            .to_contain_text(re.compile(r"3 / 3"), timeout=LOAD)
+        fresh.screenshot(path=str(screenshot_dir / "import_konektivitas_1920.png"),
+                         full_page=True)
+    finally:
+        context.close()
