@@ -24,7 +24,6 @@ from geo.export.mapdata import is_hazard
 from geo.indicators import published
 from geo.indicators import registry as indicators
 from geo.stats import classify as geo_classify
-from geo.stats import ranking
 
 # Projector: the map iframe takes the window height minus the exit button, the region's
 # rank and the map title above it.

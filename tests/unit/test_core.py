@@ -297,7 +297,7 @@ def test_every_validation_message_names_its_row():
     p4 = p.loc[p["baris"] == 5].iloc[0]
     assert (p4["kolom"], p4["nilai"], p4["tingkat"]) == ("lat, lon", "40.0; 113.9",
                                                          registry.WARNING)
-    assert "koordinat_ditolak" in p4["pesan"]
+    assert "titik tidak dipakai" in p4["pesan"] and "koordinat_ditolak" not in p4["pesan"]
     assert res.data.set_index("id").loc["P4", "status_titik"] == registry.POINT_REJECTED
     assert (p.loc[p["baris"] == 6, "tingkat"] == registry.WARNING).all()
     assert set(p.loc[p["baris"] == 6, "kolom"]) == {"kode_desa", "strata", "jumlah_kader",
@@ -324,8 +324,8 @@ def test_cli_rank_compare_columns_and_quoted_figures():
                          capture_output=True, text=True, check=True)
     table = pd.read_csv(io.StringIO(out.stdout), dtype={"code": str})
     assert list(table.columns) == ["code", "name", "value", "rank", "of", "value_prev", "rank_prev",
-                                   "of_prev", "rank_change", "value_change", "ci_low", "ci_high",
-                                   "rse", "rank_low", "rank_high", "catatan"]
+                                   "of_prev", "rank_change", "value_change", "rank_all", "of_all",
+                                   "ci_low", "ci_high", "rse", "rank_low", "rank_high", "catatan"]
     t = table.set_index("code")
     assert t.loc["51", "rank_change"] == 0
     both = t["value"].notna() & t["value_prev"].notna()
