@@ -36,9 +36,11 @@ def land_distance_m(lon: np.ndarray, lat: np.ndarray, land=None) -> np.ndarray:
     tree = shapely.STRtree(geoms)
     pts = shapely.points(np.asarray(lon, float), np.asarray(lat, float))
     dist = np.full(n, np.nan)
-    hit = tree.query(pts, predicate="intersects")
+    # points on land: each polygon asks the tree of points for those it covers (a polygon
+    # prepared once, not a large polygon tested point by point)
+    hit = shapely.STRtree(pts).query(geoms, predicate="covers")
     on_land = np.zeros(n, bool)
-    on_land[hit[0]] = True
+    on_land[hit[1]] = True
     dist[on_land] = 0.0
     off = np.flatnonzero(~on_land)
     if len(off):

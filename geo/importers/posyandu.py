@@ -47,6 +47,7 @@ geo.importers.placement; the column names a file may use in geo.importers.posyan
 """
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,7 @@ import pandas as pd
 
 from geo.codes import normalize_code
 from geo.importers import names as namematch
+from geo.importers.columns import read_columns
 from geo.importers.header import Header, apply_mapping, find_header
 from geo.importers.placement import SEA_TOLERANCE_M
 from geo.importers.posyandu_columns import (
@@ -70,7 +72,7 @@ from geo.importers.posyandu_columns import (
 from geo.importers.posyandu_rows import check_rows, totals_and_duplicates
 from geo.importers.report import REJECTED, WARNING, ImportRefused, ImportReport, finding
 from geo.importers.safety import check_type
-from geo.importers.table import RawTable, read_cells
+from geo.importers.table import RawTable
 from geo.registry import schema as registry
 from geo.registry.cells import Problems
 from geo.registry.validate import validate
@@ -118,24 +120,26 @@ def _cells_of(table: RawTable, start: int) -> tuple[list[np.ndarray], np.ndarray
     row is shorter) and their row numbers."""
     rows = table.rows[start:]
     numbers = np.fromiter((r for r, _ in rows), np.int64, len(rows))
-    width = max((len(v) for _, v in rows), default=0)
     cells = []
-    for j in range(width):
+    for values in itertools.zip_longest(*(v for _, v in rows), fillvalue=None):
         col = np.empty(len(rows), dtype=object)
-        col[:] = [v[j] if j < len(v) else None for _, v in rows]
+        col[:] = values
         cells.append(col)
     return cells, numbers
 
 
-def _frame(stages: list) -> pd.DataFrame:
-    """The rows kept by the row stage as one table for validation. Each column's dtype is
-    inferred once over all its values, as a table built row by row would be (an XLSX
-    column of whole numbers and blanks is read as floats)."""
-    cols = list(stages[0].data)
-    if not sum(len(s.rows) for s in stages):
-        return pd.DataFrame([], columns=cols)
-    return pd.DataFrame({c: np.concatenate([s.data[c] for s in stages]).tolist() for c in cols},
-                        columns=cols)
+def _frame(stages: list) -> dict[str, np.ndarray]:
+    """The rows kept by the row stage, column by column, for validation. A column holding
+    anything but text has its values inferred once over the whole column, as a table built
+    row by row would (an XLSX column of whole numbers and blanks is read as floats)."""
+    out = {}
+    for c in stages[0].data:
+        values = np.concatenate([s.data[c] for s in stages])
+        if len(values) and pd.api.types.infer_dtype(values, skipna=True) not in ("string",
+                                                                                 "empty"):
+            values = pd.Series(values.tolist()).to_numpy(dtype=object)
+        out[c] = values
+    return out
 
 
 def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = None,
@@ -262,17 +266,21 @@ def import_posyandu(path: str | Path, *, mapping: dict[str, str | None] | None =
                     sheet: str | None = None, source_name: str | None = None,
                     known_villages: set[str] | None = None, land=None,
                     sea_tolerance_m: float = SEA_TOLERANCE_M,
-                    parent: str | None = None) -> PosyanduImport:
+                    parent: str | None = None,
+                    progress: Progress | None = None) -> PosyanduImport:
     """Import a Posyandu registry file (CSV/TXT/XLSX). Never raises for bad rows; a file
-    that cannot be read at all gives an empty result whose report has ``fatal`` set."""
+    that cannot be read at all gives an empty result whose report has ``fatal`` set.
+    ``progress(stage, done, total)`` is called while the file is read ("baca") and its rows
+    are checked ("periksa")."""
     path = Path(path)
     source = source_name or path.name
     try:
         check_type(path, KIND)
-        table = read_cells(path, sheet)
+        table, columns = read_columns(path, sheet, progress)
         return import_table(table, mapping=mapping, source=source,
                             known_villages=known_villages, land=land,
-                            sea_tolerance_m=sea_tolerance_m, parent=parent)
+                            sea_tolerance_m=sea_tolerance_m, parent=parent, columns=columns,
+                            progress=progress)
     except ImportRefused as exc:
         return PosyanduImport(registry.empty_registry(), ImportReport.refused(KIND, source, str(exc)))
 

@@ -81,22 +81,41 @@ def totals_and_duplicates(cells: list[np.ndarray], lat: np.ndarray, lon: np.ndar
                     break
     findings.add(np.flatnonzero(total), 0, "", labels,
                  "baris jumlah/total, bukan data Posyandu; tidak diimpor", REJECTED)
-    keys = [[v.strip() if v.__class__ is str else ("" if blank(v) else str(v).strip())
-             for v in c] for c in cells]
-    first: dict = {}
     dup_pos, dup_msg = [], []
-    for i, key in enumerate(zip(*keys)):
-        if total[i]:
-            continue
-        j = first.setdefault(key, i)
-        if j != i:
-            dup_pos.append(i)
-            dup_msg.append(f"baris sama persis dengan baris {numbers[j]} (duplikat); "
-                           "tidak diimpor")
+    rest = np.flatnonzero(~total)
+    if len(rest) and cells:
+        # rows compared as the text of their cells (blank = ""), each column grouped once
+        keys = np.empty((len(rest), len(cells)), dtype=np.int64)
+        for j, c in enumerate(cells):
+            keys[:, j] = _key_codes(c[rest])
+        _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        later = np.flatnonzero(first[inverse] != np.arange(len(rest)))
+        dup_pos = rest[later].tolist()
+        dup_msg = [f"baris sama persis dengan baris {numbers[rest[first[inverse[k]]]]} "
+                   "(duplikat); tidak diimpor" for k in later]
     findings.add(dup_pos, 0, "", "", dup_msg, REJECTED)
     live = ~total
     live[dup_pos] = False
     return live
+
+
+def _key_text(v) -> str:
+    return "" if blank(v) else str(v).strip()
+
+
+def _key_codes(a: np.ndarray) -> np.ndarray:
+    """Group number of each cell's text as a duplicate row is compared (blank = "")."""
+    codes, uniques = pd.factorize(a, use_na_sentinel=True)
+    missing = codes < 0
+    if pd.api.types.infer_dtype(uniques, skipna=False) in ("string", "empty") and (
+            not missing.any() or np.equal(a[missing], None).all()):
+        texts = [u.strip() for u in uniques]
+        texts.append("")
+        if any(t != u for t, u in zip(texts, uniques)) or "" in texts[:-1]:
+            return pd.factorize(np.asarray(texts, dtype=object))[0][codes]
+        return np.where(missing, len(uniques), codes)
+    return pd.factorize(per_value(a, _key_text))[0]
 
 
 def _coordinate(v):

@@ -36,9 +36,31 @@ def blank(v) -> bool:
         or (isinstance(v, str) and not v.strip())
 
 
+_NUMERIC = ("floating", "integer", "mixed-integer-float")
+
+
 def blank_mask(a: np.ndarray) -> np.ndarray:
-    return np.fromiter((v is None or (v.__class__ is str and not v.strip())
-                        or (v.__class__ is not str and blank(v)) for v in a), bool, len(a))
+    a = objects(a)
+    if len(a) and pd.api.types.infer_dtype(a, skipna=True) in _NUMERIC:
+        return pd.isna(a)          # numbers and None/NaN only: blank = missing
+    return per_value(a, blank).astype(bool)
+
+
+def stripped(a: np.ndarray, fn) -> np.ndarray:
+    """``per_value(a, fn)`` for a rule that gives None for a blank cell and the stripped
+    text of any other string (the name, the id): a text column is stripped without a
+    call per value."""
+    a = objects(a)
+    if not len(a) or pd.api.types.infer_dtype(a, skipna=True) != "string":
+        return per_value(a, fn)
+    codes, uniques = pd.factorize(a, use_na_sentinel=True)
+    missing = codes < 0
+    if missing.any() and not np.equal(a[missing], None).all():
+        return per_value(a, fn)
+    res = np.empty(len(uniques) + 1, dtype=object)
+    res[:-1] = [u.strip() or None for u in uniques]
+    res[-1] = None
+    return res[codes]
 
 
 def text(v) -> str:
@@ -50,12 +72,10 @@ def texts(a) -> list[str]:
     return [v if v.__class__ is str else text(v) for v in a]
 
 
-def per_value(a: np.ndarray, fn) -> list:
-    """``[fn(v) for v in a]``, computing ``fn`` once per distinct value (by type and value)."""
+def _per_object(a: np.ndarray, fn, out: np.ndarray, where=None) -> None:
     cache: dict = {}
-    out = []
-    append = out.append
-    for v in a:
+    for i in (range(len(a)) if where is None else where):
+        v = a[i]
         key = (v.__class__, v)
         try:
             r = cache[key]
@@ -63,7 +83,36 @@ def per_value(a: np.ndarray, fn) -> list:
             r = cache[key] = fn(v)
         except TypeError:     # an unhashable cell
             r = fn(v)
-        append(r)
+        out[i] = r
+
+
+def per_value(a: np.ndarray, fn) -> np.ndarray:
+    """``[fn(v) for v in a]`` as an object array, computing ``fn`` once per distinct value
+    (by type and value). A column of text (every cell a string or missing, as a CSV gives)
+    is grouped by pandas' hash table; any other column value by value."""
+    a = objects(a)
+    n = len(a)
+    out = np.empty(n, dtype=object)
+    if not n:
+        return out
+    kind = pd.api.types.infer_dtype(a, skipna=True)
+    if kind not in ("string", "empty"):
+        _per_object(a, fn, out)
+        return out
+    codes, uniques = pd.factorize(a, use_na_sentinel=True)
+    res = np.empty(len(uniques) + 1, dtype=object)
+    for k, u in enumerate(uniques):
+        res[k] = fn(u)
+    missing = np.flatnonzero(codes < 0)
+    if len(missing):
+        nothing = np.equal(a[missing], None)
+        res[-1] = fn(None)
+        if not nothing.all():
+            _per_object(a, fn, out, missing[~nothing])
+            codes = codes.copy()
+            codes[missing[~nothing]] = -2      # filled by _per_object, keep them
+    keep = codes != -2
+    out[keep] = res[codes[keep]]
     return out
 
 
@@ -85,9 +134,13 @@ def to_number(value) -> float | None:
 def numbers(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(values as float64 — NaN where None —, mask of the cells that gave a number).
     A cell reading "nan" gives a number that is NaN: both are told apart by the mask."""
+    a = objects(a)
+    if len(a) and pd.api.types.infer_dtype(a, skipna=True) in _NUMERIC:
+        ok = ~pd.isna(a)           # numbers and None/NaN only: a number is itself
+        return np.where(ok, a, np.nan).astype(float), ok
     vals = per_value(a, to_number)
-    ok = np.fromiter((v is not None for v in vals), bool, len(vals))
-    out = np.fromiter((np.nan if v is None else v for v in vals), float, len(vals))
+    ok = np.not_equal(vals, None)
+    out = np.where(ok, vals, np.nan).astype(float)
     return out, ok
 
 

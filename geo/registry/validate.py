@@ -11,6 +11,7 @@ a warning.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ from geo.registry.cells import (
     numbers,
     objects,
     per_value,
+    stripped,
     text,
 )
 from geo.registry.schema import (
@@ -94,31 +96,41 @@ def _strata(v):
     return (match[0], False) if match else (None, True)
 
 
-def _first_of_group(keys: list, candidates: np.ndarray) -> dict:
-    """key → position of its first row among ``candidates`` (a boolean mask)."""
-    first: dict = {}
-    for i in np.flatnonzero(candidates):
-        first.setdefault(keys[i], i)
+def _groups(values: np.ndarray) -> np.ndarray:
+    """Group number of each value (strings or None; None → the last group, never first)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return np.where(codes < 0, len(uniques), codes)
+
+
+def _first(group: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Per group, the position of its first row among ``candidates`` (n when none)."""
+    n = len(group)
+    first = np.full(group.max(initial=0) + 2, n, dtype=np.int64)
+    pos = np.flatnonzero(candidates)
+    np.minimum.at(first, group[pos], pos)
     return first
 
 
-def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
+def validate(frame: pd.DataFrame | Mapping, row_numbers: list[int] | None = None,
              known_villages: set[str] | None = None) -> RegistryResult:
     """Check a table already in the schema's columns (strings or numbers, as read).
 
     ``row_numbers`` gives each row's number in the user's file (default: header is row 1,
     so the first data row is 2). ``known_villages`` is the set of valid desa codes (default:
-    the Kemendagri list of the data directory).
+    the Kemendagri list of the data directory). ``frame`` may also be a mapping of column
+    → values (the importer's columns, as read: no table is built for them).
     """
     if known_villages is None:
         from geo.importers.names import known_codes
         known_villages = known_codes("desa")
-    n = len(frame)
+    n = len(frame) if isinstance(frame, pd.DataFrame) else \
+        len(next(iter(frame.values()), []))
     rows = np.asarray(list(row_numbers) if row_numbers is not None else range(2, n + 2),
                       dtype=np.int64)
     head: list[dict] = []
-    missing_cols = [c for c in COLUMNS if c not in frame.columns]
-    unplaceable = not any(all(c in frame.columns for c in way) for way in PLACEMENT)
+    present = set(frame.columns if isinstance(frame, pd.DataFrame) else frame)
+    missing_cols = [c for c in COLUMNS if c not in present]
+    unplaceable = not any(all(c in present for c in way) for way in PLACEMENT)
     for col in missing_cols:
         level = REJECTED if col in REQUIRED else WARNING
         msg = (f"kolom wajib '{col}' tidak ada di berkas" if col in REQUIRED
@@ -132,13 +144,13 @@ def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
         return RegistryResult(empty_registry(), pd.DataFrame(head, columns=PROBLEM_COLUMNS), n)
 
     def col(c: str) -> np.ndarray:
-        return objects(frame[c]) if c in frame.columns else nones(n)
+        return objects(frame[c]) if c in present else nones(n)
 
     probs = Problems(rows)
 
     # nama
-    nama = [_strip_or_none(v) for v in col("nama")]
-    no_name = np.fromiter((v is None for v in nama), bool, n)
+    nama = stripped(col("nama"), _strip_or_none)
+    no_name = np.equal(nama, None)
     probs.add(np.flatnonzero(no_name), SLOT["nama"], "nama",
               [text(v) for v in col("nama")[no_name]], "nama Posyandu kosong", REJECTED)
 
@@ -156,7 +168,7 @@ def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
     info = per_value(raw_code, code_info)
     kode = [k for k, _ in info]
     code_msg = [m for _, m in info]
-    code_known = np.fromiter((m is None for m in code_msg), bool, n)
+    code_known = np.equal(np.asarray(code_msg, dtype=object), None)
     code_blank = blank_mask(raw_code)
 
     # coordinates: a usable point, else placed by the known village code
@@ -164,8 +176,8 @@ def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
     lat, lat_ok = numbers(raw_lat)
     lon, lon_ok = numbers(raw_lon)
     given = ~(blank_mask(raw_lat) & blank_mask(raw_lon))
-    pre = np.fromiter((v == POINT_REJECTED if isinstance(v, str) else False
-                       for v in col("status_titik")), bool, n)
+    pre = per_value(col("status_titik"),
+                    lambda v: isinstance(v, str) and v == POINT_REJECTED).astype(bool)
     why1 = ~pre & given & ~(lat_ok & lon_ok)
     why2 = ~pre & given & lat_ok & lon_ok & ~in_extent_v(lat, lon)
     no_point = ~pre & ~given
@@ -248,34 +260,30 @@ def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
 
     # ids: the first kept row of an id keeps it; later rows with it are refused
     raw_id = col("id")
-    pid = [_pid(v) for v in raw_id]
-    has_id = np.fromiter((p is not None for p in pid), bool, n)
+    pid = stripped(raw_id, _pid)
+    has_id = np.not_equal(pid, None)
     kept_pre = ~no_name & ~unplaced
-    first_kept = _first_of_group(pid, kept_pre & has_id)
-    dup = np.zeros(n, bool)
-    dup_pos, dup_msg = [], []
-    for i in np.flatnonzero(has_id):
-        f = first_kept.get(pid[i])
-        if f is not None and f < i:
-            dup[i] = True
-            dup_pos.append(i)
-            dup_msg.append(f"id '{pid[i]}' sudah dipakai di baris {rows[f]} (id ganda)")
-    probs.add(dup_pos, SLOT["id"], "id", [text(raw_id[i]) for i in dup_pos], dup_msg, REJECTED)
+    group = _groups(pid)
+    first_kept = _first(group, kept_pre & has_id)
+    at = np.arange(n)
+    dup = has_id & (first_kept[group] < at)
+    dup_pos = np.flatnonzero(dup)
+    probs.add(dup_pos, SLOT["id"], "id", [text(raw_id[i]) for i in dup_pos],
+              [f"id '{pid[i]}' sudah dipakai di baris {rows[first_kept[group[i]]]} (id ganda)"
+               for i in dup_pos], REJECTED)
     keep = kept_pre & ~dup
-    near = np.flatnonzero(has_id & ~dup)
-    if len(near):
-        keys = [None] * n
-        for i in np.flatnonzero(has_id):
-            keys[i] = _id_key(pid[i])
-        first_key = _first_of_group(keys, keep & has_id)
-        near_pos, near_msg = [], []
-        for i in near:
-            f = first_key.get(keys[i])
-            if f is not None and f < i:
-                near_pos.append(i)
-                near_msg.append(f"id '{pid[i]}' hanya berbeda huruf besar/kecil, tanda hubung "
-                                f"atau lebar huruf dengan id '{pid[f]}' di baris {rows[f]}; "
-                                "periksa apakah keduanya Posyandu yang sama")
+    if has_id.any():
+        keys = np.full(n, None, dtype=object)
+        keys[has_id] = per_value(pid[has_id], _id_key)
+        kgroup = _groups(keys)
+        first_key = _first(kgroup, keep & has_id)
+        near_pos = np.flatnonzero(has_id & ~dup & (first_key[kgroup] < at))
+        near_msg = []
+        for i in near_pos:
+            f = first_key[kgroup[i]]
+            near_msg.append(f"id '{pid[i]}' hanya berbeda huruf besar/kecil, tanda hubung "
+                            f"atau lebar huruf dengan id '{pid[f]}' di baris {rows[f]}; "
+                            "periksa apakah keduanya Posyandu yang sama")
         probs.add(near_pos, SLOT["id"], "id", [text(raw_id[i]) for i in near_pos], near_msg,
                   WARNING)
 
@@ -294,18 +302,17 @@ def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
                             WARNING))
     raw_sampel = col("sampel")
     sampel = per_value(raw_sampel, lambda v: bool(parse_flag(v) or False))
-    out = {"id": ids, "nama": [nama[i] for i in kp], "kode_desa": [kode[i] for i in kp],
+    out = {"id": ids, "nama": nama[kp].tolist(), "kode_desa": [kode[i] for i in kp],
            "lat": lat[kp], "lon": lon[kp], "strata": [strata[i] for i in kp]}
     for c in COUNTS:
         v = counts[c][kp]
         miss = np.isnan(v)
         out[c] = pd.arrays.IntegerArray(np.where(miss, 0, v).astype("int64"), miss)
     for c in FLAGS:
-        vals = [flags[c][i] for i in kp]
-        miss = np.fromiter((v is None for v in vals), bool, len(vals))
-        out[c] = pd.arrays.BooleanArray(np.fromiter((bool(v) for v in vals), bool, len(vals)),
-                                        miss)
-    out["sampel"] = [sampel[i] for i in kp]
+        vals = flags[c][kp]
+        miss = np.equal(vals, None)
+        out[c] = pd.arrays.BooleanArray(np.where(miss, False, vals).astype(bool), miss)
+    out["sampel"] = sampel[kp].tolist()
     out["status_titik"] = status[kp].tolist()
     data = pd.DataFrame({c: out[c] for c in (*COLUMNS, "sampel", "status_titik")})
     data["lat"] = data["lat"].astype(float)
