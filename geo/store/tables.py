@@ -15,6 +15,7 @@ from datetime import datetime
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from sqlalchemy import text
 
 from geo.workspace import KINDS
@@ -55,6 +56,53 @@ def _json_value(v):
     if isinstance(v, (pd.Timestamp, datetime)):
         return v.isoformat()
     return v
+
+
+def _binary_rows(frame: gpd.GeoDataFrame):
+    """The rows of a Posyandu version as Python values for a binary COPY: JSONB as its
+    binary form (version 1 + text), the point as EWKB with SRID 4326 (None: no point)."""
+    n = len(frame)
+
+    def values(c: str) -> list:
+        s = frame[c]
+        if c in _INTS:
+            return [None if v is pd.NA or v is None or v != v else int(v)
+                    for v in s.astype(object)]
+        if c in _BOOLS or c == "sampel":
+            return [None if v is pd.NA or v is None else bool(v) for v in s.astype(object)]
+        if s.dtype.kind == "f":
+            return [None if v != v else v for v in s.tolist()]
+        return [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v
+                for v in s.astype(object)]
+
+    geoms = shapely.set_srid(np.asarray(frame.geometry.values, dtype=object), 4326)
+    has = ~shapely.is_missing(geoms)
+    wkb = np.full(n, None, dtype=object)
+    if has.any():
+        wkb[has] = shapely.to_wkb(geoms[has], include_srid=True, flavor="extended")
+    attrs = [None if a is None else b"\x01" + a.encode("utf-8") for a in frame["attrs"]]
+    baris = [None if v is pd.NA else int(v) for v in frame["baris"].astype(object)]
+    cols = [[frame["version_id"].iloc[0]] * n, values("wilayah"), baris,
+            *(values(c) for c in POSYANDU_COLUMNS), attrs, wkb.tolist()]
+    return zip(*cols)
+
+
+COPY_TYPES = ("text", "text", "int4", "text", "text", "text", "float8", "float8", "text",
+              *(["int4"] * len(_INTS)), *(["bool"] * (len(_BOOLS) + 1)), "bytea", "bytea")
+
+
+def copy_posyandu(conn, frame: gpd.GeoDataFrame) -> None:
+    """Rows of one Posyandu version into the ``posyandu`` table with psycopg's binary COPY,
+    inside the caller's transaction (``conn``: a SQLAlchemy connection on psycopg). JSONB
+    and geometry travel as bytes in their binary wire forms (``bytea`` on the client side:
+    the server reads them with the column's own receive function)."""
+    cols = ("version_id", "wilayah", "baris", *POSYANDU_COLUMNS, "attrs", "geom")
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur:
+        with cur.copy(f"COPY posyandu ({', '.join(cols)}) FROM STDIN (FORMAT BINARY)") as cp:
+            cp.set_types(list(COPY_TYPES))
+            for row in _binary_rows(frame):
+                cp.write_row(row)
 
 
 class DataTablesMixin:
@@ -126,6 +174,9 @@ class DataTablesMixin:
     def _write_rows(self, conn, kind: str, frame) -> None:
         from sqlalchemy.dialects.postgresql import JSONB
         if not len(frame):
+            return
+        if kind == "posyandu" and isinstance(frame, gpd.GeoDataFrame):
+            copy_posyandu(conn, frame)
             return
         dtype = {"attrs": JSONB}
         if isinstance(frame, gpd.GeoDataFrame):
