@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo.codes import normalize_code
 from geo.importers import names as namematch
@@ -88,12 +90,16 @@ def totals_and_duplicates(cells: list[np.ndarray], lat: np.ndarray, lon: np.ndar
         keys = np.empty((len(rest), len(cells)), dtype=np.int64)
         for j, c in enumerate(cells):
             keys[:, j] = _key_codes(c[rest])
-        _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
-        inverse = inverse.reshape(-1)
-        later = np.flatnonzero(first[inverse] != np.arange(len(rest)))
-        dup_pos = rest[later].tolist()
-        dup_msg = [f"baris sama persis dengan baris {numbers[rest[first[inverse[k]]]]} "
-                   "(duplikat); tidak diimpor" for k in later]
+        frame = pd.DataFrame(keys, copy=False)
+        same = np.flatnonzero(frame.duplicated(keep=False).to_numpy())
+        if len(same):
+            first: dict = {}
+            for k in same:
+                j = first.setdefault(keys[k].tobytes(), k)
+                if j != k:
+                    dup_pos.append(int(rest[k]))
+                    dup_msg.append(f"baris sama persis dengan baris {numbers[rest[j]]} "
+                                   "(duplikat); tidak diimpor")
     findings.add(dup_pos, 0, "", "", dup_msg, REJECTED)
     live = ~total
     live[dup_pos] = False
@@ -125,6 +131,34 @@ def _coordinate(v):
         return str(exc)
 
 
+def _plain_numbers(a: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """Mask of the cells written as a plain decimal number (``-2.2083``, ``113,9``), their
+    value put in ``value``: in one pass of pyarrow's regex and number parser for a text
+    column, else cell by cell."""
+    n = len(a)
+    if n and pd.api.types.infer_dtype(a, skipna=True) == "string":
+        try:
+            arr = pa.array(a, type=pa.string(), from_pandas=True)
+            plain = pc.fill_null(pc.match_substring_regex(arr, "^" + _PLAIN.pattern + "$"),
+                                 False)
+            if pc.any(plain).as_py():
+                text = pc.replace_substring(pc.filter(arr, plain), ",", ".")
+                numbers = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+                mask = plain.to_numpy(zero_copy_only=False)
+                if np.isfinite(numbers).all():
+                    value[mask] = numbers
+                    return mask
+            else:
+                return np.zeros(n, bool)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass
+    plain = np.fromiter((v.__class__ is str and _PLAIN.fullmatch(v) is not None for v in a),
+                        bool, n)
+    if plain.any():
+        value[plain] = [float(v.replace(",", ".")) for v in a[plain]]
+    return plain
+
+
 def parse_column(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, list, np.ndarray, list]:
     """(value — NaN when none —, parsed mask, axis, converted mask, error message or None)
     of every cell of a coordinate column, as geo.importers.coords.parse_point reads it."""
@@ -134,11 +168,8 @@ def parse_column(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, list, np.ndarra
     axis: list = [None] * n
     converted = np.zeros(n, bool)
     error: list = [None] * n
-    plain = np.fromiter((v.__class__ is str and _PLAIN.fullmatch(v) is not None for v in a),
-                        bool, n)
-    if plain.any():
-        value[plain] = [float(v.replace(",", ".")) for v in a[plain]]
-        parsed[plain] = True
+    plain = _plain_numbers(a, value)
+    parsed[plain] = True
     other = np.flatnonzero(~plain)
     if len(other):
         for i, r in zip(other, per_value(a[other], _coordinate)):

@@ -252,7 +252,7 @@ def validate(frame: pd.DataFrame | Mapping, row_numbers: list[int] | None = None
     for c in FLAGS:
         raw = col(c)
         val = per_value(raw, parse_flag)
-        bad = np.fromiter((v is None for v in val), bool, n) & ~blank_mask(raw)
+        bad = np.equal(val, None) & ~blank_mask(raw)
         pos = np.flatnonzero(bad)
         probs.add(pos, SLOT[c], c, [text(raw[i]) for i in pos],
                   "harus 'ya' atau 'tidak'; nilai dikosongkan", WARNING)

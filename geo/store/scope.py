@@ -10,6 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.codes import normalize_code
+from geo.registry.cells import per_value
 
 #: column holding each row's region code, per kind
 REGION_COLUMN = {"posyandu": "kode_desa", "indikator": "code", "batas_provinsi": "code",
@@ -33,8 +34,10 @@ def region_codes(kind: str, data) -> pd.Series:
     col = REGION_COLUMN.get(kind)
     if col is None or col not in data.columns:
         return pd.Series([None] * len(data), index=data.index, dtype=object)
-    codes = data[col].map(lambda v: normalize_code(v) if isinstance(v, str) and v.strip()
-                          else None)
+    raw = data[col].to_numpy(dtype=object)
+    codes = pd.Series(per_value(raw, lambda v: normalize_code(v)
+                                if isinstance(v, str) and v.strip() else None),
+                      index=data.index, dtype=object)     # once per distinct code
     if kind == "posyandu" and codes.isna().any() and isinstance(data, gpd.GeoDataFrame):
         missing = codes.isna()
         from geo.registry.join import join

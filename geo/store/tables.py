@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 from sqlalchemy import text
 
+from geo.registry.cells import per_value
 from geo.workspace import KINDS
 
 TABLE = {"posyandu": "posyandu", "bahaya": "bahaya", "indikator": "indikator",
@@ -58,32 +59,36 @@ def _json_value(v):
     return v
 
 
+def _objects(s: pd.Series) -> list:
+    """A column as Python values for psycopg (None for missing)."""
+    if s.dtype.kind == "f":
+        arr = s.to_numpy(dtype=float)
+        out = arr.astype(object)
+        out[np.isnan(arr)] = None
+        return out.tolist()
+    if isinstance(s.dtype, (pd.Int64Dtype, pd.BooleanDtype)):
+        return s.to_numpy(dtype=object, na_value=None).tolist()
+    out = s.to_numpy(dtype=object)
+    out[pd.isna(out)] = None
+    return out.tolist()
+
+
 def _binary_rows(frame: gpd.GeoDataFrame):
     """The rows of a Posyandu version as Python values for a binary COPY: JSONB as its
     binary form (version 1 + text), the point as EWKB with SRID 4326 (None: no point)."""
     n = len(frame)
-
-    def values(c: str) -> list:
-        s = frame[c]
-        if c in _INTS:
-            return [None if v is pd.NA or v is None or v != v else int(v)
-                    for v in s.astype(object)]
-        if c in _BOOLS or c == "sampel":
-            return [None if v is pd.NA or v is None else bool(v) for v in s.astype(object)]
-        if s.dtype.kind == "f":
-            return [None if v != v else v for v in s.tolist()]
-        return [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v
-                for v in s.astype(object)]
-
     geoms = shapely.set_srid(np.asarray(frame.geometry.values, dtype=object), 4326)
     has = ~shapely.is_missing(geoms)
     wkb = np.full(n, None, dtype=object)
     if has.any():
         wkb[has] = shapely.to_wkb(geoms[has], include_srid=True, flavor="extended")
-    attrs = [None if a is None else b"\x01" + a.encode("utf-8") for a in frame["attrs"]]
-    baris = [None if v is pd.NA else int(v) for v in frame["baris"].astype(object)]
-    cols = [[frame["version_id"].iloc[0]] * n, values("wilayah"), baris,
-            *(values(c) for c in POSYANDU_COLUMNS), attrs, wkb.tolist()]
+    attrs = per_value(frame["attrs"].to_numpy(dtype=object),
+                      lambda a: None if a is None else b"\x01" + a.encode("utf-8"))
+    values = {c: _objects(frame[c]) for c in ("wilayah", "baris", *POSYANDU_COLUMNS)}
+    for c in (*_INTS, "baris"):
+        values[c] = [None if v is None else int(v) for v in values[c]]
+    cols = [[frame["version_id"].iloc[0]] * n, values["wilayah"], values["baris"],
+            *(values[c] for c in POSYANDU_COLUMNS), attrs.tolist(), wkb.tolist()]
     return zip(*cols)
 
 
@@ -103,6 +108,23 @@ def copy_posyandu(conn, frame: gpd.GeoDataFrame) -> None:
             cp.set_types(list(COPY_TYPES))
             for row in _binary_rows(frame):
                 cp.write_row(row)
+
+
+def _attrs_json(data: pd.DataFrame, extra: list) -> list[str]:
+    """Each row's extra columns as JSON text (geopandas writes with COPY, which would print
+    a dict as Python repr): every column's values encoded once per distinct value, then
+    joined row by row — the text ``json.dumps`` of the row's dict gives."""
+    if not extra:
+        return ["{}"] * len(data)
+    parts = []
+    for k in extra:
+        vals = per_value(data[k].astype(object).to_numpy(dtype=object),
+                         lambda v: json.dumps(_json_value(v), ensure_ascii=False))
+        parts.append(json.dumps(str(k), ensure_ascii=False) + ": " + vals.astype(object))
+    joined = parts[0]
+    for p in parts[1:]:
+        joined = joined + ", " + p
+    return ("{" + joined + "}").tolist()
 
 
 class DataTablesMixin:
@@ -160,10 +182,7 @@ class DataTablesMixin:
                                                                  dtype="Int64"))
         for c in fixed:
             out[c] = data[c] if c in data.columns else None
-        recs = data[extra].astype(object).to_dict("records") if extra else [{}] * len(data)
-        # JSON text (geopandas writes with COPY, which would print a dict as Python repr)
-        out["attrs"] = [json.dumps({k: _json_value(v) for k, v in r.items()}, ensure_ascii=False)
-                        for r in recs]
+        out["attrs"] = _attrs_json(data, extra)
         if geo:
             frame = data.to_crs(4326) if data.crs is not None and data.crs.to_epsg() != 4326 \
                 else data
