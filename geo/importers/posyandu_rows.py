@@ -29,7 +29,7 @@ from geo.importers.report import REJECTED, REPAIRED, WARNING
 from geo.importers.table import TOTAL_RE
 from geo.registry.cells import Problems, blank, blank_mask, nones, per_value
 from geo.registry.schema import POINT_REJECTED
-from geo.registry.validate import in_extent_v
+from geo.registry.validate import _DESA, in_extent_v
 
 _PLAIN = re.compile(r"[-+]?[0-9]+(?:[.,][0-9]+)?")
 _TOTAL_START = frozenset("gGsSſtTjJ")      # first letters TOTAL_RE can match (re.I)
@@ -237,6 +237,8 @@ def check_rows(cells: list[np.ndarray], numbers: np.ndarray, fidx: dict[str, int
     code_blank = blank_mask(raw_code)
 
     def normal(v):
+        if v.__class__ is str and _DESA.fullmatch(v):     # already a village code
+            return v, None
         code = normalize_code(v)
         if code is None or code.count(".") != 3:
             return v, None

@@ -41,7 +41,7 @@ _NUMERIC = ("floating", "integer", "mixed-integer-float")
 
 def blank_mask(a: np.ndarray) -> np.ndarray:
     a = objects(a)
-    if len(a) and pd.api.types.infer_dtype(a, skipna=True) in _NUMERIC:
+    if len(a) and _grouped(a)[0] in _NUMERIC:
         return pd.isna(a)          # numbers and None/NaN only: blank = missing
     return per_value(a, blank).astype(bool)
 
@@ -51,9 +51,9 @@ def stripped(a: np.ndarray, fn) -> np.ndarray:
     text of any other string (the name, the id): a text column is stripped without a
     call per value."""
     a = objects(a)
-    if not len(a) or pd.api.types.infer_dtype(a, skipna=True) != "string":
+    if not len(a) or _grouped(a)[0] != "string":
         return per_value(a, fn)
-    codes, uniques = pd.factorize(a, use_na_sentinel=True)
+    _, codes, uniques = _grouped(a)
     missing = codes < 0
     if missing.any() and not np.equal(a[missing], None).all():
         return per_value(a, fn)
@@ -86,6 +86,24 @@ def _per_object(a: np.ndarray, fn, out: np.ndarray, where=None) -> None:
         out[i] = r
 
 
+_GROUPED: list = []     # the last few columns grouped (a column is asked several rules)
+
+
+def _grouped(a: np.ndarray) -> tuple[str, np.ndarray | None, np.ndarray | None]:
+    """(kind of values, group of each cell, distinct values) of an object column; the
+    groups only for text (strings or missing)."""
+    for entry in _GROUPED:
+        if entry[0] is a:
+            return entry[1:]
+    kind = pd.api.types.infer_dtype(a, skipna=True)
+    codes = uniques = None
+    if kind in ("string", "empty"):
+        codes, uniques = pd.factorize(a, use_na_sentinel=True)
+    _GROUPED.insert(0, (a, kind, codes, uniques))
+    del _GROUPED[4:]
+    return kind, codes, uniques
+
+
 def per_value(a: np.ndarray, fn) -> np.ndarray:
     """``[fn(v) for v in a]`` as an object array, computing ``fn`` once per distinct value
     (by type and value). A column of text (every cell a string or missing, as a CSV gives)
@@ -95,11 +113,10 @@ def per_value(a: np.ndarray, fn) -> np.ndarray:
     out = np.empty(n, dtype=object)
     if not n:
         return out
-    kind = pd.api.types.infer_dtype(a, skipna=True)
+    kind, codes, uniques = _grouped(a)
     if kind not in ("string", "empty"):
         _per_object(a, fn, out)
         return out
-    codes, uniques = pd.factorize(a, use_na_sentinel=True)
     res = np.empty(len(uniques) + 1, dtype=object)
     for k, u in enumerate(uniques):
         res[k] = fn(u)
@@ -135,7 +152,7 @@ def numbers(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(values as float64 — NaN where None —, mask of the cells that gave a number).
     A cell reading "nan" gives a number that is NaN: both are told apart by the mask."""
     a = objects(a)
-    if len(a) and pd.api.types.infer_dtype(a, skipna=True) in _NUMERIC:
+    if len(a) and _grouped(a)[0] in _NUMERIC:
         ok = ~pd.isna(a)           # numbers and None/NaN only: a number is itself
         return np.where(ok, a, np.nan).astype(float), ok
     vals = per_value(a, to_number)

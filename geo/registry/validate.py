@@ -10,12 +10,15 @@ a warning.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo.codes import level_of, normalize_code
 from geo.registry.cells import (
@@ -54,6 +57,7 @@ from geo.registry.schema import (
     with_points,
 )
 
+_DESA = re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}")
 FORMAT_MSG = "kode desa tidak berformat kode Kemendagri (contoh 62.71.01.1001)"
 PAIRS = (("kader_terlatih", "jumlah_kader", "kader terlatih melebihi jumlah kader"),
          ("balita_stunting", "balita_ditimbang", "balita stunting melebihi balita ditimbang"),
@@ -86,6 +90,23 @@ def _strip_or_none(v) -> str | None:
 
 def _id_key(pid: str) -> str:
     return unicodedata.normalize("NFKC", pid).casefold().translate(_HYPHENS)
+
+
+def id_keys(pids: np.ndarray) -> np.ndarray:
+    """``_id_key`` of every id: ASCII ids (nearly all) by pyarrow in one pass — NFKC leaves
+    them as they are and their case fold is their lower case —, the others one by one."""
+    out = np.empty(len(pids), dtype=object)
+    if not len(pids):
+        return out
+    arr = pa.array(pids, type=pa.string())
+    ascii_ = np.asarray(pc.fill_null(pc.string_is_ascii(arr), False))
+    if ascii_.any():
+        folded = pc.replace_substring_regex(pc.ascii_lower(pc.filter(arr, ascii_)), "[_ ]", "-")
+        out[ascii_] = folded.to_numpy(zero_copy_only=False)
+    rest = np.flatnonzero(~ascii_)
+    if len(rest):
+        out[rest] = [_id_key(p) for p in pids[rest]]
+    return out
 
 
 def _strata(v):
@@ -158,6 +179,9 @@ def validate(frame: pd.DataFrame | Mapping, row_numbers: list[int] | None = None
     raw_code = col("kode_desa")
 
     def code_info(v):
+        if v.__class__ is str and _DESA.fullmatch(v):     # already a village code
+            return v, (None if v in known_villages else
+                       f"kode desa {v} tidak ada di daftar kode Kemendagri")
         kode = normalize_code(v)
         if not blank(v) and (kode is None or level_of(kode) != "desa"):
             return None, FORMAT_MSG
@@ -274,7 +298,7 @@ def validate(frame: pd.DataFrame | Mapping, row_numbers: list[int] | None = None
     keep = kept_pre & ~dup
     if has_id.any():
         keys = np.full(n, None, dtype=object)
-        keys[has_id] = per_value(pid[has_id], _id_key)
+        keys[has_id] = id_keys(pid[has_id])
         kgroup = _groups(keys)
         first_key = _first(kgroup, keep & has_id)
         near_pos = np.flatnonzero(has_id & ~dup & (first_key[kgroup] < at))
