@@ -1,8 +1,13 @@
 """Posyandu registries as offices really produce them (SIP exports, Excel lists).
 
-Pipeline: read cells (any encoding/delimiter, XLSX title rows, merged headers) → map the
-header to the schema of geo.registry.schema (known Indonesian/English names, or the user's
-mapping) → normalise each row → geo.registry.schema.validate → land check → report.
+Pipeline: read cells (geo.importers.columns: a plain CSV by blocks, anything else by the
+line reader; any encoding/delimiter, XLSX title rows, merged headers) → map the header to
+the schema of geo.registry.schema (known Indonesian/English names, or the user's mapping)
+→ the row checks, column by column and block by block with progress
+(geo.importers.posyandu_rows: totals, duplicates, coordinates, codes, names, land check)
+→ geo.registry.validate → report. The rules below are those of the row-by-row import this
+replaced (issue 25); tests/unit/test_property_hostile.py keeps that import as the
+reference the reports must equal.
 
 What is changed, and reported as ``diperbaiki`` (the row is kept):
 * coordinates written in DMS or with a hemisphere (``2°12'30" LS``) → decimal degrees;
@@ -17,7 +22,7 @@ list per village) is imported row by row: ids are generated (geo.registry.schema
 and rows without a point are placed by their village code (``status_titik``).
 
 What is rejected (``ditolak``, the row is not imported): trailing/sub total rows, exact
-duplicate rows, and what geo.registry.schema.validate rejects (no name, duplicate id, a row that
+duplicate rows, and what geo.registry.validate rejects (no name, duplicate id, a row that
 can be placed neither by a usable point nor by a known village code).
 
 Bad coordinates on a row whose village code is known (unparseable, outside Indonesia, or
