@@ -119,3 +119,14 @@ def test_round_trip_of_the_sample_keeps_indicators_per_kabupaten(tmp_path):
     assert len(before) and before["code"].str.startswith("62.").all()
     pd.testing.assert_frame_equal(after, before)
     assert np.isfinite(before["value"].astype(float)).any()
+
+
+def test_cli_progress_on_stderr_results_on_stdout(tmp_path, capsys):
+    from geo.importers.cli import main
+    path = tmp_path / "r.csv"
+    path.write_text(HEAD + "".join(ROW.format(i=i) for i in range(300)))
+    assert main(["import", "posyandu", str(path), "--out", str(tmp_path / "ok.csv")]) == 0
+    out, err = capsys.readouterr()
+    assert "300 baris dibaca — 300 diterima" in out
+    assert "membaca" in err and "memeriksa" in err and "300/300" in err
+    assert "membaca" not in out and "memeriksa" not in out
