@@ -173,21 +173,24 @@ def make_national(path: Path) -> None:
 
 
 def make_xlsx_100k(path: Path) -> None:
-    import openpyxl
+    """The first 100,000 rows of the national sample as Excel writes a workbook (xlsxwriter:
+    shared strings, numbers as numbers, the sheet's dimension at its top)."""
     import pandas as pd
+    import xlsxwriter
     national = path.parent / "nasional.csv"
     if not national.exists():
         make_national(national)
     df = pd.read_csv(national, dtype=str, keep_default_na=False, nrows=100_000)
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet("registri")
-    ws.append(list(df.columns))
     numeric = {"lat", "lon", "jumlah_kader", "kader_terlatih", "balita_sasaran",
                "balita_ditimbang", "balita_stunting"}
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
+                                         "strings_to_formulas": False, "strings_to_urls": False})
+    ws = wb.add_worksheet("registri")
+    ws.write_row(0, 0, list(df.columns))
     cols = [(c in numeric) for c in df.columns]
-    for rec in df.itertuples(index=False):
-        ws.append([float(v) if num and v else (v or None) for v, num in zip(rec, cols)])
-    wb.save(path)
+    for i, rec in enumerate(df.itertuples(index=False), start=1):
+        ws.write_row(i, 0, [float(v) if num and v else (v or None) for v, num in zip(rec, cols)])
+    wb.close()
 
 
 CASES = {

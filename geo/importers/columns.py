@@ -83,7 +83,7 @@ def _read_plain_csv(path: Path, progress: Callable | None) -> tuple[RawTable, tu
 
     def invalid(row) -> str:
         if row.number < 0 or row.text.strip():
-            raise _NotPlain()
+            return "error"          # a ragged line: pyarrow stops (ArrowInvalid, below)
         skipped.append(row.number)
         return "skip"
 
