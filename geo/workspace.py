@@ -279,8 +279,7 @@ def _save(kind, data, *, name, source, report, extra, keep, files, base_version)
     }
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-{os.getpid()}-", dir=root))
     try:
-        frame = data.copy()
-        frame.to_parquet(tmp / "data.parquet", index=False, compression="zstd")
+        data.to_parquet(tmp / "data.parquet", index=False, compression="zstd")   # written once
         for fname, src in (files or {}).items():
             shutil.copyfile(src, tmp / Path(fname).name)
         if report is not None:

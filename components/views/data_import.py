@@ -24,6 +24,7 @@ import streamlit as st
 
 from components.data_versions import clear_caches, render_versions
 from components.i18n import lang, pick, plain, t
+from components.import_progress import progress_bar
 from geo.codes import LABEL, LEVELS
 from geo.importers.safety import EXTENSIONS, max_upload_bytes
 from geo.store import WorkspaceConflict, WorkspaceError, get_store
@@ -99,6 +100,9 @@ KINDS = {
 }
 
 
+SAVE_PROGRESS_ROWS = 10_000     # a save of this many rows shows its progress bar
+
+
 def _t(key: str, **values) -> str:
     return pick(TEXT[key], **values)
 
@@ -112,13 +116,14 @@ def _safe_name(name: str) -> str:
     return base[:120]
 
 
-def _run_import(kind: str, path: Path, source: str, options: dict):
-    """The importer's result object (has .data and .report)."""
+def _run_import(kind: str, path: Path, source: str, options: dict, progress=None):
+    """The importer's result object (has .data and .report); ``progress`` gets the rows
+    read and checked of a registry (components.import_progress)."""
     if kind == "posyandu":
         from geo.importers.posyandu import import_posyandu
         return import_posyandu(path, mapping=options.get("mapping"), source_name=source,
                                parent=options.get("parent") or None,
-                               sheet=options.get("sheet"))
+                               sheet=options.get("sheet"), progress=progress)
     if kind == "batas":
         from geo.importers.boundaries import import_boundaries
         return import_boundaries(path, options["level"], parent=options.get("parent") or None,
@@ -248,7 +253,15 @@ def _save(result, kind: str, ws_kind: str, key: str, base: str | None, user) -> 
             from geo.hazards.store import save_import
             v = save_import(result, **save_args)
         else:
-            v = get_store().save(ws_kind, result.data, report=result.report, **save_args)
+            rows = len(result.data)
+            update, close = progress_bar() if rows >= SAVE_PROGRESS_ROWS else (None, None)
+            if update is not None:
+                update("simpan", 0, rows)
+            try:
+                v = get_store().save(ws_kind, result.data, report=result.report, **save_args)
+            finally:
+                if close is not None:
+                    close()
     except WorkspaceConflict as exc:
         # retrying means basing the save on the version now in use (named in the message)
         st.session_state[f"{key}-conflict"] = exc.current.version if exc.current else ""
@@ -337,9 +350,12 @@ def render_data_import(user=None) -> None:
                 # the version this import is based on: taken before reading (a save after
                 # someone else's change to the same region is refused, not overwritten)
                 base = store.base_version(ws_kind, user)
+                update, close = progress_bar() if kind == "posyandu" else (None, None)
                 with st.spinner("Membaca berkas …" if lang() == "id" else
                                 "Reading the file …"):
-                    result = _run_import(kind, path, source, options)
+                    result = _run_import(kind, path, source, options, update)
+                    if close is not None:
+                        close()
                     if user is not None and user.scope:
                         from geo.store.scope import apply_scope
                         result.data, result.report = apply_scope(

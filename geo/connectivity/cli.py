@@ -21,7 +21,7 @@ def _joined(args):
     from geo import datasets
     if getattr(args, "posyandu", None):
         from geo.registry import join
-        from geo.registry import schema as registry
+        from geo.registry import validate as registry
         result = registry.read(args.posyandu)
         for rec in result.problems.to_dict(orient="records"):
             print(f"baris {rec['baris']}, kolom {rec['kolom']}: {rec['pesan']} "

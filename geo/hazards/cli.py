@@ -48,7 +48,7 @@ def run(args) -> int:
         level = "desa"
     if args.posyandu:
         from geo.registry import join
-        from geo.registry import schema as registry
+        from geo.registry import validate as registry
         joined = join.join(registry.read(args.posyandu).data)
     else:
         joined = datasets.joined_posyandu()

@@ -169,8 +169,13 @@ def _write_csv(df):
 
 def _posyandu(args) -> int:
     from geo.importers.posyandu import accepted_table, apply_suggestions, import_posyandu
-    res = import_posyandu(args.file, mapping=_mapping(args.map), sheet=args.sheet,
-                          parent=args.parent)
+    from geo.importers.progress import tqdm_progress
+    progress = tqdm_progress()
+    try:
+        res = import_posyandu(args.file, mapping=_mapping(args.map), sheet=args.sheet,
+                              parent=args.parent, progress=progress)
+    finally:
+        progress.close()
     if len(res.suggestions) and not args.apply_suggestions:
         print(f"Saran kode desa dari nama desa (belum diterapkan; --apply-suggestions untuk "
               f"menerapkan): {len(res.suggestions)} baris")

@@ -14,6 +14,7 @@ import shapely
 
 from geo.codes import is_code
 from geo.importers import names as namematch
+from geo.registry.join_index import boundary_pieces
 from geo.registry.schema import is_blank
 
 SEA_TOLERANCE_M = 5000.0
@@ -33,18 +34,34 @@ def land_distance_m(lon: np.ndarray, lat: np.ndarray, land=None) -> np.ndarray:
         except Exception:      # no data directory: the check is skipped (noted)
             return np.full(n, np.nan)
     geoms = np.asarray(land, dtype=object)
-    tree = shapely.STRtree(geoms)
     pts = shapely.points(np.asarray(lon, float), np.asarray(lat, float))
     dist = np.full(n, np.nan)
-    hit = tree.query(pts, predicate="intersects")
+    # points on land: each polygon asks the tree of points for those it covers (a polygon
+    # prepared once, not a large polygon tested point by point)
+    hit = shapely.STRtree(pts).query(geoms, predicate="covers")
     on_land = np.zeros(n, bool)
-    on_land[hit[0]] = True
+    on_land[hit[1]] = True
     dist[on_land] = 0.0
     off = np.flatnonzero(~on_land)
     if len(off):
-        idx, d = tree.query_nearest(pts[off], return_distance=True, all_matches=False)
+        # nearest coastline piece (the same segments as the whole polygon, indexed)
+        idx, d = _edges(geoms).query_nearest(pts[off], return_distance=True,
+                                              all_matches=False)
         dist[off[idx[0]]] = d * _M_PER_DEGREE
     return dist
+
+
+_EDGES: dict = {}
+
+
+def _edges(geoms: np.ndarray) -> shapely.STRtree:
+    """STRtree of the land polygons' rings cut into short pieces (kept for the same
+    polygons: an import checks its rows block by block against the same land)."""
+    key = tuple(map(id, geoms))
+    if _EDGES.get("key") != key:
+        pieces, _ = boundary_pieces(geoms, 32)
+        _EDGES.update(key=key, geoms=geoms, tree=shapely.STRtree(pieces))
+    return _EDGES["tree"]
 
 
 def suggest_village(rec: dict, code: str | None, known: set[str],

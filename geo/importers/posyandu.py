@@ -1,8 +1,13 @@
 """Posyandu registries as offices really produce them (SIP exports, Excel lists).
 
-Pipeline: read cells (any encoding/delimiter, XLSX title rows, merged headers) → map the
-header to the schema of geo.registry.schema (known Indonesian/English names, or the user's
-mapping) → normalise each row → geo.registry.schema.validate → land check → report.
+Pipeline: read cells (geo.importers.columns: a plain CSV by blocks, anything else by the
+line reader; any encoding/delimiter, XLSX title rows, merged headers) → map the header to
+the schema of geo.registry.schema (known Indonesian/English names, or the user's mapping)
+→ the row checks, column by column and block by block with progress
+(geo.importers.posyandu_rows: totals, duplicates, coordinates, codes, names, land check)
+→ geo.registry.validate → report. The rules below are those of the row-by-row import this
+replaced (issue 25); tests/unit/test_property_hostile.py keeps that import as the
+reference the reports must equal.
 
 What is changed, and reported as ``diperbaiki`` (the row is kept):
 * coordinates written in DMS or with a hemisphere (``2°12'30" LS``) → decimal degrees;
@@ -17,7 +22,7 @@ list per village) is imported row by row: ids are generated (geo.registry.schema
 and rows without a point are placed by their village code (``status_titik``).
 
 What is rejected (``ditolak``, the row is not imported): trailing/sub total rows, exact
-duplicate rows, and what geo.registry.schema.validate rejects (no name, duplicate id, a row that
+duplicate rows, and what geo.registry.validate rejects (no name, duplicate id, a row that
 can be placed neither by a usable point nor by a known village code).
 
 Bad coordinates on a row whose village code is known (unparseable, outside Indonesia, or
@@ -47,7 +52,8 @@ geo.importers.placement; the column names a file may use in geo.importers.posyan
 """
 from __future__ import annotations
 
-import re
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,29 +63,28 @@ import pandas as pd
 
 from geo.codes import normalize_code
 from geo.importers import names as namematch
-from geo.importers.coords import parse_point
+from geo.importers.columns import read_columns
 from geo.importers.header import Header, apply_mapping, find_header
-from geo.importers.placement import (
-    SEA_TOLERANCE_M,
-    exact_match,
-    land_distance_m,
-    match_hint,
-    suggest_village,
-)
+from geo.importers.placement import SEA_TOLERANCE_M
 from geo.importers.posyandu_columns import (
     ALIASES,
-    AUX,
     FIELD_LABELS,
     FIELDS,
     HEADER_FIELDS,
     PLACEMENT_COLUMNS,
     REQUIRED_COLUMNS,
 )
-from geo.importers.report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
+from geo.importers.posyandu_rows import check_rows, totals_and_duplicates
+from geo.importers.report import REJECTED, WARNING, ImportRefused, ImportReport, finding
 from geo.importers.safety import check_type
-from geo.importers.table import TOTAL_RE, RawTable, read_cells
+from geo.importers.table import RawTable
 from geo.registry import schema as registry
-from geo.registry.schema import is_blank
+from geo.registry.cells import Problems
+from geo.registry.validate import validate
+
+# progress(stage, rows done, rows in all or None): stages "baca", "periksa", "simpan".
+Progress = Callable[[str, int, "int | None"], None]
+CHUNK_ROWS = 50_000     # rows checked between two progress reports
 
 KIND = "posyandu"
 
@@ -115,28 +120,45 @@ class PosyanduImport:
         return [c.label for c in (self.header.columns if self.header else []) if c.field is None]
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.6f}".rstrip("0").rstrip(".")
+def _cells_of(table: RawTable, start: int) -> tuple[list[np.ndarray], np.ndarray]:
+    """Rows ``start:`` of a table read row by row, as columns (object arrays, None where a
+    row is shorter) and their row numbers."""
+    rows = table.rows[start:]
+    numbers = np.fromiter((r for r, _ in rows), np.int64, len(rows))
+    cells = []
+    for values in itertools.zip_longest(*(v for _, v in rows), fillvalue=None):
+        col = np.empty(len(rows), dtype=object)
+        col[:] = values
+        cells.append(col)
+    return cells, numbers
 
 
-def _code_fix_message(raw, code: str) -> str | None:
-    if isinstance(raw, (int, np.integer)) or (isinstance(raw, (float, np.floating))):
-        return f"kode desa tersimpan sebagai angka; dinormalkan menjadi {code}"
-    text = str(raw).strip()
-    if text == code:
-        return None
-    if "." not in text:
-        return f"kode desa ditulis tanpa titik; dinormalkan menjadi {code}"
-    return f"penulisan kode desa dinormalkan menjadi {code}"
+def _frame(stages: list) -> dict[str, np.ndarray]:
+    """The rows kept by the row stage, column by column, for validation. A column holding
+    anything but text has its values inferred once over the whole column, as a table built
+    row by row would (an XLSX column of whole numbers and blanks is read as floats)."""
+    out = {}
+    for c in stages[0].data:
+        values = np.concatenate([s.data[c] for s in stages])
+        if len(values) and pd.api.types.infer_dtype(values, skipna=True) not in ("string",
+                                                                                 "empty"):
+            values = pd.Series(values.tolist()).to_numpy(dtype=object)
+        out[c] = values
+    return out
 
 
 def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = None,
                  source: str = "", known_villages: set[str] | None = None,
                  land=None, sea_tolerance_m: float = SEA_TOLERANCE_M,
-                 parent: str | None = None, overrides: dict[int, str] | None = None
-                 ) -> PosyanduImport:
+                 parent: str | None = None, overrides: dict[int, str] | None = None,
+                 columns: tuple[list[np.ndarray], np.ndarray] | None = None,
+                 progress: Progress | None = None) -> PosyanduImport:
     """Import cells already read (see read_cells). ``parent``: region code the village
-    names are matched within; ``overrides``: row → village code confirmed by the user."""
+    names are matched within; ``overrides``: row → village code confirmed by the user.
+    ``columns``: the cells of every row of the table as columns with their row numbers
+    (geo.importers.columns, a fast read; ``table.rows`` then holds only the first rows,
+    where the header is found). ``progress(stage, done, total)`` is called as rows are
+    checked (stage "periksa")."""
     overrides = dict(overrides or {})
     parent = normalize_code(parent) if parent else None
     header = find_header(table, ALIASES, required=HEADER_FIELDS)
@@ -150,165 +172,52 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
         notes.append("Kolom tidak dipakai: " + ", ".join(f"'{x}'" for x in ignored) + ".")
     result = PosyanduImport(registry.empty_registry(), ImportReport(KIND, source), header)
     missing = result.missing_required
-    data_rows = table.rows[header.data_start:]
+    if columns is None:
+        cells, numbers = _cells_of(table, header.data_start)
+    else:
+        cells, numbers = [c[header.data_start:] for c in columns[0]], \
+            columns[1][header.data_start:]
     if missing:
         labels = ", ".join(f"{FIELD_LABELS[m]} ({m})" for m in missing)
         msg = (f"kolom wajib tidak ditemukan: {labels}. Pilih kolom yang sesuai pada langkah "
                "pemetaan kolom (atau --map 'Judul Kolom=nama_field' di baris perintah).")
-        result.report = ImportReport.build(KIND, source, len(data_rows), [],
+        result.report = ImportReport.build(KIND, source, len(numbers), [],
                                            [finding(header.rows[0], ", ".join(missing), "", msg,
                                                     REJECTED)], notes, fatal=msg)
         return result
     result.rerun = lambda more: import_table(table, mapping=mapping, source=source,
                                              known_villages=known_villages, land=land,
                                              sea_tolerance_m=sea_tolerance_m, parent=parent,
-                                             overrides=more)
+                                             overrides=more, columns=columns, progress=progress)
     result.overrides = overrides
     if known_villages is None:
         known_villages = namematch.known_codes("desa")
     fidx = header.field_index()
-    findings: list[dict] = list(table.findings)   # rows the reader refused or changed
-    records, rownums = [], []
-    seen_rows: dict[tuple, int] = {}
-    decimal_comma = dms_rows = 0
-
-    for rownum, values in data_rows:
-        rec = {f: (values[i] if i < len(values) else None) for f, i in fidx.items()}
-        # Total / subtotal rows: a "Jumlah"/"Total" label and no coordinates.
-        texts = [v for v in values if isinstance(v, str)]
-        if is_blank(rec.get("lat")) and is_blank(rec.get("lon")) and texts \
-                and any(TOTAL_RE.match(t) for t in texts[:3]):
-            label = next(t for t in texts[:3] if TOTAL_RE.match(t))
-            findings.append(finding(rownum, "", label, "baris jumlah/total, bukan data "
-                                    "Posyandu; tidak diimpor", REJECTED))
-            continue
-        key = tuple("" if is_blank(v) else str(v).strip() for v in values)
-        key = key[:max((i for i, v in enumerate(key) if v), default=-1) + 1]
-        if key in seen_rows:
-            findings.append(finding(rownum, "", "", f"baris sama persis dengan baris "
-                                    f"{seen_rows[key]} (duplikat); tidak diimpor", REJECTED))
-            continue
-        seen_rows[key] = rownum
-        row_findings: list[dict] = []
-        # Coordinates
-        parsed, bad = parse_point(rec)
-        for axis, _, _ in bad:
-            rec[axis] = None
-        if bad:
-            rec.setdefault("_bad_point", []).extend(bad)
-        plat, plon = parsed["lat"], parsed["lon"]
-        if plat is not None and plon is not None:
-            lat, lon = plat.value, plon.value
-            if isinstance(rec["lat"], str) and "," in rec["lat"] and not plat.converted:
-                decimal_comma += 1
-            swap_reason = None
-            if plat.axis == "lon" or plon.axis == "lat":
-                swap_reason = "tanda LU/LS/BT/BB menunjukkan lintang dan bujur tertukar"
-            elif not registry.in_extent(lat, lon) and registry.in_extent(lon, lat):
-                swap_reason = "lintang dan bujur tertukar (nilai bujur berada di kolom lintang)"
-            for axis, p in (("lat", plat), ("lon", plon)):
-                if p.converted:
-                    dms_rows += 1
-                    row_findings.append(finding(
-                        rownum, axis, rec[axis],
-                        f"koordinat derajat-menit-detik/LU-LS-BT dikonversi ke derajat desimal: "
-                        f"{_fmt(p.value)}", REPAIRED))
-            if swap_reason:
-                lat, lon = lon, lat
-                row_findings.append(finding(rownum, "lat, lon", f"{rec['lat']}; {rec['lon']}",
-                                            f"{swap_reason}; ditukar menjadi lat {_fmt(lat)}, "
-                                            f"lon {_fmt(lon)}", REPAIRED))
-            rec["lat"], rec["lon"] = lat, lon
-        else:
-            for axis, p in (("lat", plat), ("lon", plon)):
-                if p is not None:
-                    rec[axis] = p.value
-        # kode_desa
-        raw_code = rec.get("kode_desa")
-        if not is_blank(raw_code):
-            code = normalize_code(raw_code)
-            if code is not None and code.count(".") == 3:
-                msg = _code_fix_message(raw_code, code)
-                if msg:
-                    row_findings.append(finding(rownum, "kode_desa", raw_code, msg, REPAIRED))
-                rec["kode_desa"] = code
-        # A code confirmed by the user, else an exact village-name match within the parent
-        code = rec.get("kode_desa") if isinstance(rec.get("kode_desa"), str) else None
-        if rownum in overrides:
-            row_findings.append(finding(rownum, "kode_desa", "" if code is None else code,
-                                        f"kode desa {'diganti' if code else 'diisi'} dengan saran {overrides[rownum]} "
-                                        f"{namematch.official_name('desa', overrides[rownum])} "
-                                        "atas persetujuan pengguna", REPAIRED))
-            rec["kode_desa"] = overrides[rownum]
-        elif (code is None or code not in known_villages) and "nama_desa" in fidx:
-            m = suggest_village(rec, code, known_villages, parent)
-            if exact_match(m) and code is None:
-                rec["kode_desa"] = m.code
-                row_findings.append(finding(rownum, "nama_desa", rec.get("nama_desa"),
-                                            f"kode desa diisi dari nama desa: {m.describe()}",
-                                            REPAIRED))
-            elif m is not None:
-                rec["_match"] = m
-        # Names holding markup are kept verbatim as text (escaped wherever shown).
-        nama = rec.get("nama")
-        if isinstance(nama, str) and re.search(r"[<>]", nama):
-            row_findings.append(finding(rownum, "nama", nama,
-                                        "nama berisi tanda < atau > (seperti kode HTML); "
-                                        "disimpan apa adanya sebagai teks, tidak dijalankan",
-                                        WARNING))
-        rec["_findings"] = row_findings
-        records.append(rec)
-        rownums.append(rownum)
-
-    # Land check (vectorised) for the rows whose coordinates are inside the extent.
-    lats = np.array([r["lat"] if isinstance(r.get("lat"), float) else np.nan for r in records])
-    lons = np.array([r["lon"] if isinstance(r.get("lon"), float) else np.nan for r in records])
-    inside = ~np.isnan(lats) & ~np.isnan(lons)
-    inside[inside] = [registry.in_extent(a, b) for a, b in zip(lats[inside], lons[inside])]
-    dist = np.full(len(records), np.nan)
-    if inside.any():
-        dist[inside] = land_distance_m(lons[inside], lats[inside], land)
-        if np.isnan(dist[inside]).all():
-            notes.append("Pemeriksaan titik di laut dilewati: batas provinsi tidak tersedia.")
-    keep_idx = []
-    for i, rec in enumerate(records):
-        d = dist[i]
-        code = rec.get("kode_desa") if isinstance(rec.get("kode_desa"), str) else None
-        placed = code is not None and code in known_villages
-        bad = rec.pop("_bad_point", [])
-        if not np.isnan(d) and d > sea_tolerance_m:
-            bad.append(("lat, lon", f"{_fmt(rec['lat'])}; {_fmt(rec['lon'])}",
-                        f"titik berada di luar daratan Indonesia (di laut atau di negara "
-                        f"tetangga), ±{d / 1000:.1f} km dari daratan Indonesia terdekat".replace(".", ",")))
-        if bad:
-            for col, raw, msg in bad:
-                rec["_findings"].append(finding(
-                    rownums[i], col, raw,
-                    f"{msg}; koordinat dikosongkan (titik tidak dipakai), Posyandu tetap "
-                    f"dihitung di desa {code}" if placed else
-                    f"{msg}; Posyandu tidak dapat ditempatkan: "
-                    + ("kode desa kosong" if code is None else
-                       f"kode desa {code} tidak ada di daftar kode Kemendagri")
-                    + match_hint(rec), WARNING if placed else REJECTED))
-            rec["lat"] = rec["lon"] = None
-            rec["status_titik"] = registry.POINT_REJECTED
-        elif not np.isnan(d) and d > 0:
-            rec["_findings"].append(finding(
-                rownums[i], "lat, lon", f"{_fmt(rec['lat'])}; {_fmt(rec['lon'])}",
-                f"titik berada ±{d:.0f} m di luar garis pantai peta; periksa koordinat "
-                "(batas peta disederhanakan, titik tetap diimpor)", WARNING))
-        if any(f["tingkat"] == REJECTED for f in rec["_findings"]):
-            findings.extend(rec["_findings"])   # rejected before validation
-            continue
-        keep_idx.append(i)
-
-    frame = pd.DataFrame([{c: records[i].get(c) for c in (*FIELDS, "status_titik")}
-                          for i in keep_idx], columns=[*FIELDS, "status_titik"])
-    for c in FIELDS:
-        if c not in fidx and c not in ("sampel", "kode_desa", "lat", "lon", "id", *AUX):
-            frame = frame.drop(columns=c)     # validate reports missing optional columns
-    vrows = [rownums[i] for i in keep_idx]
-    res = registry.validate(frame, vrows, known_villages=known_villages)
+    n = len(numbers)
+    cells = list(cells) + [np.full(n, None, dtype=object)
+                           for _ in range(len(cells), max(fidx.values(), default=-1) + 1)]
+    stage1 = Problems(numbers)
+    empty = np.full(n, None, dtype=object)
+    live = totals_and_duplicates(cells, cells[fidx["lat"]] if "lat" in fidx else empty,
+                                 cells[fidx["lon"]] if "lon" in fidx else empty, numbers, stage1)
+    stages = []
+    step = CHUNK_ROWS
+    for lo in range(0, max(n, 1), step):
+        hi = min(lo + step, n)
+        part = np.zeros(n, bool)
+        part[lo:hi] = live[lo:hi]
+        stages.append(check_rows(cells, numbers, fidx, part, stage1,
+                                 known_villages=known_villages, land=land,
+                                 sea_tolerance_m=sea_tolerance_m, parent=parent,
+                                 overrides=overrides, fields=FIELDS))
+        if progress is not None:
+            progress("periksa", hi, n)
+    frame = _frame(stages)
+    vrows = np.concatenate([s.rows for s in stages])
+    if any(s.land_missing for s in stages):
+        notes.append("Pemeriksaan titik di laut dilewati: batas provinsi tidak tersedia.")
+    matches = {k: v for s in stages for k, v in s.matches.items()}
+    res = validate(frame, vrows, known_villages=known_villages)
     vprob = res.problems.to_dict("records")
     # Missing optional columns: one file-level note instead of row-1 warnings.
     missing_cols = [p["kolom"] for p in vprob if p["baris"] == 1 and p["tingkat"] == WARNING
@@ -317,26 +226,27 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
                                       and "tidak ada di berkas" in p["pesan"])]
     if missing_cols:
         notes.append("Kolom tidak ada di berkas (dianggap kosong): " + ", ".join(missing_cols) + ".")
-
-    by_row = dict(zip(rownums, records))
     for p in vprob:
-        if p["kolom"] in ("kode_desa", "kode_desa, lat, lon") and p["baris"] in by_row:
-            p["pesan"] += match_hint(by_row[p["baris"]])
-    sugg_rows = [{"baris": row, "kode_desa": rec["kode_desa"] if isinstance(
-                      rec.get("kode_desa"), str) else "",
-                  "saran_kode": rec["_match"].code, "saran_nama": rec["_match"].name,
-                  "skor": round(rec["_match"].score, 1)}
-                 for row, rec in by_row.items() if rec.get("_match") is not None]
+        if p["kolom"] in ("kode_desa", "kode_desa, lat, lon") and p["baris"] in matches:
+            m, desa, _ = matches[p["baris"]]
+            p["pesan"] += (f"; saran dari nama desa '{desa}': {m.describe()} — belum "
+                           "diterapkan, periksa lalu terapkan saran bila benar")
     if "kode_desa" not in fidx:
         vprob = [p for p in vprob if not (p["kolom"] == "kode_desa" and p["tingkat"] == WARNING
                                           and "saran" not in p["pesan"])]
         notes.append("Kolom kode desa tidak ada; desa setiap Posyandu ditentukan dari "
                      "koordinatnya.")
-    for i in keep_idx:
-        findings.extend(records[i]["_findings"])
-    findings.extend(vprob)
+    sugg_rows = []
+    for row in (r for s in stages for r in s.order):
+        m, _, code = matches[row]
+        sugg_rows.append({"baris": row, "kode_desa": code if isinstance(code, str) else "",
+                          "saran_kode": m.code, "saran_nama": m.name,
+                          "skor": round(m.score, 1)})
+    findings = list(table.findings) + stage1.records() + vprob
     data = res.data
     accepted = [int(b) for b in data["baris"]] if len(data) else []
+    decimal_comma = sum(s.decimal_comma for s in stages)
+    dms_rows = sum(s.dms for s in stages)
     if decimal_comma:
         notes.append(f"Koma desimal dibaca sebagai pemisah desimal ({decimal_comma} baris).")
     if dms_rows:
@@ -350,7 +260,7 @@ def import_table(table: RawTable, *, mapping: dict[str, str | None] | None = Non
                          f"({no_point} tanpa koordinat, {refused} koordinat ditolak): dihitung "
                          "di desanya menurut kode desa, tidak digambar sebagai titik.")
     result.data = data
-    result.report = ImportReport.build(KIND, source, len(data_rows) + table.rejected_rows,
+    result.report = ImportReport.build(KIND, source, n + table.rejected_rows,
                                        accepted, findings, notes)
     if sugg_rows:
         result.suggestions = pd.DataFrame(sugg_rows)
@@ -361,17 +271,21 @@ def import_posyandu(path: str | Path, *, mapping: dict[str, str | None] | None =
                     sheet: str | None = None, source_name: str | None = None,
                     known_villages: set[str] | None = None, land=None,
                     sea_tolerance_m: float = SEA_TOLERANCE_M,
-                    parent: str | None = None) -> PosyanduImport:
+                    parent: str | None = None,
+                    progress: Progress | None = None) -> PosyanduImport:
     """Import a Posyandu registry file (CSV/TXT/XLSX). Never raises for bad rows; a file
-    that cannot be read at all gives an empty result whose report has ``fatal`` set."""
+    that cannot be read at all gives an empty result whose report has ``fatal`` set.
+    ``progress(stage, done, total)`` is called while the file is read ("baca") and its rows
+    are checked ("periksa")."""
     path = Path(path)
     source = source_name or path.name
     try:
         check_type(path, KIND)
-        table = read_cells(path, sheet)
+        table, columns = read_columns(path, sheet, progress)
         return import_table(table, mapping=mapping, source=source,
                             known_villages=known_villages, land=land,
-                            sea_tolerance_m=sea_tolerance_m, parent=parent)
+                            sea_tolerance_m=sea_tolerance_m, parent=parent, columns=columns,
+                            progress=progress)
     except ImportRefused as exc:
         return PosyanduImport(registry.empty_registry(), ImportReport.refused(KIND, source, str(exc)))
 

@@ -1,4 +1,5 @@
-"""The Posyandu registry: schema, reading (CSV/XLSX) and row-by-row validation.
+"""The Posyandu registry: schema and the scalar rules of its validation (applied column by
+column by geo.registry.validate, which also reads the schema's own CSV/XLSX/Parquet).
 
 Schema (documented for users in data/README.md):
 
@@ -29,13 +30,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-
-from geo.codes import level_of, normalize_code
 
 SERVICES = ("layanan_kesehatan", "layanan_pendidikan", "layanan_pekerjaan_umum",
             "layanan_perumahan", "layanan_trantibumlinmas", "layanan_sosial")
@@ -142,196 +140,6 @@ def _to_number(value) -> float | None:
         return None
 
 
-def validate(frame: pd.DataFrame, row_numbers: list[int] | None = None,
-             known_villages: set[str] | None = None) -> RegistryResult:
-    """Check a table already in the schema's columns (strings or numbers, as read).
-
-    ``row_numbers`` gives each row's number in the user's file (default: header is row 1,
-    so the first data row is 2). ``known_villages`` is the set of valid desa codes (default:
-    the Kemendagri list of the data directory).
-    """
-    if known_villages is None:
-        from geo.importers.names import known_codes
-        known_villages = known_codes("desa")
-    n = len(frame)
-    rows = list(row_numbers) if row_numbers is not None else list(range(2, n + 2))
-    problems: list[dict] = []
-    missing_cols = [c for c in COLUMNS if c not in frame.columns]
-    unplaceable = not any(all(c in frame.columns for c in way) for way in PLACEMENT)
-    for col in missing_cols:
-        level = REJECTED if col in REQUIRED else WARNING
-        msg = (f"kolom wajib '{col}' tidak ada di berkas" if col in REQUIRED
-               else f"kolom '{col}' tidak ada di berkas; nilainya dianggap kosong")
-        problems.append(problem(1, col, None, msg, level))
-    if unplaceable:
-        problems.append(problem(1, "kode_desa, lat, lon", None,
-                                "berkas tidak punya kolom kode desa maupun kolom lintang dan bujur; "
-                                "Posyandu tidak dapat ditempatkan"))
-    if unplaceable or any(c in REQUIRED for c in missing_cols):
-        return RegistryResult(empty_registry(), pd.DataFrame(problems, columns=PROBLEM_COLUMNS), n)
-
-    out: dict[str, list] = {c: [] for c in (*COLUMNS, "sampel", "status_titik")}
-    keep: list[int] = []
-    seen_ids: dict[str, int] = {}
-    generated: list[int] = []   # positions in ``out`` whose id is generated after the loop
-    pre_rejected = frame["status_titik"].tolist() if "status_titik" in frame.columns \
-        else [None] * n
-    seen_keys: dict[str, tuple[str, int]] = {}
-    records = frame.to_dict("records")
-    for i, rec in enumerate(records):
-        row = rows[i]
-        row_problems: list[dict] = []
-        rejected = False
-
-        def reject(col, msg):
-            nonlocal rejected
-            rejected = True
-            row_problems.append(problem(row, col, rec.get(col), msg, REJECTED))
-
-        def warn(col, msg, value=None):
-            row_problems.append(problem(row, col, rec.get(col) if value is None else value, msg,
-                                        WARNING))
-
-        # id
-        raw_id = rec.get("id")
-        pid = None if is_blank(raw_id) else str(raw_id).strip()
-        if isinstance(raw_id, float) and not np.isnan(raw_id) and raw_id.is_integer():
-            pid = str(int(raw_id))
-        if pid is not None and pid in seen_ids:
-            reject("id", f"id '{pid}' sudah dipakai di baris {seen_ids[pid]} (id ganda)")
-        elif pid is not None and id_key(pid) in seen_keys:
-            other, other_row = seen_keys[id_key(pid)]
-            warn("id", f"id '{pid}' hanya berbeda huruf besar/kecil, tanda hubung atau lebar "
-                       f"huruf dengan id '{other}' di baris {other_row}; periksa apakah "
-                       "keduanya Posyandu yang sama")
-        # nama
-        nama = None if is_blank(rec.get("nama")) else str(rec.get("nama")).strip()
-        if nama is None:
-            reject("nama", "nama Posyandu kosong")
-        # kode_desa: normalised; an unknown code is kept when a point places the row
-        raw_code = rec.get("kode_desa")
-        kode = normalize_code(raw_code)
-        if not is_blank(raw_code) and (kode is None or level_of(kode) != "desa"):
-            kode, code_msg = None, "kode desa tidak berformat kode Kemendagri (contoh 62.71.01.1001)"
-        elif kode is not None and kode not in known_villages:
-            code_msg = f"kode desa {kode} tidak ada di daftar kode Kemendagri"
-        else:
-            code_msg = None if kode is not None else "kode desa kosong"
-        code_known = code_msg is None
-        # coordinates: a usable point, else placed by the known village code
-        raw_lat, raw_lon = rec.get("lat"), rec.get("lon")
-        lat, lon = _to_number(raw_lat), _to_number(raw_lon)
-        given = not (is_blank(raw_lat) and is_blank(raw_lon))
-        status = POINT
-        why = None
-        if pre_rejected[i] == POINT_REJECTED:
-            status = POINT_REJECTED        # rejected upstream (importer), already reported
-        elif not given:
-            status = NO_POINT
-        elif lat is None or lon is None:
-            status, why = POINT_REJECTED, "lintang/bujur kosong atau bukan angka"
-        elif not in_extent(lat, lon):
-            status, why = POINT_REJECTED, "koordinat berada di luar wilayah Indonesia"
-        if status != POINT:
-            original = "; ".join("" if is_blank(v) else str(v).strip() for v in (raw_lat, raw_lon))
-            lat = lon = None
-            if not code_known:
-                reason = ("tanpa koordinat" if status == NO_POINT else
-                          f"koordinat ditolak ({why})" if why else "koordinat ditolak")
-                rejected = True
-                row_problems.append(problem(
-                    row, "kode_desa, lat, lon", f"{'' if is_blank(raw_code) else raw_code} | "
-                    f"{original}", f"Posyandu tidak dapat ditempatkan: {reason} dan "
-                    f"{code_msg}", REJECTED))
-            elif why:
-                warn("lat, lon", f"{why}; koordinat dikosongkan (titik tidak dipakai), Posyandu "
-                                 f"tetap dihitung di desa {kode}", original)
-        elif code_msg is not None:
-            if is_blank(raw_code):
-                warn("kode_desa", "kode desa kosong; desa ditentukan dari koordinat")
-            else:
-                warn("kode_desa", code_msg + "; desa ditentukan dari koordinat")
-        # strata
-        strata = rec.get("strata")
-        if is_blank(strata):
-            strata = None
-        else:
-            match = [s for s in STRATA if s.lower() == str(strata).strip().lower()]
-            if match:
-                strata = match[0]
-            else:
-                warn("strata", "strata harus salah satu dari Pratama, Madya, Purnama, Mandiri; "
-                               "nilai dikosongkan")
-                strata = None
-        # counts
-        counts: dict[str, float | None] = {}
-        for col in COUNTS:
-            raw = rec.get(col)
-            val = _to_number(raw)
-            if val is None:
-                if not is_blank(raw):
-                    warn(col, "bukan angka; nilai dikosongkan")
-            elif not np.isfinite(val) or val < 0 or not float(val).is_integer():
-                warn(col, "harus bilangan bulat tidak negatif; nilai dikosongkan")
-                val = None
-            elif val > MAX_COUNT:
-                warn(col, f"nilai terlalu besar (lebih dari {MAX_COUNT:,}); nilai dikosongkan"
-                     .replace(",", "."))
-                val = None
-            counts[col] = val
-        for part, whole, msg in (
-            ("kader_terlatih", "jumlah_kader", "kader terlatih melebihi jumlah kader"),
-            ("balita_stunting", "balita_ditimbang", "balita stunting melebihi balita ditimbang"),
-            ("balita_ditimbang", "balita_sasaran", "balita ditimbang melebihi balita sasaran"),
-        ):
-            if counts[part] is not None and counts[whole] is not None and counts[part] > counts[whole]:
-                warn(part, f"{msg} ({int(counts[part])} > {int(counts[whole])}); nilai dikosongkan")
-                counts[part] = None
-        # flags
-        flags: dict[str, bool | None] = {}
-        for col in FLAGS:
-            raw = rec.get(col)
-            val = parse_flag(raw)
-            if val is None and not is_blank(raw):
-                warn(col, "harus 'ya' atau 'tidak'; nilai dikosongkan")
-            flags[col] = val
-
-        problems.extend(row_problems)
-        if rejected:
-            continue
-        if pid is None:
-            generated.append(len(keep))
-        else:
-            seen_ids[pid] = row
-            seen_keys.setdefault(id_key(pid), (pid, row))
-        keep.append(i)
-        values = {"id": pid, "nama": nama, "kode_desa": kode, "lat": lat, "lon": lon,
-                  "strata": strata, **counts, **flags,
-                  "sampel": bool(parse_flag(rec.get("sampel")) or False),
-                  "status_titik": status}
-        for c in out:
-            out[c].append(values[c])
-
-    if generated:
-        ids = generate_ids([out["kode_desa"][k] for k in generated],
-                           [out["nama"][k] for k in generated], taken=set(seen_ids))
-        for k, gid in zip(generated, ids):
-            out["id"][k] = gid
-        problems.append(problem(1, "id", None,
-                                f"id Posyandu kosong pada {len(generated)} baris; id dibuat dari "
-                                "kode desa dan nama (sama untuk baris yang sama di setiap impor)",
-                                WARNING))
-    data = pd.DataFrame(out)
-    for col in COUNTS:
-        data[col] = pd.array(data[col], dtype="Int64") if len(data) else pd.array([], dtype="Int64")
-    for col in FLAGS:
-        data[col] = pd.array(data[col], dtype="boolean")
-    data["lat"] = data["lat"].astype(float)
-    data["lon"] = data["lon"].astype(float)
-    data["baris"] = [rows[i] for i in keep]
-    return RegistryResult(with_points(data), pd.DataFrame(problems, columns=PROBLEM_COLUMNS), n)
-
-
 def with_points(data: pd.DataFrame) -> gpd.GeoDataFrame:
     """The table as a GeoDataFrame of its points; a row without coordinates has no
     geometry (None), never a made-up point."""
@@ -362,36 +170,6 @@ def generate_ids(codes: list, names: list, taken: set[str] | None = None) -> lis
         taken.add(gid)
         out.append(gid)
     return out
-
-
-def read_table(path: str | Path) -> tuple[pd.DataFrame, list[int]]:
-    """Read a registry file in the schema's own columns (CSV or XLSX) as strings.
-
-    Returns the table and each row's number in the file. For messy real-world files
-    (other header names, encodings, DMS coordinates…) use geo.importers.
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        df = pd.read_excel(path, dtype=object, engine="openpyxl")
-    elif suffix in (".csv", ".txt"):
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
-                         sep=None, engine="python", encoding="utf-8-sig")
-    elif suffix == ".parquet":
-        df = pd.read_parquet(path)
-    else:
-        raise ValueError(f"jenis berkas tidak didukung: {path.suffix} (gunakan CSV atau XLSX)")
-    df.columns = [str(c).strip().lower() for c in df.columns]
-    # Fully empty lines are not rows a user meant; their numbers stay in the count.
-    blank = df.isna().all(axis=1)
-    rows = [i + 2 for i in range(len(df)) if not blank.iloc[i]]
-    return df.loc[~blank].reset_index(drop=True), rows
-
-
-def read(path: str | Path) -> RegistryResult:
-    """Read and validate a Posyandu registry file (CSV, XLSX or the project's Parquet)."""
-    frame, rows = read_table(path)
-    return validate(frame, rows)
 
 
 def to_frame(data: gpd.GeoDataFrame) -> pd.DataFrame:

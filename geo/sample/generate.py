@@ -73,7 +73,7 @@ def generate_posyandu(scope: str = NATIONAL, seed: int = 0) -> gpd.GeoDataFrame:
     """Generate a sample Posyandu registry (every record ``sampel=True``).
 
     ``scope``: ``"nasional"`` or a province code (``"62"``). Columns: ``geo.registry.schema.COLUMNS``
-    + ``sampel`` + geometry (Point, EPSG:4326), with the dtypes ``geo.registry.schema.validate``
+    + ``sampel`` + geometry (Point, EPSG:4326), with the dtypes ``geo.registry.validate``
     produces. Rows sorted by id (``SMP-<province>-<nnnnnn>``, in village-code order).
 
     Allocation (:func:`posyandu_per_regency`): one Posyandu per village, the rest to regencies
@@ -268,7 +268,7 @@ def _match_total(counts: np.ndarray, caps: np.ndarray, target: int,
 
 
 def _finish(data: pd.DataFrame) -> gpd.GeoDataFrame:
-    """Schema order and the dtypes geo.registry.schema.validate produces."""
+    """Schema order and the dtypes geo.registry.validate produces."""
     data = data.copy()
     for col in ("id", "nama", "kode_desa", "strata"):
         data[col] = pd.Series(data[col].to_numpy(dtype=object), index=data.index).astype("str")

@@ -34,7 +34,7 @@ def write_registry(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
     """Write a registry by extension: .csv, .xlsx, .geojson, .parquet (GeoParquet).
 
     CSV/XLSX hold the schema's columns in order (``geo.registry.schema.to_frame``), coordinates with
-    6 decimals and flags as ``ya``/``tidak``, so ``geo.registry.schema.read`` reads them back as is.
+    6 decimals and flags as ``ya``/``tidak``, so ``geo.registry.validate.read`` reads them back as is.
     """
     path = Path(path)
     suffix = path.suffix.lower()

@@ -24,6 +24,7 @@ import shapely
 
 from geo.codes import normalize_code
 from geo.config import DataDirError
+from geo.registry.cells import per_value
 
 #: column holding each row's region code, per kind
 REGION_COLUMN = {"posyandu": "kode_desa", "indikator": "code", "batas_provinsi": "code",
@@ -48,9 +49,12 @@ def scope_text(scope) -> str:
 def _declared(kind: str, data) -> pd.Series:
     """Each row's declared region code, normalised (None when blank or not a code)."""
     col = REGION_COLUMN.get(kind)
-    values = [None] * len(data) if col is None or col not in data.columns else \
-        [normalize_code(v) if isinstance(v, str) and v.strip() else None for v in data[col]]
-    return pd.Series(values, index=data.index, dtype=object)
+    if col is None or col not in data.columns:
+        return pd.Series([None] * len(data), index=data.index, dtype=object)
+    raw = data[col].to_numpy(dtype=object)
+    return pd.Series(per_value(raw, lambda v: normalize_code(v)
+                               if isinstance(v, str) and v.strip() else None),
+                     index=data.index, dtype=object)     # once per distinct code
 
 
 def _points(data) -> np.ndarray:

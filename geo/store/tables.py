@@ -15,8 +15,10 @@ from datetime import datetime
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from sqlalchemy import text
 
+from geo.registry.cells import per_value
 from geo.workspace import KINDS
 
 TABLE = {"posyandu": "posyandu", "bahaya": "bahaya", "indikator": "indikator",
@@ -55,6 +57,74 @@ def _json_value(v):
     if isinstance(v, (pd.Timestamp, datetime)):
         return v.isoformat()
     return v
+
+
+def _objects(s: pd.Series) -> list:
+    """A column as Python values for psycopg (None for missing)."""
+    if s.dtype.kind == "f":
+        arr = s.to_numpy(dtype=float)
+        out = arr.astype(object)
+        out[np.isnan(arr)] = None
+        return out.tolist()
+    if isinstance(s.dtype, (pd.Int64Dtype, pd.BooleanDtype)):
+        return s.to_numpy(dtype=object, na_value=None).tolist()
+    out = s.to_numpy(dtype=object)
+    out[pd.isna(out)] = None
+    return out.tolist()
+
+
+def _binary_rows(frame: gpd.GeoDataFrame):
+    """The rows of a Posyandu version as Python values for a binary COPY: JSONB as its
+    binary form (version 1 + text), the point as EWKB with SRID 4326 (None: no point)."""
+    n = len(frame)
+    geoms = shapely.set_srid(np.asarray(frame.geometry.values, dtype=object), 4326)
+    has = ~shapely.is_missing(geoms)
+    wkb = np.full(n, None, dtype=object)
+    if has.any():
+        wkb[has] = shapely.to_wkb(geoms[has], include_srid=True, flavor="extended")
+    attrs = per_value(frame["attrs"].to_numpy(dtype=object),
+                      lambda a: None if a is None else b"\x01" + a.encode("utf-8"))
+    values = {c: _objects(frame[c]) for c in ("wilayah", "baris", *POSYANDU_COLUMNS)}
+    for c in (*_INTS, "baris"):
+        values[c] = [None if v is None else int(v) for v in values[c]]
+    cols = [[frame["version_id"].iloc[0]] * n, values["wilayah"], values["baris"],
+            *(values[c] for c in POSYANDU_COLUMNS), attrs.tolist(), wkb.tolist()]
+    return zip(*cols)
+
+
+COPY_TYPES = ("text", "text", "int4", "text", "text", "text", "float8", "float8", "text",
+              *(["int4"] * len(_INTS)), *(["bool"] * (len(_BOOLS) + 1)), "bytea", "bytea")
+
+
+def copy_posyandu(conn, frame: gpd.GeoDataFrame) -> None:
+    """Rows of one Posyandu version into the ``posyandu`` table with psycopg's binary COPY,
+    inside the caller's transaction (``conn``: a SQLAlchemy connection on psycopg). JSONB
+    and geometry travel as bytes in their binary wire forms (``bytea`` on the client side:
+    the server reads them with the column's own receive function)."""
+    cols = ("version_id", "wilayah", "baris", *POSYANDU_COLUMNS, "attrs", "geom")
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur:
+        with cur.copy(f"COPY posyandu ({', '.join(cols)}) FROM STDIN (FORMAT BINARY)") as cp:
+            cp.set_types(list(COPY_TYPES))
+            for row in _binary_rows(frame):
+                cp.write_row(row)
+
+
+def _attrs_json(data: pd.DataFrame, extra: list) -> list[str]:
+    """Each row's extra columns as JSON text (geopandas writes with COPY, which would print
+    a dict as Python repr): every column's values encoded once per distinct value, then
+    joined row by row — the text ``json.dumps`` of the row's dict gives."""
+    if not extra:
+        return ["{}"] * len(data)
+    parts = []
+    for k in extra:
+        vals = per_value(data[k].astype(object).to_numpy(dtype=object),
+                         lambda v: json.dumps(_json_value(v), ensure_ascii=False))
+        parts.append(json.dumps(str(k), ensure_ascii=False) + ": " + vals.astype(object))
+    joined = parts[0]
+    for p in parts[1:]:
+        joined = joined + ", " + p
+    return ("{" + joined + "}").tolist()
 
 
 class DataTablesMixin:
@@ -112,10 +182,7 @@ class DataTablesMixin:
                                                                  dtype="Int64"))
         for c in fixed:
             out[c] = data[c] if c in data.columns else None
-        recs = data[extra].astype(object).to_dict("records") if extra else [{}] * len(data)
-        # JSON text (geopandas writes with COPY, which would print a dict as Python repr)
-        out["attrs"] = [json.dumps({k: _json_value(v) for k, v in r.items()}, ensure_ascii=False)
-                        for r in recs]
+        out["attrs"] = _attrs_json(data, extra)
         if geo:
             frame = data.to_crs(4326) if data.crs is not None and data.crs.to_epsg() != 4326 \
                 else data
@@ -126,6 +193,9 @@ class DataTablesMixin:
     def _write_rows(self, conn, kind: str, frame) -> None:
         from sqlalchemy.dialects.postgresql import JSONB
         if not len(frame):
+            return
+        if kind == "posyandu" and isinstance(frame, gpd.GeoDataFrame):
+            copy_posyandu(conn, frame)
             return
         dtype = {"attrs": JSONB}
         if isinstance(frame, gpd.GeoDataFrame):

@@ -88,6 +88,6 @@ def registry_rows(prefix: str, n: int, *, start: int = 0, tag: str = "") -> pd.D
 
 def registry(prefix: str, n: int, **kw):
     """Validated registry (GeoDataFrame) of ``registry_rows``."""
-    from geo.registry import schema as reg
+    from geo.registry import validate as reg
     frame = registry_rows(prefix, n, **kw)
     return reg.validate(frame, known_villages=set(frame["kode_desa"])).data

@@ -18,7 +18,7 @@ from geo.config import data_path
 from geo.indicators import published
 from geo.indicators import registry as indicators
 from geo.regions import boundaries as regions
-from geo.registry import join, join_index
+from geo.registry import join, join_index, validate
 from geo.registry import schema as registry
 from geo.stats import ranking
 from tests.helpers import desa_layer, points
@@ -287,7 +287,7 @@ def test_every_validation_message_names_its_row():
     for col in registry.COLUMNS:
         if col not in rows:
             rows[col] = None
-    res = registry.validate(rows)
+    res = validate.validate(rows)
     p = res.problems
     assert set(p["baris"]) == {3, 4, 5, 6}
     # P4: a point outside Indonesia but a known village code — kept without its point

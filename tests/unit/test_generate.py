@@ -15,6 +15,7 @@ import shapely
 from geo.config import data_path
 from geo.regions.boundaries import boundaries, code_list
 from geo.registry import schema as registry
+from geo.registry import validate
 from geo.sample import generate, output, points
 from geo.sample import targets as sample_targets
 
@@ -72,7 +73,7 @@ def test_ids_unique_and_formatted(kalteng):
 
 def test_dtypes_match_registry_validation(kalteng, tmp_path):
     path = output.write_registry(kalteng, tmp_path / "r.csv")
-    read = registry.read(path).data.drop(columns="baris")
+    read = validate.read(path).data.drop(columns="baris")
     # validation adds where each point comes from: every sample post has its own point
     assert (read.pop("status_titik") == registry.POINT).all()
     assert read.dtypes.to_dict() == kalteng.dtypes.to_dict()
@@ -275,7 +276,7 @@ def test_sample_posyandu_is_cached(kalteng, monkeypatch):
 @pytest.mark.parametrize("ext", ["csv", "xlsx"])
 def test_round_trip_through_registry_read(kalteng, tmp_path, ext):
     path = output.write_registry(kalteng, tmp_path / f"sampel.{ext}")
-    result = registry.read(path)
+    result = validate.read(path)
     assert result.rejected_rows == []
     assert result.problems.empty
     read = pd.DataFrame(result.data).drop(columns=["baris", "geometry"]).reset_index(drop=True)
@@ -315,7 +316,7 @@ def test_demo_main(tmp_path):
     assert out.exists()
     assert result["posyandu"] == int(_metric("posyandu_total", "province", PROV))
     assert result["sampel"] is True
-    assert registry.read(out).rejected_rows == []
+    assert validate.read(out).rejected_rows == []
 
 
 # ---------------------------------------------------------------- national (slow)
