@@ -34,7 +34,7 @@ show_own_rank(indicator, view.region, period, view.lang, compare=compare, large=
 map_section(view, indicator, period, page="peringkat", show_points=False, show_table=False)
 if not view.projector:
     table = ranking_table(indicator, level, period, compare, view.region)
-    st.subheader(t("rank_change") if compare else t("rank"))
+    st.header(t("rank_change") if compare else t("rank"))
     st.caption(coverage_text(table, level, period, compare, view.lang))
     order = "order_rank"
     if compare:

@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from components import data, state, tables
-from components.i18n import t
+from components.i18n import plain, t
+from components.map import access
 from components.map import export as export_view
 from components.map import files as mapdata
 from components.map import frame as page_frame
@@ -86,14 +87,15 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
     if (not view.projector and ind.id == "stunting" and level == "provinsi"
             and published.old_papua_geography(period)):
         st.info(t("old_geography", period=period))
+    title = map_title(ind, level, view.region, period, lang)
+    a11y = access.config(ch, level=level, region=view.region, title=title, drill=level != "desa")
     m = build_map(ch, hazards=hazards, basemap=view.basemap, labels=view.projector,
                   geometry_url=mapdata.geometry_url(level, view.region),
-                  drill=level != "desa", fill_height=view.projector, **posyandu)
+                  drill=level != "desa", fill_height=view.projector, a11y=a11y, **posyandu)
     labels = classification.labels_id if lang == "id" else classification.labels_en
     counts = list(pd.Series(classification.class_of(
         layer["code"].map(vals.set_index("code")["value"]).to_numpy(dtype=float))).value_counts()
         .reindex(list(range(len(labels))) + [-1], fill_value=0))
-    title = map_title(ind, level, view.region, period, lang)
 
     if posyandu.get("symbols"):
         extra_legend = list(extra_legend or []) + [
@@ -110,7 +112,9 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
             # The map fills the window height (a 1366x768 projector shows it whole).
             st.markdown(f"<style>{PROJECTOR_MAP_CSS}</style>", unsafe_allow_html=True)
         else:
-            st.subheader(title)
+            st.header(title)
+            # read before the map (the map's frame says it again to a screen reader)
+            st.caption(plain(a11y["summary"]))
     height = 520 if view.projector else 620
     key = state.map_key(view)
     if frame:

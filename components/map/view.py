@@ -216,7 +216,8 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
               labels: bool = False, geometry_url: str | None = None,
               symbols: dict[str, int] | None = None, points_urls: list[str] | None = None,
               points_prefix: str = "", offline_only: bool = False,
-              drill: bool = True, fill_height: bool = False) -> MapParts:
+              drill: bool = True, fill_height: bool = False,
+              a11y: dict | None = None) -> MapParts:
     """Folium map of a choropleth, with optional hazard zones, Posyandu and labels.
 
     ``geometry_url``: the layer's geometry file (geo.regions.mapfiles, served under /app/static);
@@ -246,6 +247,8 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
                          "offlineOnly": bool(offline_only), "text": _points_text()}
     if hazards:
         cfg["hazards"] = hazards
+    if a11y:
+        cfg["a11y"] = a11y
     if points:
         add_points(view, points)
     view.add_child(PetaCall("view", cfg, m))

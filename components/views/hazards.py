@@ -152,7 +152,7 @@ def kecamatan_table(region: str, hazard_type: str) -> pd.DataFrame:
 
 
 def kecamatan_section(region: str, hazard_type: str) -> None:
-    st.subheader(t("kecamatan_table", type=ht.label(hazard_type, lang())))
+    st.header(t("kecamatan_table", type=ht.label(hazard_type, lang())))
     table = kecamatan_table(region, hazard_type)
     tables.show_table(table, f"paparan-{hazard_type}-kecamatan-{region or 'indonesia'}",
                       key="tbl-bahaya-kec", height=360)
@@ -160,7 +160,7 @@ def kecamatan_section(region: str, hazard_type: str) -> None:
 
 def exposed_section(region: str, hazard_type: str, sample: bool) -> None:
     """The list of exposed Posyandu by name, with CSV/XLSX/GeoJSON downloads."""
-    st.subheader(t("exposed_list", type=ht.label(hazard_type, lang())))
+    st.header(t("exposed_list", type=ht.label(hazard_type, lang())))
     chosen = st.multiselect(t("hazard_class"), list(ht.KELAS), default=["tinggi"],
                             format_func=t, key="exposed-classes")
     rows = exposed(region, hazard_type, tuple(chosen))

@@ -49,8 +49,8 @@ def test_click_opens_the_regency(app):
     # the sidebar drawn in that run already follows the click
     kab = next(s for s in at.sidebar.selectbox if s.label == "Kabupaten/Kota")
     assert kab.value == "62.10"
-    assert any(name in h.value for h in at.subheader), \
-        [h.value for h in at.subheader]
+    assert any(name in h.value for h in at.header), \
+        [h.value for h in at.header]
 
 
 def test_a_click_is_handled_once(app):
