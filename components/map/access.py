@@ -8,6 +8,8 @@ by the accessibility part of static/vendor/_project/peta-map.js:
   dari 14"; Enter opens it (the drill-down a click on «Buka wilayah ini» makes), Escape
   goes one level up (the breadcrumb's parent), the focused region is outlined and shows
   its tooltip;
+* a searchable list of the map's regions beside it (a phone's national map is too small
+  to tap a province; a keyboard user may prefer typing a name): choosing one opens it;
 * the one-sentence summary (highest and lowest region, how many without data; the facts
   from geo.stats.summary) is also written above the map in the page.
 
@@ -17,8 +19,9 @@ as HTML.
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
-from components import data
+from components import data, state
 from components.i18n import fmt_number, pick, t
 from geo.codes import LABEL
 from geo.stats import summary as geo_summary
@@ -37,7 +40,10 @@ TEXT = {
     "keys_leaf": ("Tombol Tab menuju wilayah berikutnya, Escape kembali satu tingkat.",
                   "Tab moves to the next region, Escape goes one level up."),
     "map": ("Peta", "Map"),
+    "jump": ("Cari dan buka wilayah", "Find and open a region"),
+    "jump_placeholder": ("Ketik nama wilayah…", "Type a region's name…"),
 }
+JUMP_KEY = "_pp_jump"
 
 
 def _value_text(value, ch) -> str:
@@ -104,3 +110,20 @@ def config(ch, *, level: str, region: str, title: str, drill: bool) -> dict:
         "up": up,
         "upName": (data.region_name(up) if up else t("indonesia")) if up is not None else None,
     }
+
+
+def _jumped() -> None:
+    code = st.session_state.get(JUMP_KEY) or ""
+    st.session_state[JUMP_KEY] = None
+    if code:
+        state.set_value("region", code)
+
+
+def jump_list(layer) -> None:
+    """The searchable list of the regions drawn (st.selectbox filters as one types);
+    choosing one opens it like the map's «Buka wilayah ini»."""
+    names = dict(zip(layer["code"], layer["name"]))
+    options = sorted(names, key=lambda c: str(names[c]))
+    st.selectbox(pick(TEXT["jump"]), options, index=None, key=JUMP_KEY,
+                 placeholder=pick(TEXT["jump_placeholder"]),
+                 format_func=lambda c: str(names.get(c, c)), on_change=_jumped)

@@ -131,6 +131,7 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
             st.caption("⚠ " + t("unstable", n=indicators.DEFAULT_MIN_DENOMINATOR))
         if level != "desa" and not view.projector:
             st.caption(t("click_to_drill"))
+            access.jump_list(layer)
         export_view.export_buttons(view, ind.id, level, period)
     # A click on "Buka wilayah ini" reruns the page; state.apply_map_click opens the region
     # at the start of that run, before anything is drawn (shell.run).

@@ -457,6 +457,21 @@
     });
   }
 
+  // The focused region's outline, drawn above every region (its own stroke is partly
+  // under its neighbours, drawn after it); the mouse passes through it.
+  function focusRing(map, l) {
+    if (map._ppFocusRing) { map.removeLayer(map._ppFocusRing); map._ppFocusRing = null; }
+    if (!l) { return; }
+    if (!map.getPane("pp-focus")) {
+      var pane = map.createPane("pp-focus");
+      pane.style.zIndex = 460;
+      pane.style.pointerEvents = "none";
+    }
+    map._ppFocusRing = L.geoJson(l.toGeoJSON(), {pane: "pp-focus", interactive: false,
+      style: function () { return {color: "#000000", weight: 5, fill: false, opacity: 1}; }
+    }).addTo(map);
+  }
+
   function a11yRegions(map, regions) {
     var layer = regions.layer;
     if (!layer._ppA11y) {
@@ -471,9 +486,10 @@
         path.setAttribute("data-code", l.feature.properties.code);
         L.DomEvent.on(path, "focus", function () {
           var p = l.feature.properties.lp;
+          focusRing(map, l);
           l.openTooltip(p ? L.latLng(p[0], p[1]) : l.getBounds().getCenter());
         });
-        L.DomEvent.on(path, "blur", function () { l.closeTooltip(); });
+        L.DomEvent.on(path, "blur", function () { focusRing(map, null); l.closeTooltip(); });
         L.DomEvent.on(path, "keydown", function (e) {
           var cfg = regions.cfg;
           if ((e.key === "Enter" || e.key === " ") && cfg.drill) {
@@ -513,6 +529,7 @@
 
   function accessible(map, regions) {
     var a = regions.cfg.a11y;
+    focusRing(map, null);   // the last view's
     if (!a) { return; }
     a11yDocument(map, a);
     a11yRegions(map, regions);
