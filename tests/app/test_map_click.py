@@ -74,3 +74,23 @@ def test_values_that_are_not_a_region_to_open_change_nothing(app, value):
     assert not at.exception, at.exception
     assert at.session_state["region"] == "62"
     assert at.query_params["wilayah"] == "62"
+
+
+def _escape(at: AppTest, code: str) -> AppTest:
+    """What the map sends when Escape is pressed in it: the parent region, marked "up"."""
+    _click.n = getattr(_click, "n", 0) + 1
+    at.session_state[MAP_KEY] = {"last_active_drawing": {
+        "type": "Feature", "properties": {"code": code, "up": 1, "click": f"esc-{_click.n}"}}}
+    return at.run()
+
+
+def test_escape_goes_up_to_the_province_then_indonesia(app):
+    at = _click(app, "62.10")
+    assert at.session_state["region"] == "62.10"
+    at = _escape(at, "62")
+    assert not at.exception, at.exception
+    assert at.session_state["region"] == "62"
+    at = _escape(at, "")
+    assert not at.exception, at.exception
+    assert at.session_state["region"] == ""
+    assert "wilayah" not in at.query_params
