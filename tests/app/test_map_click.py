@@ -94,3 +94,18 @@ def test_escape_goes_up_to_the_province_then_indonesia(app):
     assert not at.exception, at.exception
     assert at.session_state["region"] == ""
     assert "wilayah" not in at.query_params
+
+
+def test_the_searchable_region_list_opens_a_region(app):
+    """Beside the map: a searchable list of the map's regions (a phone's national map is
+    too small to tap a province; a keyboard user may type a name); choosing one opens it."""
+    from components.map.access import JUMP_KEY
+    from geo.regions.boundaries import region_names
+    jump = app.selectbox(key=JUMP_KEY)
+    names = region_names()
+    assert "62.03" in jump.options or names["62.03"] in jump.options
+    at = jump.set_value("62.03").run()
+    assert not at.exception, at.exception
+    assert at.session_state["region"] == "62.03"
+    assert at.query_params["wilayah"] == "62.03"
+    assert at.selectbox(key=JUMP_KEY).value is None     # ready for the next search

@@ -16,7 +16,7 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from conftest import ST_FOLIUM_IFRAME, wait_for_script_run
+from conftest import ST_FOLIUM_IFRAME, wait_for_script_run, wait_map_settled
 from playwright.sync_api import expect
 from test_dashboard import (
     LOAD_TIMEOUT,
@@ -145,3 +145,73 @@ def test_keyboard_drills_down_and_back_up(server, page, page_errors,  # noqa: F8
         assert parse_qs(urlparse(page.url).query).get("wilayah") == expected, page.url
     expect(frame.locator("path.pp-region")).to_have_count(len(provinces))
     assert not page_errors, page_errors
+
+
+_REGIONS_X = """() => {
+    const c = document.querySelector('.leaflet-container').getBoundingClientRect();
+    const ps = [...document.querySelectorAll('path.pp-region')].map(p => p.getBoundingClientRect());
+    return [c.left, c.right, Math.min(...ps.map(r => r.left)), Math.max(...ps.map(r => r.right))];
+}"""
+_OPEN_EASTERNMOST = """() => {
+    let best = null, east = -1e9;
+    window.pp_choropleth.eachLayer(l => {
+        const e = l.getBounds().getEast();
+        if (e > east) { east = e; best = l; }
+    });
+    best.openPopup(best.getBounds().getCenter());
+}"""
+_POPUP_BOX = """() => {
+    const p = document.querySelector('.leaflet-popup');
+    if (!p) return null;
+    const r = p.getBoundingClientRect(), c = document.querySelector('.leaflet-container')
+        .getBoundingClientRect();
+    return [r.left - c.left, c.right - r.right];
+}"""
+
+
+def test_phone_targets_fitted_map_popup_and_region_list(server, browser):  # noqa: F811
+    """A phone (390×844): breadcrumb links and zoom buttons at least 24 px, the national
+    map fitted to its frame, a popup of the easternmost province kept inside the map, and
+    the searchable region list beside the map."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, service_workers="block")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(LOAD_TIMEOUT * 1000)
+        page.goto(f"{server.url}/stunting?wilayah={PROVINCE}.03", wait_until="domcontentloaded")
+        wait_for_script_run(page, LOAD_TIMEOUT)
+        links = page.locator("nav.pp-breadcrumb a")
+        expect(links).to_have_count(2)
+        for i in range(2):
+            box = links.nth(i).bounding_box()
+            assert box["height"] >= 24 and box["width"] >= 24, box
+
+        page.goto(f"{server.url}/stunting", wait_until="domcontentloaded")
+        wait_for_script_run(page, LOAD_TIMEOUT)
+        _wait_view_after(page, None)
+        iframe = page.locator(ST_FOLIUM_IFRAME).first
+        frame = iframe.element_handle().content_frame()
+        map_frame = page.frame_locator(ST_FOLIUM_IFRAME).first
+        wait_map_settled(map_frame)
+        left, right, first, last = frame.evaluate(_REGIONS_X)
+        assert left - 1 <= first and last <= right + 1, (left, right, first, last)
+        assert (last - first) >= 0.7 * (right - left)       # fitted, not a small island
+        for button in frame.locator(".leaflet-control-zoom a").all():
+            box = button.bounding_box()
+            assert box["height"] >= 24 and box["width"] >= 24, box
+        iframe.scroll_into_view_if_needed()
+        frame.evaluate(_OPEN_EASTERNMOST)
+        expect(map_frame.locator(".leaflet-popup")).to_be_visible()
+        frame.wait_for_function(      # the popup auto-pans into the map
+            "() => { const p = document.querySelector('.leaflet-popup');"
+            " const c = document.querySelector('.leaflet-container').getBoundingClientRect();"
+            " if (!p) return false; const r = p.getBoundingClientRect();"
+            " return r.left >= c.left && r.right <= c.right; }",
+            timeout=LOAD_TIMEOUT * 1000)
+        gap_left, gap_right = frame.evaluate(_POPUP_BOX)
+        assert gap_left >= 0 and gap_right >= 0, (gap_left, gap_right)
+        jump = page.get_by_role("combobox", name="Cari dan buka wilayah")
+        expect(jump).to_be_attached()
+        assert jump.bounding_box()["height"] >= 24
+    finally:
+        context.close()
