@@ -486,6 +486,7 @@
         path.setAttribute("data-code", l.feature.properties.code);
         L.DomEvent.on(path, "focus", function () {
           var p = l.feature.properties.lp;
+          if (path.matches && !path.matches(":focus-visible")) { return; }   // a click
           focusRing(map, l);
           l.openTooltip(p ? L.latLng(p[0], p[1]) : l.getBounds().getCenter());
         });
