@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.mobile import NARROW_PX
+
 CAPTION_COLOR = "#59626b"
 TARGET_PX = 24
 
@@ -23,6 +25,9 @@ CSS = f"""<style>
 .pp-breadcrumb a {{ display: inline-block; min-height: {TARGET_PX}px; min-width: {TARGET_PX}px;
   line-height: {TARGET_PX}px; padding: 2px 0; }}
 [data-testid="stMain"] h2 {{ font-size: 1.5rem !important; padding: .3rem 0 .2rem 0 !important; }}
+@media (max-width: {NARROW_PX}px) {{
+  [data-testid="stMain"] h2 {{ font-size: 1.25rem !important; }}
+}}
 .pp-sr-only {{ position: absolute !important; width: 1px; height: 1px; padding: 0;
   margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }}
 </style>"""
