@@ -488,9 +488,17 @@
           var p = l.feature.properties.lp;
           if (path.matches && !path.matches(":focus-visible")) { return; }   // a click
           focusRing(map, l);
-          l.openTooltip(p ? L.latLng(p[0], p[1]) : l.getBounds().getCenter());
+          // the tooltip above the region (not over it), centred on its label point
+          var b = l.getBounds(), tip = l.getTooltip();
+          if (tip) { tip.options.direction = "top"; }
+          l.openTooltip(L.latLng(b.getNorth(), p ? p[1] : b.getCenter().lng));
         });
-        L.DomEvent.on(path, "blur", function () { focusRing(map, null); l.closeTooltip(); });
+        L.DomEvent.on(path, "blur", function () {
+          var tip = l.getTooltip();
+          focusRing(map, null);
+          l.closeTooltip();
+          if (tip) { tip.options.direction = "auto"; }
+        });
         L.DomEvent.on(path, "keydown", function (e) {
           var cfg = regions.cfg;
           if ((e.key === "Enter" || e.key === " ") && cfg.drill) {
