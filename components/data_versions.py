@@ -30,7 +30,7 @@ def _t(key: str, **values) -> str:
 def render_versions(user=None) -> None:
     """Every kind with saved versions: its versions, restore one, or go back to the samples."""
     workspace = get_store()
-    st.subheader(_t("versions"))
+    st.header(_t("versions"))
     restored = st.session_state.pop("import-restored", None)
     if restored:
         st.success(restored)

@@ -30,8 +30,6 @@ CSS = f"""<style>
   text-overflow: clip !important; overflow-wrap: anywhere; height: auto !important;
 }}
 .pp-breadcrumb {{ font-size: 1rem; line-height: 1.6; margin: 0 0 .25rem 0; }}
-.pp-breadcrumb a {{ text-decoration: none; }}
-.pp-breadcrumb a:hover {{ text-decoration: underline; }}
 .pp-breadcrumb .pp-sep {{ color: #6b7280; margin: 0 .35rem; }}
 @media (min-width: {NARROW_PX + 1}px) {{
   .st-key-{QUICK_BAR_KEY} {{ display: none !important; }}

@@ -25,7 +25,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from components import mobile, presenter, state
+from components import a11y, mobile, presenter, state
 from components.i18n import plain, t
 from geo.config import DataDirError, require_data_dir
 
@@ -135,6 +135,7 @@ def _run() -> None:
     st.set_page_config(page_title="Peta Posyandu", page_icon=FAVICON_URL, layout="wide",
                        initial_sidebar_state="auto")
     mobile.inject_css()
+    a11y.inject_css()
     try:
         require_data_dir()
     except DataDirError as exc:

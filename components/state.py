@@ -223,7 +223,8 @@ def current() -> View:
 
 
 def apply_map_click(known_region: Callable[[str], bool]) -> bool:
-    """Open the region the visitor chose on the map ("Buka wilayah ini"), at the start of
+    """Open the region the visitor chose on the map ("Buka wilayah ini", or Enter on a
+    focused region; Escape sends the parent region with ``up``), at the start of
     the run that click caused, before anything is drawn: one script run per drill-down (the
     page used to be drawn for the old region first, then rerun). True when it moved.
 
@@ -239,6 +240,10 @@ def apply_map_click(known_region: Callable[[str], bool]) -> bool:
         return False
     st.session_state["_map_click"] = click
     code = str(props.get("code") or "")
+    up = bool(props.get("up"))      # Escape on the map: one level up, "" = Indonesia
+    if not code and up and st.session_state.get("region", ""):
+        st.session_state["region"] = ""
+        return True
     if (code and code != st.session_state.get("region", "") and is_code(code)
             and level_of(code) != "desa" and known_region(code)):
         st.session_state["region"] = code

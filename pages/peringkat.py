@@ -45,7 +45,7 @@ map_section(view, indicator, period, page="peringkat", show_points=False, show_t
             timeline=periods if mode == "lini_waktu" else None)
 if not view.projector:
     table = ranking_table(indicator, level, period, compare, view.region)
-    st.subheader(t("rank_change") if compare else t("rank"))
+    st.header(t("rank_change") if compare else t("rank"))
     st.caption(coverage_text(table, level, period, compare, view.lang))
     order = "order_rank"
     if compare:

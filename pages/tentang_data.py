@@ -19,17 +19,17 @@ from components.views.about import (
 
 view = state.current()
 page_header("page_tentang", "tentang_intro", view.projector)
-st.subheader(t("about_shown"))
+st.header(t("about_shown"))
 dataset_notice(hazards=True)
-st.subheader(t("about_boundaries"))
+st.header(t("about_boundaries"))
 st.markdown(boundary_sources(view.lang))
 checks = load_report()
 st.caption(t("about_checks", n=len(checks)))
 if len(checks):
     show_table(checks.rename(columns=CHECK_HEADERS[view.lang]), "pemeriksaan-batas",
                key="load-checks")
-st.subheader(t("about_indicators"))
+st.header(t("about_indicators"))
 show_table(indicator_sources(view.lang), "sumber-indikator", key="sources")
-st.subheader(t("about_libraries"))
+st.header(t("about_libraries"))
 st.caption(t("about_libraries_intro"))
 st.dataframe(vendored_assets(), hide_index=True)

@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from components import data, state, tables
-from components.i18n import t
+from components.i18n import plain, t
+from components.map import access
 from components.map import change as change_map
 from components.map import export as export_view
 from components.map import files as mapdata
@@ -124,10 +125,12 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
     if (not view.projector and ind.id == "stunting" and level == "provinsi"
             and published.old_papua_geography(period)):
         st.info(t("old_geography", period=period))
+    title = map_title(ind, level, view.region, period, lang)
+    a11y = access.config(ch, level=level, region=view.region, title=title, drill=level != "desa")
     m = build_map(ch, hazards=hazards, basemap=view.basemap, labels=view.projector,
                   geometry_url=mapdata.geometry_url(level, view.region),
                   drill=level != "desa", fill_height=view.projector,
-                  sample=view_sample(ind, bool(posyandu), bool(hazards)),
+                  a11y=a11y, sample=view_sample(ind, bool(posyandu), bool(hazards)),
                   split=several.split if several else None,
                   timeline=several.timeline if several else None, **posyandu)
     labels = classification.labels_id if lang == "id" else classification.labels_en
@@ -136,7 +139,6 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
     if change:       # not comparable: their own legend row, not "no data"
         classes[layer["code"].isin(change.fills).to_numpy()] = -2
     counts = list(classes.value_counts().reindex(list(range(len(labels))) + [-1], fill_value=0))
-    title = map_title(ind, level, view.region, period, lang)
     if change:
         title = change_map.text("title", indicator=ind.label(lang)[0].lower()
                                 + ind.label(lang)[1:], level=LABEL[lang][level].lower(),
@@ -167,7 +169,9 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
             # The map fills the window height (a 1366x768 projector shows it whole).
             st.markdown(f"<style>{PROJECTOR_MAP_CSS}</style>", unsafe_allow_html=True)
         else:
-            st.subheader(title)
+            st.header(title)
+            # read before the map (the map's frame says it again to a screen reader)
+            st.caption(plain(a11y["summary"]))
     height = 520 if view.projector else 620
     key = state.map_key(view)
     if frame:
@@ -193,6 +197,7 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
             st.caption(uncertainty.rule_caption())
         if level != "desa" and not view.projector:
             st.caption(t("click_to_drill"))
+            access.jump_list(layer)
         export_view.export_buttons(view, ind.id, level, period, change_from=change_from
                                    if change else None,
                                    split_from=split_from if several and several.split else None)

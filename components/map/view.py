@@ -268,7 +268,8 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
               drill: bool = True, fill_height: bool = False,
               sample: dict | None = None,
               split: tuple[str, str, Choropleth] | None = None,
-              timeline: tuple[list[str], list[Choropleth], int] | None = None) -> MapParts:
+              timeline: tuple[list[str], list[Choropleth], int] | None = None,
+              a11y: dict | None = None) -> MapParts:
     """Folium map of a choropleth, with optional hazard zones, Posyandu and labels.
 
     ``geometry_url``: the layer's geometry file (geo.regions.mapfiles, served under /app/static);
@@ -312,6 +313,8 @@ def build_map(ch: Choropleth, *, points: list[list] | None = None,
                            "styles": [c[0] for c in configs], "infos": [c[1] for c in configs],
                            "start": int(start), "step": 1500,
                            "text": {k: html.escape(v) for k, v in _timeline_text().items()}}
+    if a11y:
+        cfg["a11y"] = a11y
     if points:
         add_points(view, points)
     view.add_child(PetaCall("view", cfg, m))

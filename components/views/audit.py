@@ -18,7 +18,7 @@ def _clear_caches() -> None:
 
 
 def _users_section(store, admin) -> None:
-    st.subheader(t("users_title"))
+    st.header(t("users_title"))
     users = store.list_users()
     st.dataframe(pd.DataFrame({
         t("username"): [u.username for u in users], t("user_role"): [u.role for u in users],

@@ -92,7 +92,7 @@ def labelled(table: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
 def offline_section(region: str) -> pd.DataFrame:
     """The list of Posyandu without internet of the region, sortable, with downloads."""
     table = offline_table(region)
-    st.subheader(t("offline_title", region=data.region_name(region)))
+    st.header(t("offline_title", region=data.region_name(region)))
     balita = pd.to_numeric(table["balita_sasaran"], errors="coerce").sum()
     st.caption(t("offline_count", n=fmt_number(len(table), 0), balita=fmt_number(balita, 0)))
     shown = table.assign(desa_blank_spot=table["desa_blank_spot"].map(

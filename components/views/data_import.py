@@ -196,7 +196,7 @@ def _show_report(result, key: str) -> None:
         with st.expander(_t("notes")):
             for note in rep.notes:
                 st.text(note)
-    st.subheader(_t("report"))
+    st.header(_t("report"))
     if rep.problems.empty and not rep.fatal:
         st.success(_t("no_problems"))
     else:
@@ -211,7 +211,7 @@ def _suggestions_step(result, key: str):
     sug = getattr(result, "suggestions", None)
     if sug is None or sug.empty:
         return result
-    st.subheader(_t("suggestions"))
+    st.header(_t("suggestions"))
     st.dataframe(sug, hide_index=True, width="stretch")
     rows = st.multiselect(_t("rows"), sug["baris"].tolist(), key=f"{key}-sug-rows",
                           select_all=False)

@@ -186,7 +186,7 @@ def kecamatan_table(region: str, hazard_type: str) -> pd.DataFrame:
 
 
 def kecamatan_section(region: str, hazard_type: str) -> None:
-    st.subheader(t("kecamatan_table", type=ht.label(hazard_type, lang())))
+    st.header(t("kecamatan_table", type=ht.label(hazard_type, lang())))
     table = kecamatan_table(region, hazard_type)
     if not len(table):
         st.info(t("exposure_none"))
@@ -197,7 +197,7 @@ def kecamatan_section(region: str, hazard_type: str) -> None:
 
 def exposed_section(region: str, hazard_type: str, sample: bool) -> None:
     """The list of exposed Posyandu by name, with CSV/XLSX/GeoJSON downloads."""
-    st.subheader(t("exposed_list", type=ht.label(hazard_type, lang())))
+    st.header(t("exposed_list", type=ht.label(hazard_type, lang())))
     def parse(raw: str) -> list[str]:
         chosen = [k for k in raw.split(",") if k and k != "-"]   # "-": none chosen
         if any(k not in ht.KELAS for k in chosen):

@@ -317,7 +317,7 @@ def _legend() -> None:
 
 def planner_section(region: str) -> None:
     """Site planning for the selected region (Indonesia on request: it takes seconds)."""
-    st.subheader(t("plan_title"))
+    st.header(t("plan_title"))
     c = _controls()
     st.caption(t("plan_intro", k=c["k"]))
     if not len(offline_table(region)):

@@ -67,7 +67,7 @@ def _matrix(dv: str, level: str, region: str, language: str) -> pd.DataFrame:
 
 def show_matrix(view: state.View) -> None:
     level = data.map_level(view.region)
-    st.subheader(t("spm_matrix_title", level=LABEL[view.lang][level].lower(),
+    st.header(t("spm_matrix_title", level=LABEL[view.lang][level].lower(),
                    region=data.region_name(view.region)))
     table = matrix(level, view.region)
     if table.empty:
@@ -92,7 +92,7 @@ def strata_counts(level: str, region: str) -> pd.DataFrame:
 
 def show_strata(view: state.View) -> None:
     level = data.map_level(view.region)
-    st.subheader(t("strata_title", level=LABEL[view.lang][level].lower(),
+    st.header(t("strata_title", level=LABEL[view.lang][level].lower(),
                    region=data.region_name(view.region)))
     spec = strata_spec(data.data_version(), level, view.region, view.lang)
     if spec is None:
@@ -158,7 +158,7 @@ def show_posyandu_list(view: state.View) -> None:
     if not view.region or level_of(view.region) not in LIST_FROM:
         st.caption(t("spm_list_hint"))
         return
-    st.subheader(t("spm_list_title", region=data.region_name(view.region)))
+    st.header(t("spm_list_title", region=data.region_name(view.region)))
     table = posyandu_list(view.region)
     no_point = int((table[t("point_col")] == t("point_no")).sum())
     if no_point:

@@ -43,7 +43,7 @@ def show_trend(indicator: str, region: str, lang: str) -> None:
     spec = trend_spec(data.data_version(), indicator, region, lang)
     if spec is None:
         return
-    st.subheader(t("trend_title", indicator=ind.label(lang), region=data.region_name(region)))
+    st.header(t("trend_title", indicator=ind.label(lang), region=data.region_name(region)))
     st.vega_lite_chart(spec, width="stretch")
     notes = [t("trend_sources")]
     if region and region.split(".")[0] in {*published.PAPUA_OLD, *published.PAPUA_NEW}:

@@ -8,7 +8,11 @@
   same for every visitor and every export; mapclassify's sampled variant drew a random
   sample on each call, and importing mapclassify cost ~3 s of a server start: SciPy,
   scikit-learn, matplotlib).
-* Colours: ColorBrewer sequential schemes (colour-blind safe); darker = worse.
+* Colours: ColorBrewer sequential ramps; darker = worse. The 3–5 class palettes (the
+  ones maps use: at most MAX_CLASSES classes) are sampled from the continuous ramps at
+  positions chosen so that adjacent classes stay at least MIN_ADJACENT_DELTA_E apart
+  (CAM02-UCS) for normal vision, simulated deuteranopia, protanopia and tritanopia, and
+  on a washed-out projector (30 % towards white), tests/unit/test_palettes_cvd.py.
 """
 from __future__ import annotations
 
@@ -21,22 +25,28 @@ import pandas as pd
 from geo.indicators.registry import Indicator
 
 NO_DATA_COLOR = "#bdbdbd"
+MAX_CLASSES = 5                 # more cannot be told apart by colour-blind viewers
+MIN_ADJACENT_DELTA_E = 10.0     # CAM02-UCS distance of adjacent classes (see above)
 FISHER_JENKS_EXACT_MAX = 3000   # jenkspy: ~0.04 s for 3,000 values and k = 5
-# ColorBrewer 2.0 sequential schemes, 3–7 classes (Cynthia Brewer, Penn State; Apache 2.0).
+# ColorBrewer 2.0 sequential schemes (Cynthia Brewer, Penn State; Apache 2.0). 3–5 classes:
+# sampled from the continuous ramp (ColorBrewer's 9 classes interpolated, as matplotlib
+# does) at 0.05, …, 1.0 so that adjacent classes stay MIN_ADJACENT_DELTA_E apart under
+# colour blindness and washed-out projection (the 5-class originals fell to 8.3–8.9).
+# 6–7 classes: ColorBrewer's own (no map uses more than MAX_CLASSES).
 SCHEMES: dict[str, dict[int, list[str]]] = {
-    "YlOrRd": {3: ["#ffeda0", "#feb24c", "#f03b20"],
-               4: ["#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"],
-               5: ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"],
+    "YlOrRd": {3: ["#fff8bb", "#fc6330", "#800026"],
+               4: ["#fff8bb", "#fd903d", "#e1191d", "#800026"],
+               5: ["#fff8bb", "#febd57", "#fc6330", "#ca0923", "#800026"],
                6: ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"],
                7: ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"]},
-    "PuBu": {3: ["#ece7f2", "#a6bddb", "#2b8cbe"],
-             4: ["#f1eef6", "#bdc9e1", "#74a9cf", "#0570b0"],
-             5: ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"],
+    "PuBu": {3: ["#f8f1f8", "#4295c3", "#023858"],
+             4: ["#f8f1f8", "#88b1d4", "#056faf", "#023858"],
+             5: ["#f8f1f8", "#afc1dd", "#4295c3", "#0567a2", "#023858"],
              6: ["#f1eef6", "#d0d1e6", "#a6bddb", "#74a9cf", "#2b8cbe", "#045a8d"],
              7: ["#f1eef6", "#d0d1e6", "#a6bddb", "#74a9cf", "#3690c0", "#0570b0", "#034e7b"]},
-    "Purples": {3: ["#efedf5", "#bcbddc", "#756bb1"],
-                4: ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#6a51a3"],
-                5: ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"],
+    "Purples": {3: ["#f7f6fa", "#7b74b5", "#3f007d"],
+                4: ["#f7f6fa", "#9e9bc8", "#6950a3", "#3f007d"],
+                5: ["#f7f6fa", "#aaa8d0", "#7b74b5", "#61409b", "#3f007d"],
                 6: ["#f2f0f7", "#dadaeb", "#bcbddc", "#9e9ac8", "#756bb1", "#54278f"],
                 7: ["#f2f0f7", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#4a1486"]},
 }
@@ -93,7 +103,7 @@ def classify(values: pd.Series, indicator: Indicator, method: str = "fisher_jenk
     unique = np.unique(v)
     if len(unique) == 0:
         return Classification([], [], [], method)
-    k = max(1, min(k, len(unique)))
+    k = max(1, min(k, MAX_CLASSES, len(unique)))
     if k == 1:
         bins = [float(unique[-1])]
     elif method == "quantiles":

@@ -58,7 +58,7 @@ def test_switching_the_field_redraws_the_map():
     at = open_page(PAGE, wilayah="62", indikator="layanan_sosial_pct")
     assert not at.exception, at.exception
     assert at.session_state["indicator"] == "layanan_sosial_pct"
-    assert any("sosial" in s.value for s in at.subheader)
+    assert any("sosial" in s.value for s in at.header)
 
 
 def test_kader_table_shows_trained_share_beside_kader_per_posyandu():

@@ -49,8 +49,8 @@ def test_click_opens_the_regency(app):
     # the sidebar drawn in that run already follows the click
     kab = next(s for s in at.sidebar.selectbox if s.label == "Kabupaten/Kota")
     assert kab.value == "62.10"
-    assert any(name in h.value for h in at.subheader), \
-        [h.value for h in at.subheader]
+    assert any(name in h.value for h in at.header), \
+        [h.value for h in at.header]
 
 
 def test_a_click_is_handled_once(app):
@@ -74,3 +74,38 @@ def test_values_that_are_not_a_region_to_open_change_nothing(app, value):
     assert not at.exception, at.exception
     assert at.session_state["region"] == "62"
     assert at.query_params["wilayah"] == "62"
+
+
+def _escape(at: AppTest, code: str) -> AppTest:
+    """What the map sends when Escape is pressed in it: the parent region, marked "up"."""
+    _click.n = getattr(_click, "n", 0) + 1
+    at.session_state[MAP_KEY] = {"last_active_drawing": {
+        "type": "Feature", "properties": {"code": code, "up": 1, "click": f"esc-{_click.n}"}}}
+    return at.run()
+
+
+def test_escape_goes_up_to_the_province_then_indonesia(app):
+    at = _click(app, "62.10")
+    assert at.session_state["region"] == "62.10"
+    at = _escape(at, "62")
+    assert not at.exception, at.exception
+    assert at.session_state["region"] == "62"
+    at = _escape(at, "")
+    assert not at.exception, at.exception
+    assert at.session_state["region"] == ""
+    assert "wilayah" not in at.query_params
+
+
+def test_the_searchable_region_list_opens_a_region(app):
+    """Beside the map: a searchable list of the map's regions (a phone's national map is
+    too small to tap a province; a keyboard user may type a name); choosing one opens it."""
+    from components.map.access import JUMP_KEY
+    from geo.regions.boundaries import region_names
+    jump = app.selectbox(key=JUMP_KEY)
+    names = region_names()
+    assert "62.03" in jump.options or names["62.03"] in jump.options
+    at = jump.set_value("62.03").run()
+    assert not at.exception, at.exception
+    assert at.session_state["region"] == "62.03"
+    assert at.query_params["wilayah"] == "62.03"
+    assert at.selectbox(key=JUMP_KEY).value is None     # ready for the next search

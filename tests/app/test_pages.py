@@ -378,7 +378,7 @@ def test_stunting_trend_chart_with_national_line():
     assert not at.exception
     charts = at.get("vega_lite_chart")
     assert charts, "no trend chart"
-    assert any("Tren" in s.value for s in at.subheader)
+    assert any("Tren" in s.value for s in at.header)
 
 
 # 6. Projector mode -----------------------------------------------------------------------

@@ -303,7 +303,7 @@ def test_click_drills_down_to_kecamatan(server, page, external_requests, failed_
     wait_for_script_run(page, LOAD_TIMEOUT)
     frame = _wait_for_choropleth(page, len(kecamatan))
     record_property("drill_down_seconds", round(time.monotonic() - started, 2))
-    expect(page.get_by_role("heading", level=3).filter(has_text=kabupaten[code])).to_be_visible()
+    expect(page.get_by_role("heading", level=2).filter(has_text=kabupaten[code])).to_be_visible()
     # The sidebar follows the map: the regency picker shows the clicked regency.
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_role("combobox", name="Kabupaten/Kota")).to_have_value(kabupaten[code])

@@ -155,7 +155,7 @@ def test_labels_use_indonesian_and_english_number_formats():
 
 def test_schemes_are_colorbrewer_hex_lists():
     assert C.NO_DATA_COLOR == "#bdbdbd"
-    assert C.SCHEMES["YlOrRd"][5] == ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
+    assert C.SCHEMES["YlOrRd"][5] == ["#fff8bb", "#febd57", "#fc6330", "#ca0923", "#800026"]
     for name, by_k in C.SCHEMES.items():
         for k in range(3, 8):
             assert len(by_k[k]) == k

@@ -371,6 +371,7 @@
       if (cfg.split) { periods.split(map, cfg, data); } else { periods.unsplit(map); }
       if (cfg.timeline) { periods.timeline(map, cfg); }
     }
+    accessible(map, regions);   // keyboard and screen reader (issue 28)
     if (cfg.symbols) { symbols(root, cfg, data); }
     if (cfg.points) { points(root, cfg, current); }
     if (cfg.hazards) {
@@ -518,6 +519,188 @@
       map.getContainer().setAttribute("data-pp-ready", "1");
     });
   }
+
+  // --- Accessibility (issue 28): keyboard and screen reader. Kept apart from the rest ---
+  // cfg.a11y (components.map.access): lang, title, summary, keys, labels {code: name},
+  // up (the parent region's code, "" = Indonesia, null at Indonesia). The map's frame gets
+  // the page's language, a title, a main landmark with a hidden heading and the map's
+  // summary; every region is focusable in reading order, named by its name and value;
+  // Enter opens it (what «Buka wilayah ini» sends), Escape goes one level up.
+  var A11Y_CSS = ".pp-sr-only{position:absolute!important;width:1px;height:1px;padding:0;" +
+    "margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}" +
+    "path.pp-region:focus{outline:none}" +
+    "path.pp-region:focus-visible{stroke:#000!important;stroke-width:5px!important;" +
+    "stroke-dasharray:none!important;fill-opacity:1!important}" +
+    ".leaflet-container:focus-visible{outline:3px solid #0b6e4f;outline-offset:-3px}" +
+    ".leaflet-touch .leaflet-bar a{min-width:30px;min-height:30px}";
+
+  function a11yDocument(map, a) {
+    var doc = document, el = map.getContainer();
+    doc.documentElement.setAttribute("lang", a.lang);
+    doc.title = a.title;
+    var metas = doc.querySelectorAll("meta[name=viewport]");   // folium writes two
+    if (!metas.length) {
+      var meta = doc.createElement("meta");
+      meta.name = "viewport";
+      doc.head.appendChild(meta);
+      metas = [meta];
+    }
+    Array.prototype.forEach.call(metas, function (m) {   // zoom allowed (no maximum-scale)
+      m.setAttribute("content", "width=device-width, initial-scale=1");
+    });
+    if (!doc.getElementById("pp-a11y-css")) {
+      var style = doc.createElement("style");
+      style.id = "pp-a11y-css";
+      style.textContent = A11Y_CSS;
+      doc.head.appendChild(style);
+    }
+    el.setAttribute("role", "main");
+    var head = doc.getElementById("pp-a11y-title"), text = doc.getElementById("pp-a11y-summary");
+    if (!head) {
+      head = doc.createElement("h1");
+      head.id = "pp-a11y-title";
+      head.className = "pp-sr-only";
+      text = doc.createElement("p");
+      text.id = "pp-a11y-summary";
+      text.className = "pp-sr-only";
+      text.setAttribute("aria-live", "polite");   // a new view is announced
+      el.insertBefore(text, el.firstChild);
+      el.insertBefore(head, text);
+    }
+    head.textContent = a.title;
+    text.textContent = a.summary + " " + a.keys;
+    el.setAttribute("aria-label", a.title);
+  }
+
+  function sendUp(code) {
+    // as send(), marked "up": components.state.apply_map_click then accepts "" (Indonesia)
+    var feature = {type: "Feature", geometry: null,
+                   properties: {code: code, up: 1, click: Date.now() + "-" + Math.random()}};
+    var value = {last_active_drawing: feature};
+    if (window.__GLOBAL_DATA__) {
+      window.__GLOBAL_DATA__.last_active_drawing = feature;
+      window.__GLOBAL_DATA__.previous_data = value;
+    }
+    if (window.Streamlit) { window.Streamlit.setComponentValue(value); }
+  }
+
+  // Reading order: bands from north to south, west to east inside a band.
+  function readingOrder(layers, bounds) {
+    var top = bounds[1][0], band = Math.max((bounds[1][0] - bounds[0][0]) / 5, 1e-9);
+    var at = function (l) {
+      var p = l.feature.properties.lp, c = p ? {lat: p[0], lng: p[1]} : l.getBounds().getCenter();
+      return {row: Math.floor((top - c.lat) / band), lng: c.lng};
+    };
+    return layers.map(function (l) { return {l: l, k: at(l)}; }).sort(function (a, b) {
+      return a.k.row - b.k.row || a.k.lng - b.k.lng;
+    }).map(function (x) { return x.l; });
+  }
+
+  function popupFits(map, regions) {   // popups stay inside a phone's map
+    var width = Math.max(160, Math.min(340, map.getSize().x - 64));
+    regions.layer.eachLayer(function (l) {
+      var pop = l.getPopup && l.getPopup();
+      if (pop) {
+        pop.options.maxWidth = width;
+        pop.options.autoPanPadding = L.point(12, 12);
+        pop.options.keepInView = true;
+      }
+    });
+  }
+
+  // The focused region's outline, drawn above every region (its own stroke is partly
+  // under its neighbours, drawn after it); the mouse passes through it.
+  function focusRing(map, l) {
+    if (map._ppFocusRing) { map.removeLayer(map._ppFocusRing); map._ppFocusRing = null; }
+    if (!l) { return; }
+    if (!map.getPane("pp-focus")) {
+      var pane = map.createPane("pp-focus");
+      pane.style.zIndex = 460;
+      pane.style.pointerEvents = "none";
+    }
+    map._ppFocusRing = L.geoJson(l.toGeoJSON(), {pane: "pp-focus", interactive: false,
+      style: function () { return {color: "#000000", weight: 5, fill: false, opacity: 1}; }
+    }).addTo(map);
+  }
+
+  function a11yRegions(map, regions) {
+    var layer = regions.layer;
+    if (!layer._ppA11y) {
+      layer._ppA11y = true;
+      var ordered = [];
+      layer.eachLayer(function (l) { ordered.push(l); });
+      readingOrder(ordered, regions.cfg.bounds).forEach(function (l) {
+        var path = l.getElement && l.getElement();
+        if (!path) { return; }
+        path.parentNode.appendChild(path);   // DOM order = Tab order
+        path.setAttribute("tabindex", "0");
+        path.setAttribute("data-code", l.feature.properties.code);
+        L.DomEvent.on(path, "focus", function () {
+          var p = l.feature.properties.lp;
+          if (path.matches && !path.matches(":focus-visible")) { return; }   // a click
+          focusRing(map, l);
+          // the tooltip above the region (not over it), centred on its label point
+          var b = l.getBounds(), tip = l.getTooltip();
+          if (tip) { tip.options.direction = "top"; }
+          l.openTooltip(L.latLng(b.getNorth(), p ? p[1] : b.getCenter().lng));
+        });
+        L.DomEvent.on(path, "blur", function () {
+          var tip = l.getTooltip();
+          focusRing(map, null);
+          l.closeTooltip();
+          if (tip) { tip.options.direction = "auto"; }
+        });
+        L.DomEvent.on(path, "keydown", function (e) {
+          var cfg = regions.cfg;
+          if ((e.key === "Enter" || e.key === " ") && cfg.drill) {
+            L.DomEvent.stop(e);
+            map._ppKeyFocus = true;
+            path.setAttribute("aria-busy", "true");
+            send(l.feature.properties.code);
+          }
+        });
+      });
+    }
+    var a = regions.cfg.a11y, drill = regions.cfg.drill;
+    layer.eachLayer(function (l) {
+      var path = l.getElement && l.getElement(), code = l.feature.properties.code;
+      if (!path) { return; }
+      path.setAttribute("role", drill ? "button" : "img");
+      path.setAttribute("aria-label", a.labels[code] || l.feature.properties.name);
+      path.removeAttribute("aria-busy");
+    });
+    popupFits(map, regions);
+  }
+
+  function a11yKeys(map) {   // once per map: Escape closes a popup, else goes one level up
+    if (map._ppA11yKeys) { return; }
+    map._ppA11yKeys = true;
+    map.on("resize", function () { if (map._ppRegions) { popupFits(map, map._ppRegions); } });
+    L.DomEvent.on(document, "keydown", function (e) {
+      if (e.key !== "Escape") { return; }
+      if (map._popup && map.hasLayer(map._popup)) { map.closePopup(); return; }
+      var a = map._ppRegions && map._ppRegions.cfg.a11y;
+      if (a && a.up !== null && a.up !== undefined) {
+        map._ppKeyFocus = true;
+        sendUp(a.up);
+      }
+    });
+  }
+
+  function accessible(map, regions) {
+    var a = regions.cfg.a11y;
+    focusRing(map, null);   // the last view's
+    if (!a) { return; }
+    a11yDocument(map, a);
+    a11yRegions(map, regions);
+    a11yKeys(map);
+    if (map._ppKeyFocus) {   // the view a key opened: focus goes to its first region
+      map._ppKeyFocus = false;
+      var first = map.getContainer().querySelector("path.pp-region[tabindex]");
+      if (first) { first.focus({preventScroll: true}); }
+    }
+  }
+  // --- end of accessibility ---
 
   window.PetaMap = {
     plan: plan,
