@@ -217,3 +217,25 @@ def test_cli_names_a_refused_save(tmp_path, capsys, monkeypatch):
     assert rc == 1
     assert "GAGAL menyimpan: Registri Posyandu tidak disimpan karena tidak sesuai skema: " \
            "kolom 'nama_tambahan' tidak ada" in err
+
+
+def test_importers_name_values_the_schema_would_refuse(tmp_path):
+    """inf, NaN and values beyond 1e12 are named per row by the importers, so a file with
+    such a row is saved without it instead of refused whole at the save."""
+    from geo.importers.indicators import import_indicators
+    path = tmp_path / "i.csv"
+    path.write_text("Kode;Wilayah;Tahun;Survei;Prevalensi (%);Sumber\n"
+                    "62.01;Kotawaringin Barat;2024;SSGI 2024;26,1;x\n"
+                    "62.02;Kotawaringin Timur;2024;SSGI 2024;1e19;x\n"
+                    "62.03;Kapuas;2024;SSGI 2024;inf;x\n", encoding="utf-8")
+    res = import_indicators(path)
+    assert res.data["code"].tolist() == ["62.01"]
+    msgs = dict(zip(res.report.problems["baris"], res.report.problems["pesan"]))
+    assert "di luar rentang" in msgs[3] and msgs[4] == "nilai bukan angka"
+    FileStore().save("indikator", res.data, name="i.csv")
+    path = tmp_path / "a.csv"
+    path.write_text("kode kecamatan;nama kecamatan;jumlah posyandu;jumlah kader\n"
+                    "62.71.01;Pahandut;1e19;210\n", encoding="utf-8")
+    res = import_aggregates(path, level="kecamatan", parent="62.71")
+    assert any("paling besar" in m for m in res.report.problems["pesan"])
+    assert SCHEMAS["agregat"].problems(res.data) == []
