@@ -519,6 +519,10 @@ TEXT: dict[str, tuple[str, str]] = {
                       "pilihan bawaan.",
                       "Value '{value}' for '{param}' in the link is unknown; the default is "
                       "used."),
+    "url_too_long": ("Nilai '{param}' pada tautan terlalu panjang ({chars} karakter, paling "
+                     "banyak 100) sehingga diabaikan.",
+                     "The value of '{param}' in the link is too long ({chars} characters, at "
+                     "most 100), so it is ignored."),
 }
 
 

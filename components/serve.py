@@ -14,6 +14,11 @@ Every HTTP response also says it may be shown in a frame of this site only
 against clickjacking of the login and Kelola Data): Streamlit has no setting for response
 headers, so :func:`protect_frames` adds a small ASGI middleware to the stack Streamlit's
 server builds. HAProxy sets the same headers (deploy/haproxy.cfg) for a deployment.
+
+A link longer than :data:`MAX_LINK_BYTES` (path and query string) gets a quick, short
+answer instead of a page that cannot load: ``414`` with a small page in Indonesian and
+English ("Tautan terlalu panjang", a link to the home page), by :class:`LinkGuard`, the
+same middleware stack. HAProxy answers the same page before a request reaches the app.
 """
 from __future__ import annotations
 
@@ -26,6 +31,55 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 
 FRAME_HEADERS = ((b"x-frame-options", b"SAMEORIGIN"),
                  (b"content-security-policy", b"frame-ancestors 'self'"))
+
+
+#: The longest path + query string answered with the app (bytes, percent-encoded as sent).
+#: A view's link is a few hundred bytes; an agenda presentation link under 1 KB.
+MAX_LINK_BYTES = 8192
+
+TOO_LONG_PAGE = """<!DOCTYPE html>
+<html lang="id"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Tautan terlalu panjang</title></head>
+<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto; line-height: 1.5">
+<h1>Tautan terlalu panjang</h1>
+<p>Tautan yang dibuka lebih panjang dari 8 KB ({limit} byte), sehingga tidak dapat dibaca
+oleh Peta Posyandu. Mungkin tautan tersalin berulang atau tertempel bersama teks lain.</p>
+<p><a href="/">Buka halaman utama Peta Posyandu</a>, lalu pilih wilayah dan indikator lagi.</p>
+<hr><p lang="en"><b>Link too long.</b> The link is longer than 8 KB and cannot be read.
+<a href="/">Open the Peta Posyandu home page</a>.</p>
+</body></html>
+""".format(limit=f"{MAX_LINK_BYTES:,}".replace(",", ".")).encode()
+
+
+def link_bytes(scope) -> int:
+    """Bytes of the path and query string of an ASGI request as sent."""
+    path = scope.get("raw_path") or scope.get("path", "").encode("utf-8", "surrogateescape")
+    return len(path) + len(scope.get("query_string") or b"")
+
+
+class LinkGuard:
+    """ASGI middleware: a request whose link (path + query) exceeds ``limit`` bytes gets
+    414 and :data:`TOO_LONG_PAGE` at once (HTTP and websocket handshakes alike; the app
+    is never called)."""
+
+    def __init__(self, app, limit: int = MAX_LINK_BYTES):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send):
+        kind = scope.get("type")
+        if kind not in ("http", "websocket") or link_bytes(scope) <= self.limit:
+            await self.app(scope, receive, send)
+            return
+        if kind == "websocket":
+            await send({"type": "websocket.close", "code": 1009})
+            return
+        await send({"type": "http.response.start", "status": 414,
+                    "headers": [(b"content-type", b"text/html; charset=utf-8"),
+                                (b"content-length", str(len(TOO_LONG_PAGE)).encode()),
+                                (b"cache-control", b"no-store"), *FRAME_HEADERS]})
+        await send({"type": "http.response.body", "body": TOO_LONG_PAGE})
 
 
 class FrameGuard:
@@ -51,8 +105,8 @@ class FrameGuard:
 
 
 def protect_frames() -> None:
-    """Put FrameGuard first in the middleware of Streamlit's (Starlette) server; call
-    before the server starts. Idempotent."""
+    """Put LinkGuard and FrameGuard first in the middleware of Streamlit's (Starlette)
+    server; call before the server starts. Idempotent."""
     try:
         from starlette.middleware import Middleware
         from streamlit.web.server.starlette import starlette_app
@@ -65,7 +119,7 @@ def protect_frames() -> None:
         return
 
     def with_frame_guard():
-        return [Middleware(FrameGuard), *build()]
+        return [Middleware(LinkGuard), Middleware(FrameGuard), *build()]
 
     with_frame_guard.peta_frame_guard = True
     starlette_app.create_streamlit_middleware = with_frame_guard

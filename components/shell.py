@@ -26,7 +26,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from components import a11y, mobile, presenter, state
-from components.i18n import plain, t
+from components.i18n import fmt_number, plain, t
 from geo.config import DataDirError, require_data_dir
 
 log = logging.getLogger("peta")
@@ -120,7 +120,8 @@ def _show_notices() -> None:
         shown = values.get("shown")
         if "shown" in values:
             values = {**values, "shown": data.region_name(shown) + (f" ({shown})" if shown else "")}
-        st.warning(t(key, **{k: plain(v, 60) for k, v in values.items()}))
+        st.warning(t(key, **{k: fmt_number(v, 0) if isinstance(v, int) else plain(v, 60)
+                             for k, v in values.items()}))
 
 
 def run() -> None:

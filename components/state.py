@@ -45,7 +45,7 @@ _USED = "_url_page_params"     # page parameters declared by the page of this ru
 _WRITTEN = "_url_written"
 _FROM_URL = "_url_applied"     # parameters taken from the URL in this run
 _NOTICES = "_url_notices"      # (i18n key, values) to show once, at the top of the page
-MAX_PARAM_CHARS = 100          # longer URL values are cut before any use
+MAX_PARAM_CHARS = 100          # a longer URL value is ignored (default kept), with a notice
 # Allowed values of the parameters that have a closed set (others: see validate()).
 CHOICES: dict[str, tuple[str, ...]] = {
     "lang": ("id", "en"),
@@ -71,21 +71,29 @@ def sync_from_url(known_region: Callable[[str], bool] | None = None) -> None:
     view with a notice saying what was changed."""
     written: dict = st.session_state.setdefault(_WRITTEN, {})
     applied = set()
+    too_long: list[tuple[str, int]] = []
     for param, (key, default) in PARAMS.items():
         try:
             url_value = st.query_params.get(param)
         except Exception:       # pragma: no cover - a malformed query string
             url_value = None
-        if url_value is not None and url_value != written.get(param):
-            st.session_state[key] = str(url_value)[:MAX_PARAM_CHARS]
+        if url_value is not None and len(str(url_value)) > MAX_PARAM_CHARS:
+            # Never cut: a cut value could be another, valid one. Keep the current value
+            # and name the parameter (write_to_url then replaces it in the URL).
+            st.session_state.setdefault(key, default)
+            too_long.append((param, len(str(url_value))))
+        elif url_value is not None and url_value != written.get(param):
+            st.session_state[key] = str(url_value)
             applied.add(param)
         elif key not in st.session_state:
             st.session_state[key] = default
     st.session_state[_FROM_URL] = applied
     st.session_state[_USED] = set()
-    if applied:                 # a new link: its own notices replace those of the last one
+    if applied or too_long:     # a new link: its own notices replace those of the last one
         st.session_state.pop(_NOTICES, None)
         st.session_state.pop(_NOTICES + "_region", None)
+    for param, chars in too_long:
+        _notice("url_too_long", param=param, chars=chars)
     validate(applied, known_region)
 
 

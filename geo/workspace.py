@@ -50,6 +50,7 @@ import pandas as pd
 
 from geo.cache import write_text_atomic
 from geo.config import DataDirError, workspace_dir
+from geo.importers.schemas import SchemaError, enforce
 from geo.messages import save_failed
 
 KINDS = ("posyandu", "batas_provinsi", "batas_kabupaten", "batas_kecamatan", "batas_desa",
@@ -91,6 +92,19 @@ def storage_errors():
         raise
     except OSError as exc:
         raise StorageError(exc) from exc
+
+
+class SchemaRefused(WorkspaceError):
+    """A frame that breaks the schema of its kind (geo.importers.schemas): not saved."""
+
+
+def check_schema(kind: str, data) -> None:
+    """Refuse ``data`` (SchemaRefused, the broken rules named in Indonesian) unless it
+    fits the schema of ``kind``; called by every save before anything is written."""
+    try:
+        enforce(kind, data)
+    except SchemaError as exc:
+        raise SchemaRefused(str(exc)) from None
 
 
 class WorkspaceConflict(WorkspaceError):
@@ -256,6 +270,8 @@ def save(kind: str, data: gpd.GeoDataFrame | pd.DataFrame, *, name: str, source:
     ``base_version``: the version the user saw (see the module docstring); when another
     save happened since, nothing is switched and WorkspaceConflict is raised.
     """
+    _kind_dir(kind)                     # an unknown kind is named first
+    check_schema(kind, data)
     with storage_errors():
         return _save(kind, data, name=name, source=source, report=report, extra=extra,
                      keep=keep, files=files, base_version=base_version)

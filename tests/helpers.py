@@ -63,3 +63,26 @@ def kelola_data_app(timeout: float = 300):
     from streamlit.testing.v1 import AppTest
     page = Path(__file__).resolve().parents[1] / "pages" / "kelola_data.py"
     return AppTest.from_file(str(page), default_timeout=timeout).run()
+
+
+# Smallest frames that fit the schema of their kind (geo.importers.schemas), for tests of
+# the stores that do not care about the content.
+def indicator_frame(n: int = 1) -> pd.DataFrame:
+    return pd.DataFrame({"code": ["62"] * n, "indikator": [f"indikator_{i}" for i in range(n)],
+                         "nilai": [float(i) for i in range(n)]})
+
+
+def zones_frame(n: int = 1, jenis: str = "banjir") -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"id": [f"z{i}" for i in range(n)], "jenis": [jenis] * n,
+                             "kelas": ["tinggi"] * n, "sampel": [False] * n},
+                            geometry=[shapely.box(113 + i * .1, -2, 113.05 + i * .1, -1.95)
+                                      for i in range(n)], crs="EPSG:4326")
+
+
+def boundary_frame(n: int = 1, level: str = "kabupaten") -> gpd.GeoDataFrame:
+    codes = {"provinsi": "{:02d}", "kabupaten": "62.{:02d}", "kecamatan": "62.71.{:02d}",
+             "desa": "62.71.01.{:04d}"}[level]
+    return gpd.GeoDataFrame({"code": [codes.format(i + 1) for i in range(n)],
+                             "name": [f"Wilayah {i}" for i in range(n)], "level": [level] * n},
+                            geometry=[shapely.box(113 + i * .1, -2, 113.05 + i * .1, -1.95)
+                                      for i in range(n)], crs="EPSG:4326")

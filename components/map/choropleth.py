@@ -9,13 +9,12 @@ import streamlit as st
 
 from components import data, state, tables
 from components.i18n import plain, t
-from components.map import access
+from components.map import access, uncertainty
 from components.map import change as change_map
 from components.map import export as export_view
 from components.map import files as mapdata
 from components.map import frame as page_frame
 from components.map import periods as map_periods
-from components.map import uncertainty
 from components.map.breadcrumb import show_breadcrumb
 from components.map.legend import show_legend
 from components.map.view import Choropleth, build_map, point_rows, sample_stamp, show_map

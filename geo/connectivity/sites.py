@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.codes import is_code, level_of, normalize_code
 from geo.importers.coords import parse_point
 from geo.importers.header import find_header
 from geo.importers.report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
 from geo.importers.safety import check_type
+from geo.importers.schemas import SchemaError, enforce
 from geo.importers.table import read_cells
 from geo.messages import without_paths
 from geo.registry.schema import in_extent, is_blank
@@ -169,10 +171,20 @@ def import_sites(path: str | Path, *, source_name: str | None = None,
         if nama and any(ch in nama for ch in "<>"):
             findings.append(finding(rownum, "nama", nama, "nama berisi tanda < atau >; "
                                     "disimpan sebagai teks biasa", WARNING))
-        out.append({"site_id": sid, "nama": nama, "kode_desa": _text(rec.get("kode_desa")),
+        raw_code = _text(rec.get("kode_desa"))
+        code = normalize_code(raw_code) if raw_code else None
+        if raw_code and (code is None or not is_code(code) or level_of(code) != "desa"):
+            findings.append(finding(rownum, "kode_desa", raw_code, "bukan kode desa "
+                                    "Kemendagri (mis. 62.03.01.2001); dikosongkan", WARNING))
+            code = None
+        out.append({"site_id": sid, "nama": nama, "kode_desa": code,
                     "lon": round(float(lon), 7), "lat": round(float(lat), 7),
                     "baris": rownum})
     data = pd.DataFrame(out, columns=COLUMNS)
+    try:                            # the types the planner relies on (geo.importers.schemas)
+        enforce(KIND, data)
+    except SchemaError as exc:
+        return SiteImport(_empty(), ImportReport.refused(KIND, source, str(exc)))
     report = ImportReport.build(KIND, source, len(rows), [r["baris"] for r in out], findings,
                                 notes)
     return SiteImport(data, report)

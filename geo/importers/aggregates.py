@@ -39,6 +39,7 @@ from geo.importers.indicators import ALIASES as IND_ALIASES
 from geo.importers.indicators import OUT_COLUMNS, IndicatorImport, _year, parse_value
 from geo.importers.report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
 from geo.importers.safety import check_type
+from geo.importers.schemas import MAX_VALUE
 from geo.importers.table import TOTAL_RE, read_cells
 from geo.registry.schema import is_blank
 
@@ -141,9 +142,9 @@ def import_aggregates(path: str | Path, *, level: str | None = None, parent: str
             if is_blank(raw):
                 continue
             v = parse_value(raw)
-            if v is None or v < 0:
-                rf.append(finding(rownum, f, raw, "bukan angka tidak negatif; dikosongkan",
-                                  WARNING))
+            if v is None or v < 0 or v > MAX_VALUE:
+                rf.append(finding(rownum, f, raw, "bukan angka tidak negatif (paling besar "
+                                  "1.000.000.000.000); dikosongkan", WARNING))
                 continue
             vals[f] = v
         if "kader_terlatih_jumlah" not in vals and any(t in vals for t in tiers):

@@ -28,6 +28,7 @@ from geo.importers import names as namematch
 from geo.importers.header import Header, apply_mapping, find_header, normalize_header
 from geo.importers.report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
 from geo.importers.safety import check_type
+from geo.importers.schemas import MAX_VALUE
 from geo.importers.table import TOTAL_RE, read_cells
 from geo.registry.schema import is_blank
 
@@ -74,9 +75,10 @@ class IndicatorImport:
 
 
 def parse_value(v) -> float | None:
-    """'23,5' '23.5 %' '1.234.567' '1.234,5' → float; None when not a number."""
+    """'23,5' '23.5 %' '1.234.567' '1.234,5' → float; None when not a finite number
+    (inf, NaN)."""
     if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
-        return None if np.isnan(float(v)) else float(v)
+        return float(v) if np.isfinite(float(v)) else None
     s = str(v).strip().replace("%", "").replace("\u00a0", "").replace(" ", "")
     if re.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+(,\d+)?", s):
         s = s.replace(".", "").replace(",", ".")
@@ -85,9 +87,10 @@ def parse_value(v) -> float | None:
     elif re.fullmatch(r"[-+]?\d*,\d+", s):
         s = s.replace(",", ".")
     try:
-        return float(s)
+        f = float(s)
     except ValueError:
         return None
+    return f if np.isfinite(f) else None
 
 
 def _year(v) -> int | None:
@@ -199,6 +202,9 @@ def import_indicators(path: str | Path, *, indicator: str | None = None,
             rf.append(finding(rownum, "nilai", raw_val, "nilai kosong", REJECTED))
         elif val is None:
             rf.append(finding(rownum, "nilai", raw_val, "nilai bukan angka", REJECTED))
+        elif abs(val) > MAX_VALUE:
+            rf.append(finding(rownum, "nilai", raw_val, "nilai di luar rentang (paling besar "
+                              "1.000.000.000.000); tidak diimpor", REJECTED))
         ind = str(rec["indikator"]).strip() if not is_blank(rec.get("indikator")) else indicator
         if not ind:
             rf.append(finding(rownum, "indikator", "", "nama indikator kosong", REJECTED))

@@ -36,7 +36,14 @@ from geo.store.base import DATA_ROLES, EDITOR, AuthError, Store, User, Workspace
 from geo.store.scope import check_scope, region_codes
 from geo.store.tables import TABLE, DataTablesMixin
 from geo.store.users import UsersMixin
-from geo.workspace import KIND_LABELS, KINDS, ManifestFields, StorageError, WorkspaceError
+from geo.workspace import (
+    KIND_LABELS,
+    KINDS,
+    ManifestFields,
+    StorageError,
+    WorkspaceError,
+    check_schema,
+)
 
 ACTIONS = {"impor": "impor", "pulihkan": "pulihkan", "hapus": "hapus"}
 
@@ -257,6 +264,7 @@ class PostgisStore(UsersMixin, DataTablesMixin, Store):
         region is the one who may replace or remove it."""
         self._check_kind(kind)
         user = self._editor(user)
+        check_schema(kind, data)
         scope = self._scope_of(user)
         if scope is not None:      # declared, counted and drawn region (geo.store.scope)
             check_scope(kind, data, scope)

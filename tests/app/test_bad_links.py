@@ -48,6 +48,22 @@ def test_bad_link_opens_nearest_view(page, params, region, notice):
     assert at.session_state["projector"] in ("0", "1")
 
 
+def test_over_long_parameter_is_named_and_ignored():
+    """A 100 KB region in a link (under the server's 8 KB limit only through the
+    websocket) is never cut into another code: the view stays at its default and the
+    notice names the parameter and its length."""
+    at = open_page("pages/stunting.py", wilayah="6" * 100_000, lang="id")
+    assert not at.exception, at.exception
+    assert at.session_state["region"] == ""
+    warnings = [w.value for w in at.warning]
+    assert any("'wilayah'" in w and "terlalu panjang" in w and "100.000 karakter" in w
+               for w in warnings), warnings
+    at = open_page("pages/stunting.py", wilayah="62", indikator="x" * 500)
+    assert not at.exception, at.exception
+    assert at.session_state["region"] == "62"
+    assert any("'indikator'" in w.value and "500 karakter" in w.value for w in at.warning)
+
+
 def test_error_boundary_logs_and_shows_short_message(monkeypatch, caplog):
     """A failure deep inside a page: the user reads one short message, the server log has
     the traceback."""

@@ -81,7 +81,7 @@ def test_serve_main_installs_the_guard():
     assert "protect_frames()" in main.split("cli.main()")[0]
 
 
-def test_haproxy_sets_frame_headers():
+def test_haproxy_sets_frame_headers(tmp_path):
     cfg = ROOT / "deploy" / "haproxy.cfg"
     text = cfg.read_text(encoding="utf-8")
     frontend = text[text.index("frontend peta"):text.index("backend peta_app")]
@@ -90,8 +90,11 @@ def test_haproxy_sets_frame_headers():
         in frontend
     haproxy = shutil.which("haproxy") or ("/usr/sbin/haproxy"
                                           if Path("/usr/sbin/haproxy").exists() else None)
-    if haproxy:
-        res = subprocess.run([haproxy, "-c", "-f", str(cfg)], capture_output=True, text=True,
+    if haproxy:     # the error pages as installed: read from deploy/errors here
+        checked = tmp_path / "haproxy.cfg"
+        checked.write_text(text.replace("/etc/haproxy/errors/", f"{ROOT}/deploy/errors/"),
+                           encoding="utf-8")
+        res = subprocess.run([haproxy, "-c", "-f", str(checked)], capture_output=True, text=True,
                              timeout=30)
         if "cannot find user" not in res.stderr + res.stdout:
             assert res.returncode == 0, res.stderr + res.stdout

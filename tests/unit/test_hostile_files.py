@@ -201,7 +201,8 @@ def test_geometrycollection_dropped_parts_reported(tmp_path):
 
 def test_killed_save_tmp_folder_removed_at_next_save(tmp_path, monkeypatch):
     monkeypatch.setenv("PETA_WORKSPACE_DIR", str(tmp_path / "ws"))
-    data = gpd.GeoDataFrame({"id": ["a"]}, geometry=[shapely.Point(113, -2)], crs="EPSG:4326")
+    data = gpd.GeoDataFrame({"id": ["a"], "nama": ["Posyandu A"]},
+                            geometry=[shapely.Point(113, -2)], crs="EPSG:4326")
     # a save killed mid-way: its process is gone, its folder is fresh
     proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True)

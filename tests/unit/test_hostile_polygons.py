@@ -10,6 +10,7 @@ import pytest
 import shapely
 from shapely.geometry import Polygon
 
+from benchmarks.hostile_corpus import star
 from geo.hazards.importer import import_hazards
 from geo.importers import boundaries as bimp
 from geo.importers.boundaries import import_boundaries, outside_parent
@@ -21,14 +22,6 @@ from tests.helpers import R, W, problems
 @pytest.fixture(scope="module")
 def kec62():
     return regions.boundaries("kecamatan", ["62"]).set_index("code")
-
-
-def star(n: int, cx=113.95, cy=-2.2, r=0.05) -> Polygon:
-    """A star of ``n`` vertices: every other vertex near the centre (the shape that makes
-    GEOS's validity check quadratic)."""
-    t = np.linspace(0, 2 * np.pi, n, endpoint=False)
-    rad = np.where(np.arange(n) % 2 == 0, r, r / 100)
-    return Polygon(np.c_[cx + rad * np.cos(t), cy + rad * np.sin(t)])
 
 
 def _geojson(tmp_path, name, codes, geoms, field="KDCPUM"):

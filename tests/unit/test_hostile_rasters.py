@@ -13,6 +13,7 @@ import shapely
 from affine import Affine
 from rasterio.windows import Window
 
+from benchmarks.hostile_corpus import index_grid, write_raster
 from geo.cli.main import main as geo_main
 from geo.hazards import raster as hr
 from geo.hazards.importer import import_hazards
@@ -23,19 +24,8 @@ from tests.helpers import W
 X0, Y0, CELL = 113.0, -1.0, 0.001          # over Kalimantan Tengah, lon/lat
 
 
-def _write(path, values, transform=None, *, nodata=-1.0, count=1, **opts):
-    values = np.asarray(values)
-    h, w = values.shape[-2:]
-    with rasterio.open(path, "w", driver="GTiff", height=h, width=w, count=count,
-                       dtype=values.dtype.name, crs="EPSG:4326", nodata=nodata,
-                       transform=transform or Affine(CELL, 0, X0, 0, -CELL, Y0), **opts) as dst:
-        for b in range(1, count + 1):
-            dst.write(values if values.ndim == 2 else values[b - 1], b)
-    return path
-
-
-def _index_grid(h=512, w=512, seed=0):
-    return np.random.default_rng(seed).random((h, w)).astype(np.float32)
+_write = write_raster          # shared with benchmarks.hostile (benchmarks/hostile_corpus.py)
+_index_grid = index_grid
 
 
 # ---------------------------------------------------------------- memory: the 7 KB / 2 GB file

@@ -15,6 +15,7 @@ from geo.importers.cli import main
 from geo.messages import save_failed, without_paths, write_failed
 from geo.store import StorageError, WorkspaceError
 from geo.store.files import FileStore
+from tests.helpers import indicator_frame
 
 SECRET = "/srv/peta-rahasia/workspace"
 CASES = [(errno.ENOSPC, "Disk penuh: data tidak tersimpan; versi sebelumnya tetap dipakai."),
@@ -37,7 +38,7 @@ def _oserror(code: int) -> OSError:
 
 
 def _frame(n: int) -> pd.DataFrame:
-    return pd.DataFrame({"kode": [f"62.{i:02d}" for i in range(n)], "nilai": range(n)})
+    return indicator_frame(n)
 
 
 def _fail_switch(monkeypatch, code):

@@ -41,7 +41,7 @@ def test_file_store_is_the_workspace_and_checks_base_version(tmp_path, monkeypat
     # nothing imported yet: the base of a first save is "no version" (a save by someone
     # else in between is then refused too)
     assert not store.requires_login and store.base_version("indikator") == workspace.NO_VERSION
-    frame = pd.DataFrame({"code": ["62"], "nilai": [1.0]})
+    frame = pd.DataFrame({"code": ["62"], "indikator": ["x"], "nilai": [1.0]})
     v1 = store.save("indikator", frame, name="a.csv", source_sha256="ab" * 32)
     assert workspace.current("indikator").version == v1.version
     assert workspace.current("indikator").manifest["sha256"] == "ab" * 32

@@ -11,6 +11,7 @@ import pytest
 
 from geo import workspace
 from geo.config import REPO_ROOT
+from tests.helpers import boundary_frame, zones_frame
 
 
 @pytest.fixture(autouse=True)
@@ -62,13 +63,13 @@ def test_failed_save_never_half_replaces(ws, monkeypatch):
 
 def test_prune_keeps_current_and_previous(ws):
     for i in range(7):
-        workspace.save("bahaya", _points(i + 1), name=f"v{i}", keep=3)
+        workspace.save("bahaya", zones_frame(i + 1), name=f"v{i}", keep=3)
     versions = workspace.list_versions("bahaya")
     assert [v.name for v in versions] == ["v6", "v5", "v4"]
 
 
 def test_indicator_tables_and_unknown_kind(ws):
-    df = pd.DataFrame({"code": ["62.01"], "nilai": [1.5]})
+    df = pd.DataFrame({"code": ["62.01"], "indikator": ["x"], "nilai": [1.5]})
     v = workspace.save("indikator", df, name="t.csv")
     assert v.manifest["format"] == "parquet"
     assert workspace.load("indikator").equals(df)
@@ -77,7 +78,7 @@ def test_indicator_tables_and_unknown_kind(ws):
 
 
 def test_survives_restart(ws):
-    workspace.save("batas_kabupaten", _points(4), name="batas.zip")
+    workspace.save("batas_kabupaten", boundary_frame(4), name="batas.zip")
     code = ("from geo import workspace; v = workspace.current('batas_kabupaten'); "
             "print(v.name, v.rows, len(v.load()))")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True,

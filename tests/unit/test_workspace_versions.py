@@ -9,6 +9,7 @@ import pytest
 import shapely
 
 from geo import workspace
+from tests.helpers import indicator_frame, zones_frame
 
 
 @pytest.fixture
@@ -18,7 +19,8 @@ def ws(tmp_path, monkeypatch):
 
 
 def _points(n: int = 1) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"id": [f"a{i}" for i in range(n)]},
+    return gpd.GeoDataFrame({"id": [f"a{i}" for i in range(n)],
+                             "nama": [f"Posyandu {i}" for i in range(n)]},
                             geometry=[shapely.Point(113, -2)] * n, crs="EPSG:4326")
 
 
@@ -44,7 +46,7 @@ def test_concurrent_saves_on_one_base_exactly_one_wins(ws):
 
     def editor(name):
         try:
-            results.append(workspace.save("bahaya", _points(3), name=name, base_version=base))
+            results.append(workspace.save("bahaya", zones_frame(3), name=name, base_version=base))
         except workspace.WorkspaceConflict as exc:
             errors.append(exc)
     threads = [threading.Thread(target=editor, args=(f"e{i}",)) for i in range(4)]
@@ -57,8 +59,8 @@ def test_concurrent_saves_on_one_base_exactly_one_wins(ws):
 
 
 def test_restore_and_discard_are_version_checked(ws):
-    a = workspace.save("indikator", _points(1).drop(columns="geometry"), name="a")
-    b = workspace.save("indikator", _points(2).drop(columns="geometry"), name="b")
+    a = workspace.save("indikator", indicator_frame(1), name="a")
+    b = workspace.save("indikator", indicator_frame(2), name="b")
     with pytest.raises(workspace.WorkspaceConflict):
         workspace.restore("indikator", a.version, base_version=a.version)   # b came since
     workspace.restore("indikator", a.version, base_version=b.version)
