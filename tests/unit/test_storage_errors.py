@@ -85,6 +85,13 @@ def test_restore_on_read_only_store(monkeypatch):
     assert workspace.current("indikator").version == second.version
 
 
+def _message(err: str) -> str:
+    """stderr after the progress bars (tqdm lines ending in carriage returns/newlines)."""
+    lines = [ln for ln in err.replace("\r", "\n").splitlines()
+             if ln and not ln.startswith(("membaca", "memeriksa"))]
+    return "\n".join(lines) + "\n" if lines else ""
+
+
 @pytest.mark.parametrize("code, message", CASES)
 def test_cli_save_on_full_disk_exits_2_with_the_named_message(tmp_path, capsys, monkeypatch,
                                                                code, message):
@@ -95,7 +102,7 @@ def test_cli_save_on_full_disk_exits_2_with_the_named_message(tmp_path, capsys, 
     capsys.readouterr()
     _fail_switch(monkeypatch, code)
     rc = main(["import", "posyandu", str(src), "--save"])
-    err = capsys.readouterr().err
+    err = _message(capsys.readouterr().err)
     assert rc == 2
     assert err.startswith("GAGAL menyimpan: " + message)
     assert SECRET not in err and "Traceback" not in err and "tak terduga" not in err
@@ -114,7 +121,7 @@ def test_cli_report_and_export_write_failures(tmp_path, capsys, monkeypatch, cod
         raise OSError(code, os.strerror(code), f"{SECRET}/tmp.csv")
     monkeypatch.setattr(geo.cache, "_atomic", broken)
     rc = main(["import", "posyandu", str(src), "--report", str(tmp_path / "laporan.csv")])
-    err = capsys.readouterr().err
+    err = _message(capsys.readouterr().err)
     assert rc == 2 and err.startswith("GAGAL: ") and reason in err
     assert "laporan.csv tidak tertulis" in err
     assert SECRET not in err and str(tmp_path) not in err
