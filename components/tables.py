@@ -71,7 +71,9 @@ def show_table(df: pd.DataFrame, name: str, key: str, height: int | None = None,
     slug = _slug(name)
     # The files are made when a button is clicked (a callable), not on every script run:
     # building an XLSX of every table on every view cost a map page ~0.1-0.3 s of CPU.
-    c1.download_button(t("download_csv"), lambda: to_csv_bytes(df), file_name=f"{slug}.csv",
+    code = lang()       # for people: decimal comma and ";" in the Indonesian UI
+    c1.download_button(t("download_csv"), lambda: to_csv_bytes(df, lang=code),
+                       file_name=f"{slug}.csv",
                        mime="text/csv", key=f"{key}-csv", on_click="ignore")
     c2.download_button(t("download_xlsx"), lambda: to_xlsx_bytes(df, sheet=name[:31] or "data"),
                        file_name=f"{slug}.xlsx", key=f"{key}-xlsx", on_click="ignore",

@@ -150,7 +150,8 @@ def list_section(region: str) -> None:
     # a table that wraps long decisions (readable on a projector); user text as plain text
     st.table(shown.set_index(tx("col_id")))
     c1, c2 = st.columns(2)
-    c1.download_button(tx("download_csv"), lambda: to_csv_bytes(table),
+    code = lang()       # for people: decimal comma and ";" in the Indonesian UI
+    c1.download_button(tx("download_csv"), lambda: to_csv_bytes(table, lang=code),
                        file_name="tindak_lanjut.csv", mime="text/csv", on_click="ignore",
                        key="tl-csv")
     c2.download_button(tx("download_xlsx"), lambda: to_xlsx_bytes(table, "tindak_lanjut"),

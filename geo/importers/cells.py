@@ -34,10 +34,18 @@ def neutralize_cells(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """Neutralised CSV, UTF-8 with BOM (opens correctly in Excel)."""
+def to_csv_bytes(df: pd.DataFrame, *, lang: str | None = None) -> bytes:
+    """Neutralised CSV, UTF-8 with BOM (opens correctly in Excel).
+
+    ``lang="id"``: a file for people reading it in an Indonesian spreadsheet — decimal comma
+    ("22,1") and ``;`` between columns (the list separator of a spreadsheet whose decimal
+    mark is a comma). Without it (the command line, files read by programs) decimal points
+    and commas, as every CSV reader expects."""
     buf = io.StringIO()
-    neutralize_cells(df).to_csv(buf, index=False)
+    if lang == "id":
+        neutralize_cells(df).to_csv(buf, index=False, sep=";", decimal=",")
+    else:
+        neutralize_cells(df).to_csv(buf, index=False)
     return buf.getvalue().encode("utf-8-sig")
 
 

@@ -63,7 +63,7 @@ def _download_rows(page: Page, button) -> list[dict]:
     with page.expect_download(timeout=LOAD) as dl:
         button.click()
     text = Path(dl.value.path()).read_text(encoding="utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text)))
+    return list(csv.DictReader(io.StringIO(text), delimiter=";"))   # CSV for people (id)
 
 
 def _metrics(page: Page) -> dict[str, str]:

@@ -127,3 +127,14 @@ def test_neutralize_cells_and_exports():
     values = [c.value for c in wb.active["A"]]
     assert values[1] == "'=HYPERLINK(\"http://x\")"
     assert all(c.data_type != "f" for c in wb.active["A"])
+
+
+def test_csv_for_people_in_indonesian_has_decimal_commas_and_semicolons():
+    df = pd.DataFrame({"nama": ["=1+1", "Kapuas"], "nilai": [22.1, 1192.5], "jumlah": [3, 1192]})
+    people = to_csv_bytes(df, lang="id").decode("utf-8-sig").splitlines()
+    assert people == ["nama;nilai;jumlah", "'=1+1;22,1;3", "Kapuas;1192,5;1192"]
+    machine = to_csv_bytes(df).decode("utf-8-sig").splitlines()
+    assert machine == ["nama,nilai,jumlah", "'=1+1,22.1,3", "Kapuas,1192.5,1192"]
+    back = pd.read_csv(io.BytesIO(to_csv_bytes(df, lang="id")), sep=";", decimal=",",
+                       encoding="utf-8-sig")
+    assert back["nilai"].tolist() == [22.1, 1192.5]
