@@ -265,12 +265,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "plan_saturated_unreachable": ("{u} Posyandu tidak terjangkau calon lokasi mana pun dalam "
                                    "radius ini.", "{u} Posyandu are out of reach of every "
                                    "candidate site within this radius."),
-    "plan_intro": ("Di mana {k} situs (BTS, VSAT/Starlink, Wi-Fi desa) menjangkau Posyandu tanpa "
-                   "internet terbanyak? Jarak lingkaran besar (haversine) dalam meter; calon "
+    "plan_intro": ("Di mana hingga {k} situs (BTS, VSAT/Starlink, Wi-Fi desa) menjangkau "
+                   "Posyandu tanpa internet terbanyak? Jarak lingkaran besar (haversine) dalam meter; calon "
                    "lokasi default = satu titik di dalam tiap desa. Metode greedy menjamin "
                    "minimal 1−1/e (≈63 %) dari optimum, dalam praktik jauh lebih dekat; "
                    "hitungan tepat (HiGHS) menunjukkan selisih yang terbukti.",
-                   "Where do {k} sites (BTS, VSAT/Starlink, village Wi-Fi) reach the most "
+                   "Where do up to {k} sites (BTS, VSAT/Starlink, village Wi-Fi) reach the most "
                    "Posyandu without internet? Great-circle (haversine) distances in metres; "
                    "default candidates = one point inside each village. The greedy method "
                    "guarantees at least 1−1/e (≈63 %) of the optimum, in practice far closer; "
