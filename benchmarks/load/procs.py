@@ -33,7 +33,8 @@ def haproxy_config(port: int, servers: list[tuple[str, int]]) -> str:
             line = f"    bind 127.0.0.1:{port}"
         if word == "server":
             continue
-        lines.append(line)
+        # the error pages are installed in /etc/haproxy/errors/ on the server; here: the repo's
+        lines.append(line.replace("/etc/haproxy/errors/", f"{REPO}/deploy/errors/"))
     lines += [f"    server {name} 127.0.0.1:{p} check cookie {name}" for name, p in servers]
     return "\n".join(lines) + "\n"
 

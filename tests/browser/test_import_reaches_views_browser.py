@@ -63,7 +63,10 @@ def _download_rows(page: Page, button) -> list[dict]:
     with page.expect_download(timeout=LOAD) as dl:
         button.click()
     text = Path(dl.value.path()).read_text(encoding="utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text), delimiter=";"))   # CSV for people (id)
+    # a table's CSV is for people (";" and decimal comma in Bahasa Indonesia); the lists of
+    # Konektivitas are the same files as the command line's (",")
+    delimiter = ";" if ";" in text.splitlines()[0] else ","
+    return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
 
 
 def _metrics(page: Page) -> dict[str, str]:

@@ -87,8 +87,7 @@ def test_plan_twenty_sites_at_province_62(server, browser, data_dir, viewport, t
         button.click()
     path = tmp_path / "plan.csv"
     info.value.save_as(path)
-    # the page's CSV is for people: decimal comma and ";" in the Indonesian UI
-    sites = pd.read_csv(path, sep=";", decimal=",", dtype={"site_id": str, "kode_desa": str})
+    sites = pd.read_csv(path, dtype={"site_id": str, "kode_desa": str})
     assert len(sites) == 20 and list(sites["rank"]) == list(range(1, 21))
     assert {"site_id", "lon", "lat", "covered_added", "share_total"} <= set(sites.columns)
     assert sites["site_id"].str.startswith("62.").all()

@@ -64,8 +64,12 @@ def _get(url: str, **headers) -> tuple[int, dict, bytes]:
         return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
 
 
-def test_deployment_config_is_valid():
-    out = subprocess.run([HAPROXY, "-c", "-f", str(DEPLOY_HAPROXY)], capture_output=True,
+def test_deployment_config_is_valid(tmp_path):
+    # as installed (deploy/README.md): the error pages copied to /etc/haproxy/errors/
+    cfg = tmp_path / "haproxy.cfg"
+    cfg.write_text(DEPLOY_HAPROXY.read_text().replace(
+        "/etc/haproxy/errors/", f"{DEPLOY_HAPROXY.parent}/errors/"))
+    out = subprocess.run([HAPROXY, "-c", "-f", str(cfg)], capture_output=True,
                          text=True, timeout=60)
     assert out.returncode == 0, out.stdout + out.stderr
 
