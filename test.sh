@@ -6,7 +6,7 @@
 #      (database tests, which start their own cluster), haproxy (the deployment's proxy),
 #      curl (the load benchmark's room participants, tested through the proxy),
 #   3. checks the code: ruff (lint) and lint-imports (the layering contracts of pyproject.toml),
-#   4. runs pytest. Extra arguments go to pytest, e.g. ./test.sh tests/unit -x
+#   4. runs pytest on two workers. Extra arguments go to pytest, e.g. ./test.sh tests/unit -x
 # Data come from PETA_DATA_DIR (default ../shared/data, see geo/config.py).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -42,4 +42,7 @@ fi
 
 "$VENV/bin/ruff" check .
 "$VENV/bin/lint-imports" --no-cache
-exec "$VPY" -m pytest "$@"
+# Two workers (pytest-xdist), each test module on one worker (its servers and fixtures are
+# per module): the browser tests spend much of their time waiting on a server or a browser, so
+# two share the 2 cores of the CI machine well. PETA_TEST_WORKERS=0 runs everything in one process.
+exec "$VPY" -m pytest -n "${PETA_TEST_WORKERS:-2}" --dist loadfile "$@"

@@ -30,7 +30,7 @@ BAD_URLS = [
     ("/tentang_data?wilayah=62.99", "ditampilkan kalimantan tengah (62)"),
     ("/tentang_data?wilayah=%E2%80%AE%00%ff%fe", "pada tautan tidak dikenal"),
     ("/tentang_data?wilayah=%ZZ%", "kode wilayah '%zz%'"),
-    (f"/tentang_data?wilayah={LONG}", "kode wilayah '666666"),
+    (f"/tentang_data?wilayah={LONG}", "nilai 'wilayah' pada tautan terlalu panjang"),
     ("/tentang_data?wilayah=62&wilayah=99.99&wilayah=62.71", None),
     ("/halaman_tidak_ada?wilayah=62", None),
     ("/kader?wilayah=62.71.01.9999&lang=en", "the link points to village '62.71.01.9999'"),

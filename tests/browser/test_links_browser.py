@@ -80,7 +80,7 @@ def test_siteplan_and_order_links(streamlit_server, browser, screenshot_dir):
     context, fresh = _new_page(browser, (1920, 1080))
     try:
         _open(fresh, server.url + "/konektivitas?wilayah=62&k=7&radius=7.5&bobot=balita")
-        expect(fresh.get_by_text(re.compile(r"^Di mana 7 situs"))).to_be_visible(timeout=LOAD)
+        expect(fresh.get_by_text(re.compile(r"^Di mana (hingga )?7 situs"))).to_be_visible(timeout=LOAD)
         expect(fresh.get_by_role("slider", name=re.compile("Jumlah situs"))).to_have_attribute(
             "aria-valuetext", "7")
         expect(_thumb(fresh, "Radius jangkauan (km)")).to_have_text("7,5")   # decimal comma

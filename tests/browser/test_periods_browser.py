@@ -107,7 +107,7 @@ def test_split_view_two_synced_maps_and_its_link(server, page, external_requests
     page.goto("about:blank")
     page.goto(link, wait_until="domcontentloaded")
     frame = _split_drawn(page, n)
-    expect(page.get_by_role("heading", level=3).filter(has_text="SKI 2023 | SSGI 2024")) \
+    expect(page.get_by_role("heading", level=2).filter(has_text="SKI 2023 | SSGI 2024")) \
         .to_have_count(1)
 
     # drill down from the right map: its popup's "Buka wilayah ini" opens the regency
