@@ -182,6 +182,11 @@ def test_phone_targets_fitted_map_popup_and_region_list(server, browser):  # noq
         wait_for_script_run(page, LOAD_TIMEOUT)
         links = page.locator("nav.pp-breadcrumb a")
         expect(links).to_have_count(2)
+        # the page's CSS (components.a11y) comes with the run; wait until it is applied
+        page.wait_for_function(
+            "() => { const a = [...document.querySelectorAll('nav.pp-breadcrumb a')];"
+            " return a.length === 2 && a.every(x => { const r = x.getBoundingClientRect();"
+            " return r.height >= 24 && r.width >= 24; }); }", timeout=LOAD_TIMEOUT * 1000)
         for i in range(2):
             box = links.nth(i).bounding_box()
             assert box["height"] >= 24 and box["width"] >= 24, box

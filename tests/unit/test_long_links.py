@@ -5,6 +5,7 @@ a page that never loads."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import shutil
 import signal
@@ -31,7 +32,10 @@ def _call(guard, scope):
     async def send(message):
         sent.append(message)
 
-    asyncio.run(guard(scope, receive, send))
+    # in a thread of its own: another test of this worker may hold a running event loop
+    # (Playwright's sync API keeps one for the whole session)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, guard(scope, receive, send)).result()
     return sent
 
 
