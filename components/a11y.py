@@ -1,5 +1,6 @@
 """Accessibility of the page itself (WCAG 2.2 AA; axe-core checks it in
-tests/browser/test_accessibility.py): CSS injected once per run by the shell.
+tests/browser/test_accessibility.py): CSS the shell injects once per run
+(components.style).
 
 * Captions: Streamlit draws them in the text colour at 60 % opacity (#797f85 on white,
   4.04:1 with the old text colour); AA asks 4.5:1 for small text, so they get
@@ -11,14 +12,12 @@ tests/browser/test_accessibility.py): CSS injected once per run by the shell.
 """
 from __future__ import annotations
 
-import streamlit as st
-
 from components.mobile import NARROW_PX
 
 CAPTION_COLOR = "#59626b"
 TARGET_PX = 24
 
-CSS = f"""<style>
+CSS = f"""
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {{
   color: {CAPTION_COLOR} !important; opacity: 1 !important; }}
 [data-testid="stMarkdownContainer"] p a, .pp-breadcrumb a {{ text-decoration: underline; }}
@@ -30,9 +29,4 @@ CSS = f"""<style>
 }}
 .pp-sr-only {{ position: absolute !important; width: 1px; height: 1px; padding: 0;
   margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }}
-</style>"""
-
-
-def inject_css() -> None:
-    """The CSS above (a style-only st.html takes no space on the page)."""
-    st.html(CSS)
+"""

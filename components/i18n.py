@@ -81,13 +81,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "yes_cap": ("Ya", "Yes"),
     "no_cap": ("Tidak", "No"),
     # data notices
-    "sample_notice": ("Data Posyandu di peta ini adalah DATA SAMPEL buatan (dibangkitkan dari "
-                      "daftar kode Kemendagri agar jumlahnya sesuai angka publikasi), bukan data "
-                      "registri nyata. Unggah registri Anda di halaman Kelola Data.",
-                      "The Posyandu on this map are generated SAMPLE data (derived from the "
-                      "Kemendagri code list to match published totals), not a real registry. "
-                      "Upload your registry on the Manage Data page."),
-    "dataset_shown": ("Data yang ditampilkan: {label}", "Data shown: {label}"),
+    "notice_sample": ("DATA SAMPEL", "SAMPLE DATA"),
+    "notice_sample_posyandu": ("Posyandu buatan, bukan registri nyata",
+                               "Posyandu generated, not a real registry"),
+    "notice_sample_hazard": ("zona bahaya buatan, bukan peta InaRISK",
+                             "hazard zones generated, not InaRISK maps"),
+    "notice_upload": ("Unggah data Anda di Kelola Data.", "Upload your data in Manage Data."),
+    "dataset_shown": ("Data yang ditampilkan: {label}.", "Data shown: {label}."),
+    "region_table": ("Tabel nilai {n} wilayah, dengan unduhan CSV dan XLSX",
+                     "Table of the values of {n} regions, with CSV and XLSX downloads"),
+    "kpi_name": ("Angka utama — {region}", "Key figures — {region}"),
     "no_data_dir": ("Data batas wilayah belum tersedia", "Boundary data not available"),
     # KPIs
     "kpi_posyandu": ("Posyandu", "Posyandu"),
@@ -155,12 +158,6 @@ TEXT: dict[str, tuple[str, str]] = {
                       "Hazards per InaRISK type (low/medium/high) and the Posyandu, target "
                       "under-fives and kader exposed in each region — for disaster education "
                       "and assembly points."),
-    "hazard_sample": ("Zona bahaya di peta ini adalah DATA SAMPEL buatan (zona banjir dan tanah "
-                      "longsor, raster indeks karhutla), bukan peta InaRISK. Unggah raster "
-                      "InaRISK (GeoTIFF) atau zona KRB BPBD di halaman Kelola Data.",
-                      "The hazard zones on this map are generated SAMPLE data (flood and "
-                      "landslide zones, a forest-fire index raster), not InaRISK maps. Upload "
-                      "InaRISK rasters (GeoTIFF) or BPBD KRB zones on the Manage Data page."),
     "hazard_type": ("Jenis bahaya", "Hazard type"),
     "all_hazards_are": ("Semua bahaya = setiap jenis di data bahaya: {types}; Posyandu di "
                         "zona tinggi beberapa jenis dihitung sekali.",
@@ -302,6 +299,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "progress_greedy": ("Memilih situs (greedy) …", "Choosing sites (greedy) …"),
     "progress_exact": ("Menghitung tepat (HiGHS) …", "Exact solve (HiGHS) …"),
     "progress_done": ("Selesai", "Done"),
+    "kpi_plan_name": ("Angka utama rencana situs", "Key figures of the site plan"),
+    "k_of_n": ("{k} dari {n}", "{k} of {n}"),
     "kpi_plan_covered": ("Posyandu terjangkau", "Posyandu reached"),
     "kpi_plan_share": ("Bagian terjangkau", "Share reached"),
     "kpi_plan_sites": ("Situs baru", "New sites"),

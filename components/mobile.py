@@ -4,9 +4,11 @@ bar of pickers at the top of the page.
 * At or below Streamlit's ``md`` breakpoint (768 px) the sidebar starts collapsed
   (``initial_sidebar_state="auto"`` in components.shell); the quick bar, an expander at
   the top of the page, then holds the region, indicator and survey pickers (drawn there by
-  components.sidebar, bound to the same URL state). Wider screens hide the bar.
+  components.sidebar, bound to the same URL state) while it is open. Wider screens hide
+  the bar.
 * Key figures (``st.metric``) wrap instead of being cut off with an ellipsis.
-* The map's columns stack (legend under the map); the KPI cards sit two per row.
+* The map's columns stack (legend under the map); key figures sit two per row
+  (components.kpi).
 * The page never scrolls sideways: wide content (tables) scrolls inside its own frame.
 """
 from __future__ import annotations
@@ -15,13 +17,14 @@ import streamlit as st
 
 from components.i18n import plain as md_escape
 from components.i18n import t
+from components.lazy import lazy_expander
 
 NARROW_PX = 768              # Streamlit's "md" breakpoint: the sidebar's "auto" collapses at or below
 QUICK_BAR_KEY = "pp-quickbar"  # st.container key → CSS class .st-key-pp-quickbar
-KPI_KEY = "pp-kpis"
+QUICK_BAR_OPEN = "pp-quickbar-open"   # the expander's state (open or closed)
 _MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
-CSS = f"""<style>
+CSS = f"""
 /* Key figures wrap ("Kalimantan Tengah: peringkat 11 dari 34" is never cut off). */
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
@@ -40,10 +43,6 @@ CSS = f"""<style>
   h1 {{ font-size: 1.9rem !important; }}
   h3 {{ font-size: 1.25rem !important; }}
   [data-testid="stMetricValue"] {{ font-size: 1.5rem !important; line-height: 1.2; }}
-  .st-key-{KPI_KEY} [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap; gap: .5rem 1rem; }}
-  .st-key-{KPI_KEY} [data-testid="stColumn"] {{
-    min-width: calc(50% - .5rem) !important; flex: 1 1 calc(50% - .5rem) !important;
-    width: calc(50% - .5rem) !important; }}
   /* The map's row (map | legend): legend under the map. */
   [data-testid="stHorizontalBlock"]:has({_MAP_IFRAME}) {{ flex-wrap: wrap; }}
   [data-testid="stHorizontalBlock"]:has({_MAP_IFRAME}) > [data-testid="stColumn"] {{
@@ -52,21 +51,12 @@ CSS = f"""<style>
   [data-testid="stMain"] {{ overflow-x: hidden; }}
   [data-testid="stDataFrame"], [data-testid="stTable"] {{ max-width: 100%; overflow-x: auto; }}
 }}
-</style>"""
-
-
-def inject_css() -> None:
-    """The CSS above, once per run (a style-only st.html takes no space on the page)."""
-    st.html(CSS)
+"""
 
 
 def quick_bar(region_name: str):
-    """The expander at the top of the page that narrow screens show; returns it, for
-    components.sidebar to draw the pickers into."""
-    box = st.container(key=QUICK_BAR_KEY)
-    return box.expander("☰ " + t("quick_choices", region=md_escape(region_name)))
-
-
-def kpi_container():
-    """Container of the KPI cards (two per row on narrow screens)."""
-    return st.container(key=KPI_KEY)
+    """The expander at the top of the page that narrow screens show. Its pickers are drawn
+    only while it is open (the tap reruns the page): on a wider screen, where it is hidden,
+    the page draws no second copy of them. Returns the expander when open, else None."""
+    return lazy_expander("☰ " + t("quick_choices", region=md_escape(region_name)),
+                         QUICK_BAR_OPEN, st.container(key=QUICK_BAR_KEY))

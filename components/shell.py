@@ -25,7 +25,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from components import a11y, mobile, presenter, state
+from components import presenter, state, style
 from components.i18n import fmt_number, plain, t
 from geo.config import DataDirError, require_data_dir
 
@@ -135,8 +135,7 @@ def _run() -> None:
     # pickers are in the quick bar at the top of the page (components.mobile).
     st.set_page_config(page_title="Peta Posyandu", page_icon=FAVICON_URL, layout="wide",
                        initial_sidebar_state="auto")
-    mobile.inject_css()
-    a11y.inject_css()
+    style.inject()
     try:
         require_data_dir()
     except DataDirError as exc:
@@ -178,7 +177,6 @@ def _run() -> None:
             from components import sidebar, warmup
             warmup.start_warm_up()   # normally already started with the server (serve.py)
             view = sidebar.render(quick_bar=nav.url_path not in NO_QUICK_BAR)
-            _compact_chrome()
             if view.projector:
                 _projector_chrome(nav.url_path)
                 from components import agenda_presenter
@@ -203,15 +201,6 @@ def _run() -> None:
             state.write_to_url(page_done=True)
     finally:
         _RUN.inside = False
-
-
-def _compact_chrome() -> None:
-    """Less empty space above the content, so the map starts on the first screen at
-    1366×768 (Streamlit's default h1 and top padding take a quarter of it)."""
-    st.markdown(
-        "<style>.block-container{padding-top:2.2rem}"
-        "h1{font-size:2rem!important;padding:.1rem 0 .2rem 0!important}"
-        "h3{padding:.3rem 0 .2rem 0!important}</style>", unsafe_allow_html=True)
 
 
 def _projector_chrome(url_path: str) -> None:

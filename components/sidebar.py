@@ -15,6 +15,7 @@ import streamlit as st
 
 from components import data, mobile, state
 from components.i18n import lang, pick, plain, t
+from components.lazy import lazy_expander
 from geo.codes import LEVELS
 from geo.indicators import registry as indicators
 from geo.regions import boundaries as regions
@@ -87,20 +88,24 @@ def render(quick_bar: bool = True) -> state.View:
         _region_pickers()
         _bound_widget(st.toggle, t("projector"), "projector", lambda b: "1" if b else "0",
                       lambda v: v == "1", help=t("projector_help"))
-        with st.expander("⚙ " + t("classifier"), expanded=False):
-            methods = {m: t(m) for m in ("fisher_jenks", "quantiles")}
-            _bound_widget(st.radio, t("classifier"), "classifier", str,
-                          lambda v: v if v in methods else "fisher_jenks",
-                          options=list(methods), format_func=methods.get,
-                          label_visibility="collapsed")
-            _bound_widget(st.toggle, t("basemap"), "basemap", lambda b: "1" if b else "0",
-                          lambda v: v == "1")
+        # Drawn only while open (the click reruns): most views never open it.
+        settings = lazy_expander("⚙ " + t("classifier"), "pp-settings-open")
+        if settings is not None:
+            with settings:
+                methods = {m: t(m) for m in ("fisher_jenks", "quantiles")}
+                _bound_widget(st.radio, t("classifier"), "classifier", str,
+                              lambda v: v if v in methods else "fisher_jenks",
+                              options=list(methods), format_func=methods.get,
+                              label_visibility="collapsed")
+                _bound_widget(st.toggle, t("basemap"), "basemap", lambda b: "1" if b else "0",
+                              lambda v: v == "1")
         st.caption(t("copy_link"))
     view = state.current()
     if quick_bar and not view.projector:
         _RUN.quick_bar = mobile.quick_bar(data.region_name(view.region))
-        with _RUN.quick_bar:
-            _region_pickers(_QUICK)
+        if _RUN.quick_bar is not None:
+            with _RUN.quick_bar:
+                _region_pickers(_QUICK)
     return view
 
 

@@ -49,6 +49,15 @@ class DatasetInfo:
         return (f"{name} (diimpor {self.date}, {rows} baris)" if lang == "id"
                 else f"{name} (imported {self.date}, {rows} rows)")
 
+    def short_label(self, lang: str = "id") -> str:
+        """The name and size without the sample sentence, for a line that already says
+        DATA SAMPEL: "Registri Posyandu sampel (nasional, seed 0), 303.416 baris"."""
+        if not self.sample:
+            return self.label(lang)
+        rows = f"{self.rows:,}".replace(",", "." if lang == "id" else ",")
+        name = SAMPLE_NAMES.get(self.name, {}).get(lang, self.name)
+        return f"{name}, {rows} " + ("baris" if lang == "id" else "rows")
+
 
 def _from_workspace(kind: str, default_name: str):
     """(workspace Version, DatasetInfo) of the current version of ``kind``, or None. The

@@ -1,13 +1,12 @@
-"""Ringkasan: KPI cards of the selected region and the map of Posyandu per region."""
+"""Ringkasan: key figures of the selected region and the map of Posyandu per region."""
 from components import shell
 
 shell.ensure()  # a first link after a server start runs the page inside the app
 
 from components import sidebar, state
-from components.kpi import show_kpis
 from components.map.choropleth import map_section
 from components.notices import dataset_notice, page_header
-from components.views.overview import region_kpis
+from components.views.overview import key_figures
 
 view = state.current()
 page_header("page_ringkasan", "app_subtitle", view.projector)
@@ -17,5 +16,5 @@ indicator = sidebar.indicator_select(options)
 period = sidebar.registry_period(indicator, view.region)
 if not view.projector:
     dataset_notice(hazards=True)
-    show_kpis(region_kpis(view.region, view.lang))
+    key_figures(view.region, view.lang)
 map_section(view, indicator, period, page="ringkasan")

@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from components import data, state, tables
-from components.i18n import plain, t
+from components.i18n import fmt_number, plain, t
+from components.lazy import lazy_expander
 from components.map import access, uncertainty
 from components.map import change as change_map
 from components.map import export as export_view
@@ -27,6 +28,7 @@ from geo.stats import classify as geo_classify
 
 # Projector: the map iframe takes the window height minus the exit button, the region's
 # rank and the map title above it.
+TABLE_OPEN = "pp-table-open"     # the region table's expander: open or closed
 PROJECTOR_MAP_CSS = ("iframe[title='streamlit_folium.st_folium']"
                      "{height:calc(100vh - 270px) !important;min-height:360px}"
                      # a 1366x768 projector: the legend (up to ~12 rows) fits the window
@@ -206,9 +208,14 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
     if frame:
         frame.to_below()    # the rest of the page comes below the map row
     if show_table and not view.projector and not change:
-        table = display_table(vals, ind, lang, table_extra)
-        tables.show_table(table, f"{ind.id}-{level}-{view.region or 'indonesia'}",
-                          key=f"tbl-{page}")
+        # The table repeats the map's values (with intervals and rank ranges): drawn when
+        # opened, and open from view to view once a visitor opened it (issue 29).
+        box = lazy_expander(t("region_table", n=fmt_number(len(vals), 0)), TABLE_OPEN)
+        if box is not None:
+            with box:
+                table = display_table(vals, ind, lang, table_extra)
+                tables.show_html_table(table, f"{ind.id}-{level}-{view.region or 'indonesia'}",
+                                       key=f"tbl-{page}", caption=title)
 
 
 def display_table(vals: pd.DataFrame, ind: indicators.Indicator, lang: str,

@@ -37,7 +37,7 @@ from jinja2 import Template
 from streamlit_folium import st_folium
 
 from components.i18n import fmt_number, pick, t
-from components.map import uncertainty
+from components.map import bundle, uncertainty
 from components.map.offline import leaflet_only, use_local_assets
 from components.map.vendor import (
     GESTURE_CSS,
@@ -180,14 +180,26 @@ def _points_text() -> dict:
 
 
 class _Assets(JSCSSMixin, MacroElement):
-    """The scripts and styles of the base map, loaded once: peta-map.js and gesture
-    handling. The cluster plugin (CLUSTER) is loaded by peta-map.js when a view first
-    draws points."""
+    """The scripts and styles of the base map, loaded once, when the one-file bundle
+    (components.map.bundle) could not be built: peta-map.js and gesture handling. The
+    cluster plugin (CLUSTER) is loaded by peta-map.js when a view first draws points."""
     _template = Template("")
     default_js = [("peta_map", local_url(PETA_MAP_JS)),
                   ("peta_periods", local_url(PETA_PERIODS_JS)),
                   ("leaflet_gesture_handling", local_url(GESTURE_JS))]
     default_css = [("leaflet_gesture_handling_css", local_url(GESTURE_CSS))]
+
+
+def map_scripts(m: folium.Map) -> None:
+    """Leaflet and the project's map scripts for ``m``: one script and one stylesheet (the
+    bundle), else the separate files."""
+    leaflet_only(m)
+    bundled = bundle.paths()
+    if bundled:
+        m.default_js = [("leaflet", local_url(bundled[0]))]
+        m.default_css = [("leaflet_css", local_url(bundled[1]))]
+    else:
+        m.add_child(_Assets())
 
 
 CLUSTER = {"js": local_url("leaflet.markercluster-1.1.0/leaflet.markercluster.js"),
@@ -239,10 +251,9 @@ def base_map(*, basemap: bool = False, fill_height: bool = False) -> folium.Map:
                    gestureHandlingOptions={"text": {
                        "touch": t("gesture_touch"), "scroll": t("gesture_scroll"),
                        "scrollMac": t("gesture_scroll_mac")}, "duration": 1500})
-    leaflet_only(m)
+    map_scripts(m)
     if basemap:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
-    m.add_child(_Assets())
     m.get_root().header.add_child(folium.Element(_MAP_CSS))
     if fill_height:
         m.get_root().header.add_child(folium.Element(

@@ -1,13 +1,16 @@
 """On every map page, in the sidebar, out of the way (a closed expander): "Tambah ke
 agenda" (the view as it is now: page and every URL parameter) and "Catat tindak lanjut"
 (a decision on this view, its figures kept). Drawn by the shell after the page ran, so
-the indicator and survey are those the page settled on."""
+the indicator and survey are those the page settled on. The forms are drawn only while
+the expander is open (opening it reruns the page): a view that nobody records from does
+not carry a form, a date picker and a text area to the browser."""
 from __future__ import annotations
 
 import streamlit as st
 
 from components import auth, data, state
 from components.i18n import plain
+from components.lazy import lazy_expander
 from components.views import followups
 from components.views.meeting_text import tx
 from geo.meeting import records
@@ -65,7 +68,10 @@ def render(url_path: str) -> None:
     link = current_view(url_path)
     if link is None or state.current().projector:
         return
-    with st.sidebar, st.expander(tx("hooks"), expanded=False):
+    panel = lazy_expander(tx("hooks"), "pp-hooks-open", st.sidebar)
+    if panel is None:
+        return
+    with panel:
         if not followups.can_write():
             st.caption(tx("login_to_write"))
             return

@@ -1,11 +1,12 @@
-"""KPI figures of one region, read from the indicator table (same numbers as geo)."""
+"""Key figures of one region, read from the indicator table (same numbers as geo), drawn as
+one element (components.kpi)."""
 from __future__ import annotations
 
 import pandas as pd
 
 from components import data
 from components.i18n import fmt_number, lang, t
-from components.kpi import Kpi
+from components.kpi import Kpi, show_kpis
 from geo.codes import level_of, parent_code
 from geo.hazards import types as ht
 from geo.indicators import published
@@ -27,6 +28,11 @@ def _registry_total(indicator: str, region: str) -> pd.Series | None:
     ind = indicators.get(indicator)
     value = ind.scale * num / den if ind.is_rate and den else num
     return pd.Series({"value": value, "numerator": num, "denominator": den})
+
+
+def key_figures(region: str, lang: str) -> None:
+    """The key figures of ``region`` (Indonesia for ""), named for screen readers."""
+    show_kpis(region_kpis(region, lang), t("kpi_name", region=data.region_name(region)))
 
 
 def region_kpis(region: str, lang: str) -> list[Kpi]:

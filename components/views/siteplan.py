@@ -12,16 +12,15 @@ from pathlib import Path
 import folium
 import pandas as pd
 import streamlit as st
-from folium.elements import JSCSSMixin
 from streamlit_folium import st_folium
 
 from components import data, state
 from components.i18n import fmt_number, t, with_locale
 from components.i18n import plain as md_escape
+from components.kpi import Kpi, show_kpis
 from components.map import files as mapdata
-from components.map.offline import leaflet_only, use_local_assets
-from components.map.vendor import PETA_MAP_JS, local_url
-from components.map.view import PetaCall, sample_stamp
+from components.map.offline import use_local_assets
+from components.map.view import PetaCall, map_scripts, sample_stamp
 from components.tables import localized
 from components.views.connectivity import download_row, labelled, offline_table
 from geo.connectivity import offline as connectivity
@@ -191,12 +190,12 @@ def compute_plan(region: str, c: dict) -> siteplan.Plan:
 
 def _kpis(plan: siteplan.Plan) -> None:
     s = plan.summary
-    cols = st.columns(4)
-    cols[0].metric(t("kpi_plan_sites"), fmt_number(s["sites"], 0))
-    cols[1].metric(t("kpi_plan_covered"), f"{fmt_number(s['covered_posyandu'], 0)} / "
-                                          f"{fmt_number(s['demand'], 0)}")
-    cols[2].metric(t("kpi_plan_share"), f"{fmt_number(100 * s['share'], 1)} %")
-    cols[3].metric(t("kpi_plan_unreachable"), fmt_number(s["unreachable"], 0))
+    show_kpis([Kpi(t("kpi_plan_sites"), fmt_number(s["sites"], 0)),
+               Kpi(t("kpi_plan_covered"), t("k_of_n", k=fmt_number(s["covered_posyandu"], 0),
+                                            n=fmt_number(s["demand"], 0))),
+               Kpi(t("kpi_plan_share"), f"{fmt_number(100 * s['share'], 1)} %"),
+               Kpi(t("kpi_plan_unreachable"), fmt_number(s["unreachable"], 0))],
+              t("kpi_plan_name"))
     g = fmt_number(s.get("greedy_covered", s["covered"]), 0)
     if s["method"] == "greedy":
         st.caption(t("plan_method_greedy", s=fmt_number(s["seconds"], 2)))
@@ -241,12 +240,12 @@ def _curve(plan: siteplan.Plan) -> None:
     st.caption(t("curve_caption"))
 
 
-class _Plan(JSCSSMixin, PetaCall):
-    """The plan drawn by peta-map.js (``PetaMap.plan``), which this map loads: the regions
-    from their geometry file, the sites, circles and Posyandu from compact rows. Drawn with
-    folium's GeoJson, tooltips and markers, the plan of province 62 (593 Posyandu, 20
-    sites) cost about half a second of server time per view; this costs milliseconds."""
-    default_js = [("peta_map", local_url(PETA_MAP_JS))]
+class _Plan(PetaCall):
+    """The plan drawn by peta-map.js (``PetaMap.plan``), which this map loads
+    (components.map.view.map_scripts): the regions from their geometry file, the sites,
+    circles and Posyandu from compact rows. Drawn with folium's GeoJson, tooltips and
+    markers, the plan of province 62 (593 Posyandu, 20 sites) cost about half a second of
+    server time per view; this costs milliseconds."""
 
 
 def _rows(frame: pd.DataFrame, cols: list[str]) -> list[list]:
@@ -265,7 +264,7 @@ def plan_map(region: str, plan: siteplan.Plan, radius_m: float,
     m = folium.Map(tiles=None, maxZoom=18, zoom_snap=0.25, zoom_animation=False,
                    fade_animation=False, marker_zoom_animation=False,
                    attribution_control=False)      # no tiles: nothing to attribute
-    leaflet_only(m)
+    map_scripts(m)
     cov = plan.covered
     ok = cov["lat"].notna().to_numpy() & cov["lon"].notna().to_numpy()
     cov = cov.loc[ok]

@@ -6,6 +6,7 @@ import json
 import re
 
 from tests.app.test_pages import _navigation_mode, _sample_data, component_args, open_page  # noqa: F401
+from tests.helpers import key_figures
 
 PAGE = "pages/konektivitas.py"
 
@@ -30,10 +31,10 @@ def test_list_and_plan_for_kalimantan_tengah():
                                    connectivity.village_candidates("62"), 20, 5.0)
     sites = next(f for f in frames if "ID situs" in f.columns and "Urutan" in f.columns)
     assert list(sites["ID situs"]) == list(expected.sites["site_id"])
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = key_figures(at)
     assert metrics["Situs baru"] == "20"
     assert metrics["Posyandu terjangkau"].startswith(
-        f"{expected.summary['covered_posyandu']} / ")
+        f"{expected.summary['covered_posyandu']} dari ")
     # a coverage curve (Streamlit's chart) and the plan map, whose assets are local
     assert at.get("vega_lite_chart")
     maps = component_args(at)
@@ -56,7 +57,7 @@ def test_sliders_change_the_plan():
     at.select_slider(key="plan-radius").set_value(10.0)
     at.run()
     assert not at.exception, at.exception
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = key_figures(at)
     assert metrics["Situs baru"] == "5"
     sites = next(f for f in _frames(at) if "ID situs" in f.columns)
     assert len(sites) == 5

@@ -21,6 +21,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from geo.indicators import registry as indicators
+from tests.helpers import key_figures
 
 ROOT = Path(__file__).resolve().parents[2]
 _PAGES_MANAGER_INIT = PagesManager.__init__
@@ -181,7 +182,7 @@ def test_ringkasan_kpis_match_geo(region, lang):
     params = {"lang": lang} | ({"wilayah": region} if region else {})
     at = open_page(**params)
     assert not at.exception
-    shown = {m.label: m.value for m in at.metric}
+    shown = key_figures(at)
     expected = expected_kpis(region, lang)
     assert {k: shown.get(k) for k in expected} == expected
     if region == "62":  # the figures of the brief, spelled out
@@ -260,7 +261,7 @@ def test_language_radio_writes_url_and_translates():
     assert not at.exception
     assert at.query_params["lang"] == "en"
     assert at.title[0].value == "Overview"
-    assert "Villages" in [m.label for m in at.metric]
+    assert "Villages" in key_figures(at)
 
 
 def test_province_selectbox_writes_url_and_drills_down():
@@ -390,7 +391,7 @@ def test_projector_mode(region):
     assert not at.exception
     assert at.query_params["proyektor"] == "1"
     assert len(at.dataframe) == 0          # tables hidden
-    assert len(at.metric) == 0             # KPI cards hidden
+    assert not key_figures(at)             # key figures hidden
     if region:                             # the province's own rank stays visible
         at.switch_page("pages/stunting.py").run()
         assert any("Kalimantan Tengah: peringkat" in f for f in _key_figures(at))
@@ -410,7 +411,7 @@ def test_projector_exit_button():
     at.button(key="exit-projector").click().run()
     assert not at.exception
     assert "proyektor" not in at.query_params
-    assert len(at.metric) > 0
+    assert key_figures(at)
 
 
 def test_presenter_buttons_step_through_regions_and_pages():
@@ -443,12 +444,13 @@ def test_high_hazard_kpi_names_the_hazard_types_it_counts():
     from geo import datasets
     from geo.hazards import types as ht
     at = open_page(wilayah="62")
-    card = next(m for m in at.metric if m.label == "Posyandu di zona bahaya tinggi")
+    value = key_figures(at)["Posyandu di zona bahaya tinggi"]
+    help_text = key_figures(at, "help")["Posyandu di zona bahaya tinggi"]
     joined = datasets.joined_posyandu()
     joined = joined.loc[joined["kode_agregasi"].astype(str).str.startswith("62.")]
     classes = datasets.hazard_classes(joined)
-    assert card.value == f"{int((classes['hazard_max'] == 'tinggi').sum()):,}".replace(",", ".")
+    assert value == f"{int((classes['hazard_max'] == 'tinggi').sum()):,}".replace(",", ".")
     for col in classes.columns.drop("hazard_max"):
         n = int((classes[col] == "tinggi").sum())
         label = ht.label(col[len("hazard_"):], "id")
-        assert f"{label} {n:,}".replace(",", ".") in card.proto.help, (label, card.proto.help)
+        assert f"{label} {n:,}".replace(",", ".") in help_text, (label, help_text)

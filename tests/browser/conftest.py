@@ -439,3 +439,24 @@ def data_dir() -> Path:
             pytest.fail(reason)
         pytest.skip(reason)
     return path
+
+
+# The page's key figures (components.kpi: one definition list) and its notice line
+# (components.notices).
+KEY_FIGURE = ".pp-kfs > div"
+NOTICE = "p.pp-notice"
+_KEY_FIGURES = """() => Object.fromEntries([...document.querySelectorAll('.pp-kfs > div')].map(d => {
+  const dt = d.querySelector('dt').cloneNode(true);
+  dt.querySelectorAll('.pp-kf-help').forEach(h => h.remove());
+  return [dt.textContent.trim(), d.querySelector('dd').innerText.trim()];
+}))"""
+
+
+def key_figures(page) -> dict[str, str]:
+    """{label: value} of the key figures on the page."""
+    return page.evaluate(_KEY_FIGURES)
+
+
+def key_figure(page, label: str):
+    """Locator of the value (dd) of the key figure labelled ``label``."""
+    return page.locator(KEY_FIGURE).filter(has=page.locator("dt", has_text=label)).locator("dd")

@@ -7,9 +7,9 @@ data version). An editor who logs in gets Kelola Data and the Audit page.
 """
 from __future__ import annotations
 
-from conftest import REPO_ROOT, wait_for_script_run
+from conftest import KEY_FIGURE, NOTICE, REPO_ROOT, key_figures, wait_for_script_run
 from playwright.sync_api import Page, expect
-from test_kelola_data_browser import _close_page_not_found, _metrics, _wait_points_drawn
+from test_kelola_data_browser import _close_page_not_found, _wait_points_drawn
 
 from tests.db.fixtures import PASSWORDS, db_url, pg_cluster, registry, store  # noqa: F401
 
@@ -26,11 +26,11 @@ def _open(page: Page, server, path: str) -> None:
 
 def _ringkasan_count(page: Page, server, expected: int, file_name: str) -> None:
     _open(page, server, "/?wilayah=62.03")
-    notice = page.get_by_test_id("stCaptionContainer").filter(has_text="Data yang ditampilkan")
+    notice = page.locator(NOTICE).filter(has_text="Data yang ditampilkan")
     expect(notice).to_contain_text(file_name, timeout=LOAD)
-    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=LOAD)
+    expect(page.locator(KEY_FIGURE).first).to_be_visible(timeout=LOAD)
     wait_for_script_run(page, LOAD / 1000)
-    assert _metrics(page)["Posyandu"] == str(expected)
+    assert key_figures(page)["Posyandu"] == str(expected)
     _wait_points_drawn(page, expected, timeout=60)
 
 

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import wait_for_script_run
+from conftest import KEY_FIGURE, NOTICE, key_figure, key_figures, wait_for_script_run
 from playwright.sync_api import Page, expect
 
 APP = "app.py"
@@ -69,17 +69,10 @@ def _download_rows(page: Page, button) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
 
 
-def _metrics(page: Page) -> dict[str, str]:
-    return page.evaluate("""() => Object.fromEntries(
-        [...document.querySelectorAll('[data-testid="stMetric"]')].map(m => [
-            m.querySelector('[data-testid="stMetricLabel"]').innerText.trim(),
-            m.querySelector('[data-testid="stMetricValue"]').innerText.trim()]))""")
-
-
 def _no_sample_registry(page: Page) -> None:
-    expect(page.get_by_text("Data Posyandu di peta ini adalah DATA SAMPEL")).to_have_count(0)
-    notice = page.get_by_test_id("stCaptionContainer").filter(has_text="Data yang ditampilkan")
+    notice = page.locator(NOTICE).filter(has_text="Data yang ditampilkan")
     expect(notice.first).to_contain_text(FILE_NAME)
+    expect(notice.first).not_to_contain_text("Posyandu buatan")
 
 
 def test_import_reaches_every_page_and_download(streamlit_server, browser, page, tmp_path,
@@ -119,8 +112,7 @@ def test_import_reaches_every_page_and_download(streamlit_server, browser, page,
         expect(fresh.get_by_text(re.compile(r"^5 Posyandu tanpa internet \(175 balita"))) \
             .to_be_visible(timeout=LOAD)
         _no_sample_registry(fresh)
-        expect(fresh.get_by_test_id("stMetric").filter(has_text="Posyandu terjangkau")) \
-            .to_contain_text(re.compile(r"5 / 5"), timeout=LOAD)
+        expect(key_figure(fresh, "Posyandu terjangkau")).to_have_text("5 dari 5", timeout=LOAD)
         offline = _download_rows(fresh, fresh.locator(".st-key-offline-csv button"))
         assert sorted(r["nama"] for r in offline) == sorted(NAMES.values())
         covered = _download_rows(fresh, fresh.locator(".st-key-plan-covered-csv button"))
@@ -129,9 +121,9 @@ def test_import_reaches_every_page_and_download(streamlit_server, browser, page,
 
         # Ringkasan: the KPI cards count the 5.
         _open(fresh, server, f"/?wilayah={PROVINCE}")
-        expect(fresh.get_by_test_id("stMetric").first).to_be_visible(timeout=LOAD)
+        expect(fresh.locator(KEY_FIGURE).first).to_be_visible(timeout=LOAD)
         _no_sample_registry(fresh)
-        metrics = _metrics(fresh)
+        metrics = key_figures(fresh)
         assert metrics["Posyandu"] == "5", metrics
         assert metrics["Posyandu tanpa internet"] == "100,0 %", metrics
         assert metrics["Kader per Posyandu"] == "4,60", metrics
@@ -173,8 +165,7 @@ def test_import_reaches_every_page_and_download(streamlit_server, browser, page,
             .to_be_visible(timeout=LOAD)
         offline = _download_rows(fresh, fresh.locator(".st-key-offline-csv button"))
         assert len(offline) == 3, offline
-        expect(fresh.get_by_test_id("stMetric").filter(has_text="Posyandu terjangkau")) \
-            .to_contain_text(re.compile(r"3 / 3"), timeout=LOAD)
+        expect(key_figure(fresh, "Posyandu terjangkau")).to_have_text("3 dari 3", timeout=LOAD)
         fresh.screenshot(path=str(screenshot_dir / "import_konektivitas_1920.png"),
                          full_page=True)
     finally:

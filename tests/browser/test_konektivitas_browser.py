@@ -7,7 +7,7 @@ import time
 
 import pandas as pd
 import pytest
-from conftest import ST_FOLIUM_IFRAME, wait_for_script_run
+from conftest import ST_FOLIUM_IFRAME, key_figure, wait_for_script_run
 from playwright.sync_api import Page, expect
 
 APP = "app.py"
@@ -18,11 +18,6 @@ SITE_STROKE = "#6a3d9a"          # components.views.siteplan.SITE_COLOR
 @pytest.fixture(scope="module")
 def server(streamlit_server, data_dir):
     return streamlit_server(APP, {"PETA_DATA_DIR": str(data_dir)}, timeout=180)
-
-
-def _metric(page: Page, label: str):
-    return page.locator('[data-testid="stMetric"]').filter(has_text=label).locator(
-        '[data-testid="stMetricValue"]')
 
 
 def _set_k(page: Page, value: int) -> None:
@@ -61,9 +56,9 @@ def test_plan_twenty_sites_at_province_62(server, browser, data_dir, viewport, t
     wait_for_script_run(page, FIRST_LOAD_TIMEOUT)
     # choose k = 20 (from 18, so the plan is recomputed in front of us)
     _set_k(page, 18)
-    expect(_metric(page, "Situs baru")).to_have_text("18", timeout=120_000)
+    expect(key_figure(page, "Situs baru")).to_have_text("18", timeout=120_000)
     _set_k(page, 20)
-    expect(_metric(page, "Situs baru")).to_have_text("20", timeout=120_000)
+    expect(key_figure(page, "Situs baru")).to_have_text("20", timeout=120_000)
     # the map: 20 numbered sites and their radius circles
     plan = page.frame_locator(ST_FOLIUM_IFRAME).nth(1)
     expect(plan.locator(".pp-site")).to_have_count(20, timeout=60_000)
