@@ -135,3 +135,17 @@ def key_figures(at, field: str = "value") -> dict[str, str]:
         parser.feed(m.value)
         out.update({f["label"].strip(): f[field].strip() for f in parser.figures})
     return out
+
+
+def region_tables(at) -> list[pd.DataFrame]:
+    """The HTML tables below the maps of an AppTest run (components.tables.html_table), as
+    the text a person reads in each cell."""
+    return [_read_table(m.value) for m in at.markdown if "class='pp-table'" in m.value]
+
+
+def _read_table(markup: str) -> pd.DataFrame:
+    import lxml.html
+    table = lxml.html.fromstring(markup).find(".//table")
+    head = [th.text_content() for th in table.findall("./thead/tr/th")]
+    rows = [[td.text_content() for td in tr.findall("./td")] for tr in table.findall("./tbody/tr")]
+    return pd.DataFrame(rows, columns=head)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from components.lazy import wanted_key
+from components.map.choropleth import TABLE_OPEN
 from tests.app.test_pages import _navigation_mode, _sample_data, open_page  # noqa: F401
+from tests.helpers import region_tables
 
 PAGE = "pages/layanan_spm.py"
 
@@ -63,14 +66,16 @@ def test_switching_the_field_redraws_the_map():
 
 def test_kader_table_shows_trained_share_beside_kader_per_posyandu():
     at = open_page("pages/kader.py", wilayah="62")
+    at.session_state[wanted_key(TABLE_OPEN)] = True      # the table below the map, opened
+    at.run()
     assert not at.exception, at.exception
-    table = at.dataframe[0].value
+    (table,) = region_tables(at)
     col = "Kader terlatih 25 keterampilan (%)"
     assert col in table.columns
     row = table.set_index(table.columns[0]).loc["62.71"]
     posts = _inside("62.71")
     pair = posts[["jumlah_kader", "kader_terlatih"]].dropna()
-    assert row[col] == pytest.approx(round(100 * pair["kader_terlatih"].sum()
+    assert float(row[col].replace(",", ".")) == pytest.approx(round(100 * pair["kader_terlatih"].sum()
                                            / pair["jumlah_kader"].sum(), 1))
     assert any("Kader terlatih (25 keterampilan dasar) di" in m.value for m in at.markdown)
 

@@ -41,8 +41,8 @@ def test_type_selector_and_karhutla_list(expected):
         for c in at.caption), [c.value for c in at.caption]
     radio.set_value("karhutla").run()
     assert not at.exception, at.exception
-    texts = " ".join(m.value for m in at.warning)
-    assert "DATA SAMPEL" in texts
+    (notice,) = [m.value for m in at.markdown if "pp-notice" in m.value]   # one line
+    assert "DATA SAMPEL" in notice and "zona bahaya buatan" in notice
     # the map carries the karhutla zones and the choropleth of the karhutla indicator
     (args,) = component_args(at)
     script = args["feature_group"]     # this view's layer (the base map stays mounted)

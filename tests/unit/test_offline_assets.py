@@ -9,7 +9,8 @@ import folium
 import folium.plugins
 import pytest
 
-from components.map import offline
+from components.map import bundle, offline
+from components.map.bundle import BUNDLE_DIR
 from components.map.offline import (
     OfflineAssetError,
     OfflineAssetWarning,
@@ -43,7 +44,14 @@ def local_assets():
 
 
 def _vendored_files():
-    return sorted(p for p in VENDOR_DIR.rglob("*") if p.is_file() and p.name != "VENDOR.md")
+    """The files under static/vendor, without the map bundle built from them at run time
+    (components.map.bundle, git-ignored)."""
+    return sorted(p for p in VENDOR_DIR.rglob("*") if p.is_file() and p.name != "VENDOR.md"
+                  and BUNDLE_DIR not in p.relative_to(VENDOR_DIR).parts)
+
+
+def _vendored_css():
+    return [p for p in _vendored_files() if p.suffix == ".css"]
 
 
 def _sample_map() -> folium.Map:
@@ -107,7 +115,8 @@ def test_every_mapped_local_file_exists():
 
 def test_every_vendored_package_has_its_license():
     # "_project" holds the project's own shim, everything else is third-party.
-    folders = sorted(p for p in VENDOR_DIR.iterdir() if p.is_dir() and p.name != "_project")
+    folders = sorted(p for p in VENDOR_DIR.iterdir()
+                     if p.is_dir() and p.name not in ("_project", BUNDLE_DIR))
     assert folders, "static/vendor is empty"
     for folder in folders:
         assert re.search(r"-\d+\.\d+\.\d+$", folder.name), f"{folder.name}: no version in name"
@@ -127,7 +136,7 @@ def test_every_vendored_file_is_used():
         (VENDOR_DIR / rel).resolve()
         for rel in [*CDN_TO_LOCAL.values(), *USED_BY_JS, LEAFLET_ICON_PATH_JS, *MAP_ASSETS]
     }
-    for css in VENDOR_DIR.rglob("*.css"):
+    for css in _vendored_css():
         for ref in CSS_URL_RE.findall(css.read_text(encoding="utf-8")):
             used.add((css.parent / ref.split("?")[0].split("#")[0]).resolve())
     unused = [
@@ -142,7 +151,7 @@ def test_css_references_resolve():
     """Images/fonts referenced by the vendored CSS exist (for @font-face: the first
     source, the woff2 that browsers pick; later fallbacks are not vendored)."""
     problems = []
-    for css in sorted(VENDOR_DIR.rglob("*.css")):
+    for css in _vendored_css():
         text = css.read_text(encoding="utf-8")
         for block in FONT_FACE_RE.findall(text):
             refs = CSS_URL_RE.findall(block)
@@ -308,8 +317,13 @@ def test_dashboard_map_loads_only_local_assets():
     assert offline.external_links(m) == []
     links = [u for el in offline._walk(m) for attr in ("default_js", "default_css")
              for _, u in getattr(el, attr, None) or []]
+    # one script and one stylesheet: the bundle of Leaflet and the project's map files
+    js, css = bundle.paths()
+    assert sorted(links) == sorted([local_url(js), local_url(css)]), links
+    text = (VENDOR_DIR / js).read_text(encoding="utf-8") + (VENDOR_DIR / css).read_text(
+        encoding="utf-8")
     for rel in MAP_ASSETS:
-        assert local_url(rel) in links
+        assert f"/* --- {rel} --- */" in text, rel
     # the cluster plugin, loaded by peta-map.js when a view first draws points
     from components.map.view import CLUSTER
     links += [CLUSTER["js"], *CLUSTER["css"]]
