@@ -34,9 +34,10 @@ CSS = f"""
 .{LIST_CLASS} dd small {{ display: block; font-size: .8rem; font-weight: 400; }}
 .pp-kf-help {{ position: relative; display: inline-block; min-width: 24px; min-height: 24px;
   line-height: 24px; text-align: center; cursor: help; border-radius: 50%; }}
-.pp-kf-help > span[aria-hidden] {{ display: inline-block; width: 1.1em; height: 1.1em;
-  line-height: 1.05em; border: 1px solid currentColor; border-radius: 50%;
-  font-size: .8rem; }}
+.pp-kf-help > span[aria-hidden] {{ display: inline-flex; align-items: center;
+  justify-content: center; width: 1.25em; height: 1.25em; line-height: 1;
+  border: 1px solid currentColor; border-radius: 50%; font-size: .8rem;
+  vertical-align: middle; }}
 .pp-kf-help:focus {{ outline: 2px solid #0b6e4f; outline-offset: 1px; }}
 .pp-kf-tip {{ position: absolute !important; width: 1px; height: 1px; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; }}

@@ -6,8 +6,7 @@ bar of pickers at the top of the page.
   the top of the page, then holds the region, indicator and survey pickers (drawn there by
   components.sidebar, bound to the same URL state) while it is open. Wider screens hide
   the bar.
-* Key figures (``st.metric``) wrap instead of being cut off with an ellipsis.
-* The map's columns stack (legend under the map); key figures sit two per row
+* The map's columns stack (legend under the map); key figures sit two per row and wrap
   (components.kpi).
 * The page never scrolls sideways: wide content (tables) scrolls inside its own frame.
 """
@@ -25,13 +24,6 @@ QUICK_BAR_OPEN = "pp-quickbar-open"   # the expander's state (open or closed)
 _MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 CSS = f"""
-/* Key figures wrap ("Kalimantan Tengah: peringkat 11 dari 34" is never cut off). */
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
-[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
-[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {{
-  white-space: normal !important; overflow: visible !important;
-  text-overflow: clip !important; overflow-wrap: anywhere; height: auto !important;
-}}
 .pp-breadcrumb {{ font-size: 1rem; line-height: 1.6; margin: 0 0 .25rem 0; }}
 .pp-breadcrumb .pp-sep {{ color: #6b7280; margin: 0 .35rem; }}
 @media (min-width: {NARROW_PX + 1}px) {{
@@ -42,7 +34,6 @@ CSS = f"""
                                          padding-top: 4rem; }}
   h1 {{ font-size: 1.9rem !important; }}
   h3 {{ font-size: 1.25rem !important; }}
-  [data-testid="stMetricValue"] {{ font-size: 1.5rem !important; line-height: 1.2; }}
   /* The map's row (map | legend): legend under the map. */
   [data-testid="stHorizontalBlock"]:has({_MAP_IFRAME}) {{ flex-wrap: wrap; }}
   [data-testid="stHorizontalBlock"]:has({_MAP_IFRAME}) > [data-testid="stColumn"] {{

@@ -23,8 +23,9 @@ import pandas as pd
 import streamlit as st
 
 from components.data_versions import clear_caches, render_versions
-from components.i18n import lang, pick, plain, t
+from components.i18n import fmt_number, lang, pick, plain, t
 from components.import_progress import progress_bar
+from components.kpi import Kpi, show_kpis
 from geo.codes import LABEL, LEVELS
 from geo.importers.safety import EXTENSIONS, max_upload_bytes
 from geo.store import WorkspaceConflict, WorkspaceError, get_store
@@ -63,6 +64,7 @@ TEXT = {
                      "each field, then press 'Apply mapping'."),
     "ignore": ("(abaikan)", "(ignore)"),
     "apply_mapping": ("Terapkan pemetaan", "Apply mapping"),
+    "counts_name": ("Hasil pemeriksaan berkas", "What the check of the file found"),
     "accepted": ("Diterima", "Accepted"),
     "repaired": ("Diperbaiki", "Repaired"),
     "rejected": ("Ditolak", "Rejected"),
@@ -187,11 +189,9 @@ def _show_report(result, key: str) -> None:
     if rep.fatal:
         st.error(_t("fatal", msg=md_escape(rep.fatal)))
     c = rep.counts
-    cols = st.columns(4)
-    cols[0].metric(_t("accepted"), c["diterima"])
-    cols[1].metric(_t("repaired"), c["diperbaiki"])
-    cols[2].metric(_t("rejected"), c["ditolak"])
-    cols[3].metric(_t("warnings"), c["peringatan"])
+    show_kpis([Kpi(_t(label), fmt_number(c[count], 0)) for label, count in (
+        ("accepted", "diterima"), ("repaired", "diperbaiki"), ("rejected", "ditolak"),
+        ("warnings", "peringatan"))], _t("counts_name"))
     if rep.notes:
         with st.expander(_t("notes")):
             for note in rep.notes:

@@ -40,7 +40,7 @@ def coverage_text(table: pd.DataFrame, level: str, period: str, compare: str | N
 
 
 def _box(text: str, sub: str = "", large: bool = False) -> None:
-    """A key figure that wraps instead of being cut off (st.metric truncates)."""
+    """A key figure (the region's rank) in large type, wrapping instead of being cut off."""
     size = "2.1rem" if large else "1.45rem"
     st.markdown(
         f"<div class='pp-keyfig' style='overflow-wrap:anywhere;white-space:normal;"

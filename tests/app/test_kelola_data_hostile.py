@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers import MESSY_CSV, kelola_data_app, use_empty_workspace
+from tests.helpers import MESSY_CSV, kelola_data_app, key_figures, use_empty_workspace
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +52,7 @@ def test_sheet_choice_for_a_workbook_whose_first_sheet_is_instructions():
     assert sheet.options == ["Petunjuk", "Data"] and sheet.value == "Petunjuk"
     sheet.set_value("Data").run()
     assert not at.exception
-    assert {m.label: m.value for m in at.metric}["Diterima"] == "2"
+    assert key_figures(at)["Diterima"] == "2"
 
 
 def test_save_based_on_an_old_version_is_refused_then_retried():

@@ -134,13 +134,6 @@ def _report_rows(page: Page) -> list[list[str]]:
     return rows
 
 
-def _metrics(page: Page) -> dict[str, str]:
-    return page.evaluate("""() => Object.fromEntries(
-        [...document.querySelectorAll('[data-testid="stMetric"]')].map(m => [
-            m.querySelector('[data-testid="stMetricLabel"]').innerText.trim(),
-            m.querySelector('[data-testid="stMetricValue"]').innerText.trim()]))""")
-
-
 def _wait_points_drawn(page: Page, expected: int, timeout: float = 60.0) -> None:
     """Cluster bubbles (their numbers) plus single circle markers add up to ``expected``."""
     frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
@@ -203,8 +196,8 @@ def test_upload_messy_registry_then_map_after_restart(
     # --- 2. The report -----------------------------------------------------------------
     # Every required column was recognised: no mapping step is forced open.
     expect(page.get_by_text("Beberapa kolom wajib tidak dikenali")).to_have_count(0)
-    expect(page.get_by_test_id("stMetric")).to_have_count(4)
-    metrics = _metrics(page)
+    expect(page.locator(KEY_FIGURE)).to_have_count(4)
+    metrics = key_figures(page)
     assert metrics == {"Diterima": "6", "Diperbaiki": "2", "Ditolak": "1",
                        "Peringatan": "2"}, metrics
     rows = _report_rows(page)

@@ -41,13 +41,12 @@ PHONE_PAGES = {"/": ("Ringkasan", 8), "/stunting": ("Stunting", 1),
                "/konektivitas": ("Konektivitas", 0)}
 
 # Every element of a key figure (the key-figure list's labels and values, components.kpi;
-# st.metric label, value, delta; the region's rank box .pp-keyfig; and what they contain)
+# the region's rank box .pp-keyfig; and what they contain)
 # whose content is wider or taller than its box, i.e. cut off or scrolled. A figure's help
 # text is hidden on purpose until hovered or focused (.pp-kf-tip).
 _TRUNCATED = """
 () => {
-  const sel = '.pp-kfs dt, .pp-kfs dd, [data-testid="stMetricValue"], '
-            + '[data-testid="stMetricLabel"], [data-testid="stMetricDelta"], .pp-keyfig';
+  const sel = '.pp-kfs dt, .pp-kfs dd, .pp-keyfig';
   const out = [];
   let count = 0;
   for (const fig of document.querySelectorAll(sel)) {
