@@ -7,19 +7,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from pptx.dml.color import RGBColor
 from pptx.util import Inches, Pt
 
 from geo import datasets
 from geo.codes import level_of
 from geo.export import mapdata
+from geo.export.deck import DARK, GREY, RED
 from geo.export.text import LEVEL_NAMES, date_text, num
 from geo.indicators import registry as indicators
 from geo.meeting import records
 from geo.meeting.figures import figures, needs_hazards
 from geo.meeting.links import ViewLink
 
-RED, GREY, DARK = RGBColor(0xB3, 0x00, 0x00), RGBColor(0x55, 0x55, 0x55), RGBColor(0x11, 0x11, 0x11)
 ROWS_PER_SLIDE = 6
 MAX_CLOSED = 4
 MAX_ISI = 160          # characters of a decision on a slide (the list has it whole)

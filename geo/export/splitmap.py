@@ -2,7 +2,8 @@
 landscape, one title, the two maps with their period in a corner, one legend for both
 (one class scheme over both periods, each class with its count per period), scale bars,
 a north arrow, the notes and sources — from two MapData of the same indicator, level and
-region (geo.export.mapdata.map_data), drawn with the polygons of geo.export.render."""
+region (geo.export.mapdata.map_data), drawn with the pieces of every exported map
+(geo.export.draw)."""
 from __future__ import annotations
 
 import io
@@ -14,8 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib_scalebar.scalebar import ScaleBar
 
-from geo.export.mapdata import MapData, title_for
-from geo.export.render import (
+from geo.export.draw import (
     BORDER,
     HATCHES,
     PDF_SIZE,
@@ -24,12 +24,13 @@ from geo.export.render import (
     SAMPLE_RED,
     SEA,
     RenderInfo,
-    _draw_context,
-    _wrap,
     add_polygons,
+    draw_context,
     local_crs,
     nice_km,
+    wrap_text,
 )
+from geo.export.mapdata import MapData, title_for
 from geo.export.text import date_text, tr
 from geo.indicators.definition import DEFAULT_MIN_DENOMINATOR
 from geo.stats import classify as geo_classify
@@ -83,7 +84,7 @@ def render_split(left: MapData, right: MapData, fmt: str = "png", today=None,
         t.set_fontsize(t.get_fontsize() - 1)      # shrunk until it fits the width
     sub = " · ".join(list(dict.fromkeys(left.sources + right.sources))
                      + [tr("made", lang, date=date_text(today, lang))])
-    text(m, h - m - 0.5 * s, _wrap(sub, w - 2 * m, 11 * s), fontsize=11 * s, va="top",
+    text(m, h - m - 0.5 * s, wrap_text(sub, w - 2 * m, 11 * s), fontsize=11 * s, va="top",
          ha="left", color="#444444")
     legend_h = 2.3 * s
     top, bottom = h - m - 0.95 * s, m + legend_h
@@ -100,7 +101,7 @@ def render_split(left: MapData, right: MapData, fmt: str = "png", today=None,
         minx, miny, maxx, maxy = layer.total_bounds
         pad = 0.03 * max(maxx - minx, maxy - miny)
         if d.region:
-            _draw_context(ax, crs, d.layer.total_bounds)
+            draw_context(ax, crs, d.layer.total_bounds)
         idx = d.classification.class_of(d.layer["code"].map(d.values.set_index("code")["value"])
                                         .to_numpy(dtype=float))
         fills = [d.colors[k] if k >= 0 else geo_classify.NO_DATA_COLOR for k in idx]
@@ -168,7 +169,7 @@ def render_split(left: MapData, right: MapData, fmt: str = "png", today=None,
     nx = m + (len(rows) + per_col - 1) // per_col * col_w + 0.2 * s
     ny = y - 0.45 * s
     for note in notes:
-        wrapped = _wrap(note, w - m - nx, 10 * s)
+        wrapped = wrap_text(note, w - m - nx, 10 * s)
         text(nx, ny, wrapped, fontsize=10 * s, va="top", ha="left",
              color=SAMPLE_RED if note.startswith(tr("sample_mark", lang)) else "#333333")
         ny -= (wrapped.count("\n") + 1) * 10 * s * 1.3 / 72 + 0.08 * s

@@ -23,6 +23,7 @@ import pandas as pd
 from geo.meeting.records import Agenda, FollowUp, MeetingConflict, MeetingError, now_text
 from geo.store import ADMIN, EDITOR, AuthError, User, in_scope, scope_text
 from geo.store.base import SEKRETARIAT
+from geo.store.scope import acting_user
 
 WRITER_ROLES = (EDITOR, ADMIN, SEKRETARIAT)
 AUDIT_COLUMNS = ["waktu", "oleh", "objek", "aksi", "wilayah", "rincian"]
@@ -34,15 +35,9 @@ def writer(data_store, user: User | None, region: str | None = None) -> str:
     record of ``region`` (None: an agenda); AuthError with the reason otherwise."""
     if not data_store.requires_login:
         return (user.username if user is not None else "") or NO_LOGIN
-    if user is None:
-        raise AuthError("mencatat rapat memerlukan login (editor, sekretariat atau admin)")
-    fresh = data_store.get_user(user.username)
-    if fresh is None or not fresh.active:
-        raise AuthError(f"pengguna {user.username} tidak ada atau tidak aktif")
-    if fresh.role not in WRITER_ROLES:
-        raise AuthError(f"pengguna {user.username} tidak boleh mencatat rapat")
-    if fresh.role == EDITOR and not fresh.scope:
-        raise AuthError(f"editor {user.username} belum diberi wilayah kewenangan")
+    fresh = acting_user(data_store, user, WRITER_ROLES,
+                        login="mencatat rapat memerlukan login (editor, sekretariat atau admin)",
+                        refused="tidak boleh mencatat rapat")
     if region is not None and fresh.scope and not in_scope(region, fresh.scope):
         raise AuthError(f"wilayah {region} di luar wilayah kewenangan Anda "
                         f"({scope_text(fresh.scope)}); tidak ada yang disimpan")

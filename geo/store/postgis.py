@@ -32,8 +32,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from geo.messages import KEPT
-from geo.store.base import DATA_ROLES, EDITOR, AuthError, Store, User, WorkspaceConflict
-from geo.store.scope import check_scope, region_codes
+from geo.store.base import DATA_ROLES, Store, User, WorkspaceConflict
+from geo.store.scope import acting_user, check_scope, region_codes
 from geo.store.tables import TABLE, DataTablesMixin
 from geo.store.users import UsersMixin
 from geo.workspace import (
@@ -243,16 +243,8 @@ class PostgisStore(UsersMixin, DataTablesMixin, Store):
 
     def _editor(self, user: User | None) -> User:
         """The user as stored now (role and scope may have changed since login)."""
-        if user is None:
-            raise AuthError("mengubah data memerlukan login editor")
-        fresh = self.get_user(user.username)
-        if fresh is None or not fresh.active:
-            raise AuthError(f"pengguna {user.username} tidak ada atau tidak aktif")
-        if fresh.role not in DATA_ROLES:
-            raise AuthError(f"pengguna {user.username} bukan editor")
-        if fresh.role == EDITOR and not fresh.scope:
-            raise AuthError(f"editor {user.username} belum diberi wilayah kewenangan")
-        return fresh
+        return acting_user(self, user, DATA_ROLES, login="mengubah data memerlukan login editor",
+                           refused="bukan editor")
 
     def save(self, kind, data, *, name, source="", report=None, extra=None, base_version=None,
              user=None, source_sha256=None):

@@ -13,7 +13,9 @@ or drawn where another editor can neither replace nor remove it.
 
 Every save goes through here: Kelola Data and the CLI filter an import with
 ``apply_scope`` (the report names each refused row), and both stores refuse a save that
-still holds a row outside with ``check_scope``.
+still holds a row outside with ``check_scope``. Who may write at all — the data of the
+PostGIS store (geo.store.postgis) and the meeting records (geo.meeting.access) — is
+``acting_user``: the account as stored now, its role, and a scope for an editor.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ import shapely
 from geo.codes import normalize_code
 from geo.config import DataDirError
 from geo.registry.cells import per_value
+from geo.store.base import EDITOR, AuthError, User
 
 #: column holding each row's region code, per kind
 REGION_COLUMN = {"posyandu": "kode_desa", "indikator": "code", "batas_provinsi": "code",
@@ -44,6 +47,23 @@ def in_scope(code, scope) -> bool:
 
 def scope_text(scope) -> str:
     return ", ".join(scope) if scope else "semua wilayah"
+
+
+def acting_user(store, user: User | None, roles, *, login: str, refused: str) -> User:
+    """``user`` as ``store`` holds it now (role and scope may have changed since login),
+    after checking that it may write: logged in (else AuthError ``login``), active, with
+    one of ``roles`` (else AuthError "pengguna NAMA ``refused``") and, an editor, with a
+    region scope. Which regions it may then write is its ``scope`` (``in_scope``)."""
+    if user is None:
+        raise AuthError(login)
+    fresh = store.get_user(user.username)
+    if fresh is None or not fresh.active:
+        raise AuthError(f"pengguna {user.username} tidak ada atau tidak aktif")
+    if fresh.role not in roles:
+        raise AuthError(f"pengguna {user.username} {refused}")
+    if fresh.role == EDITOR and not fresh.scope:
+        raise AuthError(f"editor {user.username} belum diberi wilayah kewenangan")
+    return fresh
 
 
 def _declared(kind: str, data) -> pd.Series:
@@ -271,7 +291,6 @@ def check_scope(kind: str, data, scope) -> None:
     refused = outside(kind, data, scope)
     if not len(refused):
         return
-    from geo.store.base import AuthError
     numbers = _row_numbers(data)
     named = [f"Baris {int(numbers[i])}: {p.removesuffix('; baris tidak diimpor')}."
              for i, p in zip(refused.index[:5], refused["pesan"][:5])]

@@ -19,7 +19,9 @@
   e.g. a missing vendored file), ``console_errors`` and ``page_errors`` (uncaught
   JS exceptions, iframes included), ``all_requests``.
 * ``open_app(server, path="/", timeout=120.0)``: go to the app and wait until the
-  script run is over.
+  script run is over. ``open_url(page, url, timeout=120.0)`` (a function, for any page,
+  e.g. of a fresh context) does the same for a full URL and closes the "Page not found"
+  modal a fresh server may show over the right page (streamlit/streamlit#9992).
 * ``map_frame(index=0)``: Playwright FrameLocator inside the index-th st_folium iframe
   (``iframe[title="streamlit_folium.st_folium"]``); Leaflet's DOM lives there.
 * ``screenshot_dir``: tests/browser/screenshots/ (git-ignored), created on demand.
@@ -381,6 +383,20 @@ def wait_for_script_run(page, timeout: float = 120.0) -> None:
     and ended (not the "initial" state before any run), and no element left stale."""
     page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout * 1000)
     page.wait_for_function(_SCRIPT_IDLE, timeout=timeout * 1000)
+
+
+def open_url(page, url: str, timeout: float = 120.0) -> None:
+    """Load ``url`` in ``page`` and wait for the script run (``wait_for_script_run``); then
+    close the "Page not found" modal Streamlit shows over the right page when the first
+    session of a fresh server opens a non-default path (streamlit/streamlit#9992)."""
+    page.goto(url, wait_until="domcontentloaded", timeout=timeout * 1000)
+    wait_for_script_run(page, timeout)
+    modal = page.get_by_role("dialog").filter(has_text="Page not found")
+    try:      # shown at once when at all
+        modal.wait_for(state="visible", timeout=2000)
+        page.keyboard.press("Escape")
+    except Exception:
+        pass
 
 
 _MAP_GEOMETRY = """() => {

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import KEY_FIGURE, NOTICE, key_figure, key_figures, wait_for_script_run
+from conftest import KEY_FIGURE, NOTICE, key_figure, key_figures, open_url, wait_for_script_run
 from playwright.sync_api import Page, expect
 
 APP = "app.py"
@@ -47,14 +47,7 @@ def _write_registry(path: Path, rows: int = 5) -> None:
 
 
 def _open(page: Page, server, path: str) -> None:
-    page.goto(server.url + path, wait_until="domcontentloaded", timeout=LOAD)
-    wait_for_script_run(page, LOAD / 1000)
-    modal = page.get_by_role("dialog").filter(has_text="Page not found")
-    try:      # streamlit/streamlit#9992 on a fresh server's first non-default path
-        modal.wait_for(state="visible", timeout=2000)
-        page.keyboard.press("Escape")
-    except Exception:
-        pass
+    open_url(page, server.url + path, LOAD / 1000)
 
 
 def _download_rows(page: Page, button) -> list[dict]:

@@ -7,23 +7,12 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlparse
 
-from conftest import wait_for_script_run
+from conftest import open_url, wait_for_script_run
 from playwright.sync_api import Page, expect
 
 APP = "app.py"
 LOAD = 120_000
 KARHUTLA = "Kebakaran hutan dan lahan"
-
-
-def _open(page: Page, url: str) -> None:
-    page.goto(url, wait_until="domcontentloaded", timeout=LOAD)
-    wait_for_script_run(page, LOAD / 1000)
-    modal = page.get_by_role("dialog").filter(has_text="Page not found")
-    try:      # streamlit/streamlit#9992 on a fresh server's first non-default path
-        modal.wait_for(state="visible", timeout=2000)
-        page.keyboard.press("Escape")
-    except Exception:
-        pass
 
 
 def _thumb(page: Page, label: str):
@@ -42,7 +31,7 @@ def _new_page(browser, size=(1366, 768)):
 
 def test_hazard_type_link_round_trips(streamlit_server, browser, page, screenshot_dir):
     server = streamlit_server(APP)
-    _open(page, server.url + "/risiko_bencana?wilayah=62")
+    open_url(page, server.url + "/risiko_bencana?wilayah=62")
     page.get_by_role("radiogroup").get_by_text(KARHUTLA, exact=True).click()
     wait_for_script_run(page, LOAD / 1000)
     expect(page).to_have_url(re.compile(r"bahaya=karhutla"), timeout=LOAD)
@@ -52,7 +41,7 @@ def test_hazard_type_link_round_trips(streamlit_server, browser, page, screensho
 
     context, fresh = _new_page(browser)
     try:
-        _open(fresh, link)
+        open_url(fresh, link)
         expect(fresh.get_by_role("radio", name=KARHUTLA)).to_be_checked(timeout=LOAD)
         expect(fresh.get_by_role("heading", name=re.compile(
             r"Posyandu terpapar.*kebakaran hutan", re.I)).first).to_be_visible(timeout=LOAD)
@@ -60,14 +49,14 @@ def test_hazard_type_link_round_trips(streamlit_server, browser, page, screensho
         fresh.screenshot(path=str(screenshot_dir / "link_karhutla_1366.png"))
 
         # The link of the issue: only the indicator names the type.
-        _open(fresh, server.url + "/risiko_bencana?wilayah=62"
-              "&indikator=bahaya_karhutla_posyandu_tinggi")
+        open_url(fresh, server.url + "/risiko_bencana?wilayah=62"
+                 "&indikator=bahaya_karhutla_posyandu_tinggi")
         expect(fresh.get_by_role("radio", name=KARHUTLA)).to_be_checked(timeout=LOAD)
         expect(fresh).to_have_url(re.compile(r"bahaya=karhutla"), timeout=LOAD)
         assert _query(fresh)["indikator"] == "bahaya_karhutla_posyandu_tinggi"
 
         # A type the data do not have: a notice, and the page falls back to every type.
-        _open(fresh, server.url + "/risiko_bencana?wilayah=62&bahaya=gempa_bulan")
+        open_url(fresh, server.url + "/risiko_bencana?wilayah=62&bahaya=gempa_bulan")
         expect(fresh.get_by_text("Nilai 'gempa_bulan' untuk 'bahaya' pada tautan tidak dikenal")
                ).to_be_visible(timeout=LOAD)
         expect(fresh.get_by_role("radio", name="Semua bahaya")).to_be_checked()
@@ -79,7 +68,7 @@ def test_siteplan_and_order_links(streamlit_server, browser, screenshot_dir):
     server = streamlit_server(APP)
     context, fresh = _new_page(browser, (1920, 1080))
     try:
-        _open(fresh, server.url + "/konektivitas?wilayah=62&k=7&radius=7.5&bobot=balita")
+        open_url(fresh, server.url + "/konektivitas?wilayah=62&k=7&radius=7.5&bobot=balita")
         expect(fresh.get_by_text(re.compile(r"^Di mana (hingga )?7 situs"))).to_be_visible(timeout=LOAD)
         expect(fresh.get_by_role("slider", name=re.compile("Jumlah situs"))).to_have_attribute(
             "aria-valuetext", "7")
@@ -90,14 +79,14 @@ def test_siteplan_and_order_links(streamlit_server, browser, screenshot_dir):
         fresh.screenshot(path=str(screenshot_dir / "link_konektivitas_1920.png"))
 
         # A radius off the slider's steps: a notice, and the default 5 km.
-        _open(fresh, server.url + "/konektivitas?wilayah=62&radius=99")
+        open_url(fresh, server.url + "/konektivitas?wilayah=62&radius=99")
         expect(fresh.get_by_text("Nilai '99' untuk 'radius' pada tautan tidak dikenal")) \
             .to_be_visible(timeout=LOAD)
         expect(_thumb(fresh, "Radius jangkauan (km)")).to_have_text("5")
 
         # Peringkat: the order chosen is in the link; another page drops it.
-        _open(fresh, server.url + "/peringkat?indikator=stunting&survei=SSGI+2024"
-              "&banding=SKI+2023&urutan=order_improved")
+        open_url(fresh, server.url + "/peringkat?indikator=stunting&survei=SSGI+2024"
+                 "&banding=SKI+2023&urutan=order_improved")
         expect(fresh.get_by_role("radio", name="Paling membaik")).to_be_checked(timeout=LOAD)
         assert _query(fresh)["urutan"] == "order_improved"
         # the change chart follows that order, labels every compared province with its rank
@@ -108,7 +97,7 @@ def test_siteplan_and_order_links(streamlit_server, browser, screenshot_dir):
         moves = re.findall(r"([A-Z][\w .]+?) \((\d+) → (\d+)\)", text)
         assert len(moves) >= 10 and any(n.endswith("Kalimantan Tengah") for n, _, _ in moves), text
         assert re.search(r"−\d,5", text), text
-        _open(fresh, server.url + "/stunting?urutan=order_improved")
+        open_url(fresh, server.url + "/stunting?urutan=order_improved")
         expect(fresh).not_to_have_url(re.compile("urutan="), timeout=LOAD)
     finally:
         context.close()

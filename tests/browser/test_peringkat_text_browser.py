@@ -7,24 +7,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import wait_for_script_run
+from conftest import open_url, wait_for_script_run
 from playwright.sync_api import Page, expect
 
 APP = "app.py"
 LOAD = 120_000
 RAW = re.compile(r"^(None|nan|NaN|<NA>|NaT|null)$")
 VIEW = "/peringkat?indikator=stunting&survei=SSGI+2024&banding=SKI+2023"
-
-
-def _open(page: Page, url: str) -> None:
-    page.goto(url, wait_until="domcontentloaded", timeout=LOAD)
-    wait_for_script_run(page, LOAD / 1000)
-    modal = page.get_by_role("dialog").filter(has_text="Page not found")
-    try:      # streamlit/streamlit#9992 on a fresh server's first non-default path
-        modal.wait_for(state="visible", timeout=2000)
-        page.keyboard.press("Escape")
-    except Exception:
-        pass
 
 
 def _cells(page: Page) -> list[list[str]]:
@@ -53,7 +42,7 @@ def _cells(page: Page) -> list[list[str]]:
 def test_ranking_table_has_no_raw_values(streamlit_server, page, lang, screenshot_dir):
     server = streamlit_server(APP)
     page.set_viewport_size({"width": 1366, "height": 768})
-    _open(page, server.url + VIEW + ("&lang=en" if lang == "en" else ""))
+    open_url(page, server.url + VIEW + ("&lang=en" if lang == "en" else ""))
     rows = _cells(page)
     assert len(rows) >= 10, rows
     raw = [c for r in rows for c in r if RAW.match(c)]
@@ -72,7 +61,7 @@ def test_ranking_table_has_no_raw_values(streamlit_server, page, lang, screensho
 
 def test_rank_sentence_says_both_numbers(streamlit_server, page, screenshot_dir):
     server = streamlit_server(APP)
-    _open(page, server.url + VIEW + "&wilayah=62")
+    open_url(page, server.url + VIEW + "&wilayah=62")
     box = page.locator(".pp-keyfig").first
     expect(box).to_contain_text(re.compile(
         r"Kalimantan Tengah: peringkat \d+ dari (\d+); \d+ dari (\d+) provinsi yang punya nilai "
@@ -85,6 +74,6 @@ def test_rank_sentence_says_both_numbers(streamlit_server, page, screenshot_dir)
     wait_for_script_run(page, LOAD / 1000)
     page.screenshot(path=str(screenshot_dir / "peringkat_62_1920.png"))
     # Stunting says the same rank for the same survey
-    _open(page, server.url + "/stunting?wilayah=62&survei=SSGI+2024")
+    open_url(page, server.url + "/stunting?wilayah=62&survei=SSGI+2024")
     expect(page.locator(".pp-keyfig").first).to_contain_text(
         f"Kalimantan Tengah: peringkat {m.group(1)} dari {m.group(2)} (SSGI 2024)", timeout=LOAD)

@@ -18,8 +18,9 @@ from PIL import Image
 
 from geo import datasets
 from geo.export import charts, latest_period, long_for, map_data, render
+from geo.export.draw import local_crs, nice_km
 from geo.export.mapdata import period_order
-from geo.export.render import figure, local_crs, nice_km
+from geo.export.render import figure
 from geo.indicators import published
 from geo.indicators import registry as indicators
 from geo.stats import classify as geo_classify

@@ -15,8 +15,9 @@ from pptx import Presentation
 
 from geo import datasets
 from geo.export import long_for, map_data
+from geo.export.draw import HAZARD_HATCH
 from geo.export.mapdata import counted_types, hazard_type_of
-from geo.export.render import HAZARD_HATCH, figure
+from geo.export.render import figure
 from geo.export.text import num
 from geo.hazards import types as ht
 

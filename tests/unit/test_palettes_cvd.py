@@ -17,7 +17,7 @@ import pytest
 colorspacious = pytest.importorskip("colorspacious")
 
 from components.views.spm import STRATA_COLORS  # noqa: E402
-from geo.export.render import HAZARD_COLORS  # noqa: E402
+from geo.export.draw import HAZARD_COLORS  # noqa: E402
 from geo.hazards import types as hazard_types  # noqa: E402
 from geo.indicators import registry  # noqa: E402
 from geo.stats import classify  # noqa: E402
