@@ -27,6 +27,8 @@ CSS = f"""
 @media (max-width: {NARROW_PX}px) {{
   [data-testid="stMain"] h2 {{ font-size: 1.25rem !important; }}
 }}
+.pp-legend-note {{ font-size: .875rem; color: {CAPTION_COLOR}; margin: .5rem 0 0 0;
+  line-height: 1.45; }}
 .pp-sr-only {{ position: absolute !important; width: 1px; height: 1px; padding: 0;
   margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }}
 """

@@ -119,7 +119,8 @@ TEXT: dict[str, tuple[str, str]] = {
                       "Papua Pegunungan and Papua Barat Daya (93–96), shown without data."),
     "download_csv": ("Unduh CSV", "Download CSV"),
     "download_xlsx": ("Unduh XLSX", "Download XLSX"),
-    "download_map": ("Unduh peta", "Download map"),
+    "download_panel": ("Unduh peta (PNG, PDF) dan paket rapat (PPTX)",
+                       "Download the map (PNG, PDF) and the meeting pack (PPTX)"),
     "download_map_png": ("PNG (16:9)", "PNG (16:9)"),
     "download_map_pdf": ("PDF (A4)", "PDF (A4)"),
     "download_map_help": ("Peta ini untuk slide atau cetak: judul, legenda, sumber, skala, "

@@ -183,21 +183,24 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
         with col_map:
             show_map(m, key=key, height=height)
     with col_legend:
+        # the legend and the rules of reading it: one element
+        notes = []
+        if change:
+            notes.append(change_map.text("rule", period=period, compare=change_from))
+        if several and several.split:
+            notes.append(map_periods.text("split_rule", left=split_from, right=period))
+        elif several:
+            notes.append(map_periods.text("timeline_rule", n=len(timeline)))
+        if vals["unstable"].any():
+            notes.append("⚠ " + t("unstable", n=indicators.DEFAULT_MIN_DENOMINATOR))
+        if hatch.any():
+            notes.append(uncertainty.rule_caption())
+        if level != "desa" and not view.projector:
+            notes.append(t("click_to_drill"))
         shown = change.indicator if change else ind
         show_legend(shown.label(lang), shown.unit(lang), labels, colors, counts=counts,
-                    extra=extra_legend, large=view.projector)
-        if change:
-            st.caption(change_map.text("rule", period=period, compare=change_from))
-        if several and several.split:
-            st.caption(map_periods.text("split_rule", left=split_from, right=period))
-        elif several:
-            st.caption(map_periods.text("timeline_rule", n=len(timeline)))
-        if vals["unstable"].any():
-            st.caption("⚠ " + t("unstable", n=indicators.DEFAULT_MIN_DENOMINATOR))
-        if hatch.any():
-            st.caption(uncertainty.rule_caption())
+                    extra=extra_legend, large=view.projector, notes=notes)
         if level != "desa" and not view.projector:
-            st.caption(t("click_to_drill"))
             access.jump_list(layer)
         export_view.export_buttons(view, ind.id, level, period, change_from=change_from
                                    if change else None,

@@ -1,8 +1,9 @@
 """'Unduh peta' (PNG 1920×1080, PDF A4) and 'Unduh paket rapat (PPTX)' under a map's
-legend. Pictures are made by geo.export / geo.export.pack (the same renderer as
-``python -m geo map`` and ``python -m geo pack``), only when asked for: a map picture when
-its download button is clicked (deferred data), the meeting pack after a click on
-"Siapkan"; both are kept per view, so a rerun renders nothing."""
+legend, in a panel drawn when opened (components.lazy). Pictures are made by geo.export /
+geo.export.pack (the same renderer as ``python -m geo map`` and ``python -m geo pack``),
+only when asked for: a map picture when its download button is clicked (deferred data),
+the meeting pack after a click on "Siapkan"; both are kept per view, so a rerun renders
+nothing."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,10 +14,12 @@ import streamlit as st
 
 from components import data, state
 from components.i18n import t
+from components.lazy import lazy_expander
 
 _CACHE: OrderedDict = OrderedDict()
 _LOCK = threading.Lock()
 _MAX = 12
+EXPORT_OPEN = "pp-export-open"     # the download panel's expander
 MIME = {"png": "image/png", "pdf": "application/pdf",
         "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
 
@@ -98,15 +101,24 @@ def pack_bytes(inputs: dict, region: str, lang: str) -> bytes:
 
 def export_buttons(view: state.View, indicator: str, level: str, period: str,
                    change_from: str | None = None, split_from: str | None = None) -> None:
-    """Download buttons of the map shown (PNG, PDF) and of the region's meeting pack."""
+    """Download buttons of the map shown (PNG, PDF) and of the region's meeting pack, in a
+    panel drawn when opened (and kept open from view to view once opened)."""
     if view.projector:
         return
+    box = lazy_expander(t("download_panel"), EXPORT_OPEN)
+    if box is None:
+        return
+    with box:
+        _buttons(view, indicator, level, period, change_from, split_from)
+
+
+def _buttons(view: state.View, indicator: str, level: str, period: str,
+             change_from: str | None, split_from: str | None) -> None:
     region = view.region or ""
     name = _slug("peta", indicator, region or "indonesia",
                  f"{change_from}-{period}" if change_from else
                  f"{split_from}-dan-{period}" if split_from else period)
     inputs = {**_inputs(), "dv": _dv()}
-    st.markdown(f"**{t('download_map')}**")
     c1, c2 = st.columns(2)
     for col, fmt in ((c1, "png"), (c2, "pdf")):
         def make(fmt=fmt):

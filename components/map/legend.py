@@ -11,8 +11,9 @@ from geo.stats import classify as geo_classify
 
 def legend_html(title: str, unit: str, labels: list[str], colors: list[str],
                 counts: list[int] | None = None, extra: list[tuple[str, str]] | None = None,
-                large: bool = False) -> str:
-    """HTML of a legend: one swatch per class, the grey no-data class, extra entries."""
+                large: bool = False, notes: list[str] | None = None) -> str:
+    """HTML of a legend: one swatch per class, the grey no-data class, extra entries, then
+    ``notes`` (how to read it) in small type."""
     size = 22 if large else 15
     rows = []
     entries = list(zip(colors, labels)) + [(geo_classify.NO_DATA_COLOR, t("no_data"))]
@@ -29,12 +30,13 @@ def legend_html(title: str, unit: str, labels: list[str], colors: list[str],
             f"<span style='display:inline-block;width:{size * 1.6}px;height:{size}px;"
             f"{html.escape(style)};margin-right:8px'></span><span>{html.escape(label)}</span></div>")
     head = html.escape(title) + (f" <span style='font-weight:400'>({html.escape(unit)})</span>" if unit else "")
+    rows += [f"<p class='pp-legend-note'>{html.escape(note)}</p>" for note in notes or []]
     return (f"<div class='pp-legend' style='font-size:{size}px;line-height:1.3'>"
             f"<div style='font-weight:700;margin-bottom:4px'>{head}</div>{''.join(rows)}</div>")
 
 
 def show_legend(title: str, unit: str, labels: list[str], colors: list[str],
                 counts: list[int] | None = None, extra: list[tuple[str, str]] | None = None,
-                large: bool = False) -> None:
-    st.markdown(legend_html(title, unit, labels, colors, counts, extra, large),
+                large: bool = False, notes: list[str] | None = None) -> None:
+    st.markdown(legend_html(title, unit, labels, colors, counts, extra, large, notes),
                 unsafe_allow_html=True)

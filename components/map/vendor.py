@@ -81,7 +81,7 @@ CDN_TO_LOCAL: dict[str, str] = {
 #: wait for the CSS before running the map script (default markers then 404).
 LEAFLET_ICON_PATH_JS = "_project/leaflet-icon-path.js"
 
-#: Files the project's map layer loads itself (components.map.view._Assets, not a
+#: Files the project's map layer loads itself (components.map.scripts, not a
 #: folium class): its own script, and the gesture plugin (one finger scrolls the page,
 #: two fingers move the map).
 PETA_MAP_JS = "_project/peta-map.js"

@@ -31,27 +31,17 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from branca.element import MacroElement
-from folium.elements import JSCSSMixin
 from folium.plugins import FastMarkerCluster
 from jinja2 import Template
 from streamlit_folium import st_folium
 
 from components.i18n import fmt_number, pick, t
-from components.map import bundle, uncertainty
-from components.map.offline import leaflet_only, use_local_assets
-from components.map.vendor import (
-    GESTURE_CSS,
-    GESTURE_JS,
-    PETA_MAP_JS,
-    PETA_PERIODS_JS,
-    local_url,
-)
+from components.map import uncertainty
+from components.map.scripts import CLUSTER, map_scripts
 from geo.indicators.registry import Indicator
 from geo.regions import display as geo_display
 from geo.regions import mapfiles
 from geo.stats import classify as geo_classify
-
-use_local_assets()
 
 BORDER = "#4d4d4d"
 
@@ -177,34 +167,6 @@ def _timeline_text() -> dict:
 def _points_text() -> dict:
     return {k: html.escape(t(k)) for k in ("village", "kader", "internet", "strata", "yes", "no",
                                             "sample_badge")} | {"sample": html.escape(t("sample_badge"))}
-
-
-class _Assets(JSCSSMixin, MacroElement):
-    """The scripts and styles of the base map, loaded once, when the one-file bundle
-    (components.map.bundle) could not be built: peta-map.js and gesture handling. The
-    cluster plugin (CLUSTER) is loaded by peta-map.js when a view first draws points."""
-    _template = Template("")
-    default_js = [("peta_map", local_url(PETA_MAP_JS)),
-                  ("peta_periods", local_url(PETA_PERIODS_JS)),
-                  ("leaflet_gesture_handling", local_url(GESTURE_JS))]
-    default_css = [("leaflet_gesture_handling_css", local_url(GESTURE_CSS))]
-
-
-def map_scripts(m: folium.Map) -> None:
-    """Leaflet and the project's map scripts for ``m``: one script and one stylesheet (the
-    bundle), else the separate files."""
-    leaflet_only(m)
-    bundled = bundle.paths()
-    if bundled:
-        m.default_js = [("leaflet", local_url(bundled[0]))]
-        m.default_css = [("leaflet_css", local_url(bundled[1]))]
-    else:
-        m.add_child(_Assets())
-
-
-CLUSTER = {"js": local_url("leaflet.markercluster-1.1.0/leaflet.markercluster.js"),
-           "css": [local_url("leaflet.markercluster-1.1.0/MarkerCluster.css"),
-                   local_url("leaflet.markercluster-1.1.0/MarkerCluster.Default.css")]}
 
 
 class PetaCall(MacroElement):

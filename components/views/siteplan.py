@@ -20,7 +20,8 @@ from components.i18n import plain as md_escape
 from components.kpi import Kpi, show_kpis
 from components.map import files as mapdata
 from components.map.offline import use_local_assets
-from components.map.view import PetaCall, map_scripts, sample_stamp
+from components.map.scripts import map_scripts
+from components.map.view import PetaCall, sample_stamp
 from components.tables import localized
 from components.views.connectivity import download_row, labelled, offline_table
 from geo.connectivity import offline as connectivity
@@ -242,7 +243,7 @@ def _curve(plan: siteplan.Plan) -> None:
 
 class _Plan(PetaCall):
     """The plan drawn by peta-map.js (``PetaMap.plan``), which this map loads
-    (components.map.view.map_scripts): the regions from their geometry file, the sites,
+    (components.map.scripts.map_scripts): the regions from their geometry file, the sites,
     circles and Posyandu from compact rows. Drawn with folium's GeoJson, tooltips and
     markers, the plan of province 62 (593 Posyandu, 20 sites) cost about half a second of
     server time per view; this costs milliseconds."""

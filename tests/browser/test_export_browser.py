@@ -50,9 +50,12 @@ def test_map_and_pack_downloads(server, page, external_requests, failed_requests
 
     page.goto(server.url + "/stunting?wilayah=62", wait_until="domcontentloaded")
     wait_for_script_run(page, 120)
-    expect(page.get_by_text("Unduh peta", exact=True)).to_be_visible(timeout=120_000)
     page.frame_locator(ST_FOLIUM_IFRAME).first.locator(CHOROPLETH).first.wait_for(
         state="visible", timeout=120_000)
+    # the download panel under the legend, drawn when opened
+    panel = page.get_by_test_id("stExpander").filter(has_text="Unduh peta (PNG, PDF)")
+    panel.locator("summary").click()
+    expect(page.get_by_role("button", name="PNG (16:9)")).to_be_visible(timeout=120_000)
     SHOTS.mkdir(exist_ok=True)
     _screenshot(page, SHOTS / "export-stunting-62-1920.png")
     with page.expect_download(timeout=120_000) as download:

@@ -325,7 +325,7 @@ def test_dashboard_map_loads_only_local_assets():
     for rel in MAP_ASSETS:
         assert f"/* --- {rel} --- */" in text, rel
     # the cluster plugin, loaded by peta-map.js when a view first draws points
-    from components.map.view import CLUSTER
+    from components.map.scripts import CLUSTER
     links += [CLUSTER["js"], *CLUSTER["css"]]
     for url in links:
         assert (VENDOR_DIR / url.removeprefix(VENDOR_BASE + "/")).is_file(), url
