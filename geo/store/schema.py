@@ -31,12 +31,22 @@ def current(conn) -> str | None:
     return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def upgrade(engine) -> tuple[str | None, str]:
-    """Migrate to the newest revision; returns (before, after)."""
+def upgrade(engine, target: str = "head") -> tuple[str | None, str]:
+    """Migrate to the newest revision (or ``target``); returns (before, after)."""
     from alembic import command
     with engine.begin() as conn:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK})
         before = current(conn)
-        if before != head():
-            command.upgrade(_config(conn), "head")
+        if before != (head() if target == "head" else target):
+            command.upgrade(_config(conn), target)
+        return before, current(conn)
+
+
+def downgrade(engine, target: str) -> tuple[str | None, str]:
+    """Migrate back to revision ``target``; returns (before, after)."""
+    from alembic import command
+    with engine.begin() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK})
+        before = current(conn)
+        command.downgrade(_config(conn), target)
         return before, current(conn)

@@ -19,6 +19,8 @@ PostGIS store (geo.store.postgis) and the meeting records (geo.meeting.access) â
 """
 from __future__ import annotations
 
+import re
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -29,6 +31,8 @@ from geo.config import DataDirError
 from geo.registry.cells import per_value
 from geo.store.base import EDITOR, AuthError, User
 
+#: a code in its dotted form, ASCII digits only (normalize_code returns it unchanged)
+_DOTTED = re.compile(r"\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?", re.ASCII)
 #: column holding each row's region code, per kind
 REGION_COLUMN = {"posyandu": "kode_desa", "indikator": "code", "batas_provinsi": "code",
                  "batas_kabupaten": "code", "batas_kecamatan": "code", "batas_desa": "code"}
@@ -66,15 +70,32 @@ def acting_user(store, user: User | None, roles, *, login: str, refused: str) ->
     return fresh
 
 
+def _normal(value) -> str | None:
+    """A declared code, normalised (None when blank or not a code); a code already in
+    dotted form is itself (what normalize_code gives it, without its slower checks)."""
+    if not isinstance(value, str):
+        return None
+    if _DOTTED.fullmatch(value):
+        return value
+    return normalize_code(value) if value.strip() else None
+
+
 def _declared(kind: str, data) -> pd.Series:
     """Each row's declared region code, normalised (None when blank or not a code)."""
     col = REGION_COLUMN.get(kind)
     if col is None or col not in data.columns:
         return pd.Series([None] * len(data), index=data.index, dtype=object)
-    raw = data[col].to_numpy(dtype=object)
-    return pd.Series(per_value(raw, lambda v: normalize_code(v)
-                               if isinstance(v, str) and v.strip() else None),
-                     index=data.index, dtype=object)     # once per distinct code
+    values = data[col]
+    if isinstance(values.dtype, pd.StringDtype):    # text: once per distinct value
+        groups, distinct = pd.factorize(values)
+        codes = np.asarray(distinct, dtype=object).copy()
+        dotted = pd.Series(distinct, dtype=values.dtype).str.fullmatch(_DOTTED.pattern)
+        odd = np.flatnonzero(~dotted.to_numpy(dtype=bool, na_value=False))
+        codes[odd] = [_normal(v) for v in codes[odd]]
+        # group -1 (missing) takes the None appended last
+        return pd.Series(np.append(codes, None)[groups], index=data.index, dtype=object)
+    return pd.Series(per_value(values.to_numpy(dtype=object), _normal), index=data.index,
+                     dtype=object)     # once per distinct code
 
 
 def _points(data) -> np.ndarray:
@@ -96,8 +117,7 @@ def _points(data) -> np.ndarray:
 def _village_known(codes: pd.Series) -> np.ndarray:
     """Whether each code is a village of the Kemendagri list (what the join counts by)."""
     from geo.regions.boundaries import village_codes_sorted
-    values = np.array([c if isinstance(c, str) else "" for c in codes], dtype=str)
-    return np.isin(values, village_codes_sorted())
+    return pd.Series(codes, dtype=object).isin(village_codes_sorted().tolist()).to_numpy()
 
 
 def placement(data, declared: pd.Series | None = None) -> pd.DataFrame:

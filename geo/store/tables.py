@@ -1,24 +1,35 @@
 """The PostGIS store's data tables: ``posyandu`` (Point, SRID 4326), ``bahaya`` and
 ``batas`` (geometries) and ``indikator``, one row per data row of a version.
 
-How a version's (Geo)DataFrame becomes rows of its kind's table and back: the fixed typed
-columns of the Posyandu registry, every other column in the JSONB ``attrs``, geometries in
-EPSG:4326; and the copy of one version's rows inside or outside a region scope into a new
-version. The version bookkeeping (``peta_version``, ``peta_current``, conflicts) is in
-geo.store.postgis.
+Each table is partitioned by version (``PARTITION BY LIST (version_id)``): a version's rows
+are one table of their own, ``<table>_v<seq>`` (``seq`` of ``peta_version``). A change
+fills a new plain table — the rows it keeps from another version (``INSERT … SELECT``)
+and its own (binary ``COPY``, geo.store.copy) — builds its GiST index once the rows are
+in (a sorted build, instead of updating an index row by row), then attaches it as the
+version's partition; the table's ``CHECK (version_id = …)`` lets PostgreSQL attach it
+without reading it again. All of it inside the change's one transaction
+(geo.store.changes): a failed or killed save leaves no table behind.
+
+How a version's (Geo)DataFrame becomes rows and back: the fixed typed columns of the
+Posyandu registry (``status_titik`` included since 0004), every other column in the JSONB
+``attrs`` (NULL when there is none: nothing for the server to parse), geometries in
+EPSG:4326.
 """
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import text
 
 from geo.registry.cells import per_value
+from geo.store.copy import Column, copy_rows
 from geo.workspace import KINDS
 
 TABLE = {"posyandu": "posyandu", "bahaya": "bahaya", "indikator": "indikator",
@@ -29,12 +40,18 @@ POSYANDU_COLUMNS = ("id", "nama", "kode_desa", "lat", "lon", "strata", "jumlah_k
                     "kader_terlatih", "balita_sasaran", "balita_ditimbang", "balita_stunting",
                     "aktif", "internet", "layanan_kesehatan", "layanan_pendidikan",
                     "layanan_pekerjaan_umum", "layanan_perumahan", "layanan_trantibumlinmas",
-                    "layanan_sosial", "sampel")
+                    "layanan_sosial", "sampel", "status_titik")
+#: fixed columns a saved registry may lack (0004): read back only when it had them
+_OPTIONAL = ("status_titik",)
 _INTS = ("jumlah_kader", "kader_terlatih", "balita_sasaran", "balita_ditimbang",
          "balita_stunting")
 _BOOLS = ("aktif", "internet", "layanan_kesehatan", "layanan_pendidikan",
           "layanan_pekerjaan_umum", "layanan_perumahan", "layanan_trantibumlinmas",
           "layanan_sosial")
+#: wire type of each fixed Posyandu column in the COPY
+_TYPES = {"lat": "float8", "lon": "float8", **{c: "int4" for c in _INTS},
+          **{c: "bool" for c in (*_BOOLS, "sampel")}}
+_VERSION_ID = re.compile(r"[0-9A-Za-z_.-]+")
 _IN_SCOPE = ("(wilayah = ANY(CAST(:scope AS text[])) OR EXISTS (SELECT 1 FROM "
              "unnest(CAST(:scope AS text[])) s WHERE wilayah LIKE s || '.%'))")
 
@@ -59,72 +76,61 @@ def _json_value(v):
     return v
 
 
-def _objects(s: pd.Series) -> list:
-    """A column as Python values for psycopg (None for missing)."""
-    if s.dtype.kind == "f":
-        arr = s.to_numpy(dtype=float)
-        out = arr.astype(object)
-        out[np.isnan(arr)] = None
-        return out.tolist()
-    if isinstance(s.dtype, (pd.Int64Dtype, pd.BooleanDtype)):
-        return s.to_numpy(dtype=object, na_value=None).tolist()
-    out = s.to_numpy(dtype=object)
-    out[pd.isna(out)] = None
-    return out.tolist()
-
-
-def _binary_rows(frame: gpd.GeoDataFrame):
-    """The rows of a Posyandu version as Python values for a binary COPY: JSONB as its
-    binary form (version 1 + text), the point as EWKB with SRID 4326 (None: no point)."""
-    n = len(frame)
-    geoms = shapely.set_srid(np.asarray(frame.geometry.values, dtype=object), 4326)
-    has = ~shapely.is_missing(geoms)
-    wkb = np.full(n, None, dtype=object)
-    if has.any():
-        wkb[has] = shapely.to_wkb(geoms[has], include_srid=True, flavor="extended")
-    attrs = per_value(frame["attrs"].to_numpy(dtype=object),
-                      lambda a: None if a is None else b"\x01" + a.encode("utf-8"))
-    values = {c: _objects(frame[c]) for c in ("wilayah", "baris", *POSYANDU_COLUMNS)}
-    for c in (*_INTS, "baris"):
-        values[c] = [None if v is None else int(v) for v in values[c]]
-    cols = [[frame["version_id"].iloc[0]] * n, values["wilayah"], values["baris"],
-            *(values[c] for c in POSYANDU_COLUMNS), attrs.tolist(), wkb.tolist()]
-    return zip(*cols)
-
-
-COPY_TYPES = ("text", "text", "int4", "text", "text", "text", "float8", "float8", "text",
-              *(["int4"] * len(_INTS)), *(["bool"] * (len(_BOOLS) + 1)), "bytea", "bytea")
-
-
-def copy_posyandu(conn, frame: gpd.GeoDataFrame) -> None:
-    """Rows of one Posyandu version into the ``posyandu`` table with psycopg's binary COPY,
-    inside the caller's transaction (``conn``: a SQLAlchemy connection on psycopg). JSONB
-    and geometry travel as bytes in their binary wire forms (``bytea`` on the client side:
-    the server reads them with the column's own receive function)."""
-    cols = ("version_id", "wilayah", "baris", *POSYANDU_COLUMNS, "attrs", "geom")
-    raw = conn.connection.driver_connection
-    with raw.cursor() as cur:
-        with cur.copy(f"COPY posyandu ({', '.join(cols)}) FROM STDIN (FORMAT BINARY)") as cp:
-            cp.set_types(list(COPY_TYPES))
-            for row in _binary_rows(frame):
-                cp.write_row(row)
-
-
-def _attrs_json(data: pd.DataFrame, extra: list) -> list[str]:
-    """Each row's extra columns as JSON text (geopandas writes with COPY, which would print
-    a dict as Python repr): every column's values encoded once per distinct value, then
-    joined row by row — the text ``json.dumps`` of the row's dict gives."""
+def _attrs_json(data: pd.DataFrame, extra: list):
+    """Each row's extra columns as JSON text — the text ``json.dumps`` of the row's dict
+    gives —, as a pyarrow array (None, stored as NULL, when there are none): every
+    column's ``"key": value`` encoded once per distinct value, joined row by row."""
     if not extra:
-        return ["{}"] * len(data)
+        return None
     parts = []
     for k in extra:
+        key = json.dumps(str(k), ensure_ascii=False) + ": "
         vals = per_value(data[k].astype(object).to_numpy(dtype=object),
-                         lambda v: json.dumps(_json_value(v), ensure_ascii=False))
-        parts.append(json.dumps(str(k), ensure_ascii=False) + ": " + vals.astype(object))
-    joined = parts[0]
-    for p in parts[1:]:
-        joined = joined + ", " + p
-    return ("{" + joined + "}").tolist()
+                         lambda v, key=key: key + json.dumps(_json_value(v),
+                                                             ensure_ascii=False))
+        parts.append(pa.array(vals, type=pa.large_string()))
+    def text(t):
+        return pa.scalar(t, type=pa.large_string())
+    joined = pc.binary_join_element_wise(*parts, text(", ")) if len(parts) > 1 else parts[0]
+    return pc.binary_join_element_wise(text("{"), joined, text("}"), text(""))
+
+
+def partition_name(kind: str, seq: int) -> str:
+    """The table holding the rows of version number ``seq`` of ``kind``."""
+    return f"{TABLE[kind]}_v{int(seq)}"
+
+
+def version_literal(vid: str) -> str:
+    """A version id as an SQL literal (DDL takes no parameters); ids are generated by the
+    store (letters, digits, ``-``), anything else is refused."""
+    if not _VERSION_ID.fullmatch(vid):
+        raise ValueError(f"id versi tidak sah: {vid!r}")
+    return f"'{vid}'"
+
+
+def version_columns(kind: str, data, vid: str, codes: pd.Series) -> list[Column]:
+    """The COPY columns of a version's rows: version id, region (``codes``), row number,
+    the fixed columns, the other columns as JSON (``attrs``), the geometry in EPSG:4326."""
+    fixed = _fixed_columns(kind)
+    geo = GEO[kind] and isinstance(data, gpd.GeoDataFrame)
+    skip = {"baris", "geometry", *fixed}
+    if geo:
+        skip.add(data.geometry.name)
+    extra = [c for c in data.columns if c not in skip]
+    baris = (pd.to_numeric(data["baris"], errors="coerce") if "baris" in data.columns
+             else np.arange(1, len(data) + 1))
+    cols = [Column("version_id", "text", vid),
+            Column("wilayah", "text", codes.to_numpy(dtype=object)),
+            Column("baris", "int4", baris)]
+    cols += [Column(c, _TYPES.get(c, "text"), data[c] if c in data.columns else None)
+             for c in fixed]
+    cols.append(Column("attrs", "jsonb", _attrs_json(data, extra)))
+    if geo:
+        geom = data.geometry
+        if geom.crs is not None and geom.crs.to_epsg() != 4326:
+            geom = geom.to_crs(4326)
+        cols.append(Column("geom", "geometry", geom.values))
+    return cols
 
 
 class DataTablesMixin:
@@ -149,72 +155,63 @@ class DataTablesMixin:
                                     conn, params={"v": vid})
             manifest = conn.execute(text("SELECT manifest FROM peta_version WHERE id = :v"),
                                     {"v": vid}).scalar() or {}
-        attrs = pd.DataFrame([a or {} for a in frame.pop("attrs")], index=frame.index)
-        for c in attrs.columns:
-            frame[c] = attrs[c]
-        for c in _INTS:
-            if c in frame:
-                frame[c] = pd.array(frame[c].astype("Float64").round(), dtype="Int64")
-        for c in _BOOLS:
-            if c in frame:
-                frame[c] = pd.array(frame[c], dtype="boolean")
-        if "sampel" in frame:
-            frame["sampel"] = frame["sampel"].fillna(False).astype(bool)
-        order = [c for c in manifest.get("columns", []) if c in frame.columns]
-        rest = [c for c in frame.columns if c not in order]
-        frame = frame[order + rest]
-        if "geometry" in frame.columns and "geometry" in order:
-            pass
-        if isinstance(frame, gpd.GeoDataFrame):
-            frame = frame.set_geometry("geometry")
-        return frame
+        return _as_frame(frame, manifest)
 
-    def _rows_frame(self, kind: str, data, vid: str, codes: pd.Series):
-        fixed = _fixed_columns(kind)
-        geo = GEO[kind] and isinstance(data, gpd.GeoDataFrame)
-        skip = {"baris", "geometry", *fixed}
-        if geo:
-            skip.add(data.geometry.name)
-        extra = [c for c in data.columns if c not in skip]
-        out = pd.DataFrame({"version_id": vid, "wilayah": codes.to_numpy()}, index=data.index)
-        out["baris"] = (pd.to_numeric(data["baris"], errors="coerce").astype("Int64")
-                        if "baris" in data.columns else pd.array(range(1, len(data) + 1),
-                                                                 dtype="Int64"))
-        for c in fixed:
-            out[c] = data[c] if c in data.columns else None
-        out["attrs"] = _attrs_json(data, extra)
-        if geo:
-            frame = data.to_crs(4326) if data.crs is not None and data.crs.to_epsg() != 4326 \
-                else data
-            out = gpd.GeoDataFrame(out, geometry=frame.geometry.values, crs=4326)
-            out = out.rename_geometry("geom")
-        return out
+    def _new_rows(self, conn, kind: str, vid: str, seq: int) -> str:
+        """A new plain table for the rows of version ``vid`` (number ``seq``): the data
+        table's columns, no index yet, only rows of this version."""
+        part = partition_name(kind, seq)
+        conn.execute(text(f"CREATE TABLE {part} (LIKE {TABLE[kind]} INCLUDING DEFAULTS, "
+                          f"CONSTRAINT {part}_versi CHECK (version_id = "
+                          f"{version_literal(vid)}))"))
+        return part
 
-    def _write_rows(self, conn, kind: str, frame) -> None:
-        from sqlalchemy.dialects.postgresql import JSONB
-        if not len(frame):
-            return
-        if kind == "posyandu" and isinstance(frame, gpd.GeoDataFrame):
-            copy_posyandu(conn, frame)
-            return
-        dtype = {"attrs": JSONB}
-        if isinstance(frame, gpd.GeoDataFrame):
-            from geoalchemy2 import Geometry
-            gtype = "POINT" if kind == "posyandu" else "GEOMETRY"
-            dtype["geom"] = Geometry(gtype, srid=4326)
-            frame.to_postgis(TABLE[kind], conn, if_exists="append", index=False, dtype=dtype,
-                             chunksize=5000)
-        else:
-            pd.DataFrame(frame).to_sql(TABLE[kind], conn, if_exists="append", index=False,
-                                       dtype=dtype, chunksize=5000, method="multi")
+    def _attach(self, conn, kind: str, vid: str, part: str) -> None:
+        """Make ``part`` the partition of version ``vid``: PostgreSQL builds its indexes
+        (the data table's GiST) on the rows now in it, and skips checking them (the CHECK
+        constraint says they are all of ``vid``)."""
+        conn.execute(text(f"ALTER TABLE {TABLE[kind]} ATTACH PARTITION {part} "
+                          f"FOR VALUES IN ({version_literal(vid)})"))
 
-    def _copy_rows(self, conn, kind: str, src: str, dst: str, scope, inside: bool) -> None:
-        """Copy rows of version ``src`` to ``dst``: those inside ``scope`` (or outside)."""
+    def _write_rows(self, conn, kind: str, columns: list[Column], n: int, part: str) -> int:
+        """The new rows of a version into its table ``part`` (binary COPY); their count."""
+        return copy_rows(conn, part, columns, n) if n else 0
+
+    def _copy_rows(self, conn, kind: str, src: str, dst: str, part: str, scope,
+                   inside: bool) -> int:
+        """Copy rows of version ``src`` into ``part``, the table of version ``dst``: those
+        inside ``scope`` (or outside); their count."""
         table = TABLE[kind]
         cols = ", ".join(("wilayah", "baris", *_fixed_columns(kind), "attrs",
                           *(("geom",) if GEO[kind] else ())))
         cond = "" if scope is None else (" AND " + ("" if inside else "NOT ") +
                                          f"COALESCE({_IN_SCOPE}, false)")
-        conn.execute(text(f"INSERT INTO {table} (version_id, {cols}) SELECT :dst, {cols} "
-                          f"FROM {table} WHERE version_id = :src{cond}"),
-                     {"dst": dst, "src": src, **({"scope": list(scope)} if scope else {})})
+        return conn.execute(
+            text(f"INSERT INTO {part} (version_id, {cols}) SELECT :dst, {cols} "
+                 f"FROM {table} WHERE version_id = :src{cond}"),
+            {"dst": dst, "src": src, **({"scope": list(scope)} if scope else {})}).rowcount
+
+
+def _as_frame(frame, manifest: dict):
+    """Rows read back as the frame that was saved: ``attrs`` spread into its columns,
+    counts and flags in their nullable types, the saved column order."""
+    attrs = pd.DataFrame([a or {} for a in frame.pop("attrs")], index=frame.index)
+    for c in attrs.columns:
+        frame[c] = attrs[c]
+    for c in _INTS:
+        if c in frame:
+            frame[c] = pd.array(frame[c].astype("Float64").round(), dtype="Int64")
+    for c in _BOOLS:
+        if c in frame:
+            frame[c] = pd.array(frame[c], dtype="boolean")
+    if "sampel" in frame:
+        frame["sampel"] = frame["sampel"].fillna(False).astype(bool)
+    saved = manifest.get("columns") or []
+    frame = frame.drop(columns=[c for c in _OPTIONAL if c in frame and c not in saved
+                                and frame[c].isna().all()])
+    order = [c for c in saved if c in frame.columns]
+    rest = [c for c in frame.columns if c not in order]
+    frame = frame[order + rest]
+    if isinstance(frame, gpd.GeoDataFrame):
+        frame = frame.set_geometry("geometry")
+    return frame

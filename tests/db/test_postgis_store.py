@@ -39,7 +39,7 @@ def test_schema_postgis_point_gist_and_status(store):
     assert (gtype, srid) == ("POINT", 4326)
     assert any("USING gist (geom)" in d for d in indexes)
     status = store.status()
-    assert status["schema_version"] == status["schema_head"] == "0003_meeting"
+    assert status["schema_version"] == status["schema_head"] == "0004_version_partitions"
     assert status["current"]["posyandu"] is None and status["counts"]["posyandu"] == 0
 
 

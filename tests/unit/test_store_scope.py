@@ -6,8 +6,8 @@ import pytest
 
 from geo.importers.report import ImportReport
 from geo.store import User, WorkspaceConflict, get_store, in_scope
-from geo.store.postgis import _overlaps
 from geo.store.scope import apply_scope
+from geo.store.versions import overlaps
 
 
 def test_in_scope_by_code_prefix():
@@ -17,8 +17,8 @@ def test_in_scope_by_code_prefix():
 
 
 def test_scopes_overlap():
-    assert _overlaps(["62.03"], ["62.03.01"]) and _overlaps(None, ["62.03"])
-    assert not _overlaps(["62.03"], ["62.71"]) and not _overlaps(["62.03"], ["62.031"])
+    assert overlaps(["62.03"], ["62.03.01"]) and overlaps(None, ["62.03"])
+    assert not overlaps(["62.03"], ["62.71"]) and not overlaps(["62.03"], ["62.031"])
 
 
 def test_apply_scope_refuses_and_names_rows_outside():
@@ -158,3 +158,18 @@ def test_without_boundaries_points_cannot_be_checked_and_are_refused(monkeypatch
     (row,) = rep.problems.to_dict("records")
     assert len(kept) == 0 and "data batas wilayah belum tersedia" in row["pesan"]
     assert str(tmp_path) not in row["pesan"]
+
+
+def test_declared_codes_of_text_and_object_columns_agree():
+    """A text column is normalised once per distinct value (a dotted code as it is); the
+    result is normalize_code's for every cell, as for any other column."""
+    from geo.codes import normalize_code
+    from geo.store.scope import _declared
+    cells = ["62.03", " 62.03 ", "6203", "62.03\n", "", "  ", None, "٦٢.٠٣", "62.3",
+             "62.03.01.2001", "6271011001", "62.03.01.2001", "abc", "62.03.01.2001x"]
+    expected = [normalize_code(v) if isinstance(v, str) and v.strip() else None
+                for v in cells]
+    for dtype in ("str", object):
+        got = _declared("posyandu", pd.DataFrame({"kode_desa": pd.Series(cells,
+                                                                          dtype=dtype)}))
+        assert got.tolist() == expected, dtype
