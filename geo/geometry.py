@@ -1,8 +1,12 @@
 """Geometry helpers shared by the loaders, importers, generators and display layers."""
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import shapely
+
+_PREPARE_LOCK = threading.Lock()
 
 
 def polygon_parts(geom) -> list[shapely.Polygon]:
@@ -24,3 +28,12 @@ def as_multipolygons(geoms) -> np.ndarray:
     if single.any():
         geoms[single] = [shapely.MultiPolygon([g]) for g in geoms[single]]
     return geoms
+
+
+def prepare_shared(geoms) -> None:
+    """``shapely.prepare`` for geometry objects that other threads may hold too (a cached
+    layer's polygons): GEOS attaches the prepared geometry to the object in place, and two
+    threads preparing the same object at once may corrupt memory. One at a time; an
+    object already prepared is left as it is."""
+    with _PREPARE_LOCK:
+        shapely.prepare(geoms)

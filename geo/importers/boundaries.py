@@ -42,6 +42,7 @@ import pandas as pd
 import shapely
 
 from geo.codes import LEVELS, PARTS, level_of, normalize_code
+from geo.geometry import prepare_shared
 from geo.importers import names as namematch
 from geo.importers.report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
 from geo.importers.vector import (
@@ -143,7 +144,7 @@ class _Parents:
         if code not in self._cache:
             poly = self._level(level_of(code), code[:2]).get(code)
             if poly is not None and not poly.is_empty:
-                shapely.prepare(poly)
+                prepare_shared(poly)   # a cached boundary's own polygon object
             else:
                 poly = None
             self._cache[code] = poly

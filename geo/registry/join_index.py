@@ -30,6 +30,7 @@ from pyproj import Geod
 
 from geo.codes import LEVELS, truncate
 from geo.codetable import CodeTable
+from geo.geometry import prepare_shared
 
 _GEOD = Geod(ellps="WGS84")
 PARALLEL_MIN = 50_000  # points; below this one thread is faster than starting two
@@ -110,7 +111,7 @@ def build_index(layer: gpd.GeoDataFrame | None = None) -> JoinIndex:
         layer = analysis_layer()
     geoms = np.array(layer.geometry.values, dtype=object)
     tree = shapely.STRtree(geoms)
-    shapely.prepare(geoms)
+    prepare_shared(geoms)     # the layer's own polygon objects (cached, shared)
     probe = shapely.point_on_surface(geoms)
     px, py = shapely.get_x(probe), shapely.get_y(probe)
     for _ in range(2):
