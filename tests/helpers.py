@@ -1,8 +1,6 @@
 """Small builders shared by test modules (``from tests.helpers import ...``)."""
 from __future__ import annotations
 
-import html.parser as html_parser
-
 import geopandas as gpd
 import pandas as pd
 import shapely
@@ -90,51 +88,26 @@ def boundary_frame(n: int = 1, level: str = "kabupaten") -> gpd.GeoDataFrame:
                                       for i in range(n)], crs="EPSG:4326")
 
 
-class _KeyFigureParser(html_parser.HTMLParser):
-    """Reads components.kpi's definition list: label (without its help mark), value, help."""
-
-    def __init__(self):
-        super().__init__()
-        self.figures: list[dict] = []
-        self._in: str | None = None     # "dt", "dd", "tip", "mark"
-        self._stack: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        cls = dict(attrs).get("class") or ""
-        if tag == "dt":
-            self.figures.append({"label": "", "value": "", "help": ""})
-            self._in = "dt"
-        elif tag == "dd":
-            self._in = "dd"
-        elif tag == "span" and "pp-kf-tip" in cls:
-            self._stack.append(self._in or "")
-            self._in = "tip"
-        elif tag == "span" and dict(attrs).get("aria-hidden") == "true":
-            self._stack.append(self._in or "")
-            self._in = "mark"
-
-    def handle_endtag(self, tag):
-        if tag == "span" and self._in in ("tip", "mark"):
-            self._in = self._stack.pop() or None
-        elif tag in ("dt", "dd"):
-            self._in = None
-
-    def handle_data(self, data):
-        if self.figures and self._in in ("dt", "dd", "tip"):
-            key = {"dt": "label", "dd": "value", "tip": "help"}[self._in]
-            self.figures[-1][key] += data
+def parse_key_figures(markup: str) -> list[dict]:
+    """label (without its help mark), value and help of each figure of components.kpi's
+    definition list."""
+    import lxml.html
+    figures = []
+    for item in lxml.html.fromstring(markup).iterfind(".//dl/div"):
+        dt, dd = item.find("dt"), item.find("dd")
+        tip = dt.find(".//span[@class='pp-kf-tip']")
+        help_text = tip.text_content() if tip is not None else ""
+        for mark in dt.findall(".//span[@class='pp-kf-help']"):
+            mark.drop_tree()
+        figures.append({"label": dt.text_content(), "value": dd.text_content(),
+                        "help": help_text})
+    return figures
 
 
 def key_figures(at, field: str = "value") -> dict[str, str]:
     """{label: value} (or help) of the key figures an AppTest run drew (components.kpi)."""
-    out = {}
-    for m in at.markdown:
-        if "pp-kfs" not in m.value:
-            continue
-        parser = _KeyFigureParser()
-        parser.feed(m.value)
-        out.update({f["label"].strip(): f[field].strip() for f in parser.figures})
-    return out
+    return {f["label"].strip(): f[field].strip() for m in at.markdown if "pp-kfs" in m.value
+            for f in parse_key_figures(m.value)}
 
 
 def region_tables(at) -> list[pd.DataFrame]:

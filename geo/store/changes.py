@@ -108,6 +108,13 @@ class ChangesMixin:
         return acting_user(self, user, DATA_ROLES, login="mengubah data memerlukan login editor",
                            refused="bukan editor")
 
+    def _begin(self, conn, kind, scope, base_version) -> str | None:
+        """Start a change of ``kind``: lock it, refuse a stale base version; the current
+        version id (None: no data yet)."""
+        cur = self._lock(conn, kind)
+        self._check_base(conn, kind, scope, base_version)
+        return cur
+
     def _check_base(self, conn, kind, scope, base_version) -> None:
         """Refuse a change based on an older version than the latest one that touched the
         editor's region (no silent last-writer-wins); ``None`` skips the check."""
@@ -158,8 +165,7 @@ class ChangesMixin:
         vid = new_id()
         columns = version_columns(kind, data, vid, codes)
         with storage_errors(), self.engine.begin() as conn:
-            cur = self._lock(conn, kind)
-            self._check_base(conn, kind, scope, base_version)
+            cur = self._begin(conn, kind, scope, base_version)
             seq = self._insert_version(
                 conn, kind, vid, "impor", user, scope, name=str(name), source=str(source),
                 sha256=source_sha256, base=base_version,
@@ -185,8 +191,7 @@ class ChangesMixin:
         user = self._editor(user)
         scope = self._scope_of(user)
         with storage_errors(), self.engine.begin() as conn:
-            cur = self._lock(conn, kind)
-            self._check_base(conn, kind, scope, base_version)
+            cur = self._begin(conn, kind, scope, base_version)
             if version is None:
                 # the version just before the latest one that touched the region
                 rows = conn.execute(text("SELECT id, scope FROM peta_version WHERE kind = :k "
@@ -224,8 +229,7 @@ class ChangesMixin:
         user = self._editor(user)
         scope = self._scope_of(user)
         with storage_errors(), self.engine.begin() as conn:
-            cur = self._lock(conn, kind)
-            self._check_base(conn, kind, scope, base_version)
+            cur = self._begin(conn, kind, scope, base_version)
             if cur is None:
                 return
             vid = new_id()

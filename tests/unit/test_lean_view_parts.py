@@ -13,15 +13,9 @@ from components.map import bundle
 from components.map.vendor import VENDOR_DIR
 from components.notices import notice_text
 from geo.datasets import SAMPLE_HAZARDS, SAMPLE_POSYANDU, DatasetInfo
-from tests.helpers import _KeyFigureParser
+from tests.helpers import parse_key_figures
 
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+?)['"]?\s*\)""")
-
-
-def _figures(html: str) -> list[dict]:
-    parser = _KeyFigureParser()
-    parser.feed(html)
-    return parser.figures
 
 
 def test_key_figures_are_one_list_with_every_label_value_and_help():
@@ -30,7 +24,7 @@ def test_key_figures_are_one_list_with_every_label_value_and_help():
     html = key_figures_html(kpis, "Angka utama — Kalimantan Tengah")
     assert html.count("<dl") == 1 and html.count("<dt>") == 3 and html.count("<dd>") == 3
     assert "aria-label='Angka utama — Kalimantan Tengah'" in html
-    assert [(f["label"].strip(), f["value"], f["help"]) for f in _figures(html)] == [
+    assert [(f["label"].strip(), f["value"], f["help"]) for f in parse_key_figures(html)] == [
         ("Posyandu", "2.573", ""), ("Posyandu terjangkau", "5 dari 5", ""),
         ("Posyandu di zona bahaya tinggi", "35.648", "Banjir 32; Tanah longsor 7")]
     # the help can be reached by keyboard (its mark is focusable) and is in the label's text
@@ -41,7 +35,7 @@ def test_key_figures_show_file_text_as_text():
     hostile = "<img src=x onerror=alert(1)>"
     html = key_figures_html([Kpi(hostile, hostile, help=hostile)], "x' onmouseover='y")
     assert "<img" not in html and "onmouseover='y" not in html
-    (fig,) = _figures(html)
+    (fig,) = parse_key_figures(html)
     assert fig["label"].strip() == fig["value"] == fig["help"] == hostile
 
 
