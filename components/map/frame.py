@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from components.map.view import MapParts, show_map
 
@@ -37,8 +38,12 @@ class Frame:
     pending: tuple[MapParts, str, int] | None = None
 
     def show(self, parts: MapParts, key: str, height: int) -> None:
-        """The map of this view, drawn into the row once the page has run."""
-        self.pending = (parts, key, height)
+        """The map of this view, drawn into its row now, as an element of the shell (not of
+        the page), before the page writes what comes below the map."""
+        ctx = get_script_run_ctx()
+        with (ctx.run_with_active_hash(ctx.pages_manager.main_script_hash) if ctx
+              else contextlib.nullcontext()), self.map_col:
+            show_map(parts, key=key, height=height)
 
     def to_below(self) -> None:
         """What the page writes from now on goes below the map row."""
@@ -67,7 +72,3 @@ def run_page(projector: bool):
             yield frame
     finally:
         _LOCAL.frame = None
-    if frame.pending is not None:
-        parts, key, height = frame.pending
-        with frame.map_col:
-            show_map(parts, key=key, height=height)
