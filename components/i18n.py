@@ -379,6 +379,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "national": ("Indonesia (nasional)", "Indonesia (national)"),
     "year": ("Tahun", "Year"),
     "trend_title": ("Tren {indicator} — {region}", "{indicator} trend — {region}"),
+    "trend_alt": ("Grafik garis: {title}, dengan garis nasional dan target nasional; nilainya "
+                  "ada di tabel di bawah grafik.", "Line chart: {title}, with the national "
+                  "line and the national targets; its values are in the table below the chart."),
+    "trend_values": ("Nilai per survei (tabel)", "Values per survey (table)"),
     "curve_k": ("Jumlah situs (k)", "Number of sites (k)"),
     "target": ("Target nasional", "National target"),
     "target_label": ("Target {year}: {value} % ({source})", "Target {year}: {value} % ({source})"),

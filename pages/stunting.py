@@ -26,4 +26,4 @@ map_section(view, indicator, period, page="stunting", show_points=indicator == "
             split_from=compare if mode == "berdampingan" else None,
             timeline=periods if mode == "lini_waktu" else None)
 if not view.projector:
-    show_trend("stunting", view.region, view.lang)
+    show_trend(view.region, view.lang)

@@ -1,84 +1,67 @@
-"""Trend of one region's survey values (2021→2024) against the national line and the
-national targets (Altair, which ships with Streamlit)."""
+"""Trend of one region's published stunting values (2021→2024) against the national line,
+its province and the national targets: the meeting pack's chart (geo.export.charts), drawn
+by the server as an SVG picture, so the page and the slides show the same chart and a page
+change loads no chart library (issue 29); its values in a table under it. Its CSS (the wide chart, or the narrow one
+on a phone) is in components.style."""
 from __future__ import annotations
 
-import altair as alt
+import base64
+import html
+
 import pandas as pd
 import streamlit as st
 
-from components import data
-from components.i18n import fmt_number, t, with_locale
-from geo.codes import level_of, parent_code
+from components import data, tables
+from components.i18n import fmt_number, t
+from geo.export import charts
 from geo.indicators import published
 from geo.indicators import registry as indicators
 
 
-def region_series(indicator: str, region: str) -> pd.DataFrame:
-    """period, year, value of a region's published (or imported) values, oldest first."""
-    level, parent = level_of(region), parent_code(region) or None
-    rows = []
-    for period in data.periods(indicator, level, parent):
-        found = data.values(indicator, level, period, parent)
-        value = found.loc[found["code"] == region, "value"].dropna()
-        if len(value):
-            rows.append((period, data.period_year(period), float(value.iloc[0])))
-    return pd.DataFrame(rows, columns=["period", "year", "value"])
-
-
-def trend_frame(indicator: str, region: str) -> pd.DataFrame:
-    """Long frame for the chart: series (label), period, year, value."""
-    national = published.national_series(indicator).assign(series=t("national"))
-    if not region:
-        return national
-    own = region_series(indicator, region).assign(series=data.region_name(region))
-    return pd.concat([own, national], ignore_index=True)
-
-
-def show_trend(indicator: str, region: str, lang: str) -> None:
-    """Line chart of the region and Indonesia with the target lines; nothing for
-    indicators without survey values."""
-    ind = indicators.get(indicator)
-    if ind.source == "registri":
-        return
-    spec = trend_spec(data.data_version(), indicator, region, lang)
-    if spec is None:
-        return
-    st.header(t("trend_title", indicator=ind.label(lang), region=data.region_name(region)))
-    st.vega_lite_chart(spec, width="stretch")
-    notes = [t("trend_sources")]
-    if region and region.split(".")[0] in {*published.PAPUA_OLD, *published.PAPUA_NEW}:
-        notes.append(t("trend_papua"))
-    st.caption(" ".join(notes))
+def show_trend(region: str, lang: str) -> None:
+    """The stunting trend of ``region`` (Indonesia when empty): heading, chart, sources and
+    its values as a table behind a disclosure (for everyone: keyboard, screen reader, a
+    value to quote), as one element."""
+    st.html(trend_block(data.data_version(), region, lang))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def trend_spec(dv: str, indicator: str, region: str, lang: str) -> dict | None:
-    """The chart's Vega-Lite specification (data included), per data version, indicator,
-    region and language: Altair builds and validates it once (~0.2 s), not on every view."""
-    ind = indicators.get(indicator)
-    frame = trend_frame(indicator, region)
-    if frame.empty:
-        return None
-    years = alt.Scale(domain=[int(frame["year"].min()), 2029], nice=False)
-    base = alt.Chart(frame).encode(
-        x=alt.X("year:Q", scale=years, title=t("year"), axis=alt.Axis(format="d", tickMinStep=1)),
-        y=alt.Y("value:Q", title=ind.unit(lang), scale=alt.Scale(zero=True)),
-        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("series:N", title=t("region")), alt.Tooltip("period:N", title=t("survey")),
-                 alt.Tooltip("value:Q", title=ind.unit(lang), format=",.1f")])
-    layers = [base.mark_line(point=alt.OverlayMarkDef(size=70), strokeWidth=3)]
-    if indicator == "stunting":
-        targets = pd.DataFrame([
-            {"year": y, "value": v, "label": t("target_label", value=fmt_number(
-                v, 0 if float(v).is_integer() else 1, lang), year=y, source=s)}
-            for y, v, s in published.STUNTING_TARGETS])
-        rule = alt.Chart(targets).encode(y="value:Q")
-        layers += [rule.mark_rule(strokeDash=[6, 4], color="#238b45"),
-                   alt.Chart(targets).mark_point(shape="diamond", size=120, filled=True,
-                                                 color="#238b45").encode(
-                       x="year:Q", y="value:Q",
-                       tooltip=[alt.Tooltip("label:N", title=t("target"))]),
-                   alt.Chart(targets).mark_text(align="right", dx=-8, dy=-9, color="#238b45",
-                                                fontSize=13).encode(x="year:Q", y="value:Q",
-                                                                    text="label:N")]
-    return with_locale(alt.layer(*layers).properties(height=300).to_dict(), lang)
+def trend_block(dv: str, region: str, lang: str) -> str:
+    """The chart's HTML per data version, region and language (matplotlib draws it once,
+    ~0.1–0.2 s; then every view sends the cached text). The SVG is an image (a data URL):
+    the browser draws it without parsing it into the page."""
+    long = data.long_table()
+    title = t("trend_title", indicator=indicators.get("stunting").label(lang),
+              region=data.region_name(region))
+    alt = html.escape(t("trend_alt", title=title), quote=True)
+    images = []
+    for kind, narrow in (("wide", False), ("narrow", True)):
+        svg, meta = charts.trend_svg(long, region, lang, narrow=narrow)
+        url = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+        images.append(f"<img class='pp-trend-{kind}' src='{url}' alt='{alt}'>")
+    notes = [t("trend_sources")]
+    if region and region.split(".")[0] in {*published.PAPUA_OLD, *published.PAPUA_NEW}:
+        notes.append(t("trend_papua"))
+    return (f"<section class='pp-trend'><h2>{html.escape(title)}</h2><figure>"
+            f"{''.join(images)}<figcaption>{html.escape(' '.join(notes))}</figcaption>"
+            f"</figure><details><summary>{html.escape(t('trend_values'))}</summary>"
+            f"{_values_table(meta['lines'], title)}</details></section>")
+
+
+def _values_table(lines: dict[str, list[dict]], title: str) -> str:
+    """What the chart shows: one row per survey, one column per line, values as in Bahasa
+    Indonesia."""
+    frames = [pd.DataFrame(rows).set_index("period")["value"].rename(name)
+              for name, rows in lines.items()]
+    table = pd.concat(frames, axis=1)
+    table = table.loc[sorted(table.index, key=lambda p: data.period_year(p))]
+    head = "".join(f"<th scope='col'>{html.escape(c)}</th>" for c in table.columns)
+    body = "".join(
+        f"<tr><th scope='row'>{html.escape(p)}</th>"
+        + "".join(f"<td class='num'>{'' if pd.isna(v) else fmt_number(v, 1) + ' %'}</td>"
+                  for v in row)
+        + "</tr>"
+        for p, row in table.iterrows())
+    return (f"<div class='{tables.TABLE_CLASS}'><table><caption>{html.escape(title)}</caption>"
+            f"<thead><tr><th scope='col'>{html.escape(t('survey'))}</th>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table></div>")

@@ -168,6 +168,27 @@ def test_trend_chart_series_targets_and_papua_caveat(published_long):
     assert charts.caveat("95") and charts.caveat("91.01")
 
 
+def test_trend_svg_is_the_pack_chart_as_text_with_decimal_commas(published_long):
+    """The dashboard's trend (components.views.trend) is this SVG: the same series as the
+    pack's PNG, text kept as text (Indonesian decimal comma), the same bytes for the same
+    data, a narrow variant for phones with the legend below the axes."""
+    import xml.etree.ElementTree as ET
+
+    code = "62.01"
+    wide, meta = charts.trend_svg(published_long, code)
+    narrow, meta_narrow = charts.trend_svg(published_long, code, narrow=True)
+    _png, meta_png = charts.trend_png(published_long, code)
+    assert meta == meta_narrow == meta_png
+    assert set(meta["lines"]) == {"Nasional", "Kalimantan Tengah", "Kabupaten Kotawaringin Barat"}
+    texts = {"".join(e.itertext()) for e in ET.fromstring(wide).iter("{http://www.w3.org/2000/svg}text")}
+    assert "Nasional" in texts and "27,5" in texts and "Target 2024: 14 % (Perpres 72/2021)" in texts
+    assert charts.trend_svg(published_long, code)[0] == wide          # deterministic
+    width = lambda svg: float(ET.fromstring(svg).get("viewBox").split()[2])  # noqa: E731
+    assert width(narrow) < width(wide)
+    english, _ = charts.trend_svg(published_long, code, "en")
+    assert "National" in english and "27.5" in english
+
+
 def test_meeting_pack_opens_and_every_slide_has_title_and_sources(tmp_path):
     from pptx import Presentation
 
