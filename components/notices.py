@@ -14,8 +14,10 @@ from components import data
 from components.i18n import lang, t
 
 NOTICE_CLASS = "pp-notice"
+INTRO_CLASS = "pp-intro"      # the grey line under a heading (st.caption's look)
 
 CSS = f"""
+.{INTRO_CLASS} {{ color: rgba(49, 51, 63, .6); font-size: .875rem; margin: 0 0 .5rem 0; }}
 .{NOTICE_CLASS} {{ font-size: .9rem; line-height: 1.4; margin: 0 0 .55rem 0;
   padding: .3rem .6rem; border-left: 4px solid #b45309; background: #fff7e8;
   color: #111820; overflow-wrap: anywhere; }}
@@ -52,8 +54,15 @@ def dataset_notice(hazards: bool = False) -> None:
 
 
 def page_header(title_key: str, intro_key: str | None = None, projector: bool = False) -> None:
+    """The page's title and its one-line introduction: one element (issue 29)."""
     if projector:
         return
-    st.title(t(title_key))
-    if intro_key:
-        st.caption(t(intro_key))
+    st.markdown(heading_html(1, t(title_key), t(intro_key) if intro_key else ""),
+                unsafe_allow_html=True)
+
+
+def heading_html(level: int, title: str, intro: str = "") -> str:
+    """A heading and the small grey line under it (what st.title/st.header and st.caption
+    draw as two elements), as one block of HTML; the texts are escaped."""
+    line = f"<p class='{INTRO_CLASS}'>{html.escape(intro)}</p>" if intro else ""
+    return f"<h{level}>{html.escape(title)}</h{level}>{line}"

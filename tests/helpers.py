@@ -122,3 +122,16 @@ def _read_table(markup: str) -> pd.DataFrame:
     head = [th.text_content() for th in table.findall("./thead/tr/th")]
     rows = [[td.text_content() for td in tr.findall("./td")] for tr in table.findall("./tbody/tr")]
     return pd.DataFrame(rows, columns=head)
+
+
+def headings(at, level: int) -> list[str]:
+    """The text of the level-``level`` headings an AppTest run drew: st.title (1) or
+    st.header (2), and the headings written as HTML with the line under them in one
+    element (components.notices.heading_html)."""
+    import lxml.html
+    native = at.title if level == 1 else at.header
+    found = [h.value for h in native]
+    for m in at.markdown:
+        if f"<h{level}>" in m.value:
+            found += [h.text_content() for h in lxml.html.fromstring(m.value).iter(f"h{level}")]
+    return found

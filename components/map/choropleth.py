@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components import data, state, tables
-from components.i18n import fmt_number, plain, t
+from components.i18n import fmt_number, t
 from components.lazy import lazy_expander
 from components.map import access, uncertainty
 from components.map import change as change_map
@@ -19,6 +19,7 @@ from components.map import periods as map_periods
 from components.map.breadcrumb import show_breadcrumb
 from components.map.legend import show_legend
 from components.map.view import Choropleth, build_map, point_rows, sample_stamp, show_map
+from components.notices import heading_html
 from components.view_model import ranked_view
 from geo.codes import LABEL
 from geo.export.mapdata import is_hazard
@@ -170,9 +171,9 @@ def map_section(view: state.View, indicator_id: str, period: str, page: str, *,
             # The map fills the window height (a 1366x768 projector shows it whole).
             st.markdown(f"<style>{PROJECTOR_MAP_CSS}</style>", unsafe_allow_html=True)
         else:
-            st.header(title)
-            # read before the map (the map's frame says it again to a screen reader)
-            st.caption(plain(a11y["summary"]))
+            # the map's title and, read before the map, what it shows (the map's frame
+            # says it again to a screen reader): one element
+            st.markdown(heading_html(2, title, a11y["summary"]), unsafe_allow_html=True)
     height = 520 if view.projector else 620
     key = state.map_key(view)
     if frame:

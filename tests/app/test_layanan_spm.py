@@ -8,7 +8,7 @@ import pytest
 from components.lazy import wanted_key
 from components.map.choropleth import TABLE_OPEN
 from tests.app.test_pages import _navigation_mode, _sample_data, open_page  # noqa: F401
-from tests.helpers import region_tables
+from tests.helpers import headings, region_tables
 
 PAGE = "pages/layanan_spm.py"
 
@@ -29,7 +29,7 @@ def _share(posts, column: str) -> float:
 def test_layanan_spm_province_62(lang):
     at = open_page(PAGE, wilayah="62", **({"lang": lang} if lang == "en" else {}))
     assert not at.exception, at.exception
-    assert [t.value for t in at.title] == ["Layanan SPM" if lang == "id" else "SPM Services"]
+    assert headings(at, 1) == ["Layanan SPM" if lang == "id" else "SPM Services"]
     assert len(at.get("component_instance")) == 1              # the map
     # the SPM field picker (the meeting panel's selectboxes follow it in the sidebar)
     picker = next(s for s in at.sidebar.selectbox
@@ -61,7 +61,7 @@ def test_switching_the_field_redraws_the_map():
     at = open_page(PAGE, wilayah="62", indikator="layanan_sosial_pct")
     assert not at.exception, at.exception
     assert at.session_state["indicator"] == "layanan_sosial_pct"
-    assert any("sosial" in s.value for s in at.header)
+    assert any("sosial" in h for h in headings(at, 2))
 
 
 def test_kader_table_shows_trained_share_beside_kader_per_posyandu():

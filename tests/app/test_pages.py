@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.indicators import published
 from geo.indicators import registry as indicators
-from tests.helpers import key_figures
+from tests.helpers import headings, key_figures
 
 ROOT = Path(__file__).resolve().parents[2]
 _PAGES_MANAGER_INIT = PagesManager.__init__
@@ -136,7 +136,7 @@ def test_page_renders(page, title_id, title_en, region, lang):
     assert not at.exception, at.exception
     # The page ran inside app.py: shared sidebar present, in the right language.
     assert ("Bahasa" if lang == "id" else "Language") in sidebar_labels(at)
-    assert [t.value for t in at.title] == [title_id if lang == "id" else title_en]
+    assert headings(at, 1) == [title_id if lang == "id" else title_en]
     # The URL keeps the view.
     assert at.query_params.get("wilayah") == (region or None)
     assert at.query_params.get("lang") == (None if lang == "id" else "en")
@@ -248,7 +248,7 @@ def test_projector_map_assets_are_local(recorded_maps):
 
 def test_language_radio_writes_url_and_translates():
     at = open_page("pages/stunting.py")
-    assert at.title[0].value == "Stunting" and "lang" not in at.query_params
+    assert headings(at, 1) == ["Stunting"] and "lang" not in at.query_params
     assert at.sidebar.radio[0].label == "Bahasa"
     at.sidebar.radio[0].set_value("en").run()
     assert not at.exception
@@ -261,7 +261,7 @@ def test_language_radio_writes_url_and_translates():
     at.sidebar.radio[0].set_value("en").run()
     assert not at.exception
     assert at.query_params["lang"] == "en"
-    assert at.title[0].value == "Overview"
+    assert headings(at, 1) == ["Overview"]
     assert "Villages" in key_figures(at)
 
 
@@ -421,7 +421,7 @@ def test_projector_mode(region):
         at.switch_page("pages/stunting.py").run()
         assert any("Kalimantan Tengah: peringkat" in f for f in _key_figures(at))
         at.switch_page("pages/ringkasan.py").run()
-    assert len(at.title) == 0              # page header hidden: the map title is large
+    assert not headings(at, 1)            # page header hidden: the map title is large
     assert len(at.get("component_instance")) == 1
     assert at.button(key="exit-projector").help.startswith("Keluar")     # the way out
     for page in MAP_PAGES[1:]:
