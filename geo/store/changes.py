@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 
 from geo.messages import KEPT
 from geo.store.base import DATA_ROLES, WorkspaceConflict
+from geo.store.copy import Encoded, Handover
 from geo.store.scope import acting_user, check_scope, region_codes
 from geo.store.tables import version_columns
 from geo.store.versions import DbVersion, overlaps
@@ -135,9 +136,11 @@ class ChangesMixin:
         region is the one who may replace or remove it.
 
         The checks of ``data`` (its schema, the editor's scope) run while the server
-        indexes the new rows (``_attach``, in a thread: the client's work overlaps the
-        server's); the transaction commits only once they have passed, and when they
-        refuse the data their refusal is the error raised, whatever failed before."""
+        stores and indexes the new rows: this thread encodes the COPY data, hands it to a
+        thread that only sends it and then has the rows indexed (``_store_rows``), and
+        runs the checks meanwhile; the transaction commits only once they have passed,
+        and when they refuse the data their refusal is the error raised, whatever failed
+        before."""
         self._check_kind(kind)
         user = self._editor(user)
         scope = self._scope_of(user)
@@ -175,13 +178,38 @@ class ChangesMixin:
             rows = 0
             if cur is not None and scope is not None:
                 rows += self._copy_rows(conn, kind, cur, vid, part, scope, inside=False)
-            rows += self._write_rows(conn, kind, columns, len(data), part)
-            with ThreadPoolExecutor(1, thread_name_prefix="peta-indeks") as pool:
-                attached = pool.submit(self._attach, conn, kind, vid, part)
-                checks()             # meanwhile; nothing is committed unless they pass
-                attached.result()
+            rows += self._store_rows(conn, kind, vid, part, Encoded(columns, len(data)),
+                                     checks)
             self._finish(conn, kind, vid, rows)
             return self._version_row(conn, vid)
+
+    def _store_rows(self, conn, kind, vid, part, data: Encoded, checks) -> int:
+        """The rows ``data`` into the version's table ``part``, indexed and attached (in a
+        thread: the server's work), while this thread encodes them and then runs
+        ``checks``; the rows stored. On any error here (the encoding, a refusal by the
+        checks) the COPY is cancelled, or the attach skipped, and the error raised once
+        the thread has stopped (the caller's transaction then rolls back)."""
+        handover = Handover()
+
+        def server_side() -> int:
+            n = self._write_rows(conn, kind, data, part, handover)
+            if not handover.abandoned:
+                self._attach(conn, kind, vid, part)
+            return n
+
+        with ThreadPoolExecutor(1, thread_name_prefix="peta-copy") as pool:
+            stored = pool.submit(server_side)
+            try:
+                for block in data.blocks():
+                    if stored.done():       # the COPY failed: its error is raised below
+                        break
+                    handover.put(block)
+                handover.close()
+                checks()             # meanwhile; nothing is committed unless they pass
+            except BaseException:
+                handover.abandon()
+                raise
+            return stored.result()
 
     def restore(self, kind, version=None, *, user=None, base_version=None):
         """Make ``version``'s rows of the user's region current again (a new version that

@@ -10,9 +10,15 @@ without NULL (and the columns holding one value for every row) make one record o
 per row (a numpy record array); every other column adds a piece per row (its length
 header, then its bytes); pyarrow joins the pieces row by row. The result is what
 psycopg's ``write_row`` sends for the same values (tests/db/test_store_partitions.py).
+
+A save encodes the blocks in its own thread and hands them over (``Handover``) to a
+thread that only sends them (``copy_buffers``): the server stores the rows while the
+save's thread goes on with its checks.
 """
 from __future__ import annotations
 
+import queue
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -235,17 +241,69 @@ class Encoded:
         yield TRAILER
 
 
-def copy_rows(conn, table: str, columns: list[Column], n: int, *,
-              block_rows: int = BLOCK_ROWS) -> int:
-    """COPY ``n`` rows of ``columns`` into ``table`` (binary) inside the caller's
-    transaction (``conn``: a SQLAlchemy connection on psycopg); returns the rows stored."""
-    data = Encoded(columns, n)
+class Abandoned(Exception):
+    """The thread encoding the COPY data stopped (an error, or refused data): the COPY is
+    cancelled, the transaction it runs in can only roll back."""
+
+
+_END, _ABANDON = object(), object()
+
+
+class Handover:
+    """COPY data passed from the thread that encodes it to the thread that sends it.
+
+    The sending thread only writes buffers already built to the connection (psycopg waits
+    for the socket without the interpreter lock), so the server stores the rows while the
+    encoding thread goes on with other work (the checks of a save) instead of the two
+    threads taking the interpreter lock from each other block after block. Unbounded: at
+    most the whole data waits here (~250 bytes a Posyandu row)."""
+
+    def __init__(self):
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._abandoned = threading.Event()
+
+    def put(self, buffer) -> None:
+        self._queue.put(buffer)
+
+    def close(self) -> None:
+        """All the data is handed over."""
+        self._queue.put(_END)
+
+    def abandon(self) -> None:
+        """No more data will come: the sending thread cancels the COPY (``Abandoned``)."""
+        self._abandoned.set()
+        self._queue.put(_ABANDON)
+
+    @property
+    def abandoned(self) -> bool:
+        return self._abandoned.is_set()
+
+    def __iter__(self):
+        while (item := self._queue.get()) is not _END:
+            if item is _ABANDON:
+                raise Abandoned("data COPY dibatalkan oleh pemanggil")
+            yield item
+
+
+def copy_buffers(conn, table: str, names: list[str], buffers) -> int:
+    """COPY binary data (``buffers``: signature, rows, trailer — ``Encoded.blocks()`` or
+    a ``Handover``) into the columns ``names`` of ``table`` inside the caller's
+    transaction (``conn``: a SQLAlchemy connection on psycopg); returns the rows stored.
+    An error raised by ``buffers`` cancels the COPY and is raised."""
     raw = conn.connection.driver_connection
     with raw.cursor() as cur:
         # the text goes as UTF-8 whatever the database's default client encoding
         cur.execute("SET LOCAL client_encoding TO 'UTF8'")
-        with cur.copy(f"COPY {table} ({', '.join(data.names)}) FROM STDIN "
+        with cur.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN "
                       "(FORMAT BINARY)") as cp:
-            for block in data.blocks(block_rows):
-                cp.write(block)
+            for buffer in buffers:
+                cp.write(buffer)
         return cur.rowcount
+
+
+def copy_rows(conn, table: str, columns: list[Column], n: int, *,
+              block_rows: int = BLOCK_ROWS) -> int:
+    """COPY ``n`` rows of ``columns`` into ``table`` (binary) inside the caller's
+    transaction, each block encoded just before it is sent; returns the rows stored."""
+    data = Encoded(columns, n)
+    return copy_buffers(conn, table, data.names, data.blocks(block_rows))

@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 from sqlalchemy import text
 
 from geo.registry.cells import per_value
-from geo.store.copy import Column, copy_rows
+from geo.store.copy import Column, Encoded, copy_buffers
 from geo.workspace import KINDS
 
 TABLE = {"posyandu": "posyandu", "bahaya": "bahaya", "indikator": "indikator",
@@ -173,9 +173,10 @@ class DataTablesMixin:
         conn.execute(text(f"ALTER TABLE {TABLE[kind]} ATTACH PARTITION {part} "
                           f"FOR VALUES IN ({version_literal(vid)})"))
 
-    def _write_rows(self, conn, kind: str, columns: list[Column], n: int, part: str) -> int:
-        """The new rows of a version into its table ``part`` (binary COPY); their count."""
-        return copy_rows(conn, part, columns, n) if n else 0
+    def _write_rows(self, conn, kind: str, data: Encoded, part: str, buffers) -> int:
+        """The new rows of a version (``data``; its COPY data as ``buffers``, e.g. a
+        geo.store.copy.Handover) into its table ``part`` (binary COPY); their count."""
+        return copy_buffers(conn, part, data.names, buffers) if data.n else 0
 
     def _copy_rows(self, conn, kind: str, src: str, dst: str, part: str, scope,
                    inside: bool) -> int:

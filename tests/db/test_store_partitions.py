@@ -205,12 +205,12 @@ def test_database_error_during_the_copy_keeps_previous_version(store, monkeypatc
     other (StorageError) and the previous version stays in use."""
     first = store.save("posyandu", registry("62.03", 3), name="a.csv", user=ADMIN)
 
-    def full(conn, table, columns, n, **kw):
+    def full(conn, table, names, buffers):
         with conn.connection.driver_connection.cursor() as cur:
             cur.execute("DO $$ BEGIN RAISE EXCEPTION 'simulated' USING ERRCODE = "
                         "'disk_full'; END $$")
 
-    monkeypatch.setattr(store_tables, "copy_rows", full)
+    monkeypatch.setattr(store_tables, "copy_buffers", full)
     with pytest.raises(StorageError, match="^Disk basis data penuh"):
         store.save("posyandu", registry("62.03", 4, tag="b"), name="b.csv", user=ADMIN)
     assert store.current("posyandu").version == first.version

@@ -11,7 +11,7 @@ import pytest
 import shapely
 from shapely.geometry import Point, Polygon
 
-from geo.store.copy import SIGNATURE, TRAILER, Column, Encoded
+from geo.store.copy import SIGNATURE, TRAILER, Abandoned, Column, Encoded, Handover
 
 
 def _rows(data: bytes) -> list[list[bytes | None]]:
@@ -84,3 +84,19 @@ def test_other_geometries_and_empty_frames():
 def test_a_count_too_large_for_the_column_is_refused():
     with pytest.raises(ValueError, match="int4"):
         b"".join(bytes(b) for b in Encoded([Column("n", "int4", [2**31])], 1).blocks())
+
+
+def test_handover_passes_buffers_in_order_until_closed_or_abandoned():
+    done = Handover()
+    for b in (b"a", b"bc"):
+        done.put(b)
+    done.close()
+    assert list(done) == [b"a", b"bc"] and not done.abandoned
+    stopped = Handover()
+    stopped.put(b"a")
+    stopped.abandon()
+    got = []
+    with pytest.raises(Abandoned):
+        for b in stopped:
+            got.append(b)
+    assert got == [b"a"] and stopped.abandoned
