@@ -12,6 +12,9 @@ import os
 import tempfile
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from geo.config import cache_dir
 
 _STAMPS = "source-hashes.json"
@@ -89,6 +92,15 @@ def write_text_atomic(target: Path, text: str) -> None:
 
 def write_bytes_atomic(target: Path, data: bytes) -> None:
     _atomic(Path(target), lambda tmp: Path(tmp).write_bytes(data))
+
+
+def write_table_atomic(frame, target: Path, row_group_size: int = 1 << 24) -> None:
+    """A plain (non-geographic) table as Parquet, converted in the calling thread only:
+    no pool of threads, so a writer thread that a process waits for at exit can still
+    finish (Python refuses new pool work once the interpreter shuts down)."""
+    _atomic(Path(target), lambda tmp: pq.write_table(
+        pa.Table.from_pandas(frame, preserve_index=False, nthreads=1), tmp,
+        compression="zstd", row_group_size=row_group_size))
 
 
 def write_parquet_atomic(gdf, target: Path, row_group_size: int = 4096) -> None:

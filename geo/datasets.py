@@ -8,6 +8,7 @@ hashes of the registry and of the boundary files.
 from __future__ import annotations
 
 import functools
+import threading
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -257,12 +258,14 @@ def long_table_cached(versions: str, build) -> pd.DataFrame:
 
     def write() -> None:
         try:
-            cache.write_parquet_atomic(table, path, row_group_size=1 << 24)
+            cache.write_table_atomic(table, path)
             cache.prune("long-*.parquet", keep=4)
         except OSError:     # a read-only or full cache folder: computed again next start
             pass
-    import threading
-    threading.Thread(target=write, name="peta-long-cache", daemon=True).start()
+    # Not a daemon thread: a process that ends while the file is being written (a CLI
+    # command, a test run, a server stopped) waits for it instead of tearing pyarrow down
+    # under the writer (an abort or a segmentation fault at exit).
+    threading.Thread(target=write, name="peta-long-cache").start()
     return table
 
 

@@ -77,29 +77,34 @@ def class_colors(ch: Choropleth) -> np.ndarray:
 
 def _feature_properties(ch: Choropleth) -> pd.DataFrame:
     lang = ch.lang
-    v = ch.values.set_index("code")
     layer = ch.layer
-    value = layer["code"].map(v["value"])
-    unstable = layer["code"].map(v["unstable"]).fillna(0).astype(bool) if "unstable" in v \
-        else pd.Series(False, index=layer.index)
-    rank = layer["code"].map(v["rank"]) if "rank" in v else pd.Series(pd.NA, index=layer.index)
-    of = layer["code"].map(v["of"]) if "of" in v else pd.Series(pd.NA, index=layer.index)
+    codes = layer["code"].tolist()
+    v = ch.values.set_index("code")
+
+    def col(name, missing=np.nan):
+        """The column ``name`` of the values per region of the layer (``missing`` for a
+        region without a row, and for every region when the column is absent): each
+        column read once into a dict, not looked up per region (issue 29)."""
+        if name not in v:
+            return [missing] * len(codes)
+        by_code = v[name].to_dict()
+        return [by_code.get(c, np.nan) for c in codes]
+    value = col("value")
+    unstable = [False if pd.isna(u) else bool(u) for u in col("unstable", False)]
+    rank, of = col("rank", pd.NA), col("of", pd.NA)
     unit = ch.indicator.unit(lang)
     value_text = [
         (f"{fmt_number(x, ch.indicator.decimals, lang)} {unit}" if pd.notna(x) else t("no_data"))
         + (f" {t('unstable_mark')}" if u and pd.notna(x) else "")
         for x, u in zip(value, unstable)]
-    low = layer["code"].map(v["rank_low"]) if "rank_low" in v else pd.Series(pd.NA, index=layer.index)
-    high = layer["code"].map(v["rank_high"]) if "rank_high" in v else low
+    low = col("rank_low", pd.NA)
+    high = col("rank_high", pd.NA) if "rank_high" in v else low
     rank_text = [uncertainty.rank_text(r, n, lo, hi) for r, n, lo, hi in zip(rank, of, low, high)]
     fills = class_colors(ch)
     marked = layer["code"].isin(ch.marked).to_numpy()
     hatch = layer["code"].map(uncertainty.hatching(ch.indicator, ch.values).set_axis(
         ch.values["code"])).fillna(0).astype(int) if len(ch.values) else \
         pd.Series(0, index=layer.index)
-
-    def col(name):
-        return layer["code"].map(v[name]) if name in v else pd.Series(np.nan, index=layer.index)
     interval_text = [uncertainty.interval_text(ch.indicator, lo, hi, r, h) if pd.notna(x) else ""
                      for x, lo, hi, r, h in zip(value, col("ci_low"), col("ci_high"), col("rse"),
                                                 hatch)]

@@ -94,9 +94,8 @@ def table() -> pd.DataFrame:
 
 
 def period_year(period: str) -> int | None:
-    t = table()
-    years = t.loc[t["period"] == period, "year"].dropna()
-    return int(years.min()) if len(years) else None
+    """The year of a published period (its earliest), None when no value has one."""
+    return _periods(str(data_dir()))[0].get(period)
 
 
 def old_papua_geography(period: str) -> bool:
@@ -104,9 +103,17 @@ def old_papua_geography(period: str) -> bool:
     year = period_year(period)
     if year is None or year > PAPUA_SPLIT_YEAR:
         return False
-    t = table()
-    codes = set(t.loc[(t["period"] == period) & (t["level"] == "provinsi"), "code"])
-    return not (codes & set(PAPUA_NEW))
+    return not (_periods(str(data_dir()))[1].get(period, frozenset()) & set(PAPUA_NEW))
+
+
+@functools.lru_cache(maxsize=4)
+def _periods(directory: str) -> tuple[dict[str, int], dict[str, frozenset[str]]]:
+    """Per published period: its year, and the province codes it has values for (read
+    once per data directory: the maps ask on every view)."""
+    t = _table(directory)
+    years = t.dropna(subset=["year"]).groupby("period")["year"].min()
+    provinces = t.loc[t["level"] == "provinsi"].groupby("period")["code"].agg(frozenset)
+    return {p: int(y) for p, y in years.items()}, provinces.to_dict()
 
 
 def national_latest(indicator: str = "stunting") -> tuple[str, float] | None:

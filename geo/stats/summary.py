@@ -3,11 +3,9 @@ map; the sentence itself is written by components.map.access in the visitor's la
 how many regions, the highest and the lowest value, how many without data."""
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
-import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -20,14 +18,20 @@ class MapSummary:
 
 def summarise(codes: Sequence[str], values: Sequence[float]) -> MapSummary:
     """Summary of a choropleth: ``codes`` of the regions drawn and their ``values``
-    (NaN or None = no data)."""
-    frame = pd.DataFrame({"code": [str(c) for c in codes],
-                          "value": pd.to_numeric(pd.Series(list(values), dtype=object),
-                                                 errors="coerce").astype(float)})
-    known = frame.loc[np.isfinite(frame["value"].to_numpy())]
-    if known.empty:
-        return MapSummary(len(frame), len(frame), None, None)
-    hi = known.sort_values(["value", "code"], ascending=[False, True]).iloc[0]
-    lo = known.sort_values(["value", "code"], ascending=[True, True]).iloc[0]
-    return MapSummary(len(frame), len(frame) - len(known),
-                      (hi["code"], float(hi["value"])), (lo["code"], float(lo["value"])))
+    (NaN, None or anything not a number = no data). Plain Python: a map has at most a few
+    hundred regions, and the maps ask on every view."""
+    known = [(str(c), x) for c, x in zip(codes, map(_number, values)) if math.isfinite(x)]
+    n = len(codes)
+    if not known:
+        return MapSummary(n, n, None, None)
+    hi = min(known, key=lambda p: (-p[1], p[0]))
+    lo = min(known, key=lambda p: (p[1], p[0]))
+    return MapSummary(n, n - len(known), hi, lo)
+
+
+def _number(value) -> float:
+    """A value as float; NaN for no value (None, NA, text that is not a number)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
