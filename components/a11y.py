@@ -18,8 +18,8 @@ CAPTION_COLOR = "#59626b"
 TARGET_PX = 24
 
 CSS = f"""
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {{
-  color: {CAPTION_COLOR} !important; opacity: 1 !important; }}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] *, .pp-intro,
+.pp-trend figcaption {{ color: {CAPTION_COLOR} !important; opacity: 1 !important; }}
 [data-testid="stMarkdownContainer"] p a, .pp-breadcrumb a {{ text-decoration: underline; }}
 .pp-breadcrumb a {{ display: inline-block; min-height: {TARGET_PX}px; min-width: {TARGET_PX}px;
   line-height: {TARGET_PX}px; padding: 2px 0; }}

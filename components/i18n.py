@@ -384,8 +384,6 @@ TEXT: dict[str, tuple[str, str]] = {
                   "line and the national targets; its values are in the table below the chart."),
     "trend_values": ("Nilai per survei (tabel)", "Values per survey (table)"),
     "curve_k": ("Jumlah situs (k)", "Number of sites (k)"),
-    "target": ("Target nasional", "National target"),
-    "target_label": ("Target {year}: {value} % ({source})", "Target {year}: {value} % ({source})"),
     "trend_sources": ("Sumber: SSGI 2021, SSGI 2022, SKI 2023, SSGI 2024 (Kemenkes); target "
                       "nasional: Perpres 72/2021 dan RPJMN 2025–2029.",
                       "Sources: SSGI 2021, SSGI 2022, SKI 2023, SSGI 2024 (Ministry of Health); "

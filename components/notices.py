@@ -14,10 +14,11 @@ from components import data
 from components.i18n import lang, t
 
 NOTICE_CLASS = "pp-notice"
-INTRO_CLASS = "pp-intro"      # the grey line under a heading (st.caption's look)
+INTRO_CLASS = "pp-intro"      # the grey line under a heading (st.caption's look; its
+#                               colour, dark enough to read, is components.a11y's)
 
 CSS = f"""
-.{INTRO_CLASS} {{ color: rgba(49, 51, 63, .6); font-size: .875rem; margin: 0 0 .5rem 0; }}
+.{INTRO_CLASS} {{ font-size: .875rem; margin: 0 0 .5rem 0; }}
 .{NOTICE_CLASS} {{ font-size: .9rem; line-height: 1.4; margin: 0 0 .55rem 0;
   padding: .3rem .6rem; border-left: 4px solid #b45309; background: #fff7e8;
   color: #111820; overflow-wrap: anywhere; }}

@@ -29,7 +29,7 @@ TREND = """
   .pp-trend .pp-trend-narrow { display: block; max-width: 30rem; }
 }
 .pp-trend figure { margin: 0; }
-.pp-trend figcaption { color: rgba(49, 51, 63, .6); font-size: .875rem; }
+.pp-trend figcaption { font-size: .875rem; }       /* colour: components.a11y */
 .pp-trend summary { cursor: pointer; margin: .4rem 0; }
 """
 

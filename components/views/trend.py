@@ -52,7 +52,7 @@ def _values_table(lines: dict[str, list[dict]], title: str) -> str:
     """What the chart shows: one row per survey, one column per line, values as in Bahasa
     Indonesia."""
     frames = [pd.DataFrame(rows).set_index("period")["value"].rename(name)
-              for name, rows in lines.items()]
+              for name, rows in lines.items() if rows]
     table = pd.concat(frames, axis=1)
     table = table.loc[sorted(table.index, key=lambda p: data.period_year(p))]
     head = "".join(f"<th scope='col'>{html.escape(c)}</th>" for c in table.columns)

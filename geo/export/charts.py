@@ -67,6 +67,8 @@ def _figure(long: pd.DataFrame, code: str, lang: str, size: tuple[float, float],
     lines = {}
 
     def draw(frame: pd.DataFrame, label: str, **style) -> None:
+        if frame.empty:     # no survey value for this region: no line, no legend entry
+            return
         # a long name in two lines beside the axes (the legend stays inside the picture)
         ax.plot(frame["year"], frame["value"], label=label if narrow else
                 "\n".join(textwrap.wrap(label, 20)), **style)

@@ -187,6 +187,9 @@ def test_trend_svg_is_the_pack_chart_as_text_with_decimal_commas(published_long)
     assert width(narrow) < width(wide)
     english, _ = charts.trend_svg(published_long, code, "en")
     assert "National" in english and "27.5" in english
+    # a kecamatan has no survey value of its own: its kabupaten and the nation, no empty line
+    _svg, kecamatan = charts.trend_svg(published_long, code + ".01")
+    assert set(kecamatan["lines"]) == {"Nasional", "Kabupaten Kotawaringin Barat"}
 
 
 def test_meeting_pack_opens_and_every_slide_has_title_and_sources(tmp_path):
