@@ -1,8 +1,8 @@
 """Trend of one region's published stunting values (2021→2024) against the national line,
-its province and the national targets: the meeting pack's chart (geo.export.charts), drawn
+its province and the national targets: the meeting pack's chart (geo.export.charts) drawn
 by the server as an SVG picture, so the page and the slides show the same chart and a page
-change loads no chart library (issue 29); its values in a table under it. Its CSS (the wide chart, or the narrow one
-on a phone) is in components.style."""
+change loads no chart library (issue 29); its values in a table under it. Its CSS (the
+wide chart, or on a phone the narrow one) is in components.style."""
 from __future__ import annotations
 
 import base64
@@ -54,7 +54,7 @@ def _values_table(lines: dict[str, list[dict]], title: str) -> str:
     frames = [pd.DataFrame(rows).set_index("period")["value"].rename(name)
               for name, rows in lines.items() if rows]
     table = pd.concat(frames, axis=1)
-    table = table.loc[sorted(table.index, key=lambda p: data.period_year(p))]
+    table = table.loc[sorted(table.index, key=lambda p: (data.period_year(p) or 0, p))]
     head = "".join(f"<th scope='col'>{html.escape(c)}</th>" for c in table.columns)
     body = "".join(
         f"<tr><th scope='row'>{html.escape(p)}</th>"
