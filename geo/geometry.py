@@ -30,10 +30,16 @@ def as_multipolygons(geoms) -> np.ndarray:
     return geoms
 
 
-def prepare_shared(geoms) -> None:
+def prepare_shared(geoms, probe_xy=None) -> None:
     """``shapely.prepare`` for geometry objects that other threads may hold too (a cached
     layer's polygons): GEOS attaches the prepared geometry to the object in place, and two
-    threads preparing the same object at once may corrupt memory. One at a time; an
-    object already prepared is left as it is."""
+    threads preparing the same object at once may corrupt memory. GEOS also builds a
+    prepared polygon's point locator in place, on its first uses: ``probe_xy`` (x and y,
+    one point per geometry) makes those first uses here, so that later point-in-polygon
+    queries from any thread only read. One thread at a time; an object already prepared
+    is left as it is."""
     with _PREPARE_LOCK:
         shapely.prepare(geoms)
+        if probe_xy is not None:
+            for _ in range(2):      # the locator is built on the second use
+                shapely.contains_xy(geoms, *probe_xy)

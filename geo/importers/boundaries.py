@@ -42,7 +42,6 @@ import pandas as pd
 import shapely
 
 from geo.codes import LEVELS, PARTS, level_of, normalize_code
-from geo.geometry import prepare_shared
 from geo.importers import names as namematch
 from geo.importers.report import REJECTED, REPAIRED, WARNING, ImportRefused, ImportReport, finding
 from geo.importers.vector import (
@@ -144,7 +143,11 @@ class _Parents:
         if code not in self._cache:
             poly = self._level(level_of(code), code[:2]).get(code)
             if poly is not None and not poly.is_empty:
-                prepare_shared(poly)   # a cached boundary's own polygon object
+                # a copy of the cached boundary's polygon, prepared for this import only:
+                # GEOS builds a prepared polygon's indexes in place on its first queries,
+                # and another import may be querying the cached object at the same time
+                poly = shapely.from_wkb(shapely.to_wkb(poly))
+                shapely.prepare(poly)
             else:
                 poly = None
             self._cache[code] = poly

@@ -111,11 +111,11 @@ def build_index(layer: gpd.GeoDataFrame | None = None) -> JoinIndex:
         layer = analysis_layer()
     geoms = np.array(layer.geometry.values, dtype=object)
     tree = shapely.STRtree(geoms)
-    prepare_shared(geoms)     # the layer's own polygon objects (cached, shared)
     probe = shapely.point_on_surface(geoms)
-    px, py = shapely.get_x(probe), shapely.get_y(probe)
-    for _ in range(2):
-        shapely.contains_xy(geoms, px, py)
+    # the layer's own polygon objects (cached, shared by every thread): prepared and their
+    # point locators built under one lock (two first builds at once corrupted the heap:
+    # the warm-up and a visitor's run after a save)
+    prepare_shared(geoms, (shapely.get_x(probe), shapely.get_y(probe)))
     codes = layer["code"].reset_index(drop=True).astype(object)
     ancestors = {level: pd.Categorical(truncate(codes, level))
                  for level in ("provinsi", "kabupaten", "kecamatan")}

@@ -188,3 +188,41 @@ def test_bench_prints_its_timings_and_a_json_last_line():
     assert result["total_s"] == pytest.approx(result["join_s"] + result["aggregate_s"], abs=1e-9)
     assert result["floor_s"] > 0 and result["load_s"] > 0
     assert any(line.startswith("[kecamatan] ulangan 2") for line in lines)
+
+
+def test_threads_building_the_index_of_one_shared_layer_at_once_do_not_corrupt_it(tmp_path):
+    """The warm-up and a visitor's run may build the join index of the same cached layer
+    at the same moment (after a save cleared the caches). GEOS prepares a polygon, and
+    builds its point locator on the first queries, in place; done by two threads at once
+    that corrupted the heap (the app server died with ``malloc(): unaligned tcache chunk``).
+    In a child process, so that a crash fails this test instead of ending the run: four
+    threads, ten fresh copies of Kalimantan Tengah's villages, the same answers as one
+    thread."""
+    import subprocess
+    import sys
+    code = """
+import threading
+import numpy as np
+import shapely
+from geo.geometry import prepare_shared
+from geo.regions.boundaries import boundaries
+layer = boundaries("desa", "62")
+for round_ in range(10):
+    geoms = shapely.from_wkb(shapely.to_wkb(np.array(layer.geometry.values, dtype=object)))
+    probe = shapely.point_on_surface(geoms)
+    xy = (shapely.get_x(probe), shapely.get_y(probe))
+    answers = []
+    def work():
+        prepare_shared(geoms, xy)
+        answers.append(shapely.contains_xy(geoms, *xy))
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    assert len(answers) == 4 and all(a.all() for a in answers), round_
+    assert shapely.is_prepared(geoms).all()
+print("ok", len(layer))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.startswith("ok ") and int(done.stdout.split()[1]) > 1000
