@@ -128,6 +128,7 @@ class WorkspaceConflict(WorkspaceError):
 class ManifestFields:
     """What a saved version tells of itself, read from its ``manifest`` (shared by this
     store's Version and the database store's DbVersion)."""
+    kind: str
     manifest: dict
 
     @property
@@ -145,6 +146,18 @@ class ManifestFields:
     @property
     def rows(self) -> int:
         return int(self.manifest.get("rows", 0))
+
+    def label(self) -> str:
+        """'Registri Posyandu: registri.xlsx (22-11-2026 10:44, 812 baris[, oleh budi])'
+        (who saved it: the database store records it)."""
+        when = self.imported_at
+        try:
+            when = datetime.fromisoformat(when).astimezone().strftime("%d-%m-%Y %H:%M")
+        except ValueError:
+            pass
+        by = self.manifest.get("created_by")
+        who = f", oleh {by}" if by else ""
+        return f"{KIND_LABELS.get(self.kind, self.kind)}: {self.name} ({when}, {self.rows} baris{who})"
 
 
 @dataclass(frozen=True)
@@ -170,14 +183,6 @@ class Version(ManifestFields):
         yield self.load()
         yield {**self.manifest, "path": str(self.data_path)}
 
-    def label(self) -> str:
-        """'Registri Posyandu: registri.xlsx (22-11-2026 10:44, 812 baris)'."""
-        when = self.imported_at
-        try:
-            when = datetime.fromisoformat(when).astimezone().strftime("%d-%m-%Y %H:%M")
-        except ValueError:
-            pass
-        return f"{KIND_LABELS.get(self.kind, self.kind)}: {self.name} ({when}, {self.rows} baris)"
 
 
 def _kind_dir(kind: str) -> Path:

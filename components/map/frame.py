@@ -3,10 +3,11 @@ title, the map, its legend) and what the page writes below.
 
 Streamlit keys a page's elements by page: a map drawn by a page is a new map (a new
 iframe, Leaflet and the map's scripts loaded again) on every other page. The shell
-therefore lays out the map row before the page runs and draws the map into it after the
-page ran, outside the page: the map is then the same element on every map page, stays
-mounted in the browser, and each view (another page, a drill-down, another indicator)
-sends it only the new layer (components.map.view.MapParts).
+therefore lays out the map row before the page runs, and the map is drawn into it as an
+element of the shell (the main script's hash), not of the page, as soon as the page has
+built it: the map is then the same element on every map page, stays mounted in the
+browser, and each view (another page, a drill-down, another indicator) sends it only the
+new layer (components.map.view.MapParts).
 
 A page runs inside ``above``; components.map.choropleth.map_section writes the map's title
 and legend into the row, hands the map over (``show``), and switches the rest of the page
@@ -35,7 +36,6 @@ class Frame:
     side: DeltaGenerator
     below: DeltaGenerator
     stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
-    pending: tuple[MapParts, str, int] | None = None
 
     def show(self, parts: MapParts, key: str, height: int) -> None:
         """The map of this view, drawn into its row now, as an element of the shell (not of
@@ -56,9 +56,9 @@ def current() -> Frame | None:
 
 @contextlib.contextmanager
 def run_page(projector: bool):
-    """Lay out the frame, run the page (the body of the ``with``) inside it, then draw its
-    map. The frame's containers come before the page's own elements, at the same place on
-    every map page."""
+    """Lay out the frame and run the page (the body of the ``with``) inside it; the page's
+    map goes into the row when the page has built it (``Frame.show``). The frame's
+    containers come before the page's own elements, at the same place on every map page."""
     above = st.container()
     row = st.container()
     title = row.container()

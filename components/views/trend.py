@@ -49,19 +49,11 @@ def trend_block(dv: str, region: str, lang: str) -> str:
 
 
 def _values_table(lines: dict[str, list[dict]], title: str) -> str:
-    """What the chart shows: one row per survey, one column per line, values as in Bahasa
-    Indonesia."""
+    """What the chart shows, as the table below a map is drawn (components.tables): one
+    row per survey, one column per line, "22,1 %" as in Bahasa Indonesia."""
     frames = [pd.DataFrame(rows).set_index("period")["value"].rename(name)
               for name, rows in lines.items() if rows]
     table = pd.concat(frames, axis=1)
     table = table.loc[sorted(table.index, key=lambda p: (data.period_year(p) or 0, p))]
-    head = "".join(f"<th scope='col'>{html.escape(c)}</th>" for c in table.columns)
-    body = "".join(
-        f"<tr><th scope='row'>{html.escape(p)}</th>"
-        + "".join(f"<td class='num'>{'' if pd.isna(v) else fmt_number(v, 1) + ' %'}</td>"
-                  for v in row)
-        + "</tr>"
-        for p, row in table.iterrows())
-    return (f"<div class='{tables.TABLE_CLASS}'><table><caption>{html.escape(title)}</caption>"
-            f"<thead><tr><th scope='col'>{html.escape(t('survey'))}</th>{head}</tr></thead>"
-            f"<tbody>{body}</tbody></table></div>")
+    shown = table.map(lambda v: "" if pd.isna(v) else f"{fmt_number(v, 1)} %")
+    return tables.html_table(shown.rename_axis(t("survey")).reset_index(), title)

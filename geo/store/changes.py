@@ -109,6 +109,16 @@ class ChangesMixin:
         return acting_user(self, user, DATA_ROLES, login="mengubah data memerlukan login editor",
                            refused="bukan editor")
 
+    @contextlib.contextmanager
+    def _change(self, kind, user, base_version):
+        """``(conn, user, scope, current version)`` of a restore or a discard: the kind
+        checked, the editor and their region known, a transaction begun (``_begin``)."""
+        self._check_kind(kind)
+        user = self._editor(user)
+        scope = self._scope_of(user)
+        with storage_errors(), self.engine.begin() as conn:
+            yield conn, user, scope, self._begin(conn, kind, scope, base_version)
+
     def _begin(self, conn, kind, scope, base_version) -> str | None:
         """Start a change of ``kind``: lock it, refuse a stale base version; the current
         version id (None: no data yet)."""
@@ -215,11 +225,7 @@ class ChangesMixin:
         """Make ``version``'s rows of the user's region current again (a new version that
         records where it came from); default: the version before the latest one that
         touched the region."""
-        self._check_kind(kind)
-        user = self._editor(user)
-        scope = self._scope_of(user)
-        with storage_errors(), self.engine.begin() as conn:
-            cur = self._begin(conn, kind, scope, base_version)
+        with self._change(kind, user, base_version) as (conn, user, scope, cur):
             if version is None:
                 # the version just before the latest one that touched the region
                 rows = conn.execute(text("SELECT id, scope FROM peta_version WHERE kind = :k "
@@ -253,11 +259,7 @@ class ChangesMixin:
     def discard(self, kind, *, user=None, base_version=None) -> None:
         """Remove the user's region from the current data (an admin: everything — the app
         falls back to its samples). Recorded as a version; restorable."""
-        self._check_kind(kind)
-        user = self._editor(user)
-        scope = self._scope_of(user)
-        with storage_errors(), self.engine.begin() as conn:
-            cur = self._begin(conn, kind, scope, base_version)
+        with self._change(kind, user, base_version) as (conn, user, scope, cur):
             if cur is None:
                 return
             vid = new_id()

@@ -6,11 +6,10 @@ base a change must start from). The changes themselves are geo.store.changes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import text
 
-from geo.workspace import KIND_LABELS, KINDS, ManifestFields, WorkspaceError
+from geo.workspace import KINDS, ManifestFields, WorkspaceError
 
 
 def overlaps(a, b) -> bool:
@@ -43,17 +42,6 @@ class DbVersion(ManifestFields):
     def __iter__(self):
         yield self.load()
         yield {**self.manifest, "path": self.data_path}
-
-    def label(self) -> str:
-        when = self.imported_at
-        try:
-            when = datetime.fromisoformat(when).astimezone().strftime("%d-%m-%Y %H:%M")
-        except ValueError:
-            pass
-        who = self.manifest.get("created_by")
-        by = f", oleh {who}" if who else ""
-        return (f"{KIND_LABELS.get(self.kind, self.kind)}: {self.name} ({when}, "
-                f"{self.rows} baris{by})")
 
 
 class VersionsMixin:
