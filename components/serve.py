@@ -12,8 +12,11 @@ caches are process-wide (``st.cache_resource``), so the first visitor finds them
 Every HTTP response also says it may be shown in a frame of this site only
 (``X-Frame-Options: SAMEORIGIN`` and ``Content-Security-Policy: frame-ancestors 'self'``,
 against clickjacking of the login and Kelola Data): Streamlit has no setting for response
-headers, so :func:`protect_frames` adds a small ASGI middleware to the stack Streamlit's
+headers, so :func:`add_middleware` adds a small ASGI middleware to the stack Streamlit's
 server builds. HAProxy sets the same headers (deploy/haproxy.cfg) for a deployment.
+
+The page Streamlit sends also lists the code of a map page's elements for the browser to
+fetch while the page connects (components.preload.PreloadLinks, same stack).
 
 A link longer than :data:`MAX_LINK_BYTES` (path and query string) gets a quick, short
 answer instead of a page that cannot load: ``414`` with a small page in Indonesian and
@@ -104,9 +107,10 @@ class FrameGuard:
         await self.app(scope, receive, send_guarded)
 
 
-def protect_frames() -> None:
-    """Put LinkGuard and FrameGuard first in the middleware of Streamlit's (Starlette)
-    server; call before the server starts. Idempotent."""
+def add_middleware() -> None:
+    """Put LinkGuard, FrameGuard and components.preload.PreloadLinks first in the
+    middleware of Streamlit's (Starlette) server; call before the server starts.
+    Idempotent."""
     try:
         from starlette.middleware import Middleware
         from streamlit.web.server.starlette import starlette_app
@@ -119,7 +123,10 @@ def protect_frames() -> None:
         return
 
     def with_frame_guard():
-        return [Middleware(LinkGuard), Middleware(FrameGuard), *build()]
+        from components.preload import PreloadLinks
+        # PreloadLinks innermost: it reads the page before Streamlit's gzip compresses it
+        return [Middleware(LinkGuard), Middleware(FrameGuard), *build(),
+                Middleware(PreloadLinks)]
 
     with_frame_guard.peta_frame_guard = True
     starlette_app.create_streamlit_middleware = with_frame_guard
@@ -136,7 +143,7 @@ def main(argv: list[str] | None = None) -> None:
     from streamlit.web import cli
 
     from components import warmup
-    protect_frames()
+    add_middleware()
     warmup.start_warm_up()
     sys.argv = ["streamlit", "run", str(APP), *argv]
     cli.main()

@@ -27,6 +27,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from components import presenter, state, style
 from components.i18n import fmt_number, plain, t
+from components.map.first import MapFirst
 from geo.config import DataDirError, require_data_dir
 
 log = logging.getLogger("peta")
@@ -126,11 +127,12 @@ def _show_notices() -> None:
 
 def run() -> None:
     from components.warmup import visitor_run
-    with visitor_run():     # the warm-up thread steps aside while a visitor is served
-        _run()
+    # the warm-up thread steps aside while a visitor is served; ``held`` ends with the run
+    with visitor_run(), contextlib.ExitStack() as held:
+        _run(held)
 
 
-def _run() -> None:
+def _run(held: contextlib.ExitStack) -> None:
     # "auto": expanded on desktop, collapsed at or below 768 px (phones), where the
     # pickers are in the quick bar at the top of the page (components.mobile).
     st.set_page_config(page_title="Peta Posyandu", page_icon=FAVICON_URL, layout="wide",
@@ -170,6 +172,8 @@ def _run() -> None:
                 _RUN.inside = False
             return
         nav = _navigation()
+        if nav.url_path in MAP_PATHS:   # the map's message before the page's others
+            held.enter_context(MapFirst())
         if st.session_state.get("projector") == "1":   # a presenter's ◀ ▶ (or a key)
             presenter.open_page(_allowed(PAGES), nav.url_path)
         view = None

@@ -23,6 +23,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from components.map import first
 from components.map.view import MapParts, show_map
 
 _LOCAL = threading.local()     # the frame of the script run of this thread
@@ -44,6 +45,7 @@ class Frame:
         with (ctx.run_with_active_hash(ctx.pages_manager.main_script_hash) if ctx
               else contextlib.nullcontext()), self.map_col:
             show_map(parts, key=key, height=height)
+        first.release()
 
     def to_below(self) -> None:
         """What the page writes from now on goes below the map row."""

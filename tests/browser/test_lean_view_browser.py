@@ -106,6 +106,33 @@ def test_region_table_opens_and_stays_open_on_the_next_page(server, page, page_e
     assert page_errors == []
 
 
+# Map pages and their titles, in the order a visitor might click them.
+MAP_PAGES = ["Stunting", "Kader", "Konektivitas", "Risiko Bencana", "Ringkasan"]
+
+
+def test_every_element_finds_its_place_when_the_map_goes_first(server, page, console_errors,
+                                                                 page_errors):
+    """components.map.first sends a map page's map before its other elements: on a first
+    view (an empty page) and on each page change every element is placed (Streamlit's
+    browser code refuses an element whose container is not there yet: "Bad delta path")."""
+    page.set_viewport_size({"width": 1366, "height": 768})
+    _open(page, server, f"/?wilayah={PROVINCE}")
+    _map_drawn(page, _kabupaten())
+    for title in MAP_PAGES:
+        frame = page.locator(ST_FOLIUM_IFRAME).first
+        before = frame.content_frame.locator(".leaflet-container").get_attribute("data-pp-view")
+        page.get_by_test_id("stSidebarNavLink").filter(has_text=title).first.click()
+        expect(page.locator("h1").first).to_have_text(title, timeout=LOAD)
+        wait_for_script_run(page, LOAD / 1000)
+        expect(frame.content_frame.locator(".leaflet-container")).not_to_have_attribute(
+            "data-pp-view", before or "", timeout=LOAD)      # the mounted map drew the view
+        _map_drawn(page, _kabupaten())
+        expect(page.get_by_test_id("stSidebar").get_by_text("Provinsi")).to_be_visible()
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+    assert not [e for e in console_errors if "delta" in e.lower()], console_errors
+    assert page_errors == []
+
+
 @pytest.mark.parametrize("projector", [False, True], ids=["normal", "projector"])
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_screenshots(server, page, size, projector, screenshot_dir):

@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 START = """
 import sys
-from components.serve import protect_frames
-protect_frames()
-protect_frames()      # idempotent: one middleware
+from components.serve import add_middleware
+add_middleware()
+add_middleware()      # idempotent: one middleware
 from streamlit.web import cli
 sys.argv = ["streamlit", "run", sys.argv[1], "--server.port", sys.argv[2],
             "--server.headless", "true", "--browser.gatherUsageStats", "false"]
@@ -75,10 +75,23 @@ def test_served_responses_forbid_foreign_frames(server):
             path
 
 
+def test_served_page_preloads_the_code_of_a_map_page_s_elements(server):
+    """components.preload: Streamlit's page lists the element code, and each file is there."""
+    from components import preload
+    page = urllib.request.urlopen(server + "/stunting", timeout=10).read().decode()
+    head = page[:page.index("</head>")]
+    files = preload.chunk_files()
+    assert files
+    for f in files:
+        assert f'<link rel="modulepreload" crossorigin href="./static/js/{f}">' in head
+        with urllib.request.urlopen(f"{server}/static/js/{f}", timeout=10) as resp:
+            assert resp.status == 200
+
+
 def test_serve_main_installs_the_guard():
     text = (ROOT / "components" / "serve.py").read_text(encoding="utf-8")
     main = text[text.index("def main("):]
-    assert "protect_frames()" in main.split("cli.main()")[0]
+    assert "add_middleware()" in main.split("cli.main()")[0]
 
 
 def test_haproxy_sets_frame_headers(tmp_path):
