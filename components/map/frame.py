@@ -11,7 +11,8 @@ new layer (components.map.view.MapParts).
 
 A page runs inside ``above``; components.map.choropleth.map_section writes the map's title
 and legend into the row, hands the map over (``show``), and switches the rest of the page
-to ``below``. A page run without a frame (no shell) draws its map inline.
+to ``below``. ``show`` also releases the map's message ahead of the page's other elements
+(components.map.first). A page run without a frame (no shell) draws its map inline.
 """
 from __future__ import annotations
 
@@ -40,7 +41,8 @@ class Frame:
 
     def show(self, parts: MapParts, key: str, height: int) -> None:
         """The map of this view, drawn into its row now, as an element of the shell (not of
-        the page), before the page writes what comes below the map."""
+        the page), before the page writes what comes below the map; its message is sent
+        before the page's others (components.map.first.release)."""
         ctx = get_script_run_ctx()
         with (ctx.run_with_active_hash(ctx.pages_manager.main_script_hash) if ctx
               else contextlib.nullcontext()), self.map_col:

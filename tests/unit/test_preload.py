@@ -3,6 +3,7 @@ modulepreload links (issue 29), found in the installed Streamlit by name."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import re
 
 import pytest
@@ -51,8 +52,12 @@ def _serve(body: bytes, content_type: bytes, extra_headers=(), method="GET"):
     async def receive():
         return {"type": "http.request"}
 
-    asyncio.run(preload.PreloadLinks(app)({"type": "http", "method": method, "path": "/"},
-                                          receive, send))
+    call = preload.PreloadLinks(app)({"type": "http", "method": method, "path": "/"},
+                                     receive, send)
+    # in a thread of its own: another test of this worker may hold a running event loop
+    # (Playwright's sync API keeps one for the whole session)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, call).result()
     start = sent[0]
     return dict(start["headers"]), b"".join(m.get("body", b"") for m in sent[1:])
 
