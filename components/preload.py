@@ -2,12 +2,12 @@
 
 Streamlit's frontend loads the code of most element types only when the first element of
 that type arrives: the sidebar's select boxes, radio and checkbox, ``st.html``, Markdown
-with HTML, and the map's component frame. On a first visit these ~35 files are requested
-one chain after another *after* the script run has begun, while the page, the websocket and
-the script run leave the network idle for a few hundred milliseconds before. The page
-Streamlit sends lists its own start-up files as ``<link rel="modulepreload">``;
-:class:`PreloadLinks` adds the files of :data:`ELEMENTS` (and every file they import) to
-that list, so the browser fetches and compiles them in that idle time.
+with HTML, and the map's component frame (~35 files on a first visit, requested after the
+script run has begun). The page Streamlit sends lists its own start-up files as
+``<link rel="modulepreload">``; :class:`PreloadLinks` adds the files of :data:`ELEMENTS`
+(and every file they import) to that list, so the browser fetches and compiles them
+before the elements arrive. Measured (README, issue 29): a small gain through the proxy;
+the links also compete with Streamlit's start-up files, so they are kept to this list.
 
 The files are found in the installed Streamlit by name (``Selectbox.<hash>.js``) and their
 static imports are followed; a name that is not found is logged and skipped (the page then
@@ -69,6 +69,7 @@ def chunk_files(static: Path | None = None, elements: tuple[str, ...] = ELEMENTS
 
 
 def links(files: tuple[str, ...]) -> bytes:
+    """The modulepreload links of ``files`` (below ``static/js``)."""
     return "".join(f'<link rel="modulepreload" crossorigin href="./static/js/{f}">'
                    for f in files).encode()
 
