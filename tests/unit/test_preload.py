@@ -2,13 +2,12 @@
 modulepreload links (issue 29), found in the installed Streamlit by name."""
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import re
 
 import pytest
 
 from components import preload
+from tests.unit.test_long_links import _call
 
 STATIC = preload.streamlit_static()
 JS = STATIC / "static" / "js"
@@ -44,20 +43,7 @@ def _serve(body: bytes, content_type: bytes, extra_headers=(), method="GET"):
         await send({"type": "http.response.body", "body": body[:half], "more_body": True})
         await send({"type": "http.response.body", "body": body[half:]})
 
-    sent = []
-
-    async def send(message):
-        sent.append(message)
-
-    async def receive():
-        return {"type": "http.request"}
-
-    call = preload.PreloadLinks(app)({"type": "http", "method": method, "path": "/"},
-                                     receive, send)
-    # in a thread of its own: another test of this worker may hold a running event loop
-    # (Playwright's sync API keeps one for the whole session)
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, call).result()
+    sent = _call(preload.PreloadLinks(app), {"type": "http", "method": method, "path": "/"})
     start = sent[0]
     return dict(start["headers"]), b"".join(m.get("body", b"") for m in sent[1:])
 
